@@ -1,0 +1,7 @@
+//! Driftlens: shows where the meaning of a text drifted when it was translated.
+//!
+//! The pipeline runs top to bottom, each stage a module with a small typed interface
+//! (see ARCHITECTURE.md): `text` loads documents, detects languages, splits sentences and
+//! finds quotations.
+
+pub mod text;
