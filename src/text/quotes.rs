@@ -20,6 +20,8 @@ pub struct Quote {
     pub speaker: Option<String>,
     /// The quotation this one is nested in (a term quoted inside a quotation).
     pub inside: Option<usize>,
+    /// Byte offsets of the opening mark's start and the closing mark's end.
+    pub outer: (usize, usize),
 }
 
 impl Quote {
@@ -123,9 +125,17 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
     spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
     for (start, end, open, close, _) in spans {
+        // The quoted words without the (no-break) spaces French sets inside « … ».
+        let outer = (start - open.len_utf8(), end + close.len_utf8());
+        let inner = &text[start..end];
+        let start = start + (inner.len() - inner.trim_start().len());
+        let end = end - (inner.len() - inner.trim_end().len());
+        if start >= end {
+            continue;
+        }
         let inside = quotes.iter().rposition(|q| q.start <= start && end <= q.end).map(|i| quotes[i].id);
         let sents = sentences.iter().filter(|s| s.start < end && start < s.end).map(|s| s.id).collect();
-        quotes.push(Quote { id: quotes.len(), start, end, marks: (open, close), sentences: sents, speaker: None, inside });
+        quotes.push(Quote { id: quotes.len(), start, end, marks: (open, close), sentences: sents, speaker: None, inside, outer });
     }
     attribute_speakers(text, sentences, &mut quotes);
     quotes
@@ -336,7 +346,7 @@ fn attribute_speakers(text: &str, sentences: &[Sentence], quotes: &mut [Quote]) 
         let q = &quotes[qi];
         let Some(&first) = q.sentences.first() else { continue };
         let Some(&lastsent) = q.sentences.last() else { continue };
-        let open_pos = q.start - q.marks.0.len_utf8();
+        let open_pos = q.outer.0;
         let sent_start = sentences[first].start;
         let mut pre = text[sent_start.min(open_pos)..open_pos].to_string();
         if pre.trim().is_empty() && first > 0 {
@@ -347,7 +357,7 @@ fn attribute_speakers(text: &str, sentences: &[Sentence], quotes: &mut [Quote]) 
                 pre = prev.to_string();
             }
         }
-        let close_end = q.end + q.marks.1.len_utf8();
+        let close_end = q.outer.1;
         let post = &text[close_end.min(sentences[lastsent].end)..sentences[lastsent].end];
         let speaker = speaker_after(post).or_else(|| speaker_before(&pre, last.as_ref()));
         if speaker.is_some() {

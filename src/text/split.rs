@@ -164,6 +164,11 @@ fn extra_candidates(par: &str, lang: Option<&Language>, out: &mut Vec<usize>) {
                     }
                 }
             }
+            // "そうだ！「協力する」": UAX #29 keeps an opening bracket after 。！？ with the
+            // sentence before it.
+            '。' | '！' | '？' | '!' | '?' | '.' if chars.get(k + 1).map(|x| matches!(x.1, '「' | '『' | '（' | '“')).unwrap_or(false) && prev.map(|p| !p.is_ascii()).unwrap_or(false) => {
+                out.push(chars[k + 1].0);
+            }
             '…' => {
                 if let Some((j, n)) = next_start() {
                     if n.is_uppercase() {
