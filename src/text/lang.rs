@@ -126,61 +126,105 @@ pub fn detect(text: &str) -> Option<Detection> {
     Some(Detection { lang: code_of(info.lang()), confidence: info.confidence(), reliable: info.is_reliable() })
 }
 
-/// Whether `text` has enough letters for a per-sentence guess to mean anything.
-fn letters(text: &str) -> usize {
-    text.chars().filter(|c| c.is_alphabetic()).count()
+/// The script of a letter, named as in [`LANGUAGES`] ("Japanese" for kana).
+pub fn script_of(c: char) -> Option<&'static str> {
+    if !c.is_alphabetic() {
+        return None;
+    }
+    Some(match c as u32 {
+        0x0000..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => "Latin",
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => "Greek",
+        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => "Cyrillic",
+        0x0530..=0x058F | 0xFB13..=0xFB17 => "Armenian",
+        0x0590..=0x05FF | 0xFB1D..=0xFB4F => "Hebrew",
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => "Arabic",
+        0x0900..=0x097F => "Devanagari",
+        0x0980..=0x09FF => "Bengali",
+        0x0E00..=0x0E7F => "Thai",
+        0x10A0..=0x10FF | 0x1C90..=0x1CBF | 0x2D00..=0x2D2F => "Georgian",
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => "Hangul",
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => "Japanese",
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => "Han",
+        _ => "Other",
+    })
 }
 
-/// Decides whether a sentence of a document declared (or detected) as `expected` looks like
-/// another language. Returns the detection when it confidently names another language.
-///
-/// whatlang confuses close relatives on short sentences (Serbian/Croatian/Macedonian,
-/// Malay/Indonesian, Danish/Norwegian, Spanish/Galician …): a sentence is reported only
-/// when the detection is reliable, or when its script cannot be the expected language's.
-pub fn foreign_sentence(text: &str, expected: &Language) -> Option<Detection> {
-    if letters(text) < 12 {
-        return None;
-    }
-    let info = Detector::new().detect(text)?;
-    let found = info.lang();
-    if expected.detector == Some(found) {
-        return None;
-    }
-    let found_lang = from_whatlang(found);
-    let script_differs = found_lang.map(|f| f.script != expected.script).unwrap_or(true)
-        && !(expected.script == "Japanese" && found == W::Cmn);
-    if script_differs && expected.script != "Latin" {
-        // A Latin-script sentence in a Cyrillic, Arabic, Han … document is foreign whatever
-        // whatlang's confidence (an English sentence left in the Russian edition).
-        return Some(Detection { lang: code_of(found), confidence: info.confidence(), reliable: info.is_reliable() });
-    }
-    if expected.detector.is_none() {
-        // whatlang does not know the expected language: only a confident English guess on a
-        // long sentence is worth reporting (the typical untranslated passage).
-        if found == W::Eng && info.is_reliable() && letters(text) >= 40 && info.confidence() > 0.9 {
-            return Some(Detection { lang: "en".into(), confidence: info.confidence(), reliable: true });
+/// Letters of `text` by script: (letters in total, letters in `script`, the most frequent
+/// other script and its count).
+fn script_counts(text: &str, script: &str) -> (usize, usize, Option<(&'static str, usize)>) {
+    let mut total = 0;
+    let mut own = 0;
+    let mut others: Vec<(&'static str, usize)> = Vec::new();
+    for c in text.chars() {
+        let Some(sc) = script_of(c) else { continue };
+        total += 1;
+        // Japanese is written in kana and Han.
+        if sc == script || (script == "Japanese" && sc == "Han") {
+            own += 1;
+        } else if let Some(e) = others.iter_mut().find(|e| e.0 == sc) {
+            e.1 += 1;
+        } else {
+            others.push((sc, 1));
         }
-        return None;
     }
-    if info.is_reliable() && (found == W::Eng || script_differs || info.confidence() > 0.5) && !close_relatives(expected, found) {
-        return Some(Detection { lang: code_of(found), confidence: info.confidence(), reliable: true });
-    }
-    None
+    (total, own, others.into_iter().max_by_key(|e| e.1))
 }
 
-/// Pairs of languages whatlang cannot tell apart on one sentence.
-fn close_relatives(expected: &Language, found: W) -> bool {
-    let group: &[W] = match expected.detector {
-        Some(W::Srp) | Some(W::Hrv) | Some(W::Mkd) | Some(W::Bul) | Some(W::Slv) => &[W::Srp, W::Hrv, W::Mkd, W::Bul, W::Slv],
-        Some(W::Rus) | Some(W::Ukr) | Some(W::Bel) => &[W::Rus, W::Ukr, W::Bel],
-        Some(W::Dan) | Some(W::Nob) | Some(W::Swe) => &[W::Dan, W::Nob, W::Swe],
-        Some(W::Ces) | Some(W::Slk) => &[W::Ces, W::Slk],
-        Some(W::Spa) | Some(W::Cat) | Some(W::Por) => &[W::Spa, W::Cat, W::Por],
-        Some(W::Ind) => &[W::Ind, W::Jav, W::Tgl],
-        Some(W::Hin) | Some(W::Mar) | Some(W::Nep) => &[W::Hin, W::Mar, W::Nep],
-        Some(W::Pes) | Some(W::Urd) | Some(W::Ara) => &[W::Pes, W::Urd, W::Ara],
-        Some(W::Cmn) | Some(W::Jpn) => &[W::Cmn, W::Jpn],
-        _ => &[],
+/// The languages of the table written in `script` that whatlang knows.
+fn whatlang_langs_in(script: &str) -> Vec<W> {
+    LANGUAGES.iter().filter(|l| l.script == script || (script == "Han" && l.script == "Japanese")).filter_map(|l| l.detector).collect()
+}
+
+/// Decides whether a sentence of a document in `expected` looks like another language:
+/// written mostly in another script (an English sentence left in the Russian edition), or,
+/// in a document in the same script as English, confidently English (the usual passage left
+/// untranslated). Returns what the sentence looks like.
+///
+/// The script test is a single pass over the letters; whatlang runs only where the script
+/// cannot tell, restricted to the two candidate languages, so checking every sentence of a
+/// long document stays cheap.
+pub fn foreign_sentence(text: &str, expected: &Language) -> Option<Detection> {
+    let (total, own, other) = script_counts(text, expected.script);
+    if total < 12 {
+        return None;
+    }
+    if let Some((script, n)) = other {
+        // Mostly another script: at least 20 letters and 70 % of them (names in Latin
+        // letters inside a Cyrillic sentence do not count).
+        if n >= 20 && n * 10 >= total * 7 {
+            return Some(name_in_script(text, script));
+        }
+    }
+    if own * 2 < total || expected.script != "Latin" || expected.code == "en" {
+        return None;
+    }
+    // Same script as English: is this sentence English rather than the document's language?
+    let candidates: Vec<W> = match expected.detector {
+        Some(d) => vec![d, W::Eng],
+        None => vec![W::Eng],
     };
-    group.contains(&found)
+    let info = Detector::with_allowlist(candidates).detect(text)?;
+    let english = info.lang() == W::Eng;
+    let decisive = if expected.detector.is_some() { info.is_reliable() && info.confidence() > 0.5 } else { info.confidence() > 0.9 && total >= 40 && full_says_english(text) };
+    (english && decisive && total >= 30).then(|| Detection { lang: "en".into(), confidence: info.confidence(), reliable: true })
+}
+
+/// For a language whatlang does not know, a one-language allowlist always says English:
+/// ask the full detector instead.
+fn full_says_english(text: &str) -> bool {
+    Detector::new().detect(text).map(|i| i.lang() == W::Eng && i.is_reliable()).unwrap_or(false)
+}
+
+/// Names the language of a sentence written in `script`: directly where only one language of
+/// the table uses that script, else whatlang among the table's languages in that script.
+fn name_in_script(text: &str, script: &str) -> Detection {
+    let langs = whatlang_langs_in(script);
+    if langs.len() == 1 {
+        return Detection { lang: code_of(langs[0]), confidence: 1.0, reliable: true };
+    }
+    let detector = if langs.is_empty() { Detector::new() } else { Detector::with_allowlist(langs) };
+    match detector.detect(text) {
+        Some(info) => Detection { lang: code_of(info.lang()), confidence: info.confidence(), reliable: info.is_reliable() },
+        None => Detection { lang: script.to_lowercase(), confidence: 0.0, reliable: false },
+    }
 }

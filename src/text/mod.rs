@@ -252,13 +252,26 @@ pub fn segment(doc: &Document, declared: Option<&str>) -> Result<Segmented, Text
     let sentences = split_sentences(&doc.text, &doc.paragraphs, known);
     let quotes = find_quotes(&doc.text, &doc.paragraphs, &sentences);
     let foreign = match known {
-        Some(l) => sentences
-            .iter()
-            .filter_map(|s| lang::foreign_sentence(s.text(&doc.text), l).map(|d| ForeignSentence { sentence: s.id, detected: d }))
-            .collect(),
+        Some(l) => foreign_sentences(&doc.text, &sentences, l),
         None => Vec::new(),
     };
     Ok(Segmented { lang: DocumentLanguage { code, declared: declared_lang.is_some(), detected }, sentences, quotes, foreign })
+}
+
+/// Checks every sentence for another language, on all cores for long documents.
+fn foreign_sentences(text: &str, sentences: &[Sentence], l: &Language) -> Vec<ForeignSentence> {
+    let check = |chunk: &[Sentence]| -> Vec<ForeignSentence> {
+        chunk.iter().filter_map(|s| lang::foreign_sentence(s.text(text), l).map(|d| ForeignSentence { sentence: s.id, detected: d })).collect()
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    if sentences.len() < 2000 || threads == 1 {
+        return check(sentences);
+    }
+    let size = sentences.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = sentences.chunks(size).map(|chunk| scope.spawn(move || check(chunk))).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
 }
 
 /// Up to 64 KiB from the start of the text (on a character boundary): enough for a

@@ -124,8 +124,9 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
     }
     spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
+    // Quotations that enclose the current one: spans are sorted by start, outer first.
+    let mut enclosing: Vec<usize> = Vec::new();
     for (start, end, open, close, _) in spans {
-        // The quoted words without the (no-break) spaces French sets inside « … ».
         let outer = (start - open.len_utf8(), end + close.len_utf8());
         let inner = &text[start..end];
         let start = start + (inner.len() - inner.trim_start().len());
@@ -133,8 +134,17 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
         if start >= end {
             continue;
         }
-        let inside = quotes.iter().rposition(|q| q.start <= start && end <= q.end).map(|i| quotes[i].id);
-        let sents = sentences.iter().filter(|s| s.start < end && start < s.end).map(|s| s.id).collect();
+        while let Some(&e) = enclosing.last() {
+            if quotes[e].start <= start && end <= quotes[e].end {
+                break;
+            }
+            enclosing.pop();
+        }
+        let inside = enclosing.last().map(|&e| quotes[e].id);
+        // Sentences are sorted and disjoint: find the overlapping ones by binary search.
+        let first = sentences.partition_point(|s| s.end <= start);
+        let sents = sentences[first..].iter().take_while(|s| s.start < end).map(|s| s.id).collect();
+        enclosing.push(quotes.len());
         quotes.push(Quote { id: quotes.len(), start, end, marks: (open, close), sentences: sents, speaker: None, inside, outer });
     }
     attribute_speakers(text, sentences, &mut quotes);
