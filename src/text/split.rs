@@ -98,6 +98,20 @@ pub fn split_paragraph(par: &str, lang: Option<&Language>) -> Vec<Range<usize>> 
     candidates.sort_unstable();
     candidates.dedup();
 
+    // « Nous venons. » Puis… : UAX #29 breaks before a closing mark that follows a
+    // (no-break) space; the mark belongs to the sentence it closes.
+    for b in candidates.iter_mut() {
+        let rest = &par[*b..];
+        if let Some(c) = rest.chars().next().filter(|&c| matches!(c, '»' | '”' | '」' | '』' | '›')) {
+            if par[..*b].ends_with(char::is_whitespace) && par[..*b].trim_end().ends_with(['.', '!', '?', '…', '。']) {
+                let after = rest[c.len_utf8()..].trim_start_matches(is_close);
+                *b = par.len() - after.trim_start().len();
+            }
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+
     let mut out = Vec::new();
     let mut start = 0;
     for &b in &candidates {
@@ -166,7 +180,7 @@ fn extra_candidates(par: &str, lang: Option<&Language>, out: &mut Vec<usize>) {
             }
             // "そうだ！「協力する」": UAX #29 keeps an opening bracket after 。！？ with the
             // sentence before it.
-            '。' | '！' | '？' | '!' | '?' | '.' if chars.get(k + 1).map(|x| matches!(x.1, '「' | '『' | '（' | '“')).unwrap_or(false) && prev.map(|p| !p.is_ascii()).unwrap_or(false) => {
+            '。' | '！' | '？' | '!' | '?' | '.' if chars.get(k + 1).map(|x| matches!(x.1, '「' | '『' | '（' | '“' | '《' | '〈' | '【')).unwrap_or(false) && prev.map(|p| !p.is_ascii()).unwrap_or(false) => {
                 out.push(chars[k + 1].0);
             }
             '…' => {
