@@ -5,3 +5,10 @@
 //! finds quotations.
 
 pub mod text;
+pub mod align;
+pub mod translate;
+pub mod models;
+pub mod embed;
+pub mod drift;
+pub mod analyze;
+pub mod export;

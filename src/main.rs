@@ -1,6 +1,8 @@
 //! The `driftlens` command line: `driftlens` alone analyses the bundled corpus;
 //! subcommands run single stages for batch work.
 
+mod analyze_cli;
+
 use clap::{Parser, Subcommand};
 use driftlens::text::{self, Document, Segmented};
 use std::path::{Path, PathBuf};
@@ -32,10 +34,92 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Back-translate every sentence of a document into English.
+    ///
+    /// Splits the document into sentences and prints each one with its back-translation
+    /// (or JSON with `--json`). Results are cached on disk (see --cache-dir), so a second
+    /// run over the same text costs nothing.
+    Backtranslate {
+        /// The file to read (.txt, .md, .html).
+        file: PathBuf,
+        /// The document's language as an ISO 639-1 code (es, hr, …).
+        #[arg(long)]
+        lang: String,
+        /// The engine: `apertium` (the system's Apertium) or `marian` (OPUS-MT models).
+        /// Default: apertium where it has an installed pair for the language, else marian.
+        #[arg(long, value_enum)]
+        engine: Option<EngineChoice>,
+        /// A folder holding the Marian model to use (Marian only).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The back-translation cache folder (default: $DRIFTLENS_CACHE, else
+        /// $XDG_CACHE_HOME/driftlens, else ~/.cache/driftlens; `translations/` below it).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Translate everything afresh, neither reading nor writing the cache.
+        #[arg(long)]
+        no_cache: bool,
+    },
+    /// Analyse an article and its translations: back-translate, align, score drift.
+    ///
+    /// With no arguments it analyses the bundled corpus. Every language is either analysed
+    /// or reported as not analysed with the exact command that would make it work.
+    Analyze(analyze_cli::AnalyzeArgs),
     /// Summarise the text stage over a corpus folder (default: the bundled corpus).
     Corpus {
         /// A corpus folder with `manifest.toml` or `*.md` files named by language code.
         dir: Option<PathBuf>,
+    },
+    /// List, download and check the back-translation models (models/models.toml).
+    Models(driftlens::models::cli::ModelsArgs),
+    /// Measure a stage against public evaluation data and print the figures.
+    Bench {
+        #[command(subcommand)]
+        target: BenchTarget,
+    },
+}
+
+/// What `driftlens bench` measures.
+#[derive(Subcommand)]
+enum BenchTarget {
+    /// Sentence alignment against gold beads (default: ../shared/eval/text+berg-dev),
+    /// Driftlens side by side with a Gale-Church baseline, strict and lax P/R/F1 as
+    /// Vecalign and Bertalign score them.
+    Align {
+        /// A folder with NAME.xx, NAME.yy (one sentence a line) and gold beads NAME.xxyy.
+        dir: Option<PathBuf>,
+        /// One document instead: the original, one sentence a line …
+        #[arg(long, requires_all = ["tgt", "gold"])]
+        src: Option<PathBuf>,
+        /// … the translation, one sentence a line …
+        #[arg(long, requires_all = ["src", "gold"])]
+        tgt: Option<PathBuf>,
+        /// … and the gold beads, `[i, j]:[k]` a line (0-based ids).
+        #[arg(long, requires_all = ["src", "tgt"])]
+        gold: Option<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drift scores against DEMETR (default: ../shared/eval/demetr): pairwise accuracy per
+    /// perturbation type and severity, ROC-AUC, critical recall and false flags on the
+    /// held-out half (odd ids), with chrF, BLEU and MiniLM cosine as baselines.
+    Drift {
+        /// The DEMETR folder with its *.json files.
+        dir: Option<PathBuf>,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Fit a new calibration on the even ids and print it as TOML
+        /// (for src/drift/calibration.toml).
+        #[arg(long)]
+        fit: bool,
+        /// The embedding model folder (default: models/all-MiniLM-L6-v2).
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
 }
 
@@ -43,7 +127,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Segment { file, lang, json }) => segment(&file, lang.as_deref(), json),
+        Some(Command::Backtranslate { file, lang, engine, model, json, cache_dir, no_cache }) => {
+            backtranslate(&file, &lang, engine, model.as_deref(), json, cache_dir, no_cache)
+        }
         Some(Command::Corpus { dir }) => corpus(dir.as_deref()),
+        Some(Command::Models(args)) => driftlens::models::cli::run(args).map_err(Into::into),
+        Some(Command::Analyze(args)) => analyze_cli::run(args, bundled_corpus()),
+        Some(Command::Bench { target: BenchTarget::Align { dir, src, tgt, gold, json } }) => {
+            driftlens::align::bench::run(&driftlens::align::bench::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
+        }
+        Some(Command::Bench { target: BenchTarget::Drift { dir, json, fit, model } }) => bench_drift(dir, json, fit, model),
         None => corpus(None),
     };
     match result {
@@ -56,6 +149,13 @@ fn main() -> ExitCode {
 }
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn bench_drift(dir: Option<PathBuf>, json: bool, fit: bool, model: Option<PathBuf>) -> Result<()> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("../shared/eval/demetr"));
+    let (_, out) = driftlens::drift::bench::run(&driftlens::drift::bench::Options { dir, json, fit, model })?;
+    println!("{out}");
+    Ok(())
+}
 
 fn segment(file: &Path, lang: Option<&str>, json: bool) -> Result<()> {
     let doc = text::load(file)?;
@@ -101,6 +201,97 @@ fn segment_json(doc: &Document, seg: &Segmented) -> serde_json::Value {
         "paragraphs": doc.paragraphs.len(), "sentences": sentences, "quotes": quotes,
         "dropped_boilerplate": doc.dropped,
     })
+}
+
+/// A back-translation engine the user can choose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum EngineChoice {
+    Marian,
+    Apertium,
+}
+
+fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: Option<&Path>, json: bool, cache_dir: Option<PathBuf>, no_cache: bool) -> Result<()> {
+    use driftlens::translate::{apertium::ApertiumOptions, route, Apertium, CacheStats, CachedTranslator, CancelFlag, TranslationCache, Translator};
+    use std::io::{IsTerminal, Write};
+    let doc = text::load(file)?;
+    let seg = text::segment(&doc, Some(lang))?;
+    let sentences: Vec<String> = seg.sentences.iter().map(|s| s.text(&doc.text).replace('\n', " ")).collect();
+    let choice = match engine {
+        Some(e) => e,
+        None if model.is_some() => EngineChoice::Marian,
+        None => match route::apertium_route(lang) {
+            Some(r) if driftlens::translate::apertium::installed_pairs(&ApertiumOptions::default()).map(|p| p.iter().any(|x| x == r.pair)).unwrap_or(false) => EngineChoice::Apertium,
+            _ => EngineChoice::Marian,
+        },
+    };
+    let engine: Box<dyn Translator> = match choice {
+        EngineChoice::Apertium => {
+            if model.is_some() {
+                return Err("--model names a Marian model folder; it does not apply to --engine apertium".into());
+            }
+            Box::new(Apertium::for_language(lang, ApertiumOptions::default())?)
+        }
+        EngineChoice::Marian => match model {
+            Some(dir) => Box::new(driftlens::translate::marian::Marian::load(dir).map_err(driftlens::translate::TranslateError::from)?),
+            None => {
+                return Err(format!(
+                    "back-translating with Marian needs --model DIR, a folder holding an OPUS-MT model for {lang} (config.json, model.safetensors or pytorch_model.bin, source.spm, target.spm, vocab.json); or use --engine apertium (pairs for {})",
+                    route::apertium_languages()
+                )
+                .into())
+            }
+        },
+    };
+    let id = engine.id();
+    let show_progress = !json && std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\rback-translating: {done}/{total} sentences");
+        }
+    };
+    let cancel = CancelFlag::new();
+    let started = std::time::Instant::now();
+    let (english, stats) = if no_cache {
+        (engine.translate_batch(&sentences, &progress, &cancel)?, None)
+    } else {
+        let cache = TranslationCache::new(cache_dir.unwrap_or_else(TranslationCache::default_dir));
+        let cached = CachedTranslator::new(engine, cache);
+        let english = cached.translate_batch(&sentences, &progress, &cancel)?;
+        (english, Some(cached.stats()))
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if show_progress {
+        eprintln!();
+    }
+    if let Some(CacheStats { write_errors, last_write_error: Some(e), .. }) = &stats {
+        eprintln!("driftlens: warning: {write_errors} back-translations were not cached: {e}");
+    }
+    if json {
+        use serde_json::json;
+        let rows: Vec<_> = seg
+            .sentences
+            .iter()
+            .zip(sentences.iter().zip(&english))
+            .map(|(s, (src, en))| json!({"id": s.id, "paragraph": s.paragraph, "source": src, "english": en}))
+            .collect();
+        let out = json!({
+            "path": doc.path, "lang": seg.lang.code, "engine": id, "seconds": seconds,
+            "cache": stats, "sentences": rows,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for (src, en) in sentences.iter().zip(&english) {
+            writeln!(out, "{src}\n  → {en}")?;
+        }
+        out.flush()?;
+        let cache = match &stats {
+            Some(s) => format!("; {} from the cache, {} translated", s.hits, s.misses),
+            None => String::new(),
+        };
+        eprintln!("driftlens: {} sentences back-translated with {id} in {seconds:.3} s{cache}", sentences.len());
+    }
+    Ok(())
 }
 
 /// The bundled corpus, found beside the binary's sources or in the working directory.

@@ -1,0 +1,373 @@
+//! What the aligner reads from a sentence without any model: its length, and the marks that
+//! survive translation — numbers, names, acronyms and cognates, telling punctuation.
+//!
+//! Every mark becomes a 32-bit key whose top two bits say its kind ([`Kind`]), so a
+//! sentence is a length and one sorted list of keys, and a bead's evidence is the multiset
+//! intersection of two lists.
+
+/// The kinds of marks that survive translation, scored separately because they survive
+/// at very different rates (a number almost always does, a cognate often not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Numbers, normalised: thousands separators dropped, decimal mark `.`, digits of
+    /// every script as ASCII.
+    Number = 0,
+    /// Names, acronyms and cognates: the first four letters of every word of four letters
+    /// or more (Simard, Foster & Isabelle 1992), and short all-capital acronyms whole.
+    Word = 1,
+    /// Question and exclamation marks, quotation marks, parentheses, colons.
+    Punctuation = 2,
+}
+
+pub const KINDS: [Kind; 3] = [Kind::Number, Kind::Word, Kind::Punctuation];
+
+impl Kind {
+    pub fn of_key(key: u32) -> Kind {
+        match key >> 30 {
+            0 => Kind::Number,
+            1 => Kind::Word,
+            _ => Kind::Punctuation,
+        }
+    }
+}
+
+/// A sentence as the aligner sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentenceFeatures {
+    /// Characters other than whitespace (so tokenised and untokenised text measure alike).
+    pub chars: u32,
+    /// Sorted keys of the marks it carries; equal marks repeat.
+    pub keys: Vec<u32>,
+}
+
+impl SentenceFeatures {
+    pub fn of(text: &str) -> SentenceFeatures {
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        let mut keys = Vec::new();
+        for n in numbers(text) {
+            keys.push(key(Kind::Number, &n));
+        }
+        for w in words(text) {
+            keys.push(key(Kind::Word, &w));
+        }
+        for c in text.chars() {
+            if let Some(p) = punctuation_class(c) {
+                keys.push(key(Kind::Punctuation, p));
+            }
+        }
+        keys.sort_unstable();
+        SentenceFeatures { chars, keys }
+    }
+}
+
+fn key(kind: Kind, s: &str) -> u32 {
+    // FNV-1a, folded to 30 bits; the kind sits in the top two bits.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    let h = (h ^ (h >> 30) ^ (h >> 60)) as u32 & 0x3fff_ffff;
+    ((kind as u32) << 30) | h
+}
+
+/// A mark of a sentence with the chance of meeting it in a sentence of the other document:
+/// the share of the other document's sentences that carry the same mark (rare names and
+/// numbers are strong evidence, words on every page weak).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mark {
+    pub key: u32,
+    pub chance: f32,
+}
+
+/// The marks of every sentence of `side`, with their chances in `other`, sorted by key.
+pub fn marks_with_chances(side: &[SentenceFeatures], other: &[SentenceFeatures]) -> Vec<Vec<Mark>> {
+    let mut sentences_with: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for f in other {
+        let mut last = None;
+        for &k in &f.keys {
+            if last != Some(k) {
+                *sentences_with.entry(k).or_default() += 1;
+                last = Some(k);
+            }
+        }
+    }
+    let total = other.len() as f32 + 1.0;
+    side.iter()
+        .map(|f| f.keys.iter().map(|&key| Mark { key, chance: (sentences_with.get(&key).copied().unwrap_or(0) as f32 + 0.5) / total }).collect())
+        .collect()
+}
+
+/// Counts equal keys of two sorted lists (multiset intersection), per kind.
+pub fn shared_keys(a: &[u32], b: &[u32]) -> [u32; 3] {
+    let mut out = [0u32; 3];
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x == y {
+            out[(x >> 30).min(2) as usize] += 1;
+            i += 1;
+            j += 1;
+        } else if x < y {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Counts keys per kind.
+pub fn count_keys(a: &[u32]) -> [u32; 3] {
+    let mut out = [0u32; 3];
+    for &k in a {
+        out[(k >> 30).min(2) as usize] += 1;
+    }
+    out
+}
+
+/// Merges sorted lists into one sorted list.
+pub fn merge_keys(lists: &[&[u32]], out: &mut Vec<u32>) {
+    out.clear();
+    for l in lists {
+        out.extend_from_slice(l);
+    }
+    out.sort_unstable();
+}
+
+/// The ASCII digit a decimal digit of any common script stands for: Arabic-Indic,
+/// Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada,
+/// Malayalam, Sinhala, Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian, fullwidth.
+pub fn ascii_digit(c: char) -> Option<u8> {
+    if c.is_ascii_digit() {
+        return Some(c as u8 - b'0');
+    }
+    const ZEROS: [u32; 19] = [
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20,
+        0x1040, 0x17E0, 0xFF10,
+    ];
+    let u = c as u32;
+    if (0x1810..=0x1819).contains(&u) {
+        return Some((u - 0x1810) as u8);
+    }
+    ZEROS.iter().find(|&&z| u >= z && u < z + 10).map(|&z| (u - z) as u8)
+}
+
+/// Separators that may sit inside a number.
+fn number_separator(c: char) -> Option<char> {
+    match c {
+        '.' | ',' | '\'' | '’' => Some(c),
+        ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}' => Some(' '),
+        '\u{066B}' => Some('d'), // Arabic decimal separator
+        '\u{066C}' => Some('t'), // Arabic thousands separator
+        _ => None,
+    }
+}
+
+/// The numbers in a text, normalised so that `10,000`, `10.000`, `10 000`, `10'000` and
+/// `۱۰٬۰۰۰` all read `10000`, and `3,5` and `3.5` both read `3.5`.
+pub fn numbers(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if ascii_digit(chars[i]).is_none() {
+            i += 1;
+            continue;
+        }
+        // Digit groups and the separators between them.
+        let mut groups: Vec<String> = Vec::new();
+        let mut seps: Vec<char> = Vec::new();
+        let mut g = String::new();
+        while i < chars.len() {
+            if let Some(d) = ascii_digit(chars[i]) {
+                g.push((b'0' + d) as char);
+                i += 1;
+            } else if let (Some(s), Some(next)) = (number_separator(chars[i]), chars.get(i + 1)) {
+                if ascii_digit(*next).is_some() && !g.is_empty() {
+                    groups.push(std::mem::take(&mut g));
+                    seps.push(s);
+                    i += 1;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        groups.push(g);
+        out.extend(normalise_number(&groups, &seps));
+    }
+    out
+}
+
+fn group_len(g: &str) -> usize {
+    g.len()
+}
+
+/// Turns digit groups and separators into one or more numbers.
+fn normalise_number(groups: &[String], seps: &[char]) -> Vec<String> {
+    // Spaces join only thousands groups ("10 000"); anything else is two numbers ("1956 1957").
+    let mut out = Vec::new();
+    let mut start = 0;
+    for k in 0..seps.len() {
+        if seps[k] == ' ' {
+            let joins = group_len(&groups[k + 1]) == 3 && (k > start || group_len(&groups[start]) <= 3);
+            if !joins {
+                out.push(read_number(&groups[start..=k], &seps[start..k]));
+                start = k + 1;
+            }
+        }
+    }
+    out.push(read_number(&groups[start..], &seps[start..]));
+    out
+}
+
+/// One number from its digit groups and separators (spaces here are thousands separators).
+fn read_number(groups: &[String], seps: &[char]) -> String {
+    if seps.is_empty() {
+        return canonical(&groups[0], "");
+    }
+    // Which separator is the decimal mark, if any.
+    let decimal_at: Option<usize> = {
+        let last = seps.len() - 1;
+        let last_sep = seps[last];
+        let distinct_earlier = seps[..last].iter().any(|&s| s != last_sep);
+        if last_sep == 'd' {
+            Some(last)
+        } else if last_sep == 't' || last_sep == ' ' || last_sep == '\'' || last_sep == '’' {
+            None
+        } else if distinct_earlier {
+            // "1.000,5" or "1,000.5": the last mark is the decimal one.
+            Some(last)
+        } else if seps.len() > 1 {
+            // "1.000.000": repeated marks group thousands, unless a group is not three digits.
+            if groups[1..].iter().all(|g| g.len() == 3) {
+                None
+            } else {
+                Some(last)
+            }
+        } else {
+            // A single "." or ",": thousands when three digits follow a short non-zero lead.
+            let lead = &groups[0];
+            if groups[1].len() == 3 && lead.len() <= 3 && !lead.starts_with('0') {
+                None
+            } else {
+                Some(last)
+            }
+        }
+    };
+    match decimal_at {
+        None => canonical(&groups.concat(), ""),
+        Some(d) => canonical(&groups[..=d].concat(), &groups[d + 1..].concat()),
+    }
+}
+
+fn canonical(int: &str, frac: &str) -> String {
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// Folds a Latin letter with a diacritic to its base letter (é → e, ß → s, ø → o).
+pub fn fold(c: char) -> char {
+    let u = c as u32;
+    if u < 0xC0 {
+        return c;
+    }
+    const LATIN1: &str = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    if (0xC0..=0xFF).contains(&u) {
+        let f = LATIN1.as_bytes()[(u - 0xC0) as usize] as char;
+        return if f == 'x' || f == '/' { c } else { f };
+    }
+    // Latin Extended-A: pairs of upper/lower case letters.
+    const EXT_A: &str = concat!(
+        "AaAaAa", "CcCcCcCc", "DdDd", "EeEeEeEeEe", "GgGgGgGg", "HhHh", "IiIiIiIiIi", "Ii", "Jj", "Kkk", "LlLlLlLlLl", "NnNnNnn", "Nn",
+        "OoOoOo", "Oo", "RrRrRr", "SsSsSsSs", "TtTtTt", "UuUuUuUuUuUu", "Ww", "YyY", "ZzZzZz", "s"
+    );
+    if (0x100..=0x17F).contains(&u) {
+        if let Some(f) = EXT_A.as_bytes().get((u - 0x100) as usize) {
+            return *f as char;
+        }
+    }
+    c
+}
+
+/// Keys for names, acronyms and cognates: the folded lower-case first four letters of every
+/// word of four letters or more; acronyms of two or three capitals whole.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        if letters != w.chars().count() || letters == 0 {
+            continue; // mixed with digits: already a number, or a code
+        }
+        if letters >= 4 {
+            let k: String = w.chars().take(4).flat_map(|c| fold(c).to_lowercase()).collect();
+            out.push(k);
+        } else if letters >= 2 && w.chars().all(|c| c.is_uppercase()) {
+            out.push(w.chars().map(fold).collect());
+        }
+    }
+    out
+}
+
+/// Punctuation that a translation usually keeps: questions, exclamations, quotations,
+/// parentheses, colons. Quotation marks of every language count as one class.
+pub fn punctuation_class(c: char) -> Option<&'static str> {
+    Some(match c {
+        '?' | '？' | '¿' | '؟' | '\u{037E}' => "?",
+        '!' | '！' | '¡' => "!",
+        '"' | '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '「' | '」' | '『' | '』' | '‚' => "\"",
+        '(' | '（' => "(",
+        ':' | '：' => ":",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_alike_across_conventions_and_scripts() {
+        for t in ["10,000 troops", "10.000 Soldaten", "10 000 soldats", "10'000 Soldaten", "۱۰٬۰۰۰ سرباز", "১০,০০০ সৈন্য", "١٠٬٠٠٠"] {
+            assert_eq!(numbers(t), vec!["10000"], "{t}");
+        }
+        assert_eq!(numbers("3,5 Prozent"), vec!["3.5"]);
+        assert_eq!(numbers("3.50 per cent"), vec!["3.5"]);
+        assert_eq!(numbers("1.000,5"), vec!["1000.5"]);
+        assert_eq!(numbers("in 1956 1957"), vec!["1956", "1957"]);
+        assert_eq!(numbers("2021-2025"), vec!["2021", "2025"]);
+        assert_eq!(numbers("٣٫٥"), vec!["3.5"]);
+        assert_eq!(numbers("no digits"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn cognates_fold_diacritics_and_case() {
+        assert_eq!(words("Expédition"), words("Expedition"));
+        assert_eq!(words("NATO and UN"), vec!["nato", "UN"]);
+        assert_eq!(fold('ß'), 's');
+        assert_eq!(fold('ł'), 'l');
+        assert_eq!(fold('ž'), 'z');
+        assert_eq!(fold('ſ'), 's');
+        assert_eq!(fold('Ő'), 'O');
+        assert_eq!(fold('ÿ'), 'y');
+        assert_eq!(fold('×'), '×');
+    }
+
+    #[test]
+    fn shared_keys_count_multisets() {
+        let a = SentenceFeatures::of("In 2021, 10 bombers flew? Putin said.");
+        let b = SentenceFeatures::of("2021 flogen 10 Bomber? sagte Putin.");
+        let s = shared_keys(&a.keys, &b.keys);
+        assert_eq!(s[Kind::Number as usize], 2);
+        assert!(s[Kind::Word as usize] >= 2, "{s:?}"); // bomb, puti
+        assert_eq!(s[Kind::Punctuation as usize], 1);
+    }
+}

@@ -1,0 +1,668 @@
+//! Sentence alignment: pairs every original sentence with its counterpart(s) in a
+//! translation, and finds sentences that were dropped or added.
+//!
+//! Dynamic programming over beads of shapes 1-1, 1-0, 0-1, 1-2, 2-1, 2-2, 1-3, 3-1 and up
+//! to five sentences a side (see [`model::SHAPES`]), each scored from whatever signals
+//! there are: always the length ratio in characters (Gale & Church), shared numbers, names,
+//! acronyms and cognates, telling punctuation, and paragraphs as anchors where both
+//! documents have the same number of paragraphs; and, where the caller has one, a
+//! similarity of the two sides ([`PairSimilarity`]: embedding cosine, chrF of the original
+//! against the back-translation …). Every parameter is estimated from the document pair
+//! itself (see [`model`]), so it works with no model at all, and says so
+//! ([`Alignment::signals`]).
+//!
+//! Long documents are searched coarse to fine: the sentences are merged pairwise into
+//! blocks until the grid is small, the blocks are aligned, and each finer level searches
+//! only a narrow band around the coarser path. Time and memory grow linearly.
+//!
+//! No I/O and no models here: the benchmark harness is in [`bench`].
+
+pub mod bench;
+pub mod eval;
+pub mod features;
+pub mod gale_church;
+pub mod model;
+pub mod search;
+
+use features::{marks_with_chances, Kind, Mark, SentenceFeatures};
+use model::{Evidence, Model, MAX_SIDE, SHAPES};
+use search::{best_path, corners, refine, Band};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+/// One bead of an alignment: original sentences paired with translated sentences (ids
+/// in the order of their documents). An empty side means the other side has no
+/// counterpart: dropped in translation, or added in translation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bead {
+    pub original: Vec<usize>,
+    pub translation: Vec<usize>,
+    /// What this bead costs the alignment, in nats: minus the log prior of its shape and
+    /// minus the log-likelihood ratio of its evidence (translation vs. unrelated text).
+    /// The lower the surer; a positive cost on a bead with both sides means the evidence
+    /// speaks against the pairing and the bead is weak.
+    pub cost: f32,
+}
+
+/// Why a bead has an empty side, in the reader's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unmatched {
+    /// An original sentence with no counterpart in the translation.
+    DroppedInTranslation,
+    /// A translated sentence with no counterpart in the original.
+    AddedInTranslation,
+}
+
+impl fmt::Display for Unmatched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unmatched::DroppedInTranslation => "dropped in translation",
+            Unmatched::AddedInTranslation => "added in translation",
+        })
+    }
+}
+
+impl Bead {
+    /// Original sentences with no counterpart in the translation.
+    pub fn is_dropped(&self) -> bool {
+        !self.original.is_empty() && self.translation.is_empty()
+    }
+
+    /// Translated sentences with no counterpart in the original.
+    pub fn is_added(&self) -> bool {
+        self.original.is_empty() && !self.translation.is_empty()
+    }
+
+    /// "dropped in translation" / "added in translation" for a bead with an empty side.
+    pub fn unmatched(&self) -> Option<Unmatched> {
+        if self.is_dropped() {
+            Some(Unmatched::DroppedInTranslation)
+        } else if self.is_added() {
+            Some(Unmatched::AddedInTranslation)
+        } else {
+            None
+        }
+    }
+
+    /// The shape, e.g. (1, 2) for one original sentence split in two.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.original.len(), self.translation.len())
+    }
+}
+
+/// A signal the aligner used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Signal {
+    /// Length ratio in characters (always).
+    Length,
+    /// Numbers both sides share.
+    Numbers,
+    /// Names, acronyms and cognates both sides share.
+    NamesAndCognates,
+    /// Question and exclamation marks, quotation marks, parentheses, colons.
+    Punctuation,
+    /// Sentences of paragraph i align only within paragraph i.
+    ParagraphAnchors,
+    /// The caller's similarity (a model), by its name.
+    Similarity(&'static str),
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Signal::Length => f.write_str("length"),
+            Signal::Numbers => f.write_str("numbers"),
+            Signal::NamesAndCognates => f.write_str("names and cognates"),
+            Signal::Punctuation => f.write_str("punctuation"),
+            Signal::ParagraphAnchors => f.write_str("paragraph anchors"),
+            Signal::Similarity(name) => f.write_str(name),
+        }
+    }
+}
+
+/// The beads of an alignment, in order, covering every sentence of both sides exactly once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alignment {
+    pub beads: Vec<Bead>,
+    pub signals_used: Vec<Signal>,
+}
+
+impl Alignment {
+    /// Whether a model's similarity took part.
+    pub fn used_a_model(&self) -> bool {
+        self.signals_used.iter().any(|s| matches!(s, Signal::Similarity(_)))
+    }
+
+    /// The signals in words, e.g. "length, numbers, names and cognates (no model)".
+    pub fn signals(&self) -> String {
+        let list: Vec<String> = self.signals_used.iter().map(|s| s.to_string()).collect();
+        let mut out = list.join(", ");
+        if !self.used_a_model() {
+            out.push_str(" (no model)");
+        }
+        out
+    }
+
+    /// Beads with an empty side, with the reason.
+    pub fn unmatched(&self) -> impl Iterator<Item = (&Bead, Unmatched)> {
+        self.beads.iter().filter_map(|b| b.unmatched().map(|u| (b, u)))
+    }
+}
+
+/// A similarity of original sentences and translated sentences taken together, from a
+/// model (embedding cosine, chrF of the original against the back-translation …), in
+/// [0, 1]. It is asked for every bead the search considers, so it must be cheap: compute
+/// vectors or back-translations once, beforehand.
+pub trait PairSimilarity {
+    /// What it is, for the output: e.g. "embedding similarity".
+    fn name(&self) -> &'static str;
+    /// Similarity of original sentences `original` and translated sentences `translation`
+    /// (ids); `None` where it cannot say.
+    fn similarity(&self, original: Range<usize>, translation: Range<usize>) -> Option<f32>;
+}
+
+/// A closure as a [`PairSimilarity`].
+pub struct SimilarityFn<F> {
+    pub name: &'static str,
+    pub f: F,
+}
+
+impl<F: Fn(Range<usize>, Range<usize>) -> Option<f32>> PairSimilarity for SimilarityFn<F> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn similarity(&self, original: Range<usize>, translation: Range<usize>) -> Option<f32> {
+        (self.f)(original, translation)
+    }
+}
+
+/// One side of an alignment: its sentences in order, and the paragraph of each where known.
+#[derive(Debug, Clone)]
+pub struct Side<'a> {
+    pub sentences: Vec<&'a str>,
+    /// Paragraph index of every sentence (never decreasing), or empty when unknown.
+    pub paragraphs: Vec<usize>,
+}
+
+impl<'a> Side<'a> {
+    /// Sentences with no paragraph structure (one sentence a line).
+    pub fn lines(sentences: &[&'a str]) -> Side<'a> {
+        Side { sentences: sentences.to_vec(), paragraphs: Vec::new() }
+    }
+
+    /// The sentences of a segmented document, with their paragraphs.
+    pub fn segmented(doc: &'a crate::text::Document, seg: &crate::text::Segmented) -> Side<'a> {
+        Side { sentences: seg.sentences.iter().map(|s| s.text(&doc.text)).collect(), paragraphs: seg.sentences.iter().map(|s| s.paragraph).collect() }
+    }
+
+    fn paragraph_ranges(&self) -> Option<Vec<Range<usize>>> {
+        if self.paragraphs.len() != self.sentences.len() || self.sentences.is_empty() {
+            return None;
+        }
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for (i, &p) in self.paragraphs.iter().enumerate() {
+            if i > 0 && p < self.paragraphs[i - 1] {
+                return None;
+            }
+            if i == 0 || p != self.paragraphs[i - 1] {
+                out.push(i..i + 1);
+            } else {
+                out.last_mut().expect("a paragraph was opened").end = i + 1;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Aligns two lists of sentences with no model and no paragraph structure.
+pub fn align(original: &[&str], translation: &[&str]) -> Alignment {
+    align_sides(&Side::lines(original), &Side::lines(translation), None)
+}
+
+/// How the search runs.
+#[derive(Debug, Clone)]
+pub struct AlignOptions {
+    /// Grids of up to this many cells (sentences × sentences) are searched whole; larger
+    /// ones coarse to fine, in time and memory linear in the number of sentences.
+    pub full_search_cells: usize,
+}
+
+impl Default for AlignOptions {
+    fn default() -> Self {
+        AlignOptions { full_search_cells: FULL_SEARCH_CELLS }
+    }
+}
+
+/// Aligns two sides; paragraphs anchor the alignment where both sides have the same
+/// number of them, and `similarity` joins the evidence where given.
+pub fn align_sides(original: &Side, translation: &Side, similarity: Option<&dyn PairSimilarity>) -> Alignment {
+    align_sides_with(original, translation, similarity, &AlignOptions::default())
+}
+
+/// [`align_sides`] with options.
+pub fn align_sides_with(original: &Side, translation: &Side, similarity: Option<&dyn PairSimilarity>, options: &AlignOptions) -> Alignment {
+    let src: Vec<SentenceFeatures> = original.sentences.iter().map(|s| SentenceFeatures::of(s)).collect();
+    let tgt: Vec<SentenceFeatures> = translation.sentences.iter().map(|s| SentenceFeatures::of(s)).collect();
+    let mut signals = vec![Signal::Length];
+    let segments: Vec<(Range<usize>, Range<usize>)> = match (original.paragraph_ranges(), translation.paragraph_ranges()) {
+        (Some(a), Some(b)) if a.len() == b.len() && a.len() > 1 => {
+            signals.push(Signal::ParagraphAnchors);
+            a.into_iter().zip(b).collect()
+        }
+        _ => vec![(0..src.len(), 0..tgt.len())],
+    };
+    let (steps, model) = align_features(&src, &tgt, &segments, similarity, options);
+    for (kind, signal) in [(Kind::Number, Signal::Numbers), (Kind::Word, Signal::NamesAndCognates), (Kind::Punctuation, Signal::Punctuation)] {
+        if model.carry_over[kind as usize] >= 0.02 {
+            signals.push(signal);
+        }
+    }
+    if let (Some(sim), Some(_)) = (similarity, model.similarity) {
+        signals.push(Signal::Similarity(sim.name()));
+    }
+    // Keep the order of the reader's list: length, numbers, names, punctuation, anchors, model.
+    signals.sort_by_key(|s| match s {
+        Signal::Length => 0,
+        Signal::Numbers => 1,
+        Signal::NamesAndCognates => 2,
+        Signal::Punctuation => 3,
+        Signal::ParagraphAnchors => 4,
+        Signal::Similarity(_) => 5,
+    });
+    let beads = steps.into_iter().map(|s| Bead { original: (s.i..s.i + s.m).collect(), translation: (s.j..s.j + s.n).collect(), cost: s.cost }).collect();
+    Alignment { beads, signals_used: signals }
+}
+
+/// Grids up to this many cells are searched whole; larger ones coarse to fine.
+const FULL_SEARCH_CELLS: usize = 1 << 20;
+/// Coarse levels are searched whole up to this many cells.
+const COARSE_FULL_SEARCH_CELLS: usize = 40_000;
+/// Columns searched either side of the projected coarse path, at the sentence level and
+/// at block levels.
+const SENTENCE_BAND: usize = 12;
+const BLOCK_BAND: usize = 8;
+/// Passes of hard EM: align, re-estimate the model from the beads, align again.
+const PASSES: usize = 3;
+
+/// The whole alignment over features: passes of alignment and re-estimation; returns the
+/// steps (global ids) and the final model.
+fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: &[(Range<usize>, Range<usize>)], similarity: Option<&dyn PairSimilarity>, options: &AlignOptions) -> (Vec<search::Step>, Model) {
+    let src_marks = marks_with_chances(src, tgt);
+    let tgt_marks = marks_with_chances(tgt, src);
+    let src_groups = Groups::new(src, &src_marks);
+    let tgt_groups = Groups::new(tgt, &tgt_marks);
+    let src_chars: Vec<u32> = src.iter().map(|f| f.chars).collect();
+    let tgt_chars: Vec<u32> = tgt.iter().map(|f| f.chars).collect();
+    let unrelated_similarity = unrelated_similarity(src.len(), tgt.len(), similarity);
+    let mut model = Model::initial(&src_chars, &tgt_chars);
+    let coarse = CoarseUnits::new(&src_marks, &tgt_marks, &src_chars, &tgt_chars);
+    let mut previous: Option<Vec<search::Step>> = None;
+    for pass in 0..PASSES {
+        let mut steps = Vec::new();
+        let nulls = NullLengths::new(&model, src, tgt);
+        let (src_units, tgt_units) = coarse.units(&nulls);
+        for (rs, rt) in segments {
+            let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity, src_at: rs.start, tgt_at: rt.start };
+            for s in search_segment(&grid, &src_units, &tgt_units, rs.clone(), rt.clone(), options.full_search_cells) {
+                steps.push(search::Step { i: s.i + rs.start, j: s.j + rt.start, ..s });
+            }
+        }
+        let same = previous.as_ref().map(|p| p.iter().zip(&steps).all(|(a, b)| (a.i, a.m, a.j, a.n) == (b.i, b.m, b.j, b.n)) && p.len() == steps.len()).unwrap_or(false);
+        if pass + 1 == PASSES || same {
+            return (steps, model);
+        }
+        let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity, src_at: 0, tgt_at: 0 };
+        let evidence: Vec<Evidence> = steps.iter().map(|s| grid.evidence(s.i, s.m, s.j, s.n)).collect();
+        model = model.reestimate(&evidence, &src_chars, &tgt_chars, unrelated_similarity);
+        previous = Some(steps);
+    }
+    unreachable!("the last pass returns")
+}
+
+/// Mean and spread of the caller's similarity on unrelated sentence pairs (pairs half a
+/// document apart).
+fn unrelated_similarity(n: usize, m: usize, similarity: Option<&dyn PairSimilarity>) -> Option<(f64, f64)> {
+    let sim = similarity?;
+    if n == 0 || m == 0 {
+        return None;
+    }
+    let samples = 500.min(n * 2);
+    let mut sims = Vec::with_capacity(samples);
+    for s in 0..samples {
+        let i = (s * n) / samples;
+        let shift = if s % 2 == 0 { m / 2 } else { m / 3 };
+        let j = ((i * m) / n + shift.max(1)) % m;
+        if let Some(x) = sim.similarity(i..i + 1, j..j + 1) {
+            sims.push(x as f64);
+        }
+    }
+    if sims.len() < 5 {
+        return None;
+    }
+    let mean = sims.iter().sum::<f64>() / sims.len() as f64;
+    let sd = (sims.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / sims.len() as f64).sqrt();
+    Some((mean, sd))
+}
+
+/// Sums and merged marks of runs of up to [`MAX_SIDE`] consecutive sentences.
+struct Groups {
+    chars: Vec<u64>,
+    marks: Vec<[u32; 3]>,
+    /// `merged[size - 2][start]`: marks of sentences `start..start + size`, sorted by key.
+    merged: Vec<Vec<Vec<Mark>>>,
+}
+
+/// Counts marks per kind.
+fn count_kinds(marks: &[Mark]) -> [u32; 3] {
+    let mut out = [0u32; 3];
+    for m in marks {
+        out[(m.key >> 30).min(2) as usize] += 1;
+    }
+    out
+}
+
+impl Groups {
+    fn new(feats: &[SentenceFeatures], sentence_marks: &[Vec<Mark>]) -> Groups {
+        let mut chars = vec![0u64];
+        let mut marks = vec![[0u32; 3]];
+        for (f, sm) in feats.iter().zip(sentence_marks) {
+            chars.push(chars.last().copied().unwrap_or(0) + f.chars as u64);
+            let c = count_kinds(sm);
+            let p = *marks.last().expect("starts with zero");
+            marks.push([p[0] + c[0], p[1] + c[1], p[2] + c[2]]);
+        }
+        let mut merged: Vec<Vec<Vec<Mark>>> = Vec::new();
+        for size in 2..=MAX_SIDE {
+            let mut level = Vec::with_capacity(feats.len());
+            for start in 0..feats.len() {
+                if start + size > feats.len() {
+                    break;
+                }
+                let shorter: &[Mark] = if size == 2 { &sentence_marks[start] } else { &merged[size - 3][start] };
+                let last = &sentence_marks[start + size - 1];
+                let mut v = Vec::with_capacity(shorter.len() + last.len());
+                let (mut a, mut b) = (0, 0);
+                while a < shorter.len() || b < last.len() {
+                    if b == last.len() || (a < shorter.len() && shorter[a].key <= last[b].key) {
+                        v.push(shorter[a]);
+                        a += 1;
+                    } else {
+                        v.push(last[b]);
+                        b += 1;
+                    }
+                }
+                level.push(v);
+            }
+            merged.push(level);
+        }
+        Groups { chars, marks, merged }
+    }
+
+    fn chars(&self, i: usize, m: usize) -> f64 {
+        (self.chars[i + m] - self.chars[i]) as f64
+    }
+
+    fn marks(&self, i: usize, m: usize) -> [u32; 3] {
+        let (a, b) = (self.marks[i + m], self.marks[i]);
+        [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+    }
+
+    fn keys<'a>(&'a self, marks: &'a [Vec<Mark>], i: usize, m: usize) -> &'a [Mark] {
+        match m {
+            0 => &[],
+            1 => &marks[i],
+            _ => &self.merged[m - 2][i],
+        }
+    }
+}
+
+/// Running sums of every sentence's log length density as a sentence without counterpart.
+struct NullLengths {
+    src: Vec<f64>,
+    tgt: Vec<f64>,
+}
+
+impl NullLengths {
+    fn new(model: &Model, src: &[SentenceFeatures], tgt: &[SentenceFeatures]) -> NullLengths {
+        let running = |xs: &mut dyn Iterator<Item = f64>| -> Vec<f64> {
+            let mut v = vec![0.0];
+            for x in xs {
+                v.push(v.last().copied().unwrap_or(0.0) + x);
+            }
+            v
+        };
+        NullLengths {
+            src: running(&mut src.iter().map(|f| model.dropped_log_density(f.chars))),
+            tgt: running(&mut tgt.iter().map(|f| model.added_log_density(f.chars))),
+        }
+    }
+
+    fn original(&self, i: usize, m: usize) -> f64 {
+        self.src[i + m] - self.src[i]
+    }
+
+    fn translated(&self, j: usize, n: usize) -> f64 {
+        self.tgt[j + n] - self.tgt[j]
+    }
+}
+
+/// The sentence-level grid of one segment (ids relative to `src_at`, `tgt_at`).
+struct SentenceGrid<'a> {
+    src: &'a [Vec<Mark>],
+    tgt: &'a [Vec<Mark>],
+    src_groups: &'a Groups,
+    tgt_groups: &'a Groups,
+    nulls: &'a NullLengths,
+    model: &'a Model,
+    similarity: Option<&'a dyn PairSimilarity>,
+    src_at: usize,
+    tgt_at: usize,
+}
+
+impl SentenceGrid<'_> {
+    /// Evidence of the bead of original sentences `i..i+m` and translated `j..j+n` (global ids).
+    fn evidence(&self, i: usize, m: usize, j: usize, n: usize) -> Evidence {
+        let mut e = Evidence { m, n, ..Evidence::default() };
+        e.original_chars = self.src_groups.chars(i, m);
+        e.translated_chars = self.tgt_groups.chars(j, n);
+        if m == 0 || n == 0 {
+            return e;
+        }
+        e.original_null = self.nulls.original(i, m);
+        e.translated_null = self.nulls.translated(j, n);
+        e.original_marks = self.src_groups.marks(i, m);
+        e.translated_marks = self.tgt_groups.marks(j, n);
+        (e.shared, e.shared_llr) = self.model.match_marks(self.src_groups.keys(self.src, i, m), self.tgt_groups.keys(self.tgt, j, n), m, n);
+        if let Some(sim) = self.similarity {
+            if self.model.similarity.is_some() {
+                e.similarity = sim.similarity(i..i + m, j..j + n);
+            }
+        }
+        e
+    }
+
+    fn cost(&self, i: usize, m: usize, j: usize, n: usize) -> f32 {
+        let e = self.evidence(i + self.src_at, m, j + self.tgt_at, n);
+        -(self.model.score(&e) as f32)
+    }
+}
+
+/// Aligns one segment: whole when small, else coarse to fine.
+fn search_segment(grid: &SentenceGrid, src_units: &[Unit], tgt_units: &[Unit], rs: Range<usize>, rt: Range<usize>, full_search_cells: usize) -> Vec<search::Step> {
+    let (rows, cols) = (rs.len(), rt.len());
+    let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= full_search_cells || rows == 0 || cols == 0 {
+        Band::full(rows, cols)
+    } else {
+        let src_units = halve(&src_units[rs]);
+        let tgt_units = halve(&tgt_units[rt]);
+        let path = block_path(&src_units, &tgt_units, grid.model);
+        Band::around(&refine(&path), rows, cols, SENTENCE_BAND)
+    };
+    best_path(rows, cols, &band, &SHAPES, &mut |i, m, j, n| grid.cost(i, m, j, n))
+}
+
+/// A run of sentences as the coarse levels see it: length and rare marks only.
+#[derive(Debug, Clone)]
+struct Unit {
+    chars: f64,
+    sentences: u32,
+    /// Log length density of its sentences as sentences without counterpart.
+    null: f64,
+    keys: Vec<Mark>,
+}
+
+/// The rare marks of every sentence, kept for the coarse levels.
+struct CoarseUnits {
+    src: Vec<Unit>,
+    tgt: Vec<Unit>,
+}
+
+impl CoarseUnits {
+    /// Sentences as units, keeping the numbers, names and cognates that occur at most twice
+    /// on their side: they anchor blocks without making block marks long.
+    fn new(src: &[Vec<Mark>], tgt: &[Vec<Mark>], src_chars: &[u32], tgt_chars: &[u32]) -> CoarseUnits {
+        fn side(marks: &[Vec<Mark>], chars: &[u32]) -> Vec<Unit> {
+            let mut freq: HashMap<u32, u32> = HashMap::new();
+            for sm in marks {
+                for m in sm {
+                    *freq.entry(m.key).or_default() += 1;
+                }
+            }
+            marks
+                .iter()
+                .zip(chars)
+                .map(|(sm, &c)| {
+                    let mut keys: Vec<Mark> = sm.iter().copied().filter(|m| Kind::of_key(m.key) != Kind::Punctuation && freq[&m.key] <= 2).collect();
+                    keys.dedup_by_key(|m| m.key);
+                    Unit { chars: c as f64, sentences: 1, null: 0.0, keys }
+                })
+                .collect()
+        }
+        CoarseUnits { src: side(src, src_chars), tgt: side(tgt, tgt_chars) }
+    }
+
+    /// Sentence-level units with the current model's null lengths.
+    fn units(&self, nulls: &NullLengths) -> (Vec<Unit>, Vec<Unit>) {
+        let with = |units: &[Unit], f: &dyn Fn(usize) -> f64| -> Vec<Unit> { units.iter().enumerate().map(|(i, u)| Unit { null: f(i), ..u.clone() }).collect() };
+        (with(&self.src, &|i| nulls.original(i, 1)), with(&self.tgt, &|j| nulls.translated(j, 1)))
+    }
+}
+
+/// Merges units pairwise.
+fn halve(units: &[Unit]) -> Vec<Unit> {
+    units
+        .chunks(2)
+        .map(|c| {
+            let mut keys: Vec<Mark> = c.iter().flat_map(|u| u.keys.iter().copied()).collect();
+            keys.sort_unstable_by_key(|m| m.key);
+            Unit { chars: c.iter().map(|u| u.chars).sum(), sentences: c.iter().map(|u| u.sentences).sum(), null: c.iter().map(|u| u.null).sum(), keys }
+        })
+        .collect()
+}
+
+/// Block shapes and their log priors: a guide for the finer level, not a final answer.
+const BLOCK_SHAPES: [(usize, usize); 6] = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2)];
+const BLOCK_PRIORS: [f64; 6] = [0.8, 0.02, 0.02, 0.07, 0.07, 0.02];
+
+/// The path over blocks, recursively coarse to fine.
+fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> {
+    let (rows, cols) = (src.len(), tgt.len());
+    let band = if (rows + 1) * (cols + 1) <= COARSE_FULL_SEARCH_CELLS || rows <= 2 || cols <= 2 {
+        Band::full(rows, cols)
+    } else {
+        let path = block_path(&halve(src), &halve(tgt), model);
+        Band::around(&refine(&path), rows, cols, BLOCK_BAND)
+    };
+    let mut scratch_a = Vec::new();
+    let mut scratch_b = Vec::new();
+    let mut cost = |i: usize, m: usize, j: usize, n: usize| -> f32 {
+        let t = BLOCK_SHAPES.iter().position(|&s| s == (m, n)).unwrap_or(0);
+        let prior = BLOCK_PRIORS[t].ln();
+        if m == 0 || n == 0 {
+            return -prior as f32;
+        }
+        let (us, ut) = (&src[i..i + m], &tgt[j..j + n]);
+        let ka = merged(us, &mut scratch_a);
+        let kb = merged(ut, &mut scratch_b);
+        let (sm, sn) = (us.iter().map(|u| u.sentences as usize).sum(), ut.iter().map(|u| u.sentences as usize).sum());
+        let (shared, shared_llr) = model.match_marks(ka, kb, sm, sn);
+        let e = Evidence {
+            m: sm,
+            n: sn,
+            original_chars: us.iter().map(|u| u.chars).sum(),
+            translated_chars: ut.iter().map(|u| u.chars).sum(),
+            original_marks: count_kinds(ka),
+            translated_marks: count_kinds(kb),
+            shared,
+            shared_llr,
+            original_null: us.iter().map(|u| u.null).sum(),
+            translated_null: ut.iter().map(|u| u.null).sum(),
+            similarity: None,
+        };
+        let score = prior + model.length_llr(&e) + model.marks_llr(&e);
+        -score as f32
+    };
+    corners(&best_path(rows, cols, &band, &BLOCK_SHAPES, &mut cost))
+}
+
+fn merged<'a>(units: &'a [Unit], scratch: &'a mut Vec<Mark>) -> &'a [Mark] {
+    if units.len() == 1 {
+        return &units[0].keys;
+    }
+    scratch.clear();
+    for u in units {
+        scratch.extend_from_slice(&u.keys);
+    }
+    scratch.sort_unstable_by_key(|m| m.key);
+    scratch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_lists_align_one_to_one() {
+        let s = ["The first sentence is here.", "A second one, longer than the first one.", "Third: 42 apples?"];
+        let a = align(&s, &s);
+        let shapes: Vec<_> = a.beads.iter().map(|b| b.shape()).collect();
+        assert_eq!(shapes, vec![(1, 1); 3]);
+        assert!(a.signals().ends_with("(no model)"), "{}", a.signals());
+    }
+
+    #[test]
+    fn empty_sides_give_null_beads_without_panicking() {
+        assert!(align(&[], &[]).beads.is_empty());
+        let a = align(&["Only here."], &[]);
+        assert_eq!(a.beads.len(), 1);
+        assert!(a.beads[0].is_dropped());
+        let a = align(&[], &["Nur hier.", "Und hier."]);
+        assert!(a.beads.iter().all(|b| b.is_added()));
+        assert_eq!(a.beads.iter().map(|b| b.translation.len()).sum::<usize>(), 2);
+    }
+}
+
+/// Development aid: the final model and the score parts of given beads.
+#[doc(hidden)]
+pub fn explain(original: &[&str], translation: &[&str], beads: &[(Range<usize>, Range<usize>)]) -> String {
+    let src: Vec<SentenceFeatures> = original.iter().map(|s| SentenceFeatures::of(s)).collect();
+    let tgt: Vec<SentenceFeatures> = translation.iter().map(|s| SentenceFeatures::of(s)).collect();
+    let segments = vec![(0..src.len(), 0..tgt.len())];
+    let (_, model) = align_features(&src, &tgt, &segments, None, &AlignOptions::default());
+    let src_marks = marks_with_chances(&src, &tgt);
+    let tgt_marks = marks_with_chances(&tgt, &src);
+    let src_groups = Groups::new(&src, &src_marks);
+    let tgt_groups = Groups::new(&tgt, &tgt_marks);
+    let nulls = NullLengths::new(&model, &src, &tgt);
+    let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity: None, src_at: 0, tgt_at: 0 };
+    let mut out = format!("{model:?}\n");
+    for (a, b) in beads {
+        let e = grid.evidence(a.start, a.len(), b.start, b.len());
+        let len = if e.m > 0 && e.n > 0 { model.length_llr(&e) } else { 0.0 };
+        let marks = if e.m > 0 && e.n > 0 { model.marks_llr(&e) } else { 0.0 };
+        out.push_str(&format!("{a:?}:{b:?} prior {:.2} length {len:.2} marks {marks:.2} total {:.2} | {e:?}\n", model.prior(e.m, e.n), model.score(&e)));
+    }
+    out
+}

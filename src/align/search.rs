@@ -1,0 +1,190 @@
+//! The dynamic programme over a band of the alignment grid, and the coarse-to-fine search
+//! that keeps that band narrow: memory and time grow with the number of sentences, not
+//! with its square.
+//!
+//! Cell `(i, j)` is the best alignment of the first `i` original and the first `j`
+//! translated units. A bead `(m, n)` ending there covers original units `i-m..i` and
+//! translated units `j-n..j`.
+
+/// The cells the programme may visit: for every row `i` (0..=rows) the columns `lo[i]..=hi[i]`,
+/// both never decreasing, with `(0, 0)` and `(rows, cols)` inside.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub lo: Vec<usize>,
+    pub hi: Vec<usize>,
+}
+
+impl Band {
+    pub fn full(rows: usize, cols: usize) -> Band {
+        Band { lo: vec![0; rows + 1], hi: vec![cols; rows + 1] }
+    }
+
+    pub fn cells(&self) -> usize {
+        self.lo.iter().zip(&self.hi).map(|(l, h)| h + 1 - l).sum()
+    }
+
+    /// A band of `width` columns either side of a path given by its corners.
+    pub fn around(path: &[(usize, usize)], rows: usize, cols: usize, width: usize) -> Band {
+        let mut lo = vec![usize::MAX; rows + 1];
+        let mut hi = vec![0; rows + 1];
+        for w in path.windows(2) {
+            let ((i0, j0), (i1, j1)) = (w[0], w[1]);
+            for r in i0.min(rows)..=i1.min(rows) {
+                lo[r] = lo[r].min(j0.min(cols));
+                hi[r] = hi[r].max(j1.min(cols));
+            }
+        }
+        if path.len() == 1 {
+            lo[0] = 0;
+            hi[0] = 0;
+        }
+        for r in 0..=rows {
+            if lo[r] == usize::MAX {
+                // A row the path skipped (cannot happen for a connected path); stay safe.
+                lo[r] = if r > 0 { lo[r - 1] } else { 0 };
+                hi[r] = if r > 0 { hi[r - 1] } else { 0 };
+            }
+            lo[r] = lo[r].saturating_sub(width);
+            hi[r] = (hi[r] + width).min(cols);
+        }
+        lo[0] = 0;
+        hi[rows] = cols;
+        // Monotone: lo never decreases, hi never decreases.
+        for r in 1..=rows {
+            hi[r] = hi[r].max(hi[r - 1]);
+        }
+        for r in (0..rows).rev() {
+            lo[r] = lo[r].min(lo[r + 1]);
+        }
+        Band { lo, hi }
+    }
+
+    fn contains(&self, i: usize, j: usize) -> bool {
+        i < self.lo.len() && j >= self.lo[i] && j <= self.hi[i]
+    }
+}
+
+/// One bead of a best path: original units `i..i+m`, translated units `j..j+n`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    pub i: usize,
+    pub m: usize,
+    pub j: usize,
+    pub n: usize,
+    pub cost: f32,
+}
+
+/// The cheapest path from `(0, 0)` to `(rows, cols)` inside `band`, using beads of the given
+/// shapes; `cost(i, m, j, n)` prices a bead (infinite when impossible).
+pub fn best_path(rows: usize, cols: usize, band: &Band, shapes: &[(usize, usize)], cost: &mut dyn FnMut(usize, usize, usize, usize) -> f32) -> Vec<Step> {
+    debug_assert!(shapes.len() < 255);
+    let mut offset = Vec::with_capacity(rows + 2);
+    let mut total = 0usize;
+    for i in 0..=rows {
+        offset.push(total);
+        total += band.hi[i] + 1 - band.lo[i];
+    }
+    let mut best = vec![f64::INFINITY; total];
+    let mut back = vec![u8::MAX; total];
+    best[0] = 0.0;
+    for i in 0..=rows {
+        for j in band.lo[i]..=band.hi[i] {
+            let here = offset[i] + j - band.lo[i];
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut b = f64::INFINITY;
+            let mut arg = u8::MAX;
+            for (t, &(m, n)) in shapes.iter().enumerate() {
+                if m > i || n > j {
+                    continue;
+                }
+                let (pi, pj) = (i - m, j - n);
+                if !band.contains(pi, pj) {
+                    continue;
+                }
+                let prev = best[offset[pi] + pj - band.lo[pi]];
+                if !prev.is_finite() {
+                    continue;
+                }
+                let c = cost(pi, m, pj, n) as f64;
+                if prev + c < b {
+                    b = prev + c;
+                    arg = t as u8;
+                }
+            }
+            best[here] = b;
+            back[here] = arg;
+        }
+    }
+    // Walk back from the end.
+    let mut steps = Vec::new();
+    let (mut i, mut j) = (rows, cols);
+    while i > 0 || j > 0 {
+        let here = offset[i] + j - band.lo[i];
+        let t = back[here];
+        if t == u8::MAX {
+            // Unreachable end: the band was too narrow to connect; cannot happen with
+            // 1-0 and 0-1 shapes in a monotone band, but never panic on it.
+            break;
+        }
+        let (m, n) = shapes[t as usize];
+        let (pi, pj) = (i - m, j - n);
+        let c = best[here] - best[offset[pi] + pj - band.lo[pi]];
+        steps.push(Step { i: pi, m, j: pj, n, cost: c as f32 });
+        i = pi;
+        j = pj;
+    }
+    steps.reverse();
+    steps
+}
+
+/// The corners of a path, from `(0, 0)` to its end.
+pub fn corners(steps: &[Step]) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0)];
+    for s in steps {
+        out.push((s.i + s.m, s.j + s.n));
+    }
+    out
+}
+
+/// Projects a path over units twice as coarse onto this level's units.
+pub fn refine(coarse: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    coarse.iter().map(|&(i, j)| (2 * i, 2 * j)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_path_prefers_cheap_beads_and_covers_everything() {
+        let shapes = [(1, 1), (1, 0), (0, 1), (1, 2)];
+        // Original 3 units, translation 4: unit 1 was split in two.
+        let mut cost = |i: usize, m: usize, j: usize, n: usize| -> f32 {
+            match (i, m, j, n) {
+                (0, 1, 0, 1) | (2, 1, 3, 1) => 0.0,
+                (1, 1, 1, 2) => 0.5,
+                (_, 1, _, 1) => 3.0,
+                _ => 2.0,
+            }
+        };
+        let steps = best_path(3, 4, &Band::full(3, 4), &shapes, &mut cost);
+        let got: Vec<_> = steps.iter().map(|s| (s.i, s.m, s.j, s.n)).collect();
+        assert_eq!(got, vec![(0, 1, 0, 1), (1, 1, 1, 2), (2, 1, 3, 1)]);
+    }
+
+    #[test]
+    fn band_around_a_path_is_monotone_and_reaches_both_ends() {
+        let path = vec![(0, 0), (2, 2), (4, 6), (5, 7)];
+        let b = Band::around(&path, 5, 7, 1);
+        assert_eq!(b.lo[0], 0);
+        assert_eq!(b.hi[5], 7);
+        for r in 1..=5 {
+            assert!(b.lo[r] >= b.lo[r - 1] && b.hi[r] >= b.hi[r - 1]);
+            assert!(b.lo[r] <= b.hi[r - 1]);
+        }
+        let steps = best_path(5, 7, &b, &[(1, 1), (1, 0), (0, 1)], &mut |_, _, _, _| 1.0);
+        assert_eq!(corners(&steps).last(), Some(&(5, 7)));
+    }
+}

@@ -1,0 +1,458 @@
+//! The whole pipeline for one article and its translations: load and segment, back-translate
+//! (Marian where a model is present, else Apertium), align, score drift, judge quotations.
+//! The command line and the workbench both call [`analyze`]; the result is a [`Report`],
+//! which the `export` writers turn into JSON, CSV or HTML.
+
+use crate::align::{self, Side};
+use crate::drift::{DriftLevel, DriftReason, DriftScorer, Pair, Span};
+use crate::embed::{Embedder, SentenceEmbedder};
+use crate::text::{self, Document, Segmented};
+use crate::translate::{self, Apertium, CancelFlag, CachedTranslator, TranslationCache, Translator};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Which engine back-translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineChoice {
+    /// Marian when its model is present, else an installed Apertium pair.
+    Auto,
+    Marian,
+    Apertium,
+}
+
+/// One translation to analyse.
+#[derive(Debug, Clone)]
+pub struct TranslationInput {
+    /// ISO 639-1 code of the translation's language.
+    pub lang: String,
+    /// A label that tells versions of one language apart: `es`, `es.apertium`, `es.drift`.
+    pub label: String,
+    pub path: PathBuf,
+}
+
+/// What to analyse and how.
+pub struct Request {
+    pub original: PathBuf,
+    pub original_lang: Option<String>,
+    pub translations: Vec<TranslationInput>,
+    pub engine: EngineChoice,
+    /// Where models are looked for first (`--models DIR`).
+    pub models_dir: Option<PathBuf>,
+    /// Back-translation cache; `None` disables caching.
+    pub cache: Option<TranslationCache>,
+    pub cancel: CancelFlag,
+}
+
+/// Progress of the analysis, for progress bars and the workbench.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Started { label: String, sentences: usize },
+    Stage { label: String, stage: &'static str },
+    Sentences { label: String, done: usize, total: usize },
+    Finished { label: String, analysed: bool },
+}
+
+/// The analysis of an article and its translations. Serialises to the stable JSON format.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub driftlens: String,
+    pub original: OriginalReport,
+    pub translations: Vec<TranslationReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginalReport {
+    pub path: PathBuf,
+    pub lang: String,
+    pub sentences: Vec<SentenceReport>,
+    pub quotes: Vec<QuoteReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceReport {
+    pub id: usize,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteReport {
+    pub id: usize,
+    pub text: String,
+    pub speaker: Option<String>,
+    pub sentences: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TranslationStatus {
+    Analysed,
+    NotAnalysed { why: String, fix: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationReport {
+    pub lang: String,
+    pub label: String,
+    pub path: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(flatten)]
+    pub status: TranslationStatus,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<PairReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<QuoteFidelity>,
+    /// Which signals aligned the sentences (e.g. "length, paragraph anchors, chrF").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<String>,
+}
+
+impl TranslationReport {
+    pub fn is_analysed(&self) -> bool {
+        matches!(self.status, TranslationStatus::Analysed)
+    }
+    /// Pairs a reviewer should read (major or critical).
+    pub fn flagged(&self) -> impl Iterator<Item = &PairReport> {
+        self.pairs.iter().filter(|p| p.level.is_flagged())
+    }
+}
+
+/// One aligned bead: original sentence ids, translated sentence ids, the texts and the verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairReport {
+    pub original: Vec<usize>,
+    pub translation: Vec<usize>,
+    pub original_text: String,
+    pub translated_text: String,
+    pub back_translation: String,
+    pub drift: f32,
+    pub level: DriftLevel,
+    pub reasons: Vec<ReasonReport>,
+    /// The aligner's cost for this bead: high means a weak alignment.
+    pub alignment_cost: f32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasonReport {
+    pub kind: String,
+    pub message: String,
+    pub original_span: Option<[usize; 2]>,
+    pub back_span: Option<[usize; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteFidelity {
+    pub quote: usize,
+    /// 1 = the quotation came through intact, 0 = it did not survive.
+    pub fidelity: f32,
+    pub level: DriftLevel,
+    pub message: String,
+}
+
+/// Why a request cannot be analysed at all.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error(transparent)]
+    Text(#[from] text::TextError),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Finds the translations of a corpus folder: `<code>.md` files named by a known language
+/// code, plus versions such as `es.apertium.md` and `es.drift.md`; the original is `en.md`.
+/// `langs` keeps only the named labels (`es` is es.md; `es.drift` is es.drift.md).
+pub fn corpus_inputs(dir: &Path, langs: Option<&[String]>) -> Result<(PathBuf, Vec<TranslationInput>), AnalyzeError> {
+    let original = dir.join("en.md");
+    if !original.is_file() {
+        return Err(AnalyzeError::Input(format!("{} has no en.md (the original); give --original FILE", dir.display())));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| AnalyzeError::Input(format!("cannot read corpus folder {}: {e}", dir.display())))?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(label) = name.strip_suffix(".md") else { continue };
+        let lang = label.split('.').next().unwrap_or("");
+        if lang == "en" || text::language(lang).is_none() || label.contains("labels") {
+            continue;
+        }
+        if let Some(filter) = langs {
+            if !filter.iter().any(|l| l == label) {
+                continue;
+            }
+        }
+        out.push(TranslationInput { lang: lang.to_string(), label: label.to_string(), path });
+    }
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok((original, out))
+}
+
+/// Chooses the back-translation engine for a language, or says why none can serve and what
+/// would make one work.
+fn engine_for(lang: &str, choice: EngineChoice, models_dir: Option<&Path>) -> Result<Box<dyn Translator>, (String, String)> {
+    let marian = || -> Result<Box<dyn Translator>, (String, String)> {
+        let store = crate::models::ModelStore::from_env(models_dir.map(Path::to_path_buf));
+        match crate::models::load_marian(&store, lang) {
+            Ok(m) => Ok(Box::new(m)),
+            Err(e) => Err((e.to_string(), format!("driftlens models fetch {lang}"))),
+        }
+    };
+    let apertium = || -> Result<Box<dyn Translator>, (String, String)> {
+        match Apertium::for_language(lang, Default::default()) {
+            Ok(a) => Ok(Box::new(a)),
+            Err(e) => {
+                let fix = match translate::route::apertium_route(lang) {
+                    Some(r) => format!("sudo apt-get install apertium {}", r.package),
+                    None => format!("driftlens models fetch {lang}"),
+                };
+                Err((e.to_string(), fix))
+            }
+        }
+    };
+    match choice {
+        EngineChoice::Marian => marian(),
+        EngineChoice::Apertium => apertium(),
+        EngineChoice::Auto => {
+            let store = crate::models::ModelStore::from_env(models_dir.map(Path::to_path_buf));
+            let present = store.entry(lang).map(|e| matches!(store.locate(e), crate::models::Presence::Present(_))).unwrap_or(false);
+            if present {
+                return marian();
+            }
+            apertium().map_err(|(why, _)| {
+                (format!("no Marian model for {lang} is on this machine, and Apertium cannot serve it ({why})"), format!("driftlens models fetch {lang}"))
+            })
+        }
+    }
+}
+
+/// The sentence embedder, when its model is on this machine (similarity then joins the
+/// evidence; without it drift rests on chrF and the fact checks).
+fn embedder(models_dir: Option<&Path>) -> Option<SentenceEmbedder> {
+    let dir = models_dir.map(|d| d.join("all-MiniLM-L6-v2")).filter(|d| d.is_dir()).unwrap_or_else(|| crate::embed::model_dir("all-MiniLM-L6-v2"));
+    SentenceEmbedder::load(&dir).ok()
+}
+
+struct Original {
+    doc: Document,
+    seg: Segmented,
+}
+
+/// Runs the pipeline. Languages that cannot be analysed are reported with the reason and the
+/// command that would fix it; they never stop the others.
+pub fn analyze(req: &Request, progress: &dyn Fn(Progress)) -> Result<Report, AnalyzeError> {
+    let doc = text::load(&req.original)?;
+    let seg = text::segment(&doc, req.original_lang.as_deref().or(Some("en")))?;
+    let original = Original { doc, seg };
+    let embedder = embedder(req.models_dir.as_deref());
+    let original_vectors = embedder.as_ref().and_then(|e| {
+        let texts: Vec<&str> = original.seg.sentences.iter().map(|s| s.text(&original.doc.text)).collect();
+        e.embed(&texts).ok()
+    });
+    let scorer = DriftScorer::default();
+    let mut translations = Vec::new();
+    for input in &req.translations {
+        if req.cancel.is_cancelled() {
+            break;
+        }
+        let report = analyze_one(req, input, &original, embedder.as_ref(), original_vectors.as_deref(), &scorer, progress);
+        progress(Progress::Finished { label: input.label.clone(), analysed: report.is_analysed() });
+        translations.push(report);
+    }
+    let doc = &original.doc;
+    Ok(Report {
+        driftlens: env!("CARGO_PKG_VERSION").to_string(),
+        original: OriginalReport {
+            path: req.original.clone(),
+            lang: original.seg.lang.code.clone(),
+            sentences: original.seg.sentences.iter().map(|s| SentenceReport { id: s.id, text: s.text(&doc.text).to_string(), start: s.start, end: s.end }).collect(),
+            quotes: original
+                .seg
+                .quotes
+                .iter()
+                .filter(|q| q.inside.is_none())
+                .map(|q| QuoteReport { id: q.id, text: q.text(&doc.text).to_string(), speaker: q.speaker.clone(), sentences: q.sentences.clone() })
+                .collect(),
+        },
+        translations,
+    })
+}
+
+fn not_analysed(input: &TranslationInput, why: String, fix: String) -> TranslationReport {
+    TranslationReport {
+        lang: input.lang.clone(),
+        label: input.label.clone(),
+        path: input.path.clone(),
+        engine: None,
+        status: TranslationStatus::NotAnalysed { why, fix },
+        pairs: Vec::new(),
+        quotes: Vec::new(),
+        alignment: None,
+    }
+}
+
+fn analyze_one(
+    req: &Request,
+    input: &TranslationInput,
+    original: &Original,
+    embedder: Option<&SentenceEmbedder>,
+    original_vectors: Option<&[Vec<f32>]>,
+    scorer: &DriftScorer,
+    progress: &dyn Fn(Progress),
+) -> TranslationReport {
+    let label = input.label.clone();
+    let (doc, seg) = match text::load(&input.path).and_then(|d| text::segment(&d, Some(&input.lang)).map(|s| (d, s))) {
+        Ok(x) => x,
+        Err(e) => return not_analysed(input, e.to_string(), format!("check {}", input.path.display())),
+    };
+    progress(Progress::Started { label: label.clone(), sentences: seg.sentences.len() });
+    let engine = match engine_for(&input.lang, req.engine, req.models_dir.as_deref()) {
+        Ok(e) => e,
+        Err((why, fix)) => return not_analysed(input, why, fix),
+    };
+    let engine: Box<dyn Translator> = match &req.cache {
+        Some(cache) => Box::new(CachedTranslator::new(engine, cache.clone())),
+        None => engine,
+    };
+    let engine_name = engine.id().to_string();
+    progress(Progress::Stage { label: label.clone(), stage: "back-translating" });
+    let sources: Vec<String> = seg.sentences.iter().map(|s| s.text(&doc.text).to_string()).collect();
+    let on_progress = |done: usize, total: usize| progress(Progress::Sentences { label: label.clone(), done, total });
+    let back = match engine.translate_batch(&sources, &on_progress, &req.cancel) {
+        Ok(b) if b.len() == sources.len() => b,
+        Ok(b) => return not_analysed(input, format!("{engine_name} returned {} sentences for {}", b.len(), sources.len()), "report this with the input file".into()),
+        Err(e) => return not_analysed(input, e.to_string(), "see the message".into()),
+    };
+
+    progress(Progress::Stage { label: label.clone(), stage: "aligning" });
+    let orig_texts: Vec<&str> = original.seg.sentences.iter().map(|s| s.text(&original.doc.text)).collect();
+    let back_vectors = embedder.and_then(|e| e.embed(&back.iter().map(String::as_str).collect::<Vec<_>>()).ok());
+    let similarity = align::SimilarityFn {
+        name: "chrF of the original against the back-translation",
+        f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| {
+            if o.is_empty() || t.is_empty() {
+                return None;
+            }
+            let a = orig_texts[o].join(" ");
+            let b = back[t].join(" ");
+            Some(crate::drift::chrf(&b, &a) as f32 / 100.0)
+        },
+    };
+    let alignment = align::align_sides(&Side::segmented(&original.doc, &original.seg), &Side::segmented(&doc, &seg), Some(&similarity));
+
+    progress(Progress::Stage { label: label.clone(), stage: "scoring" });
+    let mut pairs = Vec::with_capacity(alignment.beads.len());
+    for bead in &alignment.beads {
+        let original_text = bead.original.iter().map(|&i| orig_texts[i]).collect::<Vec<_>>().join(" ");
+        let translated_text = bead.translation.iter().map(|&i| sources[i].as_str()).collect::<Vec<_>>().join(" ");
+        let back_translation = bead.translation.iter().map(|&i| back[i].as_str()).collect::<Vec<_>>().join(" ");
+        if let Some(reason) = DriftReason::from_null_bead(&bead.original, &bead.translation) {
+            pairs.push(PairReport {
+                original: bead.original.clone(),
+                translation: bead.translation.clone(),
+                reasons: vec![reason_report(&reason)],
+                original_text,
+                translated_text,
+                back_translation,
+                drift: 1.0,
+                level: DriftLevel::Critical,
+                alignment_cost: bead.cost,
+            });
+            continue;
+        }
+        let quote_spans = quote_spans_in(original, &bead.original);
+        let mut pair = Pair::new(&original_text, &back_translation).with_quotes(&quote_spans).with_translation(&translated_text, &input.lang);
+        if let (Some(ov), Some(bv)) = (original_vectors, back_vectors.as_ref()) {
+            let o = mean(bead.original.iter().map(|&i| ov[i].as_slice()));
+            let b = mean(bead.translation.iter().map(|&i| bv[i].as_slice()));
+            pair = pair.with_embeddings(&o, &b);
+        }
+        let drift = scorer.score(&pair);
+        pairs.push(PairReport {
+            original: bead.original.clone(),
+            translation: bead.translation.clone(),
+            reasons: drift.reasons.iter().map(reason_report).collect(),
+            original_text: original_text.clone(),
+            translated_text: translated_text.clone(),
+            back_translation: back_translation.clone(),
+            drift: drift.score.0,
+            level: drift.level,
+            alignment_cost: bead.cost,
+        });
+    }
+    let quotes = quote_fidelity(original, &pairs);
+    TranslationReport {
+        lang: input.lang.clone(),
+        label: input.label.clone(),
+        path: input.path.clone(),
+        engine: Some(engine_name),
+        status: TranslationStatus::Analysed,
+        pairs,
+        quotes,
+        alignment: Some(alignment.signals()),
+    }
+}
+
+fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {
+    let mut sum: Vec<f32> = Vec::new();
+    let mut n: f32 = 0.0;
+    for v in vectors {
+        if sum.is_empty() {
+            sum = vec![0.0; v.len()];
+        }
+        for (s, x) in sum.iter_mut().zip(v) {
+            *s += x;
+        }
+        n += 1.0;
+    }
+    sum.iter_mut().for_each(|s| *s /= n.max(1.0));
+    sum
+}
+
+/// Byte spans of the original's quotations inside the joined text of `sentences`.
+fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    for (k, &id) in sentences.iter().enumerate() {
+        let s = &original.seg.sentences[id];
+        for q in original.seg.quotes.iter().filter(|q| q.inside.is_none()) {
+            let (a, b) = (q.start.max(s.start), q.end.min(s.end));
+            if a < b {
+                spans.push(Span { start: offset + a - s.start, end: offset + b - s.start });
+            }
+        }
+        offset += s.end - s.start + if k + 1 < sentences.len() { 1 } else { 0 };
+    }
+    spans
+}
+
+fn reason_report(r: &DriftReason) -> ReasonReport {
+    let kind = serde_json::to_value(r).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string)).unwrap_or_default();
+    let span = |v: Vec<Span>| v.first().map(|s| [s.start, s.end]);
+    ReasonReport { kind, message: r.message(), original_span: span(r.original_spans()), back_span: span(r.back_translation_spans()) }
+}
+
+/// How well each quotation of the original survived: the worst drift among the pairs holding
+/// its sentences, with the reason that matters most.
+fn quote_fidelity(original: &Original, pairs: &[PairReport]) -> Vec<QuoteFidelity> {
+    original
+        .seg
+        .quotes
+        .iter()
+        .filter(|q| q.inside.is_none())
+        .map(|q| {
+            let holding: Vec<&PairReport> = pairs.iter().filter(|p| p.original.iter().any(|id| q.sentences.contains(id))).collect();
+            let worst = holding.iter().max_by(|a, b| a.drift.total_cmp(&b.drift));
+            match worst {
+                Some(p) => QuoteFidelity {
+                    quote: q.id,
+                    fidelity: 1.0 - p.drift,
+                    level: p.level,
+                    message: p.reasons.first().map(|r| r.message.clone()).unwrap_or_else(|| "the quotation came through".into()),
+                },
+                None => QuoteFidelity { quote: q.id, fidelity: 0.0, level: DriftLevel::Critical, message: "the quotation's sentences were not aligned".into() },
+            }
+        })
+        .collect()
+}

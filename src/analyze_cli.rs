@@ -1,0 +1,191 @@
+//! `driftlens analyze`: the command-line face of [`driftlens::analyze`].
+
+use driftlens::analyze::{self, EngineChoice, Progress, Report, Request, TranslationInput, TranslationStatus};
+use driftlens::translate::{CancelFlag, TranslationCache};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A summary for the terminal (the default without --out).
+    Summary,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(clap::Args)]
+pub struct AnalyzeArgs {
+    /// A corpus folder: en.md (the original) and translations named by language code
+    /// (es.md, es.drift.md …). Default: the bundled corpus.
+    pub corpus: Option<PathBuf>,
+    /// The original document (instead of a corpus folder).
+    #[arg(long)]
+    pub original: Option<PathBuf>,
+    /// A translation as LANG=FILE (repeatable), with --original.
+    #[arg(long = "translation", value_name = "LANG=FILE")]
+    pub translations: Vec<String>,
+    /// Only these files, by label, comma-separated: `es` is es.md, `es.drift` es.drift.md.
+    #[arg(long, value_delimiter = ',')]
+    pub langs: Option<Vec<String>>,
+    /// Back-translation engine: Marian where its model is present, else Apertium (auto).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub engine: EngineChoice,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report here (the format follows the extension unless --format says).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// A folder to look for models in first.
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Do not read or write the back-translation cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {
+    let (original, translations) = match &args.original {
+        Some(original) => {
+            let mut out = Vec::new();
+            for t in &args.translations {
+                let (lang, file) = t.split_once('=').ok_or_else(|| format!("--translation {t}: expected LANG=FILE, e.g. es=article.es.md"))?;
+                if driftlens::text::language(lang).is_none() {
+                    return Err(format!("--translation {t}: unknown language code '{lang}'").into());
+                }
+                out.push(TranslationInput { lang: lang.to_string(), label: lang.to_string(), path: PathBuf::from(file) });
+            }
+            if out.is_empty() {
+                return Err("--original needs at least one --translation LANG=FILE".into());
+            }
+            (original.clone(), out)
+        }
+        None => analyze::corpus_inputs(args.corpus.as_deref().unwrap_or(&default_corpus), args.langs.as_deref())?,
+    };
+    let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        _ => Format::Summary,
+    });
+    let req = Request {
+        original,
+        original_lang: Some("en".into()),
+        translations,
+        engine: args.engine,
+        models_dir: args.models.clone(),
+        cache: (!args.no_cache).then(TranslationCache::open_default),
+        cancel: CancelFlag::new(),
+    };
+    let reporter = Reporter::new(args.quiet);
+    let report = analyze::analyze(&req, &|p| reporter.on(p))?;
+    reporter.finish();
+    let text = match format {
+        Format::Json => driftlens::export::json(&report),
+        Format::Csv => driftlens::export::csv(&report),
+        Format::Html => driftlens::export::html(&report),
+        Format::Summary => summary(&report),
+    };
+    match &args.out {
+        Some(path) => write_atomic(path, &text)?,
+        None => print!("{text}"),
+    }
+    if report.translations.iter().any(|t| t.is_analysed()) || report.translations.is_empty() {
+        Ok(())
+    } else {
+        Err("no translation could be analysed (see the reasons above)".into())
+    }
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp-driftlens");
+    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// The terminal summary: per language, what drifted most.
+fn summary(report: &Report) -> String {
+    let mut out = format!("{} — {} sentences, {} quotations\n\n", report.original.path.display(), report.original.sentences.len(), report.original.quotes.len());
+    for t in &report.translations {
+        match &t.status {
+            TranslationStatus::Analysed => {
+                let flagged: Vec<_> = t.flagged().collect();
+                out.push_str(&format!("{:<14} {:>3} flagged of {:>3} pairs  ({})\n", t.label, flagged.len(), t.pairs.len(), t.engine.as_deref().unwrap_or("")));
+                let mut worst: Vec<_> = flagged.clone();
+                worst.sort_by(|a, b| b.drift.total_cmp(&a.drift));
+                for p in worst.iter().take(5) {
+                    let why = p.reasons.iter().take(2).map(|r| r.message.as_str()).collect::<Vec<_>>().join("; ");
+                    let short: String = p.original_text.chars().take(60).collect();
+                    out.push_str(&format!("    {:<8} {:.2}  #{:?}  {short}…  — {why}\n", p.level.name(), p.drift, p.original));
+                }
+            }
+            TranslationStatus::NotAnalysed { why, fix } => {
+                let why: String = why.chars().take(110).collect();
+                out.push_str(&format!("{:<14} not analysed: {why}\n               fix: {fix}\n", t.label));
+            }
+        }
+    }
+    out
+}
+
+/// Progress on the terminal: bars on a TTY, plain lines when piped, nothing with --quiet.
+struct Reporter {
+    quiet: bool,
+    tty: bool,
+    multi: MultiProgress,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Reporter {
+    fn new(quiet: bool) -> Reporter {
+        let tty = std::io::stderr().is_terminal();
+        let multi = MultiProgress::with_draw_target(if tty && !quiet { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+        Reporter { quiet, tty, multi, bars: Mutex::new(HashMap::new()) }
+    }
+
+    fn on(&self, p: Progress) {
+        if self.quiet {
+            return;
+        }
+        let mut bars = self.bars.lock().unwrap_or_else(|e| e.into_inner());
+        match p {
+            Progress::Started { label, sentences } => {
+                if self.tty {
+                    let bar = self.multi.add(ProgressBar::new(sentences as u64));
+                    bar.set_style(ProgressStyle::with_template("{prefix:>12} {bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+                    bar.set_prefix(label.clone());
+                    bars.insert(label, bar);
+                } else {
+                    eprintln!("{label}: {sentences} sentences");
+                }
+            }
+            Progress::Stage { label, stage } => match bars.get(&label) {
+                Some(b) => b.set_message(stage),
+                None => eprintln!("{label}: {stage}"),
+            },
+            Progress::Sentences { label, done, .. } => {
+                if let Some(b) = bars.get(&label) {
+                    b.set_position(done as u64);
+                }
+            }
+            Progress::Finished { label, analysed } => match bars.get(&label) {
+                Some(b) => b.finish_with_message(if analysed { "done" } else { "not analysed" }),
+                None => eprintln!("{label}: {}", if analysed { "done" } else { "not analysed" }),
+            },
+        }
+    }
+
+    fn finish(&self) {
+        let _ = self.multi.clear();
+    }
+}

@@ -1,0 +1,430 @@
+//! Drift: did the meaning of a sentence survive translation? Given an original sentence and
+//! the back-translation of its translation (and, where available, their embeddings), the
+//! scorer returns a [`DriftScore`] in [0, 1], a [`DriftLevel`] and the [`DriftReason`]s, each
+//! with byte spans into both sentences for highlighting and a message in plain words.
+//!
+//! ```
+//! use driftlens::drift::{DriftScorer, Pair, DriftLevel};
+//! let scorer = DriftScorer::default();
+//! let drift = scorer.score(&Pair::new("Peskov said 10 soldiers died.", "Peskov said 12 soldiers died."));
+//! assert!(drift.level >= DriftLevel::Major);
+//! assert_eq!(drift.reasons[0].message(), "10 became 12");
+//! ```
+//!
+//! The score is a logistic combination of typed evidence (numbers, names, negation,
+//! certainty, questions, pronoun gender, untranslated words, word order, quotations) and of
+//! two similarities (embedding cosine, chrF); its weights and level thresholds are calibrated
+//! on DEMETR (`driftlens bench drift … --fit`, see `calibration.toml`). This module does no
+//! I/O and loads no model: embeddings come in as numbers.
+
+pub mod bench;
+mod checks;
+pub mod metrics;
+pub mod numbers;
+pub mod words;
+
+pub use checks::{Evidence, EVIDENCE_NAMES};
+pub use metrics::{chrf, sentence_bleu};
+
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// A byte range in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Words of one sentence and where they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Why a pair drifted. `original` spans point into the original sentence, `back_translation`
+/// spans into the back-translation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DriftReason {
+    /// A number, date or amount differs: "10 became 12".
+    NumberChanged { original: Mention, back_translation: Mention },
+    /// A number of the original has no counterpart.
+    NumberMissing { original: Mention },
+    /// The back-translation has a number the original lacks.
+    NumberAdded { back_translation: Mention },
+    /// A name (person, place, organisation) of the original is missing.
+    NameMissing { original: Mention },
+    /// The back-translation names someone or something the original does not.
+    NameAdded { back_translation: Mention },
+    /// A "not", "no", "never" … of the original is gone.
+    NegationLost { original: Mention },
+    /// The back-translation denies what the original states.
+    NegationAdded { back_translation: Mention },
+    /// will / may / must … changed, or appears on one side only.
+    CertaintyChanged { original: Option<Mention>, back_translation: Option<Mention> },
+    /// A statement became a question, or the reverse.
+    QuestionChanged { original_asks: bool, original: Option<Mention>, back_translation: Option<Mention> },
+    /// "she" became "he", or the reverse.
+    GenderChanged { original: Mention, back_translation: Mention },
+    /// Words of another language remain in the back-translation: in another script or with
+    /// foreign letters (`words`), or not English words at all (`unknown`).
+    WordsLeftUntranslated { words: Vec<Mention>, unknown: Vec<Mention> },
+    /// The translated sentence is still in the original's language.
+    Untranslated { language: String },
+    /// The words are there but in another order.
+    WordOrderScrambled { kept_pairs: f32 },
+    /// Words of a quotation did not survive.
+    QuoteChanged { quote: Span, lost: Vec<Mention> },
+    /// The meaning as a whole differs (embedding similarity, chrF).
+    MeaningDiffers { similarity: f32, chrf: f32 },
+    /// Content words of the original with no counterpart in the back-translation.
+    WordsMissing { words: Vec<Mention> },
+    /// Content words of the back-translation with no counterpart in the original.
+    WordsAdded { words: Vec<Mention> },
+    /// The aligner found no counterpart for these original sentences.
+    DroppedInTranslation { original_sentences: Vec<usize> },
+    /// The aligner found no counterpart in the original for these translated sentences.
+    AddedInTranslation { translated_sentences: Vec<usize> },
+}
+
+fn list(ms: &[Mention]) -> String {
+    let words: Vec<String> = ms.iter().map(|m| format!("“{}”", m.text)).collect();
+    match words.len() {
+        0 => String::new(),
+        1 => words[0].clone(),
+        n => format!("{} and {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+impl DriftReason {
+    /// The reason in plain words, for a reviewer or a student.
+    pub fn message(&self) -> String {
+        use DriftReason::*;
+        match self {
+            NumberChanged { original, back_translation } => format!("{} became {}", original.text, back_translation.text),
+            NumberMissing { original } => format!("the number {} is missing", original.text),
+            NumberAdded { back_translation } => format!("the number {} appears only in the back-translation", back_translation.text),
+            NameMissing { original } => format!("the name {} is missing", original.text),
+            NameAdded { back_translation } => format!("the name {} appears only in the back-translation", back_translation.text),
+            NegationLost { original } => format!("“{}” is missing: the back-translation no longer denies it", original.text),
+            NegationAdded { back_translation } => format!("“{}” appears only in the back-translation", back_translation.text),
+            CertaintyChanged { original: Some(o), back_translation: Some(b) } => format!("“{}” became “{}”", o.text, b.text),
+            CertaintyChanged { original: Some(o), back_translation: None } => format!("“{}” is missing from the back-translation", o.text),
+            CertaintyChanged { original: None, back_translation: Some(b) } => format!("“{}” appears only in the back-translation", b.text),
+            CertaintyChanged { .. } => "the certainty changed".to_string(),
+            QuestionChanged { original_asks: true, .. } => "the original asks a question; the back-translation states it".to_string(),
+            QuestionChanged { original_asks: false, .. } => "the original states it; the back-translation asks a question".to_string(),
+            GenderChanged { original, back_translation } => format!("“{}” became “{}”", original.text, back_translation.text),
+            WordsLeftUntranslated { words, unknown } => {
+                let mut parts = Vec::new();
+                if !words.is_empty() {
+                    parts.push(format!("{} left untranslated", list(words)));
+                }
+                if !unknown.is_empty() {
+                    parts.push(format!("{} not English", list(unknown)));
+                }
+                parts.join("; ")
+            }
+            Untranslated { language } => format!("the translation is still in the original's language ({language})"),
+            WordOrderScrambled { .. } => "the words are scrambled: their order makes no sense".to_string(),
+            QuoteChanged { lost, .. } => format!("the quotation lost {}", list(lost)),
+            MeaningDiffers { similarity, .. } => format!("the meaning differs (similarity {similarity:.2})"),
+            WordsMissing { words } => format!("no counterpart for {}", list(words)),
+            WordsAdded { words } => format!("only in the back-translation: {}", list(words)),
+            DroppedInTranslation { original_sentences } if original_sentences.len() > 1 => "these sentences were dropped in translation".to_string(),
+            DroppedInTranslation { .. } => "this sentence was dropped in translation".to_string(),
+            AddedInTranslation { .. } => "the translation adds a sentence the original does not have".to_string(),
+        }
+    }
+
+    /// Byte spans to highlight in the original sentence.
+    pub fn original_spans(&self) -> Vec<Span> {
+        use DriftReason::*;
+        match self {
+            NumberChanged { original, .. } | NumberMissing { original } | NameMissing { original } | NegationLost { original } | GenderChanged { original, .. } => vec![original.span],
+            CertaintyChanged { original, .. } | QuestionChanged { original, .. } => original.iter().map(|m| m.span).collect(),
+            QuoteChanged { lost, .. } => lost.iter().map(|m| m.span).collect(),
+            WordsMissing { words } => words.iter().map(|m| m.span).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Byte spans to highlight in the back-translation.
+    pub fn back_translation_spans(&self) -> Vec<Span> {
+        use DriftReason::*;
+        match self {
+            NumberChanged { back_translation, .. } | NumberAdded { back_translation } | NameAdded { back_translation } | NegationAdded { back_translation } | GenderChanged { back_translation, .. } => {
+                vec![back_translation.span]
+            }
+            CertaintyChanged { back_translation, .. } | QuestionChanged { back_translation, .. } => back_translation.iter().map(|m| m.span).collect(),
+            WordsLeftUntranslated { words, unknown } => words.iter().chain(unknown).map(|m| m.span).collect(),
+            WordsAdded { words } => words.iter().map(|m| m.span).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A fact check (number, name, negation …) rather than a similarity.
+    pub fn is_fact(&self) -> bool {
+        !matches!(self, DriftReason::MeaningDiffers { .. } | DriftReason::WordsMissing { .. } | DriftReason::WordsAdded { .. })
+    }
+
+    /// The reason for an alignment bead with no counterpart on one side (the aligner's
+    /// 1-0 and 0-1 beads): `original` and `translation` are the sentence indices of the bead.
+    /// `None` for a bead with sentences on both sides.
+    pub fn from_null_bead(original: &[usize], translation: &[usize]) -> Option<DriftReason> {
+        match (original.is_empty(), translation.is_empty()) {
+            (false, true) => Some(DriftReason::DroppedInTranslation { original_sentences: original.to_vec() }),
+            (true, false) => Some(DriftReason::AddedInTranslation { translated_sentences: translation.to_vec() }),
+            _ => None,
+        }
+    }
+}
+
+/// How much the meaning drifted, 0 (the same) to 1 (certainly different).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
+pub struct DriftScore(pub f32);
+
+/// Drift in words: what a reviewer should do with the pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DriftLevel {
+    /// Nothing worth a look.
+    None,
+    /// Worded differently; the meaning seems intact.
+    Minor,
+    /// Flagged: the meaning probably changed.
+    Major,
+    /// Flagged: the meaning almost certainly changed.
+    Critical,
+}
+
+impl DriftLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            DriftLevel::None => "none",
+            DriftLevel::Minor => "minor",
+            DriftLevel::Major => "major",
+            DriftLevel::Critical => "critical",
+        }
+    }
+    /// Whether a reviewer should read this pair.
+    pub fn is_flagged(self) -> bool {
+        self >= DriftLevel::Major
+    }
+}
+
+/// One original sentence and the back-translation of its translation, with what else is
+/// known about them.
+#[derive(Debug, Clone, Default)]
+pub struct Pair<'a> {
+    pub original: &'a str,
+    pub back_translation: &'a str,
+    /// Cosine similarity of the two sentences' embeddings (same model for both).
+    pub similarity: Option<f32>,
+    /// Quotations in the original (byte spans); when empty, “…” and "…" are found.
+    pub quotes: &'a [Span],
+    /// The translated sentence itself and its expected language (ISO 639-1), for the
+    /// untranslated check.
+    pub translation: Option<(&'a str, &'a str)>,
+    /// The original's language (ISO 639-1), default "en".
+    pub original_language: Option<&'a str>,
+}
+
+impl<'a> Pair<'a> {
+    pub fn new(original: &'a str, back_translation: &'a str) -> Self {
+        Pair { original, back_translation, ..Default::default() }
+    }
+    /// Adds the embedding similarity from two vectors of the same model.
+    pub fn with_embeddings(mut self, original: &[f32], back_translation: &[f32]) -> Self {
+        self.similarity = Some(crate::embed::cosine(original, back_translation));
+        self
+    }
+    pub fn with_similarity(mut self, cosine: f32) -> Self {
+        self.similarity = Some(cosine);
+        self
+    }
+    pub fn with_quotes(mut self, quotes: &'a [Span]) -> Self {
+        self.quotes = quotes;
+        self
+    }
+    /// The translated sentence and the language it should be in.
+    pub fn with_translation(mut self, text: &'a str, language: &'a str) -> Self {
+        self.translation = Some((text, language));
+        self
+    }
+}
+
+/// The scorer's verdict on one pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drift {
+    pub score: DriftScore,
+    pub level: DriftLevel,
+    /// Fact reasons first, then (for flagged pairs) the similarity reasons.
+    pub reasons: Vec<DriftReason>,
+    #[serde(skip)]
+    pub evidence: Evidence,
+}
+
+/// Weights and level thresholds of the drift score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Calibration {
+    /// How the numbers were made (command, data, split).
+    pub made_by: String,
+    pub bias: f32,
+    /// One weight per evidence name ([`EVIDENCE_NAMES`]); a missing name weighs 0.
+    pub weights: std::collections::BTreeMap<String, f32>,
+    pub thresholds: Thresholds,
+}
+
+/// Scores at or above which a pair reaches a level.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Thresholds {
+    pub minor: f32,
+    pub major: f32,
+    pub critical: f32,
+}
+
+impl Calibration {
+    /// The calibration shipped in `src/drift/calibration.toml`.
+    pub fn shipped() -> &'static Calibration {
+        static C: OnceLock<Calibration> = OnceLock::new();
+        C.get_or_init(|| toml::from_str(include_str!("calibration.toml")).expect("src/drift/calibration.toml is valid (checked by the unit tests)"))
+    }
+
+    fn vector(&self) -> [f32; 17] {
+        let mut w = [0f32; 17];
+        for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
+            w[i] = self.weights.get(*name).copied().unwrap_or(0.0);
+        }
+        w
+    }
+
+    /// The score for a piece of evidence.
+    pub fn score(&self, ev: &Evidence) -> f32 {
+        let w = self.vector();
+        let z = self.bias + ev.to_vec().iter().zip(&w).map(|(x, w)| x * w).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    pub fn level(&self, score: f32) -> DriftLevel {
+        let t = &self.thresholds;
+        if score >= t.critical {
+            DriftLevel::Critical
+        } else if score >= t.major {
+            DriftLevel::Major
+        } else if score >= t.minor {
+            DriftLevel::Minor
+        } else {
+            DriftLevel::None
+        }
+    }
+}
+
+/// Scores pairs with a calibration (the shipped one by default).
+#[derive(Debug, Clone)]
+pub struct DriftScorer {
+    pub calibration: Calibration,
+    weights: [f32; 17],
+}
+
+impl Default for DriftScorer {
+    fn default() -> Self {
+        Self::new(Calibration::shipped().clone())
+    }
+}
+
+impl DriftScorer {
+    pub fn new(calibration: Calibration) -> Self {
+        let weights = calibration.vector();
+        DriftScorer { calibration, weights }
+    }
+
+    /// The evidence for a pair, without a verdict.
+    pub fn evidence(&self, pair: &Pair) -> Evidence {
+        checks::compare(pair.original, pair.back_translation, pair.similarity, pair.quotes).evidence
+    }
+
+    /// The score for evidence already computed.
+    pub fn score_evidence(&self, ev: &Evidence) -> f32 {
+        let z = self.calibration.bias + ev.to_vec().iter().zip(&self.weights).map(|(x, w)| x * w).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Scores one pair.
+    pub fn score(&self, pair: &Pair) -> Drift {
+        let cmp = checks::compare(pair.original, pair.back_translation, pair.similarity, pair.quotes);
+        let mut reasons: Vec<DriftReason> = Vec::new();
+        let mut generic: Vec<DriftReason> = Vec::new();
+        for r in cmp.reasons {
+            if r.is_fact() {
+                reasons.push(r);
+            } else {
+                generic.push(r);
+            }
+        }
+        let mut score = self.score_evidence(&cmp.evidence);
+        if let Some((text, lang)) = pair.translation {
+            let source = pair.original_language.unwrap_or("en");
+            if lang != source {
+                if let Some(expected) = crate::text::language(lang) {
+                    if let Some(found) = crate::text::lang::foreign_sentence(text, expected) {
+                        if found.lang == source {
+                            reasons.insert(0, DriftReason::Untranslated { language: found.lang });
+                            score = score.max(self.calibration.thresholds.critical);
+                        }
+                    }
+                }
+            }
+        }
+        let level = self.calibration.level(score);
+        // Weight of each fact reason: strongest first.
+        let w = |r: &DriftReason| -> f32 {
+            use DriftReason::*;
+            let name = match r {
+                NumberChanged { .. } => "number_changed",
+                NumberMissing { .. } | NumberAdded { .. } => "number_missing_or_added",
+                NameMissing { .. } => "name_missing",
+                NameAdded { .. } => "name_added",
+                NegationLost { .. } | NegationAdded { .. } => "negation",
+                CertaintyChanged { .. } => "certainty",
+                QuestionChanged { .. } => "question",
+                GenderChanged { .. } => "gender",
+                WordsLeftUntranslated { .. } => "foreign_words",
+                WordOrderScrambled { .. } => "word_order",
+                QuoteChanged { .. } => "quote_changed",
+                _ => return f32::MAX,
+            };
+            self.calibration.weights.get(name).copied().unwrap_or(0.0)
+        };
+        reasons.sort_by(|a, b| w(b).partial_cmp(&w(a)).unwrap_or(std::cmp::Ordering::Equal));
+        if level.is_flagged() {
+            for r in generic {
+                let keep = match &r {
+                    DriftReason::MeaningDiffers { .. } => reasons.is_empty() || cmp.evidence.meaning > 0.5,
+                    DriftReason::WordsMissing { words } | DriftReason::WordsAdded { words } => !words.is_empty() && words.len() <= 6,
+                    _ => false,
+                };
+                if keep {
+                    reasons.push(r);
+                }
+            }
+        }
+        Drift { score: DriftScore(score), level, reasons, evidence: cmp.evidence }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_calibration_parses_and_orders_thresholds() {
+        let c = Calibration::shipped();
+        assert!(c.thresholds.minor < c.thresholds.major && c.thresholds.major < c.thresholds.critical);
+        for name in c.weights.keys() {
+            assert!(EVIDENCE_NAMES.contains(&name.as_str()), "unknown evidence {name} in calibration.toml");
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Numbers, dates and amounts in an English sentence, normalised so that "10,000", "10.000"
+//! and "ten thousand" are the same number, "2021-2025" is two years and "1.5 million" is
+//! 1,500,000.
+
+use super::words::{Kind, Token};
+
+/// One number as written, with the values it may stand for.
+#[derive(Debug, Clone)]
+pub struct NumberMention {
+    /// Byte span in the sentence, covering every word of it ("ten thousand").
+    pub start: usize,
+    pub end: usize,
+    /// Readings: "10.000" may be ten thousand (European) or ten.
+    pub values: Vec<f64>,
+    /// Weak mentions (month names, "one", "decade") may match a number but are never
+    /// reported missing or added on their own.
+    pub optional: bool,
+}
+
+fn small_number(w: &str) -> Option<f64> {
+    Some(match w {
+        "zero" => 0.0,
+        "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "thirteen" => 13.0,
+        "fourteen" => 14.0,
+        "fifteen" => 15.0,
+        "sixteen" => 16.0,
+        "seventeen" => 17.0,
+        "eighteen" => 18.0,
+        "nineteen" => 19.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "seventy" => 70.0,
+        "eighty" => 80.0,
+        "ninety" => 90.0,
+        "dozen" => 12.0,
+        _ => return None,
+    })
+}
+
+fn scale(w: &str) -> Option<f64> {
+    Some(match w {
+        "hundred" => 1e2,
+        "thousand" => 1e3,
+        "million" => 1e6,
+        "billion" => 1e9,
+        "trillion" => 1e12,
+        "mln" | "m" => 1e6,
+        "bn" => 1e9,
+        _ => return None,
+    })
+}
+
+fn month(w: &str) -> Option<f64> {
+    const M: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    // "may" and "march" are too often verbs; they still match a month number when capitalised.
+    M.iter().position(|m| *m == w).map(|i| (i + 1) as f64)
+}
+
+/// Readings of digits with separators: "10,000" → 10000 (or 10 with a decimal comma),
+/// "3.5" → 3.5, "1.234,5" → 1234.5.
+fn digit_values(s: &str) -> Vec<f64> {
+    let plain = |t: &str| t.parse::<f64>().ok();
+    let has_dot = s.contains('.');
+    let has_comma = s.contains(',');
+    if !has_dot && !has_comma {
+        return plain(s).into_iter().collect();
+    }
+    if has_dot && has_comma {
+        // the last separator is the decimal one
+        let last = s.rfind(['.', ',']).unwrap();
+        let int: String = s[..last].chars().filter(|c| c.is_ascii_digit()).collect();
+        return plain(&format!("{int}.{}", &s[last + 1..])).into_iter().collect();
+    }
+    let sep = if has_dot { '.' } else { ',' };
+    let groups: Vec<&str> = s.split(sep).collect();
+    let thousands = groups.len() >= 2 && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    let mut out = Vec::new();
+    if thousands {
+        out.extend(plain(&groups.concat()));
+    }
+    if groups.len() == 2 {
+        out.extend(plain(&format!("{}.{}", groups[0], groups[1])));
+    }
+    out
+}
+
+/// Finds the numbers of a tokenised sentence.
+pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        let start = t.start;
+        let mut values: Vec<f64>;
+        let mut j = i + 1;
+        let mut optional = false;
+        if t.kind == Kind::Number {
+            values = digit_values(&t.norm);
+            if values.is_empty() {
+                i += 1;
+                continue;
+            }
+            // "10 million", "1.5 billion", "2 hundred thousand"
+            let mut mult = 1.0;
+            while j < tokens.len() {
+                if let Some(sc) = scale(&tokens[j].norm).filter(|_| tokens[j].kind == Kind::Word) {
+                    mult *= sc;
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if mult != 1.0 {
+                values = values.iter().map(|v| v * mult).collect();
+            }
+        } else if t.kind == Kind::Word && (small_number(&t.norm).is_some() || (scale(&t.norm).is_some() && t.norm.len() > 2)) {
+            // number words: "twenty five", "two hundred and five", "ten thousand"
+            let (mut total, mut current) = (0.0f64, 0.0f64);
+            let mut k = i;
+            let mut words = 0;
+            while k < tokens.len() {
+                if tokens[k].kind == Kind::Mark && tokens[k].text == "-" && words > 0 && k + 1 < tokens.len() && small_number(&tokens[k + 1].norm).is_some() {
+                    k += 1; // "twenty-five"
+                    continue;
+                }
+                if tokens[k].kind != Kind::Word {
+                    break;
+                }
+                let w = tokens[k].norm.as_str();
+                if let Some(v) = small_number(w) {
+                    current += v;
+                } else if w == "hundred" {
+                    current = current.max(1.0) * 100.0;
+                } else if let Some(sc) = scale(w).filter(|_| w.len() > 2) {
+                    total += current.max(1.0) * sc;
+                    current = 0.0;
+                } else if w == "and" && words > 0 && k + 1 < tokens.len() && small_number(&tokens[k + 1].norm).is_some() {
+                    // "two hundred and five"
+                } else {
+                    break;
+                }
+                words += 1;
+                k += 1;
+            }
+            // a lone scale word ("thousands of", "a million") says little
+            if words == 1 && scale(&t.norm).is_some() {
+                i += 1;
+                continue;
+            }
+            values = vec![total + current];
+            optional = words == 1 && matches!(t.norm.as_str(), "one" | "dozen");
+            j = k;
+        } else if t.kind == Kind::Word {
+            if let Some(m) = month(&t.norm) {
+                if t.norm != "may" && t.norm != "march" || t.is_capitalised() && !t.initial {
+                    out.push(NumberMention { start, end: t.end, values: vec![m], optional: true });
+                }
+            } else if t.norm == "decade" {
+                out.push(NumberMention { start, end: t.end, values: vec![10.0], optional: true });
+            }
+            i += 1;
+            continue;
+        } else {
+            i += 1;
+            continue;
+        }
+        let end = tokens[j - 1].end;
+        out.push(NumberMention { start, end, values, optional });
+        i = j;
+    }
+    out
+}
+
+/// Whether two mentions can be the same number.
+pub fn same_number(a: &NumberMention, b: &NumberMention) -> bool {
+    a.values.iter().any(|x| b.values.iter().any(|y| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::words::tokenize;
+    use super::*;
+
+    fn vals(s: &str) -> Vec<Vec<f64>> {
+        numbers(&tokenize(s)).into_iter().filter(|m| !m.optional).map(|m| m.values).collect()
+    }
+
+    #[test]
+    fn readings() {
+        assert_eq!(vals("10,000 troops"), vec![vec![10000.0, 10.0]]);
+        assert_eq!(vals("ten thousand troops"), vec![vec![10000.0]]);
+        assert_eq!(vals("1.5 million people"), vec![vec![1_500_000.0]]);
+        assert_eq!(vals("from 2021-2025"), vec![vec![2021.0], vec![2025.0]]);
+        assert_eq!(vals("twenty-five years"), vec![vec![25.0]]);
+        assert_eq!(vals("two hundred and five"), vec![vec![205.0]]);
+        assert_eq!(vals("3,5 Prozent"), vec![vec![3.5]]);
+        assert_eq!(vals("the 21st century"), vec![vec![21.0]]);
+    }
+}

@@ -1,0 +1,231 @@
+//! Sentence embeddings on candle: BERT-family sentence-transformers models such as
+//! all-MiniLM-L6-v2, mean pooled over the attention mask and L2 normalised, so that the dot
+//! product of two vectors is their cosine similarity.
+//!
+//! ```no_run
+//! use driftlens::embed::{Embedder, SentenceEmbedder};
+//! let model = SentenceEmbedder::load("models/all-MiniLM-L6-v2".as_ref())?;
+//! let v = model.embed(&["The talks went well.", "The negotiations were a success."])?;
+//! println!("cosine {:.3}", driftlens::embed::cosine(&v[0], &v[1]));
+//! # Ok::<(), driftlens::embed::EmbedError>(())
+//! ```
+
+mod cache;
+
+pub use cache::EmbeddingCache;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use std::path::{Path, PathBuf};
+use tokenizers::{Tokenizer, TruncationParams};
+
+/// What to run to get the test and default models.
+pub const FETCH_HINT: &str = "run scripts/fetch-test-models (or put the model's files there yourself)";
+
+/// Something went wrong loading or running an embedding model.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error("the model folder {dir} does not exist; {hint}")]
+    MissingFolder { dir: PathBuf, hint: &'static str },
+    #[error("the model file {path} is missing; {hint}")]
+    MissingFile { path: PathBuf, hint: &'static str },
+    #[error("the model file {path} cannot be read ({reason}); delete it and {hint}")]
+    Corrupt { path: PathBuf, reason: String, hint: &'static str },
+    #[error("the embedding model in {dir} failed: {reason}")]
+    Model { dir: PathBuf, reason: String },
+    #[error("the embedding cache {path}: {reason}")]
+    Cache { path: PathBuf, reason: String },
+}
+
+/// Turns sentences into unit-length vectors whose dot product is their cosine similarity.
+pub trait Embedder {
+    /// One vector per sentence, in the order given.
+    fn embed(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
+    /// Length of every vector.
+    fn dimension(&self) -> usize;
+    /// A name for the model and its exact files, used to key caches.
+    fn id(&self) -> &str;
+}
+
+/// Cosine similarity of two vectors (for unit vectors, their dot product); 0 for an empty or
+/// zero vector.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    dot / (na.sqrt() * nb.sqrt())
+}
+
+/// A sentence-transformers BERT model (config.json, model.safetensors, tokenizer.json) run
+/// with candle on the CPU.
+pub struct SentenceEmbedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+    dim: usize,
+    max_tokens: usize,
+    batch_size: usize,
+    id: String,
+    dir: PathBuf,
+}
+
+fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, EmbedError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EmbedError::MissingFile { path: path.to_path_buf(), hint: FETCH_HINT }),
+        Err(e) => Err(EmbedError::Corrupt { path: path.to_path_buf(), reason: e.to_string(), hint: FETCH_HINT }),
+    }
+}
+
+impl SentenceEmbedder {
+    /// Loads a model from a folder holding `config.json`, `model.safetensors` and
+    /// `tokenizer.json` (the layout of a sentence-transformers model on the Hugging Face hub).
+    /// `sentence_bert_config.json`, when present, gives the longest input in tokens
+    /// (default 256); longer sentences are cut, as sentence-transformers does.
+    pub fn load(dir: &Path) -> Result<Self, EmbedError> {
+        if !dir.is_dir() {
+            return Err(EmbedError::MissingFolder { dir: dir.to_path_buf(), hint: FETCH_HINT });
+        }
+        let config_path = dir.join("config.json");
+        let weights_path = dir.join("model.safetensors");
+        let tokenizer_path = dir.join("tokenizer.json");
+        let config_bytes = read_file(&config_path)?;
+        let config: BertConfig = serde_json::from_slice(&config_bytes)
+            .map_err(|e| EmbedError::Corrupt { path: config_path.clone(), reason: format!("not a BERT config: {e}"), hint: FETCH_HINT })?;
+        if config.hidden_size == 0 || config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0 {
+            return Err(EmbedError::Corrupt {
+                path: config_path,
+                reason: format!("hidden_size {} is not a multiple of num_attention_heads {}", config.hidden_size, config.num_attention_heads),
+                hint: FETCH_HINT,
+            });
+        }
+        let tokenizer_bytes = read_file(&tokenizer_path)?;
+        let mut tokenizer = Tokenizer::from_bytes(&tokenizer_bytes)
+            .map_err(|e| EmbedError::Corrupt { path: tokenizer_path.clone(), reason: e.to_string(), hint: FETCH_HINT })?;
+        let mut max_tokens = 256usize;
+        if let Ok(b) = std::fs::read(dir.join("sentence_bert_config.json")) {
+            if let Some(n) = serde_json::from_slice::<serde_json::Value>(&b).ok().and_then(|v| v.get("max_seq_length").and_then(|x| x.as_u64())) {
+                max_tokens = n as usize;
+            }
+        }
+        max_tokens = max_tokens.clamp(2, config.max_position_embeddings.max(2));
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams { max_length: max_tokens, ..Default::default() }))
+            .map_err(|e| EmbedError::Corrupt { path: tokenizer_path.clone(), reason: e.to_string(), hint: FETCH_HINT })?;
+
+        let weights = read_file(&weights_path)?;
+        let device = Device::Cpu;
+        let mut h = fnv1a(0xcbf29ce484222325, &config_bytes);
+        h = fnv1a(h, &tokenizer_bytes);
+        h = fnv1a(h, &(weights.len() as u64).to_le_bytes());
+        h = fnv1a(h, &weights[..weights.len().min(1 << 16)]);
+        h = fnv1a(h, &weights[weights.len().saturating_sub(1 << 16)..]);
+        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
+            .map_err(|e| EmbedError::Corrupt { path: weights_path.clone(), reason: e.to_string(), hint: FETCH_HINT })?;
+        let model = BertModel::load(vb, &config)
+            .map_err(|e| EmbedError::Corrupt { path: weights_path.clone(), reason: format!("not the weights of this BERT model: {e}"), hint: FETCH_HINT })?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "model".into());
+        Ok(Self { model, tokenizer, device, dim: config.hidden_size, max_tokens, batch_size: 32, id: format!("{name}-{h:016x}"), dir: dir.to_path_buf() })
+    }
+
+    /// Sentences run through the model at once (default 32); sentences are sorted by length
+    /// first so that a batch carries little padding.
+    pub fn with_batch_size(mut self, n: usize) -> Self {
+        self.batch_size = n.max(1);
+        self
+    }
+
+    /// The longest input in tokens; longer sentences are cut.
+    pub fn max_tokens(&self) -> usize {
+        self.max_tokens
+    }
+
+    fn model_error(&self, e: impl std::fmt::Display) -> EmbedError {
+        EmbedError::Model { dir: self.dir.clone(), reason: e.to_string() }
+    }
+
+    fn embed_batch(&self, ids: &[&[u32]]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let len = ids.iter().map(|x| x.len()).max().unwrap_or(0).max(1);
+        let n = ids.len();
+        let mut flat_ids = vec![0u32; n * len];
+        let mut mask = vec![0f32; n * len];
+        for (i, s) in ids.iter().enumerate() {
+            flat_ids[i * len..i * len + s.len()].copy_from_slice(s);
+            for m in &mut mask[i * len..i * len + s.len()] {
+                *m = 1.0;
+            }
+        }
+        let run = || -> candle_core::Result<Vec<Vec<f32>>> {
+            let input = Tensor::from_vec(flat_ids, (n, len), &self.device)?;
+            let types = input.zeros_like()?;
+            let mask = Tensor::from_vec(mask, (n, len), &self.device)?;
+            let hidden = self.model.forward(&input, &types, Some(&mask))?; // (n, len, dim)
+            let m = mask.unsqueeze(2)?; // (n, len, 1)
+            let summed = hidden.broadcast_mul(&m)?.sum(1)?; // (n, dim)
+            let counts = m.sum(1)?.maximum(1e-9)?; // (n, 1)
+            let mean = summed.broadcast_div(&counts)?;
+            let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.maximum(1e-12)?;
+            mean.broadcast_div(&norm)?.to_vec2::<f32>()
+        };
+        run().map_err(|e| self.model_error(e))
+    }
+}
+
+impl Embedder for SentenceEmbedder {
+    fn embed(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        if sentences.is_empty() {
+            return Ok(Vec::new());
+        }
+        let inputs: Vec<String> = sentences.iter().map(|s| s.to_string()).collect();
+        let encodings = self.tokenizer.encode_batch(inputs, true).map_err(|e| self.model_error(format!("tokenizer: {e}")))?;
+        let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
+        let mut out = vec![Vec::new(); ids.len()];
+        for chunk in order.chunks(self.batch_size) {
+            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i]).collect();
+            let vecs = self.embed_batch(&batch)?;
+            for (&i, v) in chunk.iter().zip(vecs) {
+                out[i] = v;
+            }
+        }
+        Ok(out)
+    }
+
+    fn dimension(&self) -> usize {
+        self.dim
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Where the test and benchmark models live: `$DRIFTLENS_MODELS/<name>` when that variable
+/// is set, else `models/<name>` beside the project.
+pub fn model_dir(name: &str) -> PathBuf {
+    if let Some(root) = std::env::var_os("DRIFTLENS_MODELS") {
+        return PathBuf::from(root).join(name);
+    }
+    let here = PathBuf::from("models").join(name);
+    if here.is_dir() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name)
+}

@@ -1,0 +1,48 @@
+//! Report writers: JSON (the stable format other tools read), CSV (one row per pair) and a
+//! self-contained HTML report (heat map, side-by-side tables, quote-fidelity grid).
+
+mod html;
+
+pub use html::html;
+
+use crate::analyze::Report;
+
+/// The stable JSON report.
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// One row per aligned pair: language, ids, texts, score, level, reasons.
+pub fn csv(report: &Report) -> String {
+    let mut out = String::from("lang,label,original_ids,translation_ids,original,translation,back_translation,drift,level,reasons\n");
+    for t in &report.translations {
+        for p in &t.pairs {
+            let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ");
+            let reasons = p.reasons.iter().map(|r| format!("{}: {}", r.kind, r.message)).collect::<Vec<_>>().join("; ");
+            let fields = [
+                t.lang.clone(),
+                t.label.clone(),
+                ids(&p.original),
+                ids(&p.translation),
+                p.original_text.clone(),
+                p.translated_text.clone(),
+                p.back_translation.clone(),
+                format!("{:.3}", p.drift),
+                p.level.name().to_string(),
+                reasons,
+            ];
+            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,91 @@
+//! Downloads through `hf-hub` (blocking client) into the Hugging Face cache, with a progress
+//! bar per file. `hf-hub` writes each file to a temporary `.part` file beside its blob and
+//! renames it into place when complete, so an interrupted download never leaves a file that
+//! looks whole; the store then checks sizes and checksums.
+
+use super::catalog::ModelEntry;
+use super::store::{verify_file, ModelError, ModelStore};
+use hf_hub::api::sync::ApiBuilder;
+use hf_hub::{Repo, RepoType};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+fn bar(show: bool) -> ProgressBar {
+    let pb = ProgressBar::with_draw_target(None, if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    if let Ok(style) = ProgressStyle::with_template("{msg:<28} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb
+}
+
+/// Whether an hf-hub error means "the hub has no such file" rather than "cannot reach it".
+fn is_not_found(e: &hf_hub::api::sync::ApiError) -> bool {
+    let s = e.to_string();
+    s.contains("404") || s.contains("Not Found") || s.contains("EntryNotFound")
+}
+
+/// Downloads the files of `entry` that the hub has: every required file, the first weights
+/// file the hub holds, and the optional files it holds.
+pub fn fetch(store: &ModelStore, entry: &ModelEntry, progress: bool) -> Result<(), ModelError> {
+    let fix = store.fetch_hint(entry);
+    let first_file = entry.files.first().or(entry.weights.first()).cloned().unwrap_or_default();
+    if store.config.offline {
+        return Err(ModelError::Offline {
+            model: entry.name.clone(),
+            file: first_file,
+            fix: format!("unset HF_HUB_OFFLINE to allow downloads, or copy the files of https://huggingface.co/{} into {}", entry.repo, store.config.project_dir.clone().unwrap_or_default().join(&entry.name).display()),
+        });
+    }
+    let mut builder = ApiBuilder::from_env().with_progress(false);
+    if let Some(hub) = &store.config.hf_cache {
+        builder = builder.with_cache_dir(hub.clone());
+    }
+    let api = builder.build().map_err(|e| ModelError::Download { model: entry.name.clone(), file: first_file.clone(), url: format!("https://huggingface.co/{}", entry.repo), reason: e.to_string(), fix: fix.clone() })?;
+    let revision = entry.revision.clone().unwrap_or_else(|| "main".to_string());
+    let repo = api.repo(Repo::with_revision(entry.repo.clone(), RepoType::Model, revision));
+    let get = |file: &str| -> Result<Option<std::path::PathBuf>, ModelError> {
+        let pb = bar(progress);
+        pb.set_message(file.to_string());
+        match repo.download_with_progress(file, pb.clone()) {
+            Ok(path) => {
+                pb.finish_and_clear();
+                let status = verify_file(entry, file, &path);
+                if !status.is_ok() {
+                    // Do not leave a file that failed its check where the store would find it.
+                    if let Ok(blob) = std::fs::canonicalize(&path) {
+                        let _ = std::fs::remove_file(&blob);
+                    }
+                    let _ = std::fs::remove_file(&path);
+                    return Err(ModelError::BadFile { path, problem: format!("{status}; it was removed"), fix: fix.clone() });
+                }
+                Ok(Some(path))
+            }
+            Err(e) if is_not_found(&e) => {
+                pb.finish_and_clear();
+                Ok(None)
+            }
+            Err(e) => {
+                pb.finish_and_clear();
+                Err(ModelError::Download { model: entry.name.clone(), file: file.to_string(), url: repo.url(file), reason: e.to_string(), fix: fix.clone() })
+            }
+        }
+    };
+    for f in &entry.files {
+        if get(f)?.is_none() {
+            return Err(ModelError::Download { model: entry.name.clone(), file: f.clone(), url: repo.url(f), reason: "the hub has no such file".into(), fix: fix.clone() });
+        }
+    }
+    let mut have_weights = entry.weights.is_empty();
+    for f in &entry.weights {
+        if get(f)?.is_some() {
+            have_weights = true;
+            break;
+        }
+    }
+    if !have_weights {
+        return Err(ModelError::Download { model: entry.name.clone(), file: entry.weights.join(" or "), url: format!("https://huggingface.co/{}", entry.repo), reason: "the hub has none of these files".into(), fix });
+    }
+    for f in &entry.optional {
+        get(f)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! Model files: which model serves which language (`models/models.toml`), where its files
+//! are (a folder the user names, `models/<name>/`, the Hugging Face cache), downloading them
+//! through `hf-hub`, and checking them.
+
+pub mod catalog;
+pub mod cli;
+pub mod download;
+pub mod store;
+
+pub use catalog::{Catalog, ModelEntry, ModelKind};
+pub use store::{FileCheck, FileStatus, Location, ModelError, ModelStore, Presence, ResolvedModel, StoreConfig};
+
+use crate::translate::marian::{Marian, MarianError, ModelFiles};
+
+/// Why a back-translation model could not be made ready.
+#[derive(Debug)]
+pub enum LoadError {
+    Store(ModelError),
+    Model(MarianError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Store(e) => e.fmt(f),
+            LoadError::Model(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<LoadError> for crate::translate::TranslateError {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Model(m) => m.into(),
+            LoadError::Store(s) => crate::translate::TranslateError::Other(s.to_string()),
+        }
+    }
+}
+
+/// Loads the Marian model that back-translates `lang` (or the model named so) into English,
+/// finding its files through the store.
+pub fn load_marian(store: &ModelStore, lang_or_name: &str) -> Result<Marian, LoadError> {
+    let entry = store.entry(lang_or_name).map_err(LoadError::Store)?;
+    let resolved = store.resolve(entry).map_err(LoadError::Store)?;
+    let fix = store.fetch_hint(entry);
+    let files = ModelFiles::in_dir(&resolved.dir, &fix).map_err(LoadError::Model)?;
+    let model = Marian::load_files(&entry.name, &files, &fix).map_err(LoadError::Model)?;
+    Ok(match &entry.revision {
+        Some(rev) => model.with_revision(rev),
+        None => model,
+    })
+}

@@ -1,0 +1,181 @@
+//! End to end with Apertium on the bundled corpus's drift variants: every planted change is
+//! flagged and ranks among the most-drifted pairs of its language; the report writers give
+//! JSON other tools can read, CSV, and an HTML page that renders.
+
+use driftlens::analyze::{self, EngineChoice, Report, Request};
+use driftlens::translate::{CancelFlag, TranslationCache};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
+}
+
+fn require_apertium() {
+    let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
+    assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
+}
+
+/// The analysis of es, ca, gl, eo and their drift variants, computed once for all tests.
+fn report() -> &'static Report {
+    static R: OnceLock<Report> = OnceLock::new();
+    R.get_or_init(|| {
+        require_apertium();
+        let langs: Vec<String> = ["es", "ca", "gl", "eo"].iter().flat_map(|l| [l.to_string(), format!("{l}.drift")]).collect();
+        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&langs)).unwrap();
+        assert_eq!(translations.len(), 8, "{translations:?}");
+        let cache_dir = std::env::temp_dir().join(format!("driftlens-test-cache-{}", std::process::id()));
+        let req = Request {
+            original,
+            original_lang: Some("en".into()),
+            translations,
+            engine: EngineChoice::Apertium,
+            models_dir: None,
+            cache: Some(TranslationCache::new(cache_dir)),
+            cancel: CancelFlag::new(),
+        };
+        analyze::analyze(&req, &|_| {}).unwrap()
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Labels {
+    change: Vec<Change>,
+}
+#[derive(serde::Deserialize)]
+struct Change {
+    kind: String,
+    variant_id: usize,
+    explanation: String,
+}
+
+#[test]
+fn every_planted_change_is_flagged_and_ranks_high() {
+    let report = report();
+    let mut found = 0;
+    let mut total = 0;
+    let mut lines = Vec::new();
+    for lang in ["es", "ca", "gl", "eo"] {
+        let label = format!("{lang}.drift");
+        let t = report.translations.iter().find(|t| t.label == label).unwrap();
+        assert!(t.is_analysed(), "{label}: {:?}", t.status);
+        let labels: Labels = toml::from_str(&std::fs::read_to_string(corpus().join(format!("{lang}.drift.labels.toml"))).unwrap()).unwrap();
+        let mut ranked: Vec<&analyze::PairReport> = t.pairs.iter().collect();
+        ranked.sort_by(|a, b| b.drift.total_cmp(&a.drift));
+        for c in &labels.change {
+            total += 1;
+            let pos = ranked.iter().position(|p| p.translation.contains(&c.variant_id)).expect("every translated sentence is in a pair");
+            let p = ranked[pos];
+            let flagged = p.level.is_flagged();
+            found += flagged as usize;
+            lines.push(format!(
+                "{label:<8} {:<24} rank {:>2}/{:<2} {:<8} {:.2}  {}  [{}]",
+                c.kind,
+                pos + 1,
+                ranked.len(),
+                p.level.name(),
+                p.drift,
+                c.explanation,
+                p.reasons.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>().join(",")
+            ));
+        }
+    }
+    println!("{}", lines.join("\n"));
+    let recall = found as f32 / total as f32;
+    println!("planted changes flagged: {found}/{total} = {recall:.2}");
+    assert!(recall >= 0.75, "recall of planted changes {recall:.2} below 0.75:\n{}", lines.join("\n"));
+}
+
+#[test]
+fn unaltered_translations_are_flagged_less_than_their_drift_variants() {
+    let report = report();
+    for lang in ["es", "ca", "gl", "eo"] {
+        let plain = report.translations.iter().find(|t| t.label == lang).unwrap();
+        let drift = report.translations.iter().find(|t| t.label == format!("{lang}.drift")).unwrap();
+        let (a, b) = (plain.flagged().count(), drift.flagged().count());
+        println!("{lang}: {a} flagged in the faithful translation, {b} in the drift variant");
+        assert!(b > a, "{lang}: the drift variant ({b}) should be flagged more than the faithful translation ({a})");
+    }
+}
+
+#[test]
+fn json_report_has_the_stable_shape() {
+    let report = report();
+    let v: serde_json::Value = serde_json::from_str(&driftlens::export::json(report)).unwrap();
+    assert!(v["driftlens"].is_string());
+    assert_eq!(v["original"]["lang"], "en");
+    assert_eq!(v["original"]["sentences"].as_array().unwrap().len(), 45);
+    let q = &v["original"]["quotes"][0];
+    assert!(q["id"].is_number() && q["text"].is_string() && q["sentences"].is_array());
+    let es = v["translations"].as_array().unwrap().iter().find(|t| t["label"] == "es.drift").unwrap();
+    assert_eq!(es["status"], "analysed");
+    assert!(es["engine"].as_str().unwrap().starts_with("apertium:spa-eng"));
+    let pair = &es["pairs"][0];
+    for key in ["original", "translation", "translated_text", "back_translation", "drift", "level", "reasons"] {
+        assert!(!pair[key].is_null(), "pair lacks {key}: {pair}");
+    }
+    let flagged = es["pairs"].as_array().unwrap().iter().find(|p| p["level"] == "critical" || p["level"] == "major").unwrap();
+    let r = &flagged["reasons"][0];
+    assert!(r["kind"].as_str().unwrap().chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{r}");
+    assert!(r["message"].is_string());
+    assert!(es["quotes"].as_array().unwrap().len() == v["original"]["quotes"].as_array().unwrap().len());
+}
+
+#[test]
+fn languages_without_an_engine_say_how_to_fix_it() {
+    require_apertium();
+    let langs = vec!["ja".to_string()];
+    let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&langs)).unwrap();
+    let req = Request { original, original_lang: Some("en".into()), translations, engine: EngineChoice::Auto, models_dir: None, cache: None, cancel: CancelFlag::new() };
+    let report = analyze::analyze(&req, &|_| {}).unwrap();
+    let ja = &report.translations[0];
+    match &ja.status {
+        analyze::TranslationStatus::NotAnalysed { why, fix } => {
+            assert!(why.contains("ja"), "{why}");
+            assert_eq!(fix, "driftlens models fetch ja");
+        }
+        s => panic!("ja cannot be analysed here without a model: {s:?}"),
+    }
+}
+
+#[test]
+fn csv_has_one_row_per_pair_and_quotes_fields() {
+    let report = report();
+    let csv = driftlens::export::csv(report);
+    let pairs: usize = report.translations.iter().map(|t| t.pairs.len()).sum();
+    // Fields with commas are quoted; count records by parsing quotes.
+    let mut records = 0;
+    let mut in_quotes = false;
+    for c in csv.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '\n' if !in_quotes => records += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(records, pairs + 1, "header plus one row per pair");
+}
+
+#[test]
+fn html_report_renders_in_chromium() {
+    let report = report();
+    let html = driftlens::export::html(report);
+    assert!(html.contains("<h2>Overview</h2>") && html.contains("<h2>Quotations</h2>") && html.contains("<mark>"));
+    assert!(!html.contains("http://") && !html.contains("https://"), "the report is self-contained");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, &html).unwrap();
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots/report-es-ca-gl-eo.png");
+    let chromium = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| std::process::Command::new(c).arg("--version").output().map(|o| o.status.success()).unwrap_or(false));
+    let chromium = chromium.expect("headless Chromium is needed for this test: sudo apt-get install chromium (scripts/test does it)");
+    let status = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--window-size=1400,2400"])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "chromium failed: {}", String::from_utf8_lossy(&status.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot {} looks empty ({} bytes)", shot.display(), png.len());
+}
