@@ -51,6 +51,25 @@ pub struct AnalyzeArgs {
     pub quiet: bool,
 }
 
+impl AnalyzeArgs {
+    /// What `driftlens` with no arguments runs: the bundled corpus, every engine that can
+    /// serve, a terminal summary.
+    pub fn bundled() -> AnalyzeArgs {
+        AnalyzeArgs {
+            corpus: None,
+            original: None,
+            translations: Vec::new(),
+            langs: None,
+            engine: EngineChoice::Auto,
+            format: None,
+            out: None,
+            models: None,
+            no_cache: false,
+            quiet: false,
+        }
+    }
+}
+
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {

@@ -137,7 +137,7 @@ fn main() -> ExitCode {
             driftlens::align::bench::run(&driftlens::align::bench::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
         }
         Some(Command::Bench { target: BenchTarget::Drift { dir, json, fit, model } }) => bench_drift(dir, json, fit, model),
-        None => corpus(None),
+        None => analyze_cli::run(analyze_cli::AnalyzeArgs::bundled(), bundled_corpus()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
