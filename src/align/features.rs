@@ -78,6 +78,8 @@ fn key(kind: Kind, s: &str) -> u32 {
 pub struct Mark {
     pub key: u32,
     pub chance: f32,
+    /// Length of the sentence that carries it, in characters.
+    pub sentence_chars: f32,
 }
 
 /// The marks of every sentence of `side`, with their chances in `other`, sorted by key.
@@ -94,7 +96,12 @@ pub fn marks_with_chances(side: &[SentenceFeatures], other: &[SentenceFeatures])
     }
     let total = other.len() as f32 + 1.0;
     side.iter()
-        .map(|f| f.keys.iter().map(|&key| Mark { key, chance: (sentences_with.get(&key).copied().unwrap_or(0) as f32 + 0.5) / total }).collect())
+        .map(|f| {
+            f.keys
+                .iter()
+                .map(|&key| Mark { key, chance: (sentences_with.get(&key).copied().unwrap_or(0) as f32 + 0.5) / total, sentence_chars: f.chars.max(1) as f32 })
+                .collect()
+        })
         .collect()
 }
 

@@ -25,8 +25,8 @@ pub mod model;
 pub mod search;
 
 use features::{marks_with_chances, Kind, Mark, SentenceFeatures};
-use model::{Evidence, Model, MAX_SIDE, SHAPES};
-use search::{best_path, corners, refine, Band};
+use model::{kind_of, Evidence, Model, BEAD_KINDS, MAX_SIDE, SHAPES};
+use search::{best_path, best_path_with_memory, corners, refine, Band};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -284,7 +284,7 @@ const COARSE_FULL_SEARCH_CELLS: usize = 40_000;
 const SENTENCE_BAND: usize = 12;
 const BLOCK_BAND: usize = 8;
 /// Passes of hard EM: align, re-estimate the model from the beads, align again.
-const PASSES: usize = 3;
+const PASSES: usize = 6;
 
 /// The whole alignment over features: passes of alignment and re-estimation; returns the
 /// steps (global ids) and the final model.
@@ -474,7 +474,7 @@ impl SentenceGrid<'_> {
         e.translated_null = self.nulls.translated(j, n);
         e.original_marks = self.src_groups.marks(i, m);
         e.translated_marks = self.tgt_groups.marks(j, n);
-        (e.shared, e.shared_llr) = self.model.match_marks(self.src_groups.keys(self.src, i, m), self.tgt_groups.keys(self.tgt, j, n), m, n);
+        (e.shared, e.shared_llr) = self.model.match_marks(self.src_groups.keys(self.src, i, m), self.tgt_groups.keys(self.tgt, j, n), e.original_chars, e.translated_chars);
         if let Some(sim) = self.similarity {
             if self.model.similarity.is_some() {
                 e.similarity = sim.similarity(i..i + m, j..j + n);
@@ -485,7 +485,7 @@ impl SentenceGrid<'_> {
 
     fn cost(&self, i: usize, m: usize, j: usize, n: usize) -> f32 {
         let e = self.evidence(i + self.src_at, m, j + self.tgt_at, n);
-        -(self.model.score(&e) as f32)
+        -(self.model.evidence_llr(&e) as f32)
     }
 }
 
@@ -500,7 +500,9 @@ fn search_segment(grid: &SentenceGrid, src_units: &[Unit], tgt_units: &[Unit], r
         let path = block_path(&src_units, &tgt_units, grid.model);
         Band::around(&refine(&path), rows, cols, SENTENCE_BAND)
     };
-    best_path(rows, cols, &band, &SHAPES, &mut |i, m, j, n| grid.cost(i, m, j, n))
+    let kinds: Vec<usize> = SHAPES.iter().map(|&(m, n)| kind_of(m, n)).collect();
+    let follow = |before: usize, t: usize| -grid.model.log_prior[before][t];
+    best_path_with_memory(rows, cols, &band, &SHAPES, &kinds, BEAD_KINDS, &follow, &mut |i, m, j, n| grid.cost(i, m, j, n))
 }
 
 /// A run of sentences as the coarse levels see it: length and rare marks only.
@@ -587,12 +589,13 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
         let ka = merged(us, &mut scratch_a);
         let kb = merged(ut, &mut scratch_b);
         let (sm, sn) = (us.iter().map(|u| u.sentences as usize).sum(), ut.iter().map(|u| u.sentences as usize).sum());
-        let (shared, shared_llr) = model.match_marks(ka, kb, sm, sn);
+        let (ca, cb) = (us.iter().map(|u| u.chars).sum(), ut.iter().map(|u| u.chars).sum());
+        let (shared, shared_llr) = model.match_marks(ka, kb, ca, cb);
         let e = Evidence {
             m: sm,
             n: sn,
-            original_chars: us.iter().map(|u| u.chars).sum(),
-            translated_chars: ut.iter().map(|u| u.chars).sum(),
+            original_chars: ca,
+            translated_chars: cb,
             original_marks: count_kinds(ka),
             translated_marks: count_kinds(kb),
             shared,
@@ -662,7 +665,8 @@ pub fn explain(original: &[&str], translation: &[&str], beads: &[(Range<usize>, 
         let e = grid.evidence(a.start, a.len(), b.start, b.len());
         let len = if e.m > 0 && e.n > 0 { model.length_llr(&e) } else { 0.0 };
         let marks = if e.m > 0 && e.n > 0 { model.marks_llr(&e) } else { 0.0 };
-        out.push_str(&format!("{a:?}:{b:?} prior {:.2} length {len:.2} marks {marks:.2} total {:.2} | {e:?}\n", model.prior(e.m, e.n), model.score(&e)));
+        let prior = model.prior(model::AFTER_PAIRED, e.m, e.n);
+        out.push_str(&format!("{a:?}:{b:?} prior {prior:.2} length {len:.2} marks {marks:.2} total {:.2} | {e:?}\n", prior + model.evidence_llr(&e)));
     }
     out
 }

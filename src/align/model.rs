@@ -18,7 +18,7 @@
 use super::features::{Mark, KINDS};
 
 /// Bead shapes the aligner considers: (original sentences, translated sentences).
-pub const SHAPES: [(usize, usize); 17] = [
+pub const SHAPES: [(usize, usize); 23] = [
     (1, 1),
     (1, 0),
     (0, 1),
@@ -36,39 +36,65 @@ pub const SHAPES: [(usize, usize); 17] = [
     (2, 4),
     (4, 2),
     (3, 3),
+    (1, 6),
+    (6, 1),
+    (2, 5),
+    (5, 2),
+    (3, 4),
+    (4, 3),
 ];
 
 /// Largest number of sentences on one side of a bead.
-pub const MAX_SIDE: usize = 5;
+pub const MAX_SIDE: usize = 6;
 
-/// How likely each bead shape is, from three numbers: the share of beads that are an
-/// original sentence dropped, the share that are a translated sentence added, and the
-/// chance that a bead goes on for one more sentence on a side (geometric run lengths: a
-/// 1-3 bead is as likely as a 2-2, each one extra sentence boundary less likely than a
-/// 1-2). Three numbers estimate robustly from one document pair, where a probability per
-/// shape would feed on its own mistakes.
+/// What a bead leaves behind for the next one: the prior of a shape depends on it, so that
+/// a run of added sentences (a caption block, an untranslated passage) is cheap to extend
+/// while a lone added sentence in running text stays unlikely.
+pub const AFTER_PAIRED: usize = 0;
+pub const AFTER_DROPPED: usize = 1;
+pub const AFTER_ADDED: usize = 2;
+pub const BEAD_KINDS: usize = 3;
+
+/// The kind a bead of shape (m, n) leaves behind.
+pub fn kind_of(m: usize, n: usize) -> usize {
+    match (m, n) {
+        (_, 0) => AFTER_DROPPED,
+        (0, _) => AFTER_ADDED,
+        _ => AFTER_PAIRED,
+    }
+}
+
+/// How likely each bead shape is after each kind of bead: the share of beads that are an
+/// original sentence dropped, the share that are a translated sentence added (both per
+/// kind of the bead before), and the chance that a paired bead goes on for one more
+/// sentence on a side (geometric run lengths: a 1-3 bead is as likely as a 2-2, each one
+/// extra sentence boundary less likely than a 1-2). A handful of numbers estimate robustly
+/// from one document pair, where a probability per shape would feed on its own mistakes.
 #[derive(Debug, Clone, Copy)]
 pub struct ShapePrior {
-    pub dropped: f64,
-    pub added: f64,
+    pub dropped: [f64; BEAD_KINDS],
+    pub added: [f64; BEAD_KINDS],
     pub one_more: f64,
 }
 
 impl ShapePrior {
-    /// Gale & Church's priors (1993): 0.0099 for 1-0 and for 0-1; 1-2 and 2-1 a tenth as
-    /// likely as 1-1 (0.089 against 0.89), so one more sentence at 0.1.
-    pub const GALE_CHURCH: ShapePrior = ShapePrior { dropped: 0.0099, added: 0.0099, one_more: 0.1 };
+    /// Gale & Church's priors (1993): 0.0099 for 1-0 and for 0-1 whatever came before;
+    /// 1-2 and 2-1 a tenth as likely as 1-1 (0.089 against 0.89), so one more sentence at 0.1.
+    pub const GALE_CHURCH: ShapePrior = ShapePrior { dropped: [0.0099; 3], added: [0.0099; 3], one_more: 0.1 };
 
-    pub fn log_priors(&self) -> [f64; SHAPES.len()] {
+    /// Log prior of every shape of [`SHAPES`] after each kind of bead.
+    pub fn log_priors(&self) -> [[f64; SHAPES.len()]; BEAD_KINDS] {
         let paired: f64 = SHAPES.iter().filter(|&&(m, n)| m > 0 && n > 0).map(|&(m, n)| self.one_more.powi((m + n) as i32 - 2)).sum();
-        let rest = (1.0 - self.dropped - self.added).max(1e-6);
-        let mut out = [0.0; SHAPES.len()];
-        for (t, &(m, n)) in SHAPES.iter().enumerate() {
-            out[t] = match (m, n) {
-                (_, 0) => self.dropped.ln(),
-                (0, _) => self.added.ln(),
-                _ => (rest * self.one_more.powi((m + n) as i32 - 2) / paired).ln(),
-            };
+        let mut out = [[0.0; SHAPES.len()]; BEAD_KINDS];
+        for (k, row) in out.iter_mut().enumerate() {
+            let rest = (1.0 - self.dropped[k] - self.added[k]).max(1e-6);
+            for (t, &(m, n)) in SHAPES.iter().enumerate() {
+                row[t] = match (m, n) {
+                    (_, 0) => self.dropped[k].ln(),
+                    (0, _) => self.added[k].ln(),
+                    _ => (rest * self.one_more.powi((m + n) as i32 - 2) / paired).ln(),
+                };
+            }
         }
         out
     }
@@ -78,8 +104,9 @@ impl ShapePrior {
 /// often, cognates sometimes.
 pub const A_PRIORI_CARRY_OVER: [f64; 3] = [0.8, 0.1, 0.5];
 
-/// Share of beads whose lengths are allowed to disagree with the length model (OCR
-/// fragments, captions, tables): bounds what a bad length ratio can cost.
+/// Share of beads whose lengths are allowed to disagree with the length model before it is
+/// estimated (OCR fragments, captions, tables), and of similarities that disagree with the
+/// similarity model.
 pub const LENGTH_OUTLIERS: f64 = 0.05;
 
 /// Everything the score of one bead depends on.
@@ -124,13 +151,16 @@ pub struct Model {
     /// of a translated sentence with none (in original characters).
     pub dropped_length: (f64, f64),
     pub added_length: (f64, f64),
+    /// Share of paired beads whose lengths do not follow the length model (OCR fragments,
+    /// captions, free translation): bounds what a bad length ratio can cost.
+    pub length_outliers: f64,
     /// Per kind of mark: the probability that a translation carries a mark of the original
     /// over (0 where the kind tells nothing in this document pair, e.g. cognates between
     /// scripts).
     pub carry_over: [f64; 3],
     pub shapes: ShapePrior,
-    /// Log prior per entry of [`SHAPES`], from `shapes`.
-    pub log_prior: [f64; SHAPES.len()],
+    /// Log prior per kind of the bead before and entry of [`SHAPES`], from `shapes`.
+    pub log_prior: [[f64; SHAPES.len()]; BEAD_KINDS],
     pub similarity: Option<SimilarityModel>,
 }
 
@@ -148,6 +178,7 @@ impl Model {
             variance: 6.8,
             dropped_length: (2.0, 50.0),
             added_length: (2.0, 50.0),
+            length_outliers: LENGTH_OUTLIERS,
             carry_over: A_PRIORI_CARRY_OVER,
             shapes: ShapePrior::GALE_CHURCH,
             log_prior: ShapePrior::GALE_CHURCH.log_priors(),
@@ -155,6 +186,8 @@ impl Model {
         };
         model.dropped_length = gamma_fit(&chars_of(original_chars, 1.0), None);
         model.added_length = gamma_fit(&chars_of(translated_chars, ratio), None);
+        // Cognates depend on the language pair: they join once a first alignment has
+        // measured how often they carry over.
         model.carry_over[1] = 0.0;
         model
     }
@@ -169,10 +202,10 @@ impl Model {
         gamma_log_pdf((chars.max(1)) as f64 / self.ratio, self.added_length.0, self.added_length.1)
     }
 
-    /// Log prior of a shape.
-    pub fn prior(&self, m: usize, n: usize) -> f64 {
+    /// Log prior of a shape after a bead of kind `after`.
+    pub fn prior(&self, after: usize, m: usize, n: usize) -> f64 {
         match SHAPES.iter().position(|&s| s == (m, n)) {
-            Some(t) => self.log_prior[t],
+            Some(t) => self.log_prior[after.min(BEAD_KINDS - 1)][t],
             None => f64::NEG_INFINITY,
         }
     }
@@ -184,6 +217,12 @@ impl Model {
     /// original given translation) so that dropping and adding are treated alike. Against:
     /// every sentence drawn from the length distribution of sentences without counterpart.
     pub fn length_llr(&self, e: &Evidence) -> f64 {
+        let eps = self.length_outliers;
+        ((1.0 - eps) * self.length_ratio_clean(e).min(50.0).exp() + eps).ln()
+    }
+
+    /// The length log-likelihood ratio before the outlier share is mixed in.
+    fn length_ratio_clean(&self, e: &Evidence) -> f64 {
         let a = e.original_chars.max(1.0);
         let u = e.translated_chars.max(1.0) / self.ratio;
         let mean = (a + u) / 2.0;
@@ -191,19 +230,19 @@ impl Model {
         let log_normal = -0.5 * (u - a).powi(2) / var - 0.5 * (2.0 * std::f64::consts::PI * var).ln();
         let log_aligned = log_normal + 0.5 * (log_uniform_split(e.m, a) + log_uniform_split(e.n, u));
         let log_unrelated = 0.5 * (e.original_null + e.translated_null);
-        let ratio = (log_aligned - log_unrelated).min(50.0).exp();
-        ((1.0 - LENGTH_OUTLIERS) * ratio + LENGTH_OUTLIERS).ln()
+        log_aligned - log_unrelated
     }
 
-    /// Matches the marks of the two sides of a bead (`m` original and `n` translated
-    /// sentences): how many of each kind they share, and what the shared ones are worth.
+    /// Matches the marks of the two sides of a bead (`a_chars` and `b_chars` characters
+    /// long): how many of each kind they share, and what the shared ones are worth.
     ///
-    /// A mark of one side shows up on the other either because the translation carried it
-    /// over (probability `c`, per kind) or by chance (probability `q`, the share of the
-    /// other side's sentences with that mark, times the number of sentences in the bead).
-    /// A shared mark is worth log((c + (1 − c)·q) / q), a mark not shared log(1 − c) (see
+    /// A mark of one side shows up in a sentence of the other either because the
+    /// translation carried it over there (probability `c` per kind, times that sentence's
+    /// share of its side's characters) or by chance (probability `q`, the share of the other
+    /// document's sentences with that mark). A shared mark is worth
+    /// log((c·share + (1 − c)·q) / q), a mark not shared log(1 − c) (see
     /// [`Model::marks_llr`]); both directions are averaged.
-    pub fn match_marks(&self, a: &[Mark], b: &[Mark], m: usize, n: usize) -> ([u32; 3], f64) {
+    pub fn match_marks(&self, a: &[Mark], b: &[Mark], a_chars: f64, b_chars: f64) -> ([u32; 3], f64) {
         let mut shared = [0u32; 3];
         let mut llr = 0.0;
         let (mut i, mut j) = (0, 0);
@@ -214,9 +253,10 @@ impl Model {
                 shared[kind] += 1;
                 let c = self.carry_over[kind];
                 if c > 0.0 {
-                    let qa = (a[i].chance as f64 * n as f64).min(0.95);
-                    let qb = (b[j].chance as f64 * m as f64).min(0.95);
-                    llr += 0.5 * ((c / qa + 1.0 - c).ln() + (c / qb + 1.0 - c).ln());
+                    let (qa, qb) = (a[i].chance as f64, b[j].chance as f64);
+                    let share_b = (b[j].sentence_chars as f64 / b_chars.max(1.0)).min(1.0);
+                    let share_a = (a[i].sentence_chars as f64 / a_chars.max(1.0)).min(1.0);
+                    llr += 0.5 * ((c * share_b / qa + 1.0 - c).ln() + (c * share_a / qb + 1.0 - c).ln());
                 }
                 i += 1;
                 j += 1;
@@ -256,13 +296,13 @@ impl Model {
         }
     }
 
-    /// The bead's score: log prior of its shape plus its evidence (higher is better).
-    pub fn score(&self, e: &Evidence) -> f64 {
-        let prior = self.prior(e.m, e.n);
+    /// The bead's evidence: log-likelihood ratio of translation against unrelated text
+    /// (higher is better; 0 for a bead with an empty side). Its shape's prior comes on top.
+    pub fn evidence_llr(&self, e: &Evidence) -> f64 {
         if e.m == 0 || e.n == 0 {
-            return prior;
+            return 0.0;
         }
-        prior + self.length_llr(e) + self.marks_llr(e) + self.similarity_llr(e.similarity)
+        self.length_llr(e) + self.marks_llr(e) + self.similarity_llr(e.similarity)
     }
 
     /// Re-estimates the parameters from the beads of the previous pass (hard EM): length
@@ -293,6 +333,13 @@ impl Model {
             // the outliers the mixture absorbs.
             m.variance = (z2[z2.len() / 2] / 0.455).clamp(1.0, 100.0);
         }
+        // Share of length outliers: the mean responsibility of the outlier component over
+        // paired beads under the previous model, with ten pseudo-beads at the starting share.
+        if !paired.is_empty() {
+            let eps = self.length_outliers;
+            let resp: f64 = paired.iter().map(|e| eps / ((1.0 - eps) * self.length_ratio_clean(e).min(50.0).exp() + eps)).sum();
+            m.length_outliers = ((resp + 10.0 * LENGTH_OUTLIERS) / (paired.len() as f64 + 10.0)).clamp(0.001, 0.5);
+        }
         // Lengths of sentences without counterpart: those of the previous pass, with ten
         // pseudo-sentences drawn from all sentences of their side.
         let dropped: Vec<f64> = beads.iter().filter(|e| e.n == 0).map(|e| e.original_chars.max(1.0)).collect();
@@ -310,22 +357,33 @@ impl Model {
             }
             m.carry_over[k] = ((c + PSEUDO * A_PRIORI_CARRY_OVER[k]) / (slots + PSEUDO)).min(0.95);
         }
-        // Shape priors, with ten pseudo-beads at Gale & Church's values.
+        // Shape priors, with ten pseudo-beads after each kind at Gale & Church's values.
         const PSEUDO_BEADS: f64 = 10.0;
         let g = ShapePrior::GALE_CHURCH;
-        let total = beads.len() as f64 + PSEUDO_BEADS;
-        let dropped = beads.iter().filter(|e| e.m > 0 && e.n == 0).count() as f64;
-        let added = beads.iter().filter(|e| e.m == 0 && e.n > 0).count() as f64;
+        let mut after = [[0.0f64; 3]; BEAD_KINDS]; // per kind before: beads, dropped, added
+        let mut before = AFTER_PAIRED;
+        for e in beads {
+            let k = kind_of(e.m, e.n);
+            after[before][0] += 1.0;
+            if k == AFTER_DROPPED {
+                after[before][1] += 1.0;
+            } else if k == AFTER_ADDED {
+                after[before][2] += 1.0;
+            }
+            before = k;
+        }
         // Mean extra sentences per paired bead; a geometric run with chance r of one more
         // sentence has mean r / (1 − r) per side.
         let extra: f64 = paired.iter().map(|e| (e.m + e.n - 2) as f64).sum();
         let g_extra = 2.0 * g.one_more / (1.0 - g.one_more);
         let mean_extra = (extra + PSEUDO_BEADS * g_extra) / (paired.len() as f64 + PSEUDO_BEADS);
-        m.shapes = ShapePrior {
-            dropped: (dropped + PSEUDO_BEADS * g.dropped) / total,
-            added: (added + PSEUDO_BEADS * g.added) / total,
-            one_more: (mean_extra / (2.0 + mean_extra)).clamp(0.01, 0.6),
-        };
+        let mut shapes = ShapePrior { dropped: [0.0; 3], added: [0.0; 3], one_more: (mean_extra / (2.0 + mean_extra)).clamp(0.01, 0.6) };
+        for k in 0..BEAD_KINDS {
+            let total = after[k][0] + PSEUDO_BEADS;
+            shapes.dropped[k] = (after[k][1] + PSEUDO_BEADS * g.dropped[k]) / total;
+            shapes.added[k] = (after[k][2] + PSEUDO_BEADS * g.added[k]) / total;
+        }
+        m.shapes = shapes;
         m.log_prior = m.shapes.log_priors();
         // The caller's similarity: normal for the previous pass's one-to-one beads and for
         // random pairs.

@@ -77,24 +77,44 @@ pub struct Step {
 /// The cheapest path from `(0, 0)` to `(rows, cols)` inside `band`, using beads of the given
 /// shapes; `cost(i, m, j, n)` prices a bead (infinite when impossible).
 pub fn best_path(rows: usize, cols: usize, band: &Band, shapes: &[(usize, usize)], cost: &mut dyn FnMut(usize, usize, usize, usize) -> f32) -> Vec<Step> {
-    debug_assert!(shapes.len() < 255);
+    let kinds = vec![0; shapes.len()];
+    best_path_with_memory(rows, cols, band, shapes, &kinds, 1, &|_, _| 0.0, cost)
+}
+
+/// [`best_path`] where a bead's price also depends on the kind of the bead before it (a
+/// first-order Markov prior over bead kinds): `kind_of[t]` is the kind shape `t` leaves
+/// behind (0 … kinds − 1; the path starts in kind 0), and `follow(previous_kind, t)` the
+/// cost of shape `t` after a bead of that kind.
+#[allow(clippy::too_many_arguments)]
+pub fn best_path_with_memory(
+    rows: usize,
+    cols: usize,
+    band: &Band,
+    shapes: &[(usize, usize)],
+    kind_of: &[usize],
+    kinds: usize,
+    follow: &dyn Fn(usize, usize) -> f64,
+    cost: &mut dyn FnMut(usize, usize, usize, usize) -> f32,
+) -> Vec<Step> {
+    debug_assert!(shapes.len() < 32 && kinds <= 4);
     let mut offset = Vec::with_capacity(rows + 2);
     let mut total = 0usize;
     for i in 0..=rows {
         offset.push(total);
         total += band.hi[i] + 1 - band.lo[i];
     }
-    let mut best = vec![f64::INFINITY; total];
-    let mut back = vec![u8::MAX; total];
+    // Per cell and kind: the best cost, and the shape (low 5 bits) and previous kind (high
+    // bits) that reached it.
+    let mut best = vec![f64::INFINITY; total * kinds];
+    let mut back = vec![u8::MAX; total * kinds];
     best[0] = 0.0;
+    let follows: Vec<f64> = (0..kinds).flat_map(|k| (0..shapes.len()).map(move |t| (k, t))).map(|(k, t)| follow(k, t)).collect();
     for i in 0..=rows {
         for j in band.lo[i]..=band.hi[i] {
-            let here = offset[i] + j - band.lo[i];
             if i == 0 && j == 0 {
                 continue;
             }
-            let mut b = f64::INFINITY;
-            let mut arg = u8::MAX;
+            let here = (offset[i] + j - band.lo[i]) * kinds;
             for (t, &(m, n)) in shapes.iter().enumerate() {
                 if m > i || n > j {
                     continue;
@@ -103,37 +123,47 @@ pub fn best_path(rows: usize, cols: usize, band: &Band, shapes: &[(usize, usize)
                 if !band.contains(pi, pj) {
                     continue;
                 }
-                let prev = best[offset[pi] + pj - band.lo[pi]];
-                if !prev.is_finite() {
+                let prev = (offset[pi] + pj - band.lo[pi]) * kinds;
+                if best[prev..prev + kinds].iter().all(|b| !b.is_finite()) {
                     continue;
                 }
                 let c = cost(pi, m, pj, n) as f64;
-                if prev + c < b {
-                    b = prev + c;
-                    arg = t as u8;
+                if !c.is_finite() {
+                    continue;
+                }
+                let k = kind_of[t];
+                for pk in 0..kinds {
+                    let v = best[prev + pk] + c + follows[pk * shapes.len() + t];
+                    if v < best[here + k] {
+                        best[here + k] = v;
+                        back[here + k] = (t as u8) | ((pk as u8) << 5);
+                    }
                 }
             }
-            best[here] = b;
-            back[here] = arg;
         }
     }
-    // Walk back from the end.
+    // Walk back from the cheapest kind at the end.
     let mut steps = Vec::new();
     let (mut i, mut j) = (rows, cols);
+    let end = (offset[rows] + cols - band.lo[rows]) * kinds;
+    let mut k = (0..kinds).min_by(|&a, &b| best[end + a].total_cmp(&best[end + b])).unwrap_or(0);
     while i > 0 || j > 0 {
-        let here = offset[i] + j - band.lo[i];
-        let t = back[here];
-        if t == u8::MAX {
+        let here = (offset[i] + j - band.lo[i]) * kinds;
+        let code = back[here + k];
+        if code == u8::MAX {
             // Unreachable end: the band was too narrow to connect; cannot happen with
             // 1-0 and 0-1 shapes in a monotone band, but never panic on it.
             break;
         }
-        let (m, n) = shapes[t as usize];
+        let (t, pk) = ((code & 31) as usize, (code >> 5) as usize);
+        let (m, n) = shapes[t];
         let (pi, pj) = (i - m, j - n);
-        let c = best[here] - best[offset[pi] + pj - band.lo[pi]];
+        let prev = (offset[pi] + pj - band.lo[pi]) * kinds;
+        let c = best[here + k] - best[prev + pk];
         steps.push(Step { i: pi, m, j: pj, n, cost: c as f32 });
         i = pi;
         j = pj;
+        k = pk;
     }
     steps.reverse();
     steps
