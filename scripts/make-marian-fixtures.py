@@ -7,8 +7,9 @@ every translation, the target side on the English original), builds a small Mari
 with seeded random weights in the Hugging Face layout, and stores what the reference
 computes with them:
 
-    tests/fixtures/marian/model/        config.json, generation_config.json, model.safetensors,
-                                        source.spm, target.spm, vocab.json, tokenizer_config.json
+    tests/fixtures/marian/model/        config.json, generation_config.json, model.safetensors
+                                        and pytorch_model.bin (the same weights), source.spm,
+                                        target.spm, vocab.json, tokenizer_config.json
     tests/fixtures/marian/logits.json   decoder logits (first step, and a few steps on)
     tests/fixtures/marian/generate.json greedy and beam-search token ids, decoded text
     tests/fixtures/marian/tokenizer.json sentencepiece ids and text per corpus sentence,
@@ -50,7 +51,7 @@ SEED = 20211215
 
 # Languages whose every sentence the tokenizer fixture covers: many scripts, both
 # directions, languages with and without spaces between words.
-TOKENIZER_LANGS = ["en", "ar", "bn", "de", "el", "es", "fa", "he", "hi", "hy", "ja", "ka", "ko", "ru", "th", "vi", "zh"]
+TOKENIZER_LANGS = ["en", "ar", "de", "el", "hi", "hy", "ja", "ka", "ko", "ru", "th", "zh"]
 # Inputs for the generation fixture: sentences from these languages.
 GENERATE_LANGS = ["de", "es", "fr", "ru", "zh", "ja", "ar", "hi", "tr", "pl", "el", "ko"]
 LANG_TOKENS = [">>deu<<", ">>fra<<", ">>spa<<"]
@@ -128,8 +129,8 @@ def make_tokenizer_files(model_dir):
     source_lines = [p for l in langs for p in corpus_paragraphs(l)]
     target_lines = corpus_paragraphs("en")
     with tempfile.TemporaryDirectory() as tmp:
-        train_spm(source_lines, Path(tmp) / "source", 4000)
-        train_spm(target_lines, Path(tmp) / "target", 1000)
+        train_spm(source_lines, Path(tmp) / "source", 3000)
+        train_spm(target_lines, Path(tmp) / "target", 800)
         shutil.copy(Path(tmp) / "source.model", model_dir / "source.spm")
         shutil.copy(Path(tmp) / "target.model", model_dir / "target.spm")
 
@@ -196,8 +197,12 @@ def randomize(model, seed, eos_bias):
     return model
 
 
-def save_model(model, vocab, model_dir, generation):
+def save_model(model, vocab, model_dir, generation, pytorch_bin=False):
     model.save_pretrained(model_dir, safe_serialization=True)
+    if pytorch_bin:
+        # The older checkpoint format too (a zip of pickled tensors, as torch.save writes),
+        # so the tests can load the same weights both ways.
+        torch.save(model.state_dict(), model_dir / "pytorch_model.bin")
     generation.save_pretrained(model_dir)
     with open(model_dir / "vocab.json", "w", encoding="utf-8") as f:
         json.dump(vocab, f, ensure_ascii=False, indent=0)
@@ -231,7 +236,7 @@ def make_fixtures():
         num_beams=4,
         length_penalty=1.0,
     )
-    save_model(model, vocab, model_dir, generation)
+    save_model(model, vocab, model_dir, generation, pytorch_bin=True)
     tok = MarianTokenizer.from_pretrained(str(model_dir))
     model = MarianMTModel.from_pretrained(str(model_dir)).eval()
     torch.set_num_threads(2)

@@ -323,8 +323,11 @@ fn a_missing_file_is_named_with_the_fix() {
         assert!(matches!(err, MarianError::MissingFile { .. }), "{err}");
         assert_names(&err, file, &["missing"]);
     }
+    // Without model.safetensors the older pytorch_model.bin serves; without both, the
+    // message names both.
     let dir = copy_model();
     std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    std::fs::remove_file(dir.path().join("pytorch_model.bin")).unwrap();
     assert_names(&load_err(dir.path()), "model.safetensors", &["pytorch_model.bin"]);
 }
 
@@ -392,4 +395,41 @@ fn an_old_config_without_newer_keys_still_loads() {
     let m = Marian::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let text = generation_cases()[0]["text"].as_str().unwrap().to_string();
     assert_eq!(m.translate(&[text.clone()]).unwrap(), model().translate(&[text]).unwrap());
+}
+
+#[test]
+fn pytorch_model_bin_gives_the_same_model_as_safetensors() {
+    let dir = copy_model();
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    let m = Marian::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let cases = json("logits.json");
+    let c = &cases["cases"][0];
+    let logits = m.network().forward(&[ids(&c["input_ids"])], &[ids(&c["decoder_input_ids"])]).unwrap();
+    let got: Vec<f32> = logits.flatten_all().unwrap().to_vec1().unwrap();
+    let want = b64_f32(c["logits"][0].as_str().unwrap());
+    let worst = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+    assert!(worst <= 1e-4, "logits from pytorch_model.bin differ from the reference by {worst}");
+    let inputs: Vec<Vec<u32>> = generation_cases().iter().take(10).map(|c| ids(&c["input_ids"])).collect();
+    let got = m.generate_ids(&inputs, &settings(4), 4, None, &|_| {}).unwrap();
+    for (c, g) in generation_cases().iter().zip(&got) {
+        assert_eq!(g, &reference_output(&c["beam"], settings(4).pad_token_id));
+    }
+}
+
+#[test]
+fn an_unreadable_pytorch_checkpoint_is_explained() {
+    // A legacy (pre-zip) or damaged pytorch_model.bin: the message names the file and says
+    // how to convert it, instead of a parser's complaint.
+    let dir = copy_model();
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    std::fs::write(dir.path().join("pytorch_model.bin"), b"\x80\x02\x8a\x0alegacy pickle data, not a zip archive").unwrap();
+    let err = load_err(dir.path()).to_string();
+    assert!(err.contains("pytorch_model.bin") && err.contains("model.safetensors"), "{err}");
+
+    let dir = copy_model();
+    std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
+    let p = dir.path().join("pytorch_model.bin");
+    let b = std::fs::read(&p).unwrap();
+    std::fs::write(&p, &b[..b.len() / 2]).unwrap();
+    assert_names(&load_err(dir.path()), "pytorch_model.bin", &["truncated"]);
 }

@@ -53,6 +53,10 @@ pub fn generate(net: &MarianNet, sources: &[Vec<u32>], settings: &GenerationSett
     if sources.is_empty() {
         return Ok(Vec::new());
     }
+    if settings.max_length < 2 {
+        // Room for the start token only: nothing to generate.
+        return Ok(vec![Vec::new(); sources.len()]);
+    }
     control.check()?;
     if settings.num_beams <= 1 {
         greedy(net, sources, settings, control)
@@ -66,7 +70,7 @@ pub fn generate(net: &MarianNet, sources: &[Vec<u32>], settings: &GenerationSett
 /// `cur_len` counts the tokens so far, decoder start included.
 fn process_scores(scores: &mut [f32], cur_len: usize, s: &GenerationSettings, sequence: &[u32]) {
     for bad in &s.bad_words_ids {
-        let (last, prefix) = bad.split_last().expect("bad word sequences are never empty");
+        let Some((last, prefix)) = bad.split_last() else { continue };
         if prefix.is_empty() || sequence.ends_with(prefix) {
             if let Some(x) = scores.get_mut(*last as usize) {
                 *x = f32::NEG_INFINITY;
@@ -314,5 +318,6 @@ fn log_softmax(xs: &[f32]) -> Vec<f32> {
     let tail: f32 = chunks.remainder().iter().map(|&x| (x - max).exp()).sum();
     let sum = lanes.iter().sum::<f32>() + tail;
     let lse = max + sum.ln();
-    xs.iter().map(|&x| x - lse).collect()
+    // A NaN from a broken model must not win a comparison.
+    xs.iter().map(|&x| if x.is_nan() { f32::NEG_INFINITY } else { x - lse }).collect()
 }
