@@ -273,6 +273,22 @@ fn twenty_megabyte_file_works() {
     let seg = text::segment(&doc, Some("ru")).unwrap();
     let copies = big.len() / (unit.len() + 1);
     assert!(seg.sentences.len() >= copies * 40, "{} sentences for {copies} copies", seg.sentences.len());
+    // A long document is split on all cores: the result must be what one pass, paragraph by
+    // paragraph, gives — same sentences, in document order, numbered 0.., with paragraphs.
+    let lang = text::language("ru");
+    let mut one_pass = Vec::new();
+    for (pi, p) in doc.paragraphs.iter().enumerate() {
+        for r in text::split::split_paragraph(&doc.text[p.clone()], lang) {
+            one_pass.push((p.start + r.start, p.start + r.end, pi));
+        }
+    }
+    let got: Vec<(usize, usize, usize)> = seg.sentences.iter().map(|s| (s.start, s.end, s.paragraph)).collect();
+    assert_eq!(got.len(), one_pass.len());
+    assert!(got == one_pass, "the parallel split differs from the one-pass split");
+    assert!(seg.sentences.iter().enumerate().all(|(i, s)| s.id == i));
+    // Every copy of the article holds the same quotations.
+    let per_copy = text::segment(&text::Document::from_text(&unit, Format::Markdown, Path::new("ru.md")).unwrap(), Some("ru")).unwrap().quotes.len();
+    assert!(seg.quotes.len() >= per_copy * copies, "{} quotations for {copies} copies of {per_copy}", seg.quotes.len());
 }
 
 mod properties {

@@ -250,10 +250,16 @@ pub fn segment(doc: &Document, declared: Option<&str>) -> Result<Segmented, Text
     };
     let known = language(&code);
     let sentences = split_sentences(&doc.text, &doc.paragraphs, known);
-    let quotes = find_quotes(&doc.text, &doc.paragraphs, &sentences);
-    let foreign = match known {
-        Some(l) => foreign_sentences(&doc.text, &sentences, l),
-        None => Vec::new(),
+    // The quotation pass is one sequential walk over the document; on a long document it
+    // runs beside the per-sentence language check instead of before it.
+    let (quotes, foreign) = if doc.text.len() < 256 * 1024 {
+        (find_quotes(&doc.text, &doc.paragraphs, &sentences), known.map(|l| foreign_sentences(&doc.text, &sentences, l)).unwrap_or_default())
+    } else {
+        std::thread::scope(|scope| {
+            let quotes = scope.spawn(|| find_quotes(&doc.text, &doc.paragraphs, &sentences));
+            let foreign = known.map(|l| foreign_sentences(&doc.text, &sentences, l)).unwrap_or_default();
+            (quotes.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), foreign)
+        })
     };
     Ok(Segmented { lang: DocumentLanguage { code, declared: declared_lang.is_some(), detected }, sentences, quotes, foreign })
 }

@@ -81,15 +81,38 @@ fn is_armenian(c: char) -> bool {
 /// Splits every paragraph of `text` into sentences. Sentences are trimmed, in order, never
 /// overlap, never cross a paragraph boundary, and together cover every non-blank character
 /// of every paragraph.
+///
+/// Sentences never cross paragraphs, so a long document is split on all cores, a run of
+/// paragraphs per thread, and the ids are numbered in document order afterwards.
 pub fn split_sentences(text: &str, paragraphs: &[Range<usize>], lang: Option<&Language>) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    for (pi, p) in paragraphs.iter().enumerate() {
-        for r in split_paragraph(&text[p.clone()], lang) {
-            out.push(Sentence { id: out.len(), start: p.start + r.start, end: p.start + r.end, paragraph: pi });
+    let split_run = |first: usize, run: &[Range<usize>]| -> Vec<Sentence> {
+        let mut out = Vec::new();
+        for (k, p) in run.iter().enumerate() {
+            for r in split_paragraph(&text[p.clone()], lang) {
+                out.push(Sentence { id: 0, start: p.start + r.start, end: p.start + r.end, paragraph: first + k });
+            }
         }
+        out
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut out = if threads == 1 || text.len() < PARALLEL_SPLIT_BYTES {
+        split_run(0, paragraphs)
+    } else {
+        let size = paragraphs.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = paragraphs.chunks(size).enumerate().map(|(c, run)| scope.spawn(move || split_run(c * size, run))).collect();
+            // A panicking splitter thread is a bug; re-raise it rather than lose sentences.
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect::<Vec<_>>()
+        })
+    };
+    for (i, s) in out.iter_mut().enumerate() {
+        s.id = i;
     }
     out
 }
+
+/// Below this size a document is split on one thread (starting threads costs more).
+const PARALLEL_SPLIT_BYTES: usize = 256 * 1024;
 
 /// Sentence ranges (relative to `par`) of one paragraph.
 pub fn split_paragraph(par: &str, lang: Option<&Language>) -> Vec<Range<usize>> {
