@@ -73,7 +73,9 @@ fn key(kind: Kind, s: &str) -> u32 {
 
 /// A mark of a sentence with the chance of meeting it in a sentence of the other document:
 /// the share of the other document's sentences that carry the same mark (rare names and
-/// numbers are strong evidence, words on every page weak).
+/// numbers are strong evidence, words on every page weak). A mark the other document never
+/// carries has chance 0: it cannot be carried over anywhere, so it tells nothing about
+/// where its sentence belongs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mark {
     pub key: u32,
@@ -82,7 +84,9 @@ pub struct Mark {
     pub sentence_chars: f32,
 }
 
-/// The marks of every sentence of `side`, with their chances in `other`, sorted by key.
+/// The marks of every sentence of `side` that `other` carries somewhere, with their chances
+/// there, sorted by key. (Marks `other` never carries cannot be shared by any bead, so they
+/// are left out.)
 pub fn marks_with_chances(side: &[SentenceFeatures], other: &[SentenceFeatures]) -> Vec<Vec<Mark>> {
     let mut sentences_with: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
     for f in other {
@@ -99,7 +103,10 @@ pub fn marks_with_chances(side: &[SentenceFeatures], other: &[SentenceFeatures])
         .map(|f| {
             f.keys
                 .iter()
-                .map(|&key| Mark { key, chance: (sentences_with.get(&key).copied().unwrap_or(0) as f32 + 0.5) / total, sentence_chars: f.chars.max(1) as f32 })
+                .filter_map(|&key| {
+                    let with = sentences_with.get(&key).copied().unwrap_or(0) as f32;
+                    (with > 0.0).then(|| Mark { key, chance: with / total, sentence_chars: f.chars.max(1) as f32 })
+                })
                 .collect()
         })
         .collect()

@@ -24,7 +24,7 @@ pub fn align(original: &[&str], translation: &[&str]) -> Vec<Bead> {
         let width = rows.abs_diff(cols) + 200;
         Band::around(&[(0, 0), (rows, cols)], rows, cols, width)
     };
-    let steps = best_path(rows, cols, &band, &SHAPES, &mut |i, m, j, n| {
+    let steps = best_path(rows, cols, &band, &SHAPES, &|i, m, j, n| {
         let l1: f64 = a[i..i + m].iter().sum();
         let l2: f64 = b[j..j + n].iter().sum();
         let t = SHAPES.iter().position(|&s| s == (m, n)).unwrap_or(0);

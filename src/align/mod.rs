@@ -1,19 +1,24 @@
 //! Sentence alignment: pairs every original sentence with its counterpart(s) in a
 //! translation, and finds sentences that were dropped or added.
 //!
-//! Dynamic programming over beads of shapes 1-1, 1-0, 0-1, 1-2, 2-1, 2-2, 1-3, 3-1 and up
-//! to five sentences a side (see [`model::SHAPES`]), each scored from whatever signals
+//! Dynamic programming over beads of shapes 1-1, 1-0, 0-1, 1-2, 2-1, 2-2, 1-3, 3-1 and on
+//! up to seven sentences a bead (see [`model::SHAPES`]), each scored from whatever signals
 //! there are: always the length ratio in characters (Gale & Church), shared numbers, names,
 //! acronyms and cognates, telling punctuation, and paragraphs as anchors where both
 //! documents have the same number of paragraphs; and, where the caller has one, a
 //! similarity of the two sides ([`PairSimilarity`]: embedding cosine, chrF of the original
-//! against the back-translation …). Every parameter is estimated from the document pair
-//! itself (see [`model`]), so it works with no model at all, and says so
-//! ([`Alignment::signals`]).
+//! against the back-translation …). The score of a bead is a log-likelihood ratio of
+//! "translation" against "unrelated sentences" ([`model`]); the prior of its shape depends
+//! on the bead before it, so that a run of added captions is cheap and a lone added
+//! sentence in running text is not. Every parameter is estimated from the document pair
+//! itself by a few passes of alignment and re-estimation, so it works with no model at all,
+//! and says so ([`Alignment::signals`]).
 //!
 //! Long documents are searched coarse to fine: the sentences are merged pairwise into
 //! blocks until the grid is small, the blocks are aligned, and each finer level searches
-//! only a narrow band around the coarser path. Time and memory grow linearly.
+//! only a band around the coarser path (later passes: around the previous pass's path).
+//! Time and memory grow linearly with the number of sentences; bead scores are computed on
+//! all cores.
 //!
 //! No I/O and no models here: the benchmark harness is in [`bench`].
 
@@ -25,10 +30,9 @@ pub mod model;
 pub mod search;
 
 use features::{marks_with_chances, Kind, Mark, SentenceFeatures};
-use model::{kind_of, Evidence, Model, BEAD_KINDS, MAX_SIDE, SHAPES};
+use model::{kind_of, Evidence, Model, AFTER_ADDED, AFTER_DROPPED, AFTER_PAIRED, BEAD_KINDS, MAX_SIDE, SHAPES};
 use search::{best_path, best_path_with_memory, corners, refine, Band};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -153,9 +157,9 @@ impl Alignment {
 
 /// A similarity of original sentences and translated sentences taken together, from a
 /// model (embedding cosine, chrF of the original against the back-translation …), in
-/// [0, 1]. It is asked for every bead the search considers, so it must be cheap: compute
-/// vectors or back-translations once, beforehand.
-pub trait PairSimilarity {
+/// [0, 1]. It is asked for every bead the search considers, from several threads, so it
+/// must be cheap: compute vectors or back-translations once, beforehand.
+pub trait PairSimilarity: Sync {
     /// What it is, for the output: e.g. "embedding similarity".
     fn name(&self) -> &'static str;
     /// Similarity of original sentences `original` and translated sentences `translation`
@@ -169,7 +173,7 @@ pub struct SimilarityFn<F> {
     pub f: F,
 }
 
-impl<F: Fn(Range<usize>, Range<usize>) -> Option<f32>> PairSimilarity for SimilarityFn<F> {
+impl<F: Fn(Range<usize>, Range<usize>) -> Option<f32> + Sync> PairSimilarity for SimilarityFn<F> {
     fn name(&self) -> &'static str {
         self.name
     }
@@ -282,9 +286,11 @@ const COARSE_FULL_SEARCH_CELLS: usize = 40_000;
 /// Columns searched either side of the projected coarse path, at the sentence level and
 /// at block levels.
 const SENTENCE_BAND: usize = 12;
+/// Columns searched either side of the previous pass's path, in the passes after the first.
+const GUIDED_BAND: usize = 12;
 const BLOCK_BAND: usize = 8;
 /// Passes of hard EM: align, re-estimate the model from the beads, align again.
-const PASSES: usize = 6;
+const PASSES: usize = 3;
 
 /// The whole alignment over features: passes of alignment and re-estimation; returns the
 /// steps (global ids) and the final model.
@@ -297,15 +303,28 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
     let tgt_chars: Vec<u32> = tgt.iter().map(|f| f.chars).collect();
     let unrelated_similarity = unrelated_similarity(src.len(), tgt.len(), similarity);
     let mut model = Model::initial(&src_chars, &tgt_chars);
-    let coarse = CoarseUnits::new(&src_marks, &tgt_marks, &src_chars, &tgt_chars);
     let mut previous: Option<Vec<search::Step>> = None;
+    // Per segment, the corners of the previous pass's path: the guide of a banded search.
+    let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
     for pass in 0..PASSES {
         let mut steps = Vec::new();
         let nulls = NullLengths::new(&model, src, tgt);
-        let (src_units, tgt_units) = coarse.units(&nulls);
-        for (rs, rt) in segments {
+        let mut coarse: Option<(Vec<Unit>, Vec<Unit>)> = None;
+        for (k, (rs, rt)) in segments.iter().enumerate() {
             let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity, src_at: rs.start, tgt_at: rt.start };
-            for s in search_segment(&grid, &src_units, &tgt_units, rs.clone(), rt.clone(), options.full_search_cells) {
+            let (rows, cols) = (rs.len(), rt.len());
+            let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= options.full_search_cells || rows == 0 || cols == 0 {
+                Band::full(rows, cols)
+            } else if !guides[k].is_empty() {
+                Band::around(&guides[k], rows, cols, GUIDED_BAND)
+            } else {
+                let (src_units, tgt_units) = coarse.get_or_insert_with(|| CoarseUnits::new(&src_marks, &tgt_marks, &src_chars, &tgt_chars).units(&nulls));
+                let path = block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), &model);
+                Band::around(&refine(&path), rows, cols, SENTENCE_BAND)
+            };
+            let found = search_segment(&grid, rows, cols, &band);
+            guides[k] = corners(&found);
+            for s in found {
                 steps.push(search::Step { i: s.i + rs.start, j: s.j + rt.start, ..s });
             }
         }
@@ -314,7 +333,7 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
             return (steps, model);
         }
         let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity, src_at: 0, tgt_at: 0 };
-        let evidence: Vec<Evidence> = steps.iter().map(|s| grid.evidence(s.i, s.m, s.j, s.n)).collect();
+        let evidence: Vec<Evidence> = steps.iter().map(|s| grid.evidence_for(s.i, s.m, s.j, s.n, true)).collect();
         model = model.reestimate(&evidence, &src_chars, &tgt_chars, unrelated_similarity);
         previous = Some(steps);
     }
@@ -354,10 +373,11 @@ struct Groups {
     merged: Vec<Vec<Vec<Mark>>>,
 }
 
-/// Counts marks per kind.
+/// Counts marks per kind that the other document carries somewhere (the only ones that
+/// could be carried over).
 fn count_kinds(marks: &[Mark]) -> [u32; 3] {
     let mut out = [0u32; 3];
-    for m in marks {
+    for m in marks.iter().filter(|m| m.chance > 0.0) {
         out[(m.key >> 30).min(2) as usize] += 1;
     }
     out
@@ -462,8 +482,10 @@ struct SentenceGrid<'a> {
 }
 
 impl SentenceGrid<'_> {
-    /// Evidence of the bead of original sentences `i..i+m` and translated `j..j+n` (global ids).
-    fn evidence(&self, i: usize, m: usize, j: usize, n: usize) -> Evidence {
+    /// Evidence of the bead of original sentences `i..i+m` and translated `j..j+n` (global
+    /// ids). The caller's similarity is asked for where the model uses it, or where
+    /// `for_estimate` (the beads a re-estimation learns from).
+    fn evidence_for(&self, i: usize, m: usize, j: usize, n: usize, for_estimate: bool) -> Evidence {
         let mut e = Evidence { m, n, ..Evidence::default() };
         e.original_chars = self.src_groups.chars(i, m);
         e.translated_chars = self.tgt_groups.chars(j, n);
@@ -476,33 +498,34 @@ impl SentenceGrid<'_> {
         e.translated_marks = self.tgt_groups.marks(j, n);
         (e.shared, e.shared_llr) = self.model.match_marks(self.src_groups.keys(self.src, i, m), self.tgt_groups.keys(self.tgt, j, n), e.original_chars, e.translated_chars);
         if let Some(sim) = self.similarity {
-            if self.model.similarity.is_some() {
+            if for_estimate || self.model.similarity.is_some() {
                 e.similarity = sim.similarity(i..i + m, j..j + n);
             }
         }
         e
     }
 
+    fn evidence(&self, i: usize, m: usize, j: usize, n: usize) -> Evidence {
+        self.evidence_for(i, m, j, n, false)
+    }
+
+    /// What the bead costs: minus its evidence (segment-relative ids).
     fn cost(&self, i: usize, m: usize, j: usize, n: usize) -> f32 {
+        if m == 0 || n == 0 {
+            return 0.0;
+        }
         let e = self.evidence(i + self.src_at, m, j + self.tgt_at, n);
         -(self.model.evidence_llr(&e) as f32)
     }
 }
 
-/// Aligns one segment: whole when small, else coarse to fine.
-fn search_segment(grid: &SentenceGrid, src_units: &[Unit], tgt_units: &[Unit], rs: Range<usize>, rt: Range<usize>, full_search_cells: usize) -> Vec<search::Step> {
-    let (rows, cols) = (rs.len(), rt.len());
-    let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= full_search_cells || rows == 0 || cols == 0 {
-        Band::full(rows, cols)
-    } else {
-        let src_units = halve(&src_units[rs]);
-        let tgt_units = halve(&tgt_units[rt]);
-        let path = block_path(&src_units, &tgt_units, grid.model);
-        Band::around(&refine(&path), rows, cols, SENTENCE_BAND)
-    };
+/// Aligns one segment within a band: the whole grid when small; else, in the first pass,
+/// around the path over blocks (coarse to fine), and in later passes around the previous
+/// pass's path.
+fn search_segment(grid: &SentenceGrid, rows: usize, cols: usize, band: &Band) -> Vec<search::Step> {
     let kinds: Vec<usize> = SHAPES.iter().map(|&(m, n)| kind_of(m, n)).collect();
     let follow = |before: usize, t: usize| -grid.model.log_prior[before][t];
-    best_path_with_memory(rows, cols, &band, &SHAPES, &kinds, BEAD_KINDS, &follow, &mut |i, m, j, n| grid.cost(i, m, j, n))
+    best_path_with_memory(rows, cols, band, &SHAPES, &kinds, BEAD_KINDS, &follow, &|i, m, j, n| grid.cost(i, m, j, n))
 }
 
 /// A run of sentences as the coarse levels see it: length and rare marks only.
@@ -522,21 +545,15 @@ struct CoarseUnits {
 }
 
 impl CoarseUnits {
-    /// Sentences as units, keeping the numbers, names and cognates that occur at most twice
-    /// on their side: they anchor blocks without making block marks long.
+    /// Sentences as units, keeping the numbers, names and cognates found in at most 1 % of
+    /// the other side's sentences: they anchor blocks without making block marks long.
     fn new(src: &[Vec<Mark>], tgt: &[Vec<Mark>], src_chars: &[u32], tgt_chars: &[u32]) -> CoarseUnits {
         fn side(marks: &[Vec<Mark>], chars: &[u32]) -> Vec<Unit> {
-            let mut freq: HashMap<u32, u32> = HashMap::new();
-            for sm in marks {
-                for m in sm {
-                    *freq.entry(m.key).or_default() += 1;
-                }
-            }
             marks
                 .iter()
                 .zip(chars)
                 .map(|(sm, &c)| {
-                    let mut keys: Vec<Mark> = sm.iter().copied().filter(|m| Kind::of_key(m.key) != Kind::Punctuation && freq[&m.key] <= 2).collect();
+                    let mut keys: Vec<Mark> = sm.iter().copied().filter(|m| Kind::of_key(m.key) != Kind::Punctuation && m.chance <= 0.01).collect();
                     keys.dedup_by_key(|m| m.key);
                     Unit { chars: c as f64, sentences: 1, null: 0.0, keys }
                 })
@@ -557,8 +574,7 @@ fn halve(units: &[Unit]) -> Vec<Unit> {
     units
         .chunks(2)
         .map(|c| {
-            let mut keys: Vec<Mark> = c.iter().flat_map(|u| u.keys.iter().copied()).collect();
-            keys.sort_unstable_by_key(|m| m.key);
+            let keys = if c.len() == 2 { merge_marks(&c[0].keys, &c[1].keys) } else { c[0].keys.clone() };
             Unit { chars: c.iter().map(|u| u.chars).sum(), sentences: c.iter().map(|u| u.sentences).sum(), null: c.iter().map(|u| u.null).sum(), keys }
         })
         .collect()
@@ -566,7 +582,8 @@ fn halve(units: &[Unit]) -> Vec<Unit> {
 
 /// Block shapes and their log priors: a guide for the finer level, not a final answer.
 const BLOCK_SHAPES: [(usize, usize); 6] = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2)];
-const BLOCK_PRIORS: [f64; 6] = [0.8, 0.02, 0.02, 0.07, 0.07, 0.02];
+/// Paired block shapes other than 1-1 cost a little, so that the guide keeps its resolution.
+const BLOCK_MERGE_PRIOR: f64 = 0.5;
 
 /// The path over blocks, recursively coarse to fine.
 fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> {
@@ -577,17 +594,24 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
         let path = block_path(&halve(src), &halve(tgt), model);
         Band::around(&refine(&path), rows, cols, BLOCK_BAND)
     };
-    let mut scratch_a = Vec::new();
-    let mut scratch_b = Vec::new();
-    let mut cost = |i: usize, m: usize, j: usize, n: usize| -> f32 {
-        let t = BLOCK_SHAPES.iter().position(|&s| s == (m, n)).unwrap_or(0);
-        let prior = BLOCK_PRIORS[t].ln();
-        if m == 0 || n == 0 {
-            return -prior as f32;
-        }
+    // Marks of every two neighbouring units, merged once.
+    let pairs = |units: &[Unit]| -> Vec<Vec<Mark>> { units.windows(2).map(|w| merge_marks(&w[0].keys, &w[1].keys)).collect() };
+    let (src_pairs, tgt_pairs) = (pairs(src), pairs(tgt));
+    let cost = |i: usize, m: usize, j: usize, n: usize| -> f32 {
         let (us, ut) = (&src[i..i + m], &tgt[j..j + n]);
-        let ka = merged(us, &mut scratch_a);
-        let kb = merged(ut, &mut scratch_b);
+        // A block without counterpart costs what its sentences would: a first sentence
+        // dropped (added) after a paired one, the others after a dropped (added) one.
+        if n == 0 {
+            let s = us.iter().map(|u| u.sentences as f64).sum::<f64>();
+            return -(model.shapes.dropped[AFTER_PAIRED].ln() + (s - 1.0).max(0.0) * model.shapes.dropped[AFTER_DROPPED].ln()) as f32;
+        }
+        if m == 0 {
+            let s = ut.iter().map(|u| u.sentences as f64).sum::<f64>();
+            return -(model.shapes.added[AFTER_PAIRED].ln() + (s - 1.0).max(0.0) * model.shapes.added[AFTER_ADDED].ln()) as f32;
+        }
+        let prior = if (m, n) == (1, 1) { 0.0 } else { BLOCK_MERGE_PRIOR.ln() };
+        let ka: &[Mark] = if m == 1 { &us[0].keys } else { &src_pairs[i] };
+        let kb: &[Mark] = if n == 1 { &ut[0].keys } else { &tgt_pairs[j] };
         let (sm, sn) = (us.iter().map(|u| u.sentences as usize).sum(), ut.iter().map(|u| u.sentences as usize).sum());
         let (ca, cb) = (us.iter().map(|u| u.chars).sum(), ut.iter().map(|u| u.chars).sum());
         let (shared, shared_llr) = model.match_marks(ka, kb, ca, cb);
@@ -604,22 +628,26 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
             translated_null: ut.iter().map(|u| u.null).sum(),
             similarity: None,
         };
-        let score = prior + model.length_llr(&e) + model.marks_llr(&e);
+        let score = prior + model.block_length_llr(ca, sm, cb, sn) + model.marks_llr(&e);
         -score as f32
     };
-    corners(&best_path(rows, cols, &band, &BLOCK_SHAPES, &mut cost))
+    corners(&best_path(rows, cols, &band, &BLOCK_SHAPES, &cost))
 }
 
-fn merged<'a>(units: &'a [Unit], scratch: &'a mut Vec<Mark>) -> &'a [Mark] {
-    if units.len() == 1 {
-        return &units[0].keys;
+/// Merges two lists of marks sorted by key.
+fn merge_marks(a: &[Mark], b: &[Mark]) -> Vec<Mark> {
+    let mut v = Vec::with_capacity(a.len() + b.len());
+    let (mut x, mut y) = (0, 0);
+    while x < a.len() || y < b.len() {
+        if y == b.len() || (x < a.len() && a[x].key <= b[y].key) {
+            v.push(a[x]);
+            x += 1;
+        } else {
+            v.push(b[y]);
+            y += 1;
+        }
     }
-    scratch.clear();
-    for u in units {
-        scratch.extend_from_slice(&u.keys);
-    }
-    scratch.sort_unstable_by_key(|m| m.key);
-    scratch
+    v
 }
 
 #[cfg(test)]
