@@ -27,8 +27,13 @@ fn sentences(n: usize) -> Vec<String> {
         }
     }
     if out.is_empty() {
-        let en = std::fs::read_to_string(root.join("corpora/russia-china-alliance/en.md")).expect("the bundled corpus");
-        out = en.split(". ").map(|s| s.trim().to_string()).filter(|s| s.len() > 20).collect();
+        let en = std::fs::read_to_string(root.join("corpora/russia-china-alliance/en.md"))
+            .expect("the bundled corpus");
+        out = en
+            .split(". ")
+            .map(|s| s.trim().to_string())
+            .filter(|s| s.len() > 20)
+            .collect();
     }
     out.into_iter().cycle().take(n).collect()
 }
@@ -47,8 +52,13 @@ print(len(s) / (time.perf_counter() - t))
 "#;
 
 fn main() {
-    let n: usize = std::env::var("N").ok().and_then(|x| x.parse().ok()).unwrap_or(512);
-    let threads = std::thread::available_parallelism().map(|x| x.get()).unwrap_or(1);
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(512);
+    let threads = std::thread::available_parallelism()
+        .map(|x| x.get())
+        .unwrap_or(1);
     let dir = model_dir("all-MiniLM-L6-v2");
     let model = match SentenceEmbedder::load(&dir) {
         Ok(m) => m,
@@ -67,9 +77,16 @@ fn main() {
     println!("{:<34}{:>10.1} sentences/s", "driftlens (candle)", candle);
 
     let python = std::env::var("DRIFTLENS_PYTHON").unwrap_or_else(|_| "python3".into());
-    let tmp = std::env::temp_dir().join(format!("driftlens-embed-bench-{}.json", std::process::id()));
+    let tmp =
+        std::env::temp_dir().join(format!("driftlens-embed-bench-{}.json", std::process::id()));
     std::fs::write(&tmp, serde_json::to_string(&s).unwrap()).unwrap();
-    let out = std::process::Command::new(&python).arg("-c").arg(PY).arg(&tmp).arg(&dir).arg(threads.to_string()).output();
+    let out = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(PY)
+        .arg(&tmp)
+        .arg(&dir)
+        .arg(threads.to_string())
+        .output();
     let _ = std::fs::remove_file(&tmp);
     match out {
         Ok(o) if o.status.success() => {

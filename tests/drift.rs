@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 fn fixture(path: &str) -> serde_json::Value {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
-    serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -16,32 +19,57 @@ fn chrf_and_bleu_equal_sacrebleu() {
     let pairs = f["pairs"].as_array().unwrap();
     assert!(pairs.len() >= 30);
     for p in pairs {
-        let (r, h) = (p["reference"].as_str().unwrap(), p["hypothesis"].as_str().unwrap());
+        let (r, h) = (
+            p["reference"].as_str().unwrap(),
+            p["hypothesis"].as_str().unwrap(),
+        );
         let (want_c, want_b) = (p["chrf"].as_f64().unwrap(), p["bleu"].as_f64().unwrap());
         let (got_c, got_b) = (chrf(h, r), sentence_bleu(h, r));
-        assert!((got_c - want_c).abs() < 1e-9, "chrF {got_c} vs sacreBLEU {want_c} for {h:?} / {r:?}");
-        assert!((got_b - want_b).abs() < 1e-9, "BLEU {got_b} vs sacreBLEU {want_b} for {h:?} / {r:?}");
+        assert!(
+            (got_c - want_c).abs() < 1e-9,
+            "chrF {got_c} vs sacreBLEU {want_c} for {h:?} / {r:?}"
+        );
+        assert!(
+            (got_b - want_b).abs() < 1e-9,
+            "BLEU {got_b} vs sacreBLEU {want_b} for {h:?} / {r:?}"
+        );
     }
 }
 
 fn reasons(original: &str, back: &str) -> Vec<DriftReason> {
-    DriftScorer::default().score(&Pair::new(original, back)).reasons
+    DriftScorer::default()
+        .score(&Pair::new(original, back))
+        .reasons
 }
 
 fn messages(original: &str, back: &str) -> Vec<String> {
-    reasons(original, back).iter().filter(|r| r.is_fact()).map(|r| r.message()).collect()
+    reasons(original, back)
+        .iter()
+        .filter(|r| r.is_fact())
+        .map(|r| r.message())
+        .collect()
 }
 
 /// Every highlighted span covers exactly the words the reason names.
 fn check_spans(original: &str, back: &str) {
     for r in reasons(original, back) {
         for s in r.original_spans() {
-            assert!(original.get(s.start..s.end).is_some(), "{r:?}: span {s:?} is not inside the original");
+            assert!(
+                original.get(s.start..s.end).is_some(),
+                "{r:?}: span {s:?} is not inside the original"
+            );
         }
         for s in r.back_translation_spans() {
-            assert!(back.get(s.start..s.end).is_some(), "{r:?}: span {s:?} is not inside the back-translation");
+            assert!(
+                back.get(s.start..s.end).is_some(),
+                "{r:?}: span {s:?} is not inside the back-translation"
+            );
         }
-        if let DriftReason::NumberChanged { original: o, back_translation: b } = &r {
+        if let DriftReason::NumberChanged {
+            original: o,
+            back_translation: b,
+        } = &r
+        {
             assert_eq!(&original[o.span.start..o.span.end], o.text);
             assert_eq!(&back[b.span.start..b.span.end], b.text);
         }
@@ -56,55 +84,120 @@ fn number_changed() {
     check_spans(o, b);
     // written differently, the same numbers
     for (o, b) in [
-        ("Ten thousand troops arrived in 2021-2025.", "10,000 soldiers arrived from 2021 to 2025."),
-        ("Some 10.000 people came, said the mayor.", "About 10,000 people came, the mayor said."),
+        (
+            "Ten thousand troops arrived in 2021-2025.",
+            "10,000 soldiers arrived from 2021 to 2025.",
+        ),
+        (
+            "Some 10.000 people came, said the mayor.",
+            "About 10,000 people came, the mayor said.",
+        ),
         ("It cost 1.5 million dollars.", "It cost $1,500,000."),
         ("Six students drowned.", "6 pupils drowned."),
     ] {
         assert!(messages(o, b).is_empty(), "{o} / {b}: {:?}", messages(o, b));
     }
-    assert_eq!(messages("He paid 40 dollars.", "He paid dollars."), vec!["the number 40 is missing"]);
+    assert_eq!(
+        messages("He paid 40 dollars.", "He paid dollars."),
+        vec!["the number 40 is missing"]
+    );
 }
 
 #[test]
 fn name_missing_or_added() {
     let o = "Kremlin spokesman Dmitry Peskov said the talks were useful.";
-    assert_eq!(messages(o, "The Kremlin spokesman said the talks were useful."), vec!["the name Dmitry is missing", "the name Peskov is missing"]);
+    assert_eq!(
+        messages(o, "The Kremlin spokesman said the talks were useful."),
+        vec!["the name Dmitry is missing", "the name Peskov is missing"]
+    );
     // transliterations and reformulations of the same names
-    for b in ["Kremlin spokesman Dmitri Peskow said the talks were useful.", "The talks were useful, said Dmitrij Pieskow, the Kremlin's spokesman."] {
+    for b in [
+        "Kremlin spokesman Dmitri Peskow said the talks were useful.",
+        "The talks were useful, said Dmitrij Pieskow, the Kremlin's spokesman.",
+    ] {
         assert!(messages(o, b).is_empty(), "{b}: {:?}", messages(o, b));
     }
-    assert!(messages("The United States imposed sanctions.", "The US imposed sanctions.").is_empty());
-    assert!(messages("Chinese diplomats met in Beijing.", "Diplomats from China met in Beijing.").is_empty());
-    let m = messages("Goods came from Central America duty-free.", "Goods came from Virat duty-free.");
-    assert!(m.contains(&"the name Virat appears only in the back-translation".to_string()), "{m:?}");
-    assert!(m.contains(&"the name Central is missing".to_string()), "{m:?}");
+    assert!(messages(
+        "The United States imposed sanctions.",
+        "The US imposed sanctions."
+    )
+    .is_empty());
+    assert!(messages(
+        "Chinese diplomats met in Beijing.",
+        "Diplomats from China met in Beijing."
+    )
+    .is_empty());
+    let m = messages(
+        "Goods came from Central America duty-free.",
+        "Goods came from Virat duty-free.",
+    );
+    assert!(
+        m.contains(&"the name Virat appears only in the back-translation".to_string()),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(&"the name Central is missing".to_string()),
+        "{m:?}"
+    );
 }
 
 #[test]
 fn negation_added_or_lost() {
     let o = "The U.S. redistributes the House's seats every 10 years.";
     let b = "The U.S. does not redistribute the House's seats every 10 years.";
-    assert_eq!(messages(o, b), vec!["“not” appears only in the back-translation"]);
+    assert_eq!(
+        messages(o, b),
+        vec!["“not” appears only in the back-translation"]
+    );
     check_spans(o, b);
-    let lost = messages("Moscow never accepted the offer.", "Moscow accepted the offer.");
-    assert_eq!(lost, vec!["“never” is missing: the back-translation no longer denies it"]);
-    assert!(messages("He didn't attend the meeting.", "He did not attend the meeting.").is_empty());
-    assert!(messages("It is not only a trade deal.", "It is more than a trade deal.").is_empty());
+    let lost = messages(
+        "Moscow never accepted the offer.",
+        "Moscow accepted the offer.",
+    );
+    assert_eq!(
+        lost,
+        vec!["“never” is missing: the back-translation no longer denies it"]
+    );
+    assert!(messages(
+        "He didn't attend the meeting.",
+        "He did not attend the meeting."
+    )
+    .is_empty());
+    assert!(messages(
+        "It is not only a trade deal.",
+        "It is more than a trade deal."
+    )
+    .is_empty());
 }
 
 #[test]
 fn certainty_changed() {
-    assert_eq!(messages("Russia will respond to the deployment.", "Russia may respond to the deployment."), vec!["“will” became “may”"]);
-    assert_eq!(messages("The sanctions must end.", "The sanctions end."), vec!["“must” is missing from the back-translation"]);
+    assert_eq!(
+        messages(
+            "Russia will respond to the deployment.",
+            "Russia may respond to the deployment."
+        ),
+        vec!["“will” became “may”"]
+    );
+    assert_eq!(
+        messages("The sanctions must end.", "The sanctions end."),
+        vec!["“must” is missing from the back-translation"]
+    );
     // reported speech: will → would is the same certainty
-    assert!(messages("Xi said China will cooperate.", "Xi said that China would cooperate.").is_empty());
+    assert!(messages(
+        "Xi said China will cooperate.",
+        "Xi said that China would cooperate."
+    )
+    .is_empty());
 }
 
 #[test]
 fn question_and_gender() {
     assert_eq!(
-        messages("Cyanuric acid was found in urine samples.", "Was cyanuric acid found in urine samples?"),
+        messages(
+            "Cyanuric acid was found in urine samples.",
+            "Was cyanuric acid found in urine samples?"
+        ),
         vec!["the original states it; the back-translation asks a question"]
     );
     let o = "She is in custody, but her image has been widely published.";
@@ -117,10 +210,32 @@ fn question_and_gender() {
 #[test]
 fn words_left_untranslated() {
     let o = "Cyanuric acid and melamine were found in urine samples.";
-    assert_eq!(messages(o, "Cyanuric acid and 三聚氰胺 were found in urine samples."), vec!["“三聚氰胺” left untranslated"]);
-    assert_eq!(messages("Walmart places the wage increase on consumers.", "Walmart coloca the wage increase on consumers."), vec!["“coloca” not English"]);
-    assert_eq!(messages("Three people were injured.", "Trzej ludzie zostali ranni, łącznie."), messages("Three people were injured.", "Trzej ludzie zostali ranni, łącznie."));
-    assert!(messages(o, "Cyanuric acid and melamine were detected in samples of urine.").is_empty());
+    assert_eq!(
+        messages(o, "Cyanuric acid and 三聚氰胺 were found in urine samples."),
+        vec!["“三聚氰胺” left untranslated"]
+    );
+    assert_eq!(
+        messages(
+            "Walmart places the wage increase on consumers.",
+            "Walmart coloca the wage increase on consumers."
+        ),
+        vec!["“coloca” not English"]
+    );
+    assert_eq!(
+        messages(
+            "Three people were injured.",
+            "Trzej ludzie zostali ranni, łącznie."
+        ),
+        messages(
+            "Three people were injured.",
+            "Trzej ludzie zostali ranni, łącznie."
+        )
+    );
+    assert!(messages(
+        o,
+        "Cyanuric acid and melamine were detected in samples of urine."
+    )
+    .is_empty());
     assert!(messages("Jürgen Mistol spoke.", "Jürgen Mistol said.").is_empty());
 }
 
@@ -128,9 +243,13 @@ fn words_left_untranslated() {
 fn word_order_scrambled() {
     let o = "Cyanuric acid and melamine were both found in urine samples of pets who died after eating contaminated pet food.";
     let b = "Cyanuric both pet of died acid after contaminated and food were found pets urine eating in samples who melamine.";
-    assert!(reasons(o, b).iter().any(|r| matches!(r, DriftReason::WordOrderScrambled { .. })));
+    assert!(reasons(o, b)
+        .iter()
+        .any(|r| matches!(r, DriftReason::WordOrderScrambled { .. })));
     let para = "Both cyanuric acid and melamine were found in urine samples from pets that died after eating contaminated pet food.";
-    assert!(!reasons(o, para).iter().any(|r| matches!(r, DriftReason::WordOrderScrambled { .. })));
+    assert!(!reasons(o, para)
+        .iter()
+        .any(|r| matches!(r, DriftReason::WordOrderScrambled { .. })));
 }
 
 #[test]
@@ -141,37 +260,78 @@ fn quotes_are_compared_strictly() {
     let quotes = [Span { start, end }];
     let soft = "Lavrov denounced “a very strong rhetoric both from NATO and the US” on Monday.";
     let drift = DriftScorer::default().score(&Pair::new(o, soft).with_quotes(&quotes));
-    let q: Vec<String> = drift.reasons.iter().filter(|r| matches!(r, DriftReason::QuoteChanged { .. })).map(|r| r.message()).collect();
+    let q: Vec<String> = drift
+        .reasons
+        .iter()
+        .filter(|r| matches!(r, DriftReason::QuoteChanged { .. }))
+        .map(|r| r.message())
+        .collect();
     assert_eq!(q, vec!["the quotation lost “aggressive”"]);
     // the same change in narration is not a quote change
-    let n = DriftScorer::default().score(&Pair::new("Lavrov denounced aggressive rhetoric on Monday.", "Lavrov denounced strong rhetoric on Monday."));
-    assert!(!n.reasons.iter().any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
+    let n = DriftScorer::default().score(&Pair::new(
+        "Lavrov denounced aggressive rhetoric on Monday.",
+        "Lavrov denounced strong rhetoric on Monday.",
+    ));
+    assert!(!n
+        .reasons
+        .iter()
+        .any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
     // quotes found without being given
     let auto = DriftScorer::default().score(&Pair::new(o, soft));
-    assert!(auto.reasons.iter().any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
-    let kept = DriftScorer::default().score(&Pair::new(o, "On Monday Lavrov denounced “a very aggressive rhetoric both from NATO and the US”."));
-    assert!(!kept.reasons.iter().any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
+    assert!(auto
+        .reasons
+        .iter()
+        .any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
+    let kept = DriftScorer::default().score(&Pair::new(
+        o,
+        "On Monday Lavrov denounced “a very aggressive rhetoric both from NATO and the US”.",
+    ));
+    assert!(!kept
+        .reasons
+        .iter()
+        .any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
 }
 
 #[test]
 fn untranslated_sentence() {
     let o = "The meeting took place on Wednesday in a virtual format.";
-    let pair = Pair::new(o, o).with_translation("The meeting took place on Wednesday in a virtual format.", "ru").with_similarity(1.0);
+    let pair = Pair::new(o, o)
+        .with_translation(
+            "The meeting took place on Wednesday in a virtual format.",
+            "ru",
+        )
+        .with_similarity(1.0);
     let d = DriftScorer::default().score(&pair);
     assert_eq!(d.level, DriftLevel::Critical);
-    assert_eq!(d.reasons[0].message(), "the translation is still in the original's language (en)");
-    let pair = Pair::new(o, o).with_translation("Встреча прошла в среду в виртуальном формате.", "ru").with_similarity(1.0);
+    assert_eq!(
+        d.reasons[0].message(),
+        "the translation is still in the original's language (en)"
+    );
+    let pair = Pair::new(o, o)
+        .with_translation("Встреча прошла в среду в виртуальном формате.", "ru")
+        .with_similarity(1.0);
     let d = DriftScorer::default().score(&pair);
-    assert!(d.reasons.is_empty() && !d.level.is_flagged(), "{:?}", d.reasons);
+    assert!(
+        d.reasons.is_empty() && !d.level.is_flagged(),
+        "{:?}",
+        d.reasons
+    );
 }
 
 #[test]
 fn dropped_and_added_sentences_from_null_beads() {
     let dropped = DriftReason::from_null_bead(&[4], &[]).unwrap();
-    assert_eq!(dropped.message(), "this sentence was dropped in translation");
-    assert!(matches!(dropped, DriftReason::DroppedInTranslation { ref original_sentences } if original_sentences == &[4]));
+    assert_eq!(
+        dropped.message(),
+        "this sentence was dropped in translation"
+    );
+    assert!(
+        matches!(dropped, DriftReason::DroppedInTranslation { ref original_sentences } if original_sentences == &[4])
+    );
     let added = DriftReason::from_null_bead(&[], &[7]).unwrap();
-    assert!(matches!(added, DriftReason::AddedInTranslation { ref translated_sentences } if translated_sentences == &[7]));
+    assert!(
+        matches!(added, DriftReason::AddedInTranslation { ref translated_sentences } if translated_sentences == &[7])
+    );
     assert!(DriftReason::from_null_bead(&[1], &[1]).is_none());
 }
 
@@ -183,7 +343,12 @@ fn identical_and_faithful_pairs_are_not_flagged_drifted_ones_are() {
     assert_eq!(same.level, DriftLevel::None);
     assert!(same.reasons.is_empty());
     let para = scorer.score(&Pair::new(o, "The meeting was announced less than a day after the G7 foreign ministers met in Liverpool.").with_similarity(0.86));
-    assert!(!para.level.is_flagged(), "{:?} {:?}", para.level, para.reasons);
+    assert!(
+        !para.level.is_flagged(),
+        "{:?} {:?}",
+        para.level,
+        para.reasons
+    );
     let changed = scorer.score(&Pair::new(o, "The announcement of the meeting came within a week of a G20 meeting of foreign ministers in London.").with_similarity(0.8));
     assert!(changed.level.is_flagged(), "{:?}", changed);
     assert!(changed.score.0 > para.score.0);
@@ -192,10 +357,100 @@ fn identical_and_faithful_pairs_are_not_flagged_drifted_ones_are() {
 #[test]
 fn bad_input_does_not_panic() {
     let scorer = DriftScorer::default();
-    for (o, b) in [("", ""), ("", "Something."), ("Something.", ""), ("   ", "\u{0}\u{1f}"), ("1,2,3,4.5.6", "١٢٣"), ("“unclosed quote", "”")] {
+    for (o, b) in [
+        ("", ""),
+        ("", "Something."),
+        ("Something.", ""),
+        ("   ", "\u{0}\u{1f}"),
+        ("1,2,3,4.5.6", "١٢٣"),
+        ("“unclosed quote", "”"),
+    ] {
         let d = scorer.score(&Pair::new(o, b));
-        assert!((0.0..=1.0).contains(&d.score.0), "{o:?}/{b:?}: {}", d.score.0);
+        assert!(
+            (0.0..=1.0).contains(&d.score.0),
+            "{o:?}/{b:?}: {}",
+            d.score.0
+        );
     }
     let long = "word ".repeat(20_000);
     let _ = scorer.score(&Pair::new(&long, "word"));
+}
+
+/// The DEMETR benchmark on a small deterministic sample of the held-out half (items whose id
+/// is a multiple of 25: 20 held-out items, about 1,200 sentences to embed, under a minute),
+/// read in place from ../shared/eval/demetr. The figures on the whole held-out half come from
+/// `driftlens bench drift ../shared/eval/demetr` (its first run embeds about 30,000
+/// sentences into the on-disk cache).
+#[test]
+fn demetr_held_out_sample() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/demetr");
+    let (report, _) = driftlens::drift::bench::run_selected(
+        &driftlens::drift::bench::Options {
+            dir,
+            json: true,
+            fit: false,
+            model: None,
+        },
+        &driftlens::drift::bench::every_25th,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.split, "heldout");
+    assert_eq!(report.heldout_items, 20);
+    let d = &report.driftlens;
+    eprintln!(
+        "driftlens held-out sample: AUC {:.3}, critical recall {:.3}, false flags {:.3}, pairwise critical {:.3} major {:.3} minor {:.3}",
+        d.auc, d.critical_recall, d.false_flag_rate, d.pairwise["critical"], d.pairwise["major"], d.pairwise["minor"]
+    );
+    for (name, b) in &report.baselines {
+        eprintln!(
+            "{name} held-out sample: AUC {:.3}, critical recall {:.3}, false flags {:.3}, pairwise critical {:.3}",
+            b.auc, b.critical_recall, b.false_flag_rate, b.pairwise["critical"]
+        );
+    }
+    for (t, v) in &d.per_type {
+        eprintln!("  {t:<36} {v:.3}");
+    }
+    // A reviewer reads few faithful sentences (the bar on the whole held-out half is 0.15;
+    // this sample of 20 items is noisier).
+    assert!(
+        d.false_flag_rate <= 0.20,
+        "false-flag rate {}",
+        d.false_flag_rate
+    );
+    // Better than each baseline a user would otherwise pick, on both tasks.
+    for (name, b) in &report.baselines {
+        assert!(d.auc > b.auc + 0.05, "AUC {} vs {name} {}", d.auc, b.auc);
+        assert!(
+            d.pairwise["critical"] >= b.pairwise["critical"],
+            "pairwise critical {} vs {name} {}",
+            d.pairwise["critical"],
+            b.pairwise["critical"]
+        );
+        assert!(
+            d.critical_recall > b.critical_recall + 0.1,
+            "critical recall {} vs {name} {}",
+            d.critical_recall,
+            b.critical_recall
+        );
+    }
+    // The typed checks catch what they are for, against the faithful translation.
+    for t in [
+        "critical_id10_numbers_replaced",
+        "critical_id8_negation",
+        "critical_id9_ne_replaced",
+        "critical_id4_codemix",
+        "critical_id11_gender",
+        "major_id19_question",
+        "critical_id20_shuffled",
+    ] {
+        assert!(d.per_type[t] >= 0.97, "{t}: pairwise {}", d.per_type[t]);
+    }
+    // Case, tokenisation and punctuation changes are not drift.
+    for t in [
+        "minor_id30_tokenized",
+        "minor_id31_full_lower",
+        "minor_id32_first_lower",
+    ] {
+        assert!(d.per_type[t] <= 0.2, "{t}: pairwise {}", d.per_type[t]);
+    }
 }

@@ -12,7 +12,8 @@ fn model() -> &'static SentenceEmbedder {
     static M: OnceLock<SentenceEmbedder> = OnceLock::new();
     M.get_or_init(|| {
         let dir = model_dir("all-MiniLM-L6-v2");
-        SentenceEmbedder::load(&dir).unwrap_or_else(|e| panic!("all-MiniLM-L6-v2 is needed for this test: {e}"))
+        SentenceEmbedder::load(&dir)
+            .unwrap_or_else(|e| panic!("all-MiniLM-L6-v2 is needed for this test: {e}"))
     })
 }
 
@@ -23,8 +24,10 @@ struct Reference {
 }
 
 fn reference() -> Vec<Reference> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embed/minilm-reference.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/embed/minilm-reference.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     v["sentences"]
         .as_array()
         .unwrap()
@@ -32,7 +35,12 @@ fn reference() -> Vec<Reference> {
         .map(|s| Reference {
             text: s["text"].as_str().unwrap().to_string(),
             tokens: s["tokens"].as_u64().unwrap() as usize,
-            vector: s["vector"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect(),
+            vector: s["vector"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap() as f32)
+                .collect(),
         })
         .collect()
 }
@@ -40,7 +48,11 @@ fn reference() -> Vec<Reference> {
 #[test]
 fn vectors_match_sentence_transformers() {
     let refs = reference();
-    assert!(refs.len() >= 50, "the fixture holds {} sentences", refs.len());
+    assert!(
+        refs.len() >= 50,
+        "the fixture holds {} sentences",
+        refs.len()
+    );
     let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
     let got = model().embed(&texts).unwrap();
     assert_eq!(got.len(), refs.len());
@@ -48,13 +60,22 @@ fn vectors_match_sentence_transformers() {
     for (r, v) in refs.iter().zip(&got) {
         assert_eq!(v.len(), 384);
         let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        assert!((norm - 1.0).abs() < 1e-4, "vector of {:?} has norm {norm}", r.text);
+        assert!(
+            (norm - 1.0).abs() < 1e-4,
+            "vector of {:?} has norm {norm}",
+            r.text
+        );
         let c = cosine(v, &r.vector);
         if c < worst.0 {
             worst = (c, &r.text);
         }
     }
-    assert!(worst.0 > 1.0 - 1e-4, "cosine with sentence-transformers only {} for {:?}", worst.0, worst.1);
+    assert!(
+        worst.0 > 1.0 - 1e-4,
+        "cosine with sentence-transformers only {} for {:?}",
+        worst.0,
+        worst.1
+    );
     // the fixture covers an empty sentence and one cut at the 256-token window
     assert!(refs.iter().any(|r| r.text.is_empty()));
     assert!(refs.iter().any(|r| r.tokens == 256));
@@ -67,7 +88,10 @@ fn batching_and_order_do_not_change_vectors() {
     let together = model().embed(&texts).unwrap();
     for (i, t) in texts.iter().enumerate() {
         let alone = model().embed(&[t]).unwrap();
-        assert!(cosine(&alone[0], &together[i]) > 1.0 - 1e-5, "sentence {i} differs alone and in a batch");
+        assert!(
+            cosine(&alone[0], &together[i]) > 1.0 - 1e-5,
+            "sentence {i} differs alone and in a batch"
+        );
     }
     assert!(model().embed(&[]).unwrap().is_empty());
 }
@@ -75,7 +99,11 @@ fn batching_and_order_do_not_change_vectors() {
 #[test]
 fn similar_sentences_are_closer_than_unrelated_ones() {
     let v = model()
-        .embed(&["Putin and Xi held a video call on Wednesday.", "On Wednesday Xi and Putin spoke by video link.", "The recipe needs two eggs and some flour."])
+        .embed(&[
+            "Putin and Xi held a video call on Wednesday.",
+            "On Wednesday Xi and Putin spoke by video link.",
+            "The recipe needs two eggs and some flour.",
+        ])
         .unwrap();
     assert!(cosine(&v[0], &v[1]) > 0.7);
     assert!(cosine(&v[0], &v[2]) < 0.3);
@@ -84,16 +112,30 @@ fn similar_sentences_are_closer_than_unrelated_ones() {
 #[test]
 fn missing_model_names_the_file_and_the_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let err = SentenceEmbedder::load(&dir.path().join("nope")).err().unwrap();
+    let err = SentenceEmbedder::load(&dir.path().join("nope"))
+        .err()
+        .unwrap();
     assert!(matches!(err, EmbedError::MissingFolder { .. }));
-    assert!(err.to_string().contains("scripts/fetch-test-models"), "{err}");
+    assert!(
+        err.to_string().contains("scripts/fetch-test-models"),
+        "{err}"
+    );
 
     let src = model_dir("all-MiniLM-L6-v2");
     std::fs::copy(src.join("config.json"), dir.path().join("config.json")).unwrap();
-    std::fs::copy(src.join("tokenizer.json"), dir.path().join("tokenizer.json")).unwrap();
+    std::fs::copy(
+        src.join("tokenizer.json"),
+        dir.path().join("tokenizer.json"),
+    )
+    .unwrap();
     let err = SentenceEmbedder::load(dir.path()).err().unwrap();
     let msg = err.to_string();
-    assert!(msg.contains("model.safetensors") && msg.contains("missing") && msg.contains("scripts/fetch-test-models"), "{msg}");
+    assert!(
+        msg.contains("model.safetensors")
+            && msg.contains("missing")
+            && msg.contains("scripts/fetch-test-models"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -107,19 +149,29 @@ fn corrupt_model_files_name_the_file() {
                 let bytes = std::fs::read(src.join(f)).unwrap();
                 std::fs::write(dir.path().join(f), &bytes[..1024.min(bytes.len() / 2)]).unwrap();
             } else {
-                std::os::unix::fs::symlink(src.join(f).canonicalize().unwrap(), dir.path().join(f)).unwrap();
+                std::os::unix::fs::symlink(src.join(f).canonicalize().unwrap(), dir.path().join(f))
+                    .unwrap();
             }
         }
-        let err = SentenceEmbedder::load(dir.path()).err().unwrap_or_else(|| panic!("a truncated {broken} loaded"));
+        let err = SentenceEmbedder::load(dir.path())
+            .err()
+            .unwrap_or_else(|| panic!("a truncated {broken} loaded"));
         let msg = err.to_string();
-        assert!(msg.contains(broken) && msg.contains("scripts/fetch-test-models"), "{broken}: {msg}");
+        assert!(
+            msg.contains(broken) && msg.contains("scripts/fetch-test-models"),
+            "{broken}: {msg}"
+        );
     }
 }
 
 #[test]
 fn cache_returns_the_same_vectors_and_survives_a_torn_write() {
     let dir = tempfile::tempdir().unwrap();
-    let texts = ["The talks went well.", "Peskov denied it.", "The talks went well."];
+    let texts = [
+        "The talks went well.",
+        "Peskov denied it.",
+        "The talks went well.",
+    ];
     let mut cache = EmbeddingCache::open(dir.path(), model().id(), model().dimension()).unwrap();
     let first = cache.embed_all(model(), &texts, 2, |_, _| {}).unwrap();
     assert_eq!(cache.len(), 2, "a repeated sentence is stored once");
@@ -130,7 +182,11 @@ fn cache_returns_the_same_vectors_and_survives_a_torn_write() {
     f.set_len(len - 100).unwrap();
     drop(f);
     let mut again = EmbeddingCache::open(dir.path(), model().id(), model().dimension()).unwrap();
-    assert_eq!(again.len(), 1, "the torn record is dropped, the whole one kept");
+    assert_eq!(
+        again.len(),
+        1,
+        "the torn record is dropped, the whole one kept"
+    );
     let second = again.embed_all(model(), &texts, 2, |_, _| {}).unwrap();
     for (a, b) in first.iter().zip(&second) {
         assert!(cosine(a, b) > 1.0 - 1e-6);

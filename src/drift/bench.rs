@@ -20,6 +20,8 @@ use std::time::Instant;
 
 /// False-flag rate the calibration aims for on the fitting half (the bar is 0.15 held out).
 pub const TARGET_FALSE_FLAGS: f64 = 0.12;
+/// Weight of the pairwise term against the binary one (0.5) when fitting.
+const PAIRWISE_WEIGHT: f64 = 1.5;
 /// The embedding model the benchmark uses.
 pub const MODEL: &str = "all-MiniLM-L6-v2";
 
@@ -52,11 +54,21 @@ fn load(dir: &Path) -> Result<Vec<TypeFile>, String> {
     }
     let mut out = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        let rows: Vec<Row> = serde_json::from_str(&text).map_err(|e| format!("{} is not a DEMETR file: {e}", p.display()))?;
-        let name = p.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let rows: Vec<Row> = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not a DEMETR file: {e}", p.display()))?;
+        let name = p
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let severity = rows.first().map(|r| r.severity.clone()).unwrap_or_default();
-        out.push(TypeFile { name, severity, rows });
+        out.push(TypeFile {
+            name,
+            severity,
+            rows,
+        });
     }
     Ok(out)
 }
@@ -90,7 +102,11 @@ pub fn roc_auc(pos: &[f32], neg: &[f32]) -> f64 {
     if pos.is_empty() || neg.is_empty() {
         return f64::NAN;
     }
-    let mut all: Vec<(f32, bool)> = pos.iter().map(|&s| (s, true)).chain(neg.iter().map(|&s| (s, false))).collect();
+    let mut all: Vec<(f32, bool)> = pos
+        .iter()
+        .map(|&s| (s, true))
+        .chain(neg.iter().map(|&s| (s, false)))
+        .collect();
     all.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
     let mut rank_sum = 0.0f64;
     let mut i = 0;
@@ -147,10 +163,16 @@ fn evaluate(types: &[TypeFile], half: &Half, sys: usize, threshold: f32) -> Syst
     let mut major = Vec::new();
     for (ti, s) in &half.perts {
         let t = &types[*ti];
-        let Some(mt) = half.mt.get(&s.id) else { continue };
+        let Some(mt) = half.mt.get(&s.id) else {
+            continue;
+        };
         let more = s.scores.get(sys) > mt.scores.get(sys);
         // "reference as translation" should show LESS drift than the MT: counted as such.
-        let good = if t.name.contains("reference") { s.scores.get(sys) < mt.scores.get(sys) } else { more };
+        let good = if t.name.contains("reference") {
+            s.scores.get(sys) < mt.scores.get(sys)
+        } else {
+            more
+        };
         let e = per_type.entry(t.name.clone()).or_default();
         e.0 += good as usize;
         e.1 += 1;
@@ -173,15 +195,22 @@ fn evaluate(types: &[TypeFile], half: &Half, sys: usize, threshold: f32) -> Syst
         }
     }
     neg.extend(half.mt.values().map(|m| m.scores.get(sys)));
-    let rate = |v: &[f32]| v.iter().filter(|&&x| x >= threshold).count() as f64 / v.len().max(1) as f64;
+    let rate =
+        |v: &[f32]| v.iter().filter(|&&x| x >= threshold).count() as f64 / v.len().max(1) as f64;
     SystemFigures {
         auc: roc_auc(&pos, &neg),
         critical_recall: rate(&crit),
         major_recall: rate(&major),
         false_flag_rate: rate(&neg),
         threshold,
-        pairwise: pairwise_hits.into_iter().map(|(k, (a, n))| (k, a as f64 / n.max(1) as f64)).collect(),
-        per_type: per_type.into_iter().map(|(k, (a, n))| (k, a as f64 / n.max(1) as f64)).collect(),
+        pairwise: pairwise_hits
+            .into_iter()
+            .map(|(k, (a, n))| (k, a as f64 / n.max(1) as f64))
+            .collect(),
+        per_type: per_type
+            .into_iter()
+            .map(|(k, (a, n))| (k, a as f64 / n.max(1) as f64))
+            .collect(),
     }
 }
 
@@ -203,15 +232,39 @@ pub struct Report {
     pub driftlens: SystemFigures,
     pub baselines: BTreeMap<String, SystemFigures>,
     pub split: String,
+    /// DEMETR items (ids) in the held-out half this report covers.
+    pub heldout_items: usize,
     pub pairs: usize,
     pub scoring_seconds_per_10k_pairs: f64,
     pub embedding: String,
 }
 
-/// Runs the benchmark; returns the text to print.
+/// Runs the benchmark on every DEMETR item; returns the report and the text to print.
 pub fn run(opts: &Options) -> Result<(Report, String), String> {
-    let types = load(&opts.dir)?;
-    let model_dir = opts.model.clone().unwrap_or_else(|| crate::embed::model_dir(MODEL));
+    run_selected(opts, &|_| true)
+}
+
+/// A small deterministic sample of DEMETR: the items whose id is a multiple of 25 (40 items,
+/// 20 of them odd, i.e. held out; about 1,200 sentences to embed). For tests that must not
+/// wait half an hour for the whole set to be embedded; the full figures come from [`run`].
+pub fn every_25th(id: u64) -> bool {
+    id % 25 == 0
+}
+
+/// Runs the benchmark on the items for which `keep(id)` holds (still fitted on their even ids
+/// and reported on their odd ids).
+pub fn run_selected(opts: &Options, keep: &dyn Fn(u64) -> bool) -> Result<(Report, String), String> {
+    let mut types = load(&opts.dir)?;
+    for t in &mut types {
+        t.rows.retain(|r| keep(r.id));
+    }
+    if types.iter().all(|t| t.rows.is_empty()) {
+        return Err(format!("no DEMETR item of {} was selected", opts.dir.display()));
+    }
+    let model_dir = opts
+        .model
+        .clone()
+        .unwrap_or_else(|| crate::embed::model_dir(MODEL));
     let embedder = SentenceEmbedder::load(&model_dir).map_err(|e| e.to_string())?;
     let mut cache = EmbeddingCache::for_embedder(&embedder).map_err(|e| e.to_string())?;
 
@@ -239,7 +292,10 @@ pub fn run(opts: &Options) -> Result<(Report, String), String> {
     let vectors = cache
         .embed_all(&embedder, &unique, 512, |done, total| {
             if last.elapsed().as_secs() >= 5 || done == total {
-                eprintln!("driftlens: embedded {done}/{total} new sentences ({:.0}/s) into {cache_path}", done as f64 / started.elapsed().as_secs_f64());
+                eprintln!(
+                    "driftlens: embedded {done}/{total} new sentences ({:.0}/s) into {cache_path}",
+                    done as f64 / started.elapsed().as_secs_f64()
+                );
                 last = Instant::now();
             }
         })
@@ -253,7 +309,16 @@ pub fn run(opts: &Options) -> Result<(Report, String), String> {
         (ev, sim)
     };
 
-    let mut halves = [Half { perts: Vec::new(), mt: HashMap::new() }, Half { perts: Vec::new(), mt: HashMap::new() }];
+    let mut halves = [
+        Half {
+            perts: Vec::new(),
+            mt: HashMap::new(),
+        },
+        Half {
+            perts: Vec::new(),
+            mt: HashMap::new(),
+        },
+    ];
     let t0 = Instant::now();
     let mut n_pairs = 0usize;
     for (ti, t) in types.iter().enumerate() {
@@ -262,13 +327,27 @@ pub fn run(opts: &Options) -> Result<(Report, String), String> {
             if !h.mt.contains_key(&r.id) {
                 let (ev, sim) = score_pair(&scorer, &r.eng_sent, &r.mt_sent);
                 let scores = baseline_scores(&scorer, &ev, sim, &r.eng_sent, &r.mt_sent);
-                h.mt.insert(r.id, Scored { id: r.id, evidence: ev, scores });
+                h.mt.insert(
+                    r.id,
+                    Scored {
+                        id: r.id,
+                        evidence: ev,
+                        scores,
+                    },
+                );
                 n_pairs += 1;
             }
             if r.pert_check {
                 let (ev, sim) = score_pair(&scorer, &r.eng_sent, &r.pert_sent);
                 let scores = baseline_scores(&scorer, &ev, sim, &r.eng_sent, &r.pert_sent);
-                h.perts.push((ti, Scored { id: r.id, evidence: ev, scores }));
+                h.perts.push((
+                    ti,
+                    Scored {
+                        id: r.id,
+                        evidence: ev,
+                        scores,
+                    },
+                ));
                 n_pairs += 1;
             }
         }
@@ -276,8 +355,20 @@ pub fn run(opts: &Options) -> Result<(Report, String), String> {
     let all_seconds = t0.elapsed().as_secs_f64();
 
     // time the drift score alone (evidence + score, embeddings given) on 10,000 pairs
-    let sample: Vec<(&str, &str)> = types.iter().flat_map(|t| t.rows.iter().filter(|r| r.pert_check).map(|r| (r.eng_sent.as_str(), r.pert_sent.as_str()))).take(10_000).collect();
-    let sims: Vec<f32> = sample.iter().map(|(a, b)| cosine(vec_of[a], vec_of[b])).collect();
+    let sample: Vec<(&str, &str)> = types
+        .iter()
+        .flat_map(|t| {
+            t.rows
+                .iter()
+                .filter(|r| r.pert_check)
+                .map(|r| (r.eng_sent.as_str(), r.pert_sent.as_str()))
+        })
+        .take(10_000)
+        .collect();
+    let sims: Vec<f32> = sample
+        .iter()
+        .map(|(a, b)| cosine(vec_of[a], vec_of[b]))
+        .collect();
     let t1 = Instant::now();
     let mut checksum = 0.0f32;
     for ((a, b), s) in sample.iter().zip(&sims) {
@@ -292,7 +383,11 @@ pub fn run(opts: &Options) -> Result<(Report, String), String> {
         return Ok((report_of(&types, &halves, &scorer, n_pairs, per_10k), format!("# Drift-score calibration: weights of the evidence and the level thresholds.\n# Fitted on the even ids of DEMETR only; reported on the odd ids by `driftlens bench drift`.\n{toml}")));
     }
     let report = report_of(&types, &halves, &scorer, n_pairs, per_10k);
-    let text = if opts.json { serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? } else { table(&types, &report, all_seconds, n_pairs) };
+    let text = if opts.json {
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+    } else {
+        table(&types, &report, all_seconds, n_pairs)
+    };
     Ok((report, text))
 }
 
@@ -305,7 +400,13 @@ fn baseline_scores(scorer: &DriftScorer, ev: &Evidence, sim: f32, eng: &str, hyp
     }
 }
 
-fn report_of(types: &[TypeFile], halves: &[Half; 2], scorer: &DriftScorer, n_pairs: usize, per_10k: f64) -> Report {
+fn report_of(
+    types: &[TypeFile],
+    halves: &[Half; 2],
+    scorer: &DriftScorer,
+    n_pairs: usize,
+    per_10k: f64,
+) -> Report {
     let (fit_half, held) = (&halves[0], &halves[1]);
     let mut baselines = BTreeMap::new();
     let mut driftlens = None;
@@ -327,6 +428,7 @@ fn report_of(types: &[TypeFile], halves: &[Half; 2], scorer: &DriftScorer, n_pai
         driftlens: driftlens.unwrap(),
         baselines,
         split: "heldout".into(),
+        heldout_items: held.mt.len(),
         pairs: n_pairs,
         scoring_seconds_per_10k_pairs: per_10k,
         embedding: MODEL.into(),
@@ -335,15 +437,22 @@ fn report_of(types: &[TypeFile], halves: &[Half; 2], scorer: &DriftScorer, n_pai
 
 fn faithful_scores(types: &[TypeFile], half: &Half, sys: usize) -> Vec<f32> {
     let mut v: Vec<f32> = half.mt.values().map(|m| m.scores.get(sys)).collect();
-    v.extend(half.perts.iter().filter(|(ti, _)| types[*ti].severity == "minor").map(|(_, s)| s.scores.get(sys)));
+    v.extend(
+        half.perts
+            .iter()
+            .filter(|(ti, _)| types[*ti].severity == "minor")
+            .map(|(_, s)| s.scores.get(sys)),
+    );
     v
 }
 
 fn table(types: &[TypeFile], r: &Report, seconds: f64, n_pairs: usize) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let sys: Vec<(&str, &SystemFigures)> = std::iter::once(("driftlens", &r.driftlens)).chain(r.baselines.iter().map(|(k, v)| (k.as_str(), v))).collect();
-    let _ = writeln!(s, "DEMETR, held-out half (odd ids); fitted on even ids only. {n_pairs} pairs scored in {seconds:.1} s (both halves).");
+    let sys: Vec<(&str, &SystemFigures)> = std::iter::once(("driftlens", &r.driftlens))
+        .chain(r.baselines.iter().map(|(k, v)| (k.as_str(), v)))
+        .collect();
+    let _ = writeln!(s, "DEMETR, held-out half (odd ids, {} items); fitted on even ids only. {n_pairs} pairs scored in {seconds:.1} s (both halves).", r.heldout_items);
     let _ = writeln!(s, "\nPairwise accuracy: perturbed sentence shows more drift than the faithful translation (reference: less).");
     let _ = write!(s, "{:<40}", "perturbation");
     for (n, _) in &sys {
@@ -361,24 +470,44 @@ fn table(types: &[TypeFile], r: &Report, seconds: f64, n_pairs: usize) -> String
     for t in names {
         let _ = write!(s, "{:<40}", t.name);
         for (_, f) in &sys {
-            let _ = write!(s, "{:>10.3}", f.per_type.get(&t.name).copied().unwrap_or(f64::NAN));
+            let _ = write!(
+                s,
+                "{:>10.3}",
+                f.per_type.get(&t.name).copied().unwrap_or(f64::NAN)
+            );
         }
         let _ = writeln!(s);
     }
     for sev in ["critical", "major", "minor"] {
         let _ = write!(s, "{:<40}", format!("ALL {sev}"));
         for (_, f) in &sys {
-            let _ = write!(s, "{:>10.3}", f.pairwise.get(sev).copied().unwrap_or(f64::NAN));
+            let _ = write!(
+                s,
+                "{:>10.3}",
+                f.pairwise.get(sev).copied().unwrap_or(f64::NAN)
+            );
         }
         let _ = writeln!(s);
     }
     let _ = writeln!(s, "\nBinary task: drifted = critical + major perturbations; faithful = mt_sent + minor perturbations.");
-    let _ = writeln!(s, "{:<12}{:>8}{:>12}{:>12}{:>14}{:>11}", "system", "AUC", "crit.recall", "major.recall", "false-flags", "threshold");
+    let _ = writeln!(
+        s,
+        "{:<12}{:>8}{:>12}{:>12}{:>14}{:>11}",
+        "system", "AUC", "crit.recall", "major.recall", "false-flags", "threshold"
+    );
     for (n, f) in &sys {
-        let _ = writeln!(s, "{:<12}{:>8.3}{:>12.3}{:>12.3}{:>14.3}{:>11.3}", n, f.auc, f.critical_recall, f.major_recall, f.false_flag_rate, f.threshold);
+        let _ = writeln!(
+            s,
+            "{:<12}{:>8.3}{:>12.3}{:>12.3}{:>14.3}{:>11.3}",
+            n, f.auc, f.critical_recall, f.major_recall, f.false_flag_rate, f.threshold
+        );
     }
     let _ = writeln!(s, "(driftlens flags at its calibrated 'major' threshold; each baseline's threshold was set on the even ids to {TARGET_FALSE_FLAGS} false flags)");
-    let _ = writeln!(s, "\nScoring speed (embeddings given): {:.3} s per 10,000 pairs.", r.scoring_seconds_per_10k_pairs);
+    let _ = writeln!(
+        s,
+        "\nScoring speed (embeddings given): {:.3} s per 10,000 pairs.",
+        r.scoring_seconds_per_10k_pairs
+    );
     s
 }
 
@@ -391,7 +520,11 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
     let mut xs: Vec<Vec<f64>> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     let mut ws: Vec<f64> = Vec::new();
-    let with_bias = |ev: &Evidence| -> Vec<f64> { std::iter::once(1.0).chain(ev.to_vec().iter().map(|&x| x as f64)).collect() };
+    let with_bias = |ev: &Evidence| -> Vec<f64> {
+        std::iter::once(1.0)
+            .chain(ev.to_vec().iter().map(|&x| x as f64))
+            .collect()
+    };
     let mut pos = Vec::new();
     let mut neg = Vec::new();
     for (ti, s) in &half.perts {
@@ -424,14 +557,18 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
         if let Some(m) = half.mt.get(&s.id) {
             let a = s.evidence.to_vec();
             let b = m.evidence.to_vec();
-            pw.push(std::iter::once(0.0).chain(a.iter().zip(&b).map(|(x, y)| (x - y) as f64)).collect::<Vec<f64>>());
+            pw.push(
+                std::iter::once(0.0)
+                    .chain(a.iter().zip(&b).map(|(x, y)| (x - y) as f64))
+                    .collect::<Vec<f64>>(),
+            );
         }
     }
     let npw = pw.len() as f64;
     for x in pw {
         xs.push(x);
         ys.push(1.0);
-        ws.push(0.5 / npw);
+        ws.push(PAIRWISE_WEIGHT / npw);
     }
     // Every piece of evidence may only raise the score (a drifted sentence must never look
     // better for an extra finding): weights that come out negative are fixed at 0 and the
@@ -439,14 +576,23 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
     let mut free = vec![true; d + 1];
     let beta = loop {
         let beta = logistic_irls(&xs, &ys, &ws, 1e-4, d + 1, &free);
-        match (1..=d).filter(|&i| free[i] && beta[i] < 0.0).min_by(|&a, &b| beta[a].partial_cmp(&beta[b]).unwrap_or(std::cmp::Ordering::Equal)) {
+        match (1..=d)
+            .filter(|&i| free[i] && beta[i] < 0.0)
+            .min_by(|&a, &b| {
+                beta[a]
+                    .partial_cmp(&beta[b])
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            }) {
             Some(i) => free[i] = false,
             None => break beta,
         }
     };
     let mut weights = BTreeMap::new();
     for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
-        weights.insert(name.to_string(), (beta[i + 1] as f32 * 1000.0).round() / 1000.0);
+        weights.insert(
+            name.to_string(),
+            (beta[i + 1] as f32 * 1000.0).round() / 1000.0,
+        );
     }
     let mut cal = Calibration {
         made_by: "driftlens bench drift ../shared/eval/demetr --fit > src/drift/calibration.toml (DEMETR even ids; logistic regression, binary + pairwise)".into(),
@@ -455,8 +601,17 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
         thresholds: Thresholds { minor: 0.0, major: 0.5, critical: 1.0 },
     };
     let scorer = DriftScorer::new(cal.clone());
-    let mut faithful: Vec<f32> = half.mt.values().map(|m| scorer.score_evidence(&m.evidence)).collect();
-    faithful.extend(half.perts.iter().filter(|(ti, _)| types[*ti].severity == "minor").map(|(_, s)| scorer.score_evidence(&s.evidence)));
+    let mut faithful: Vec<f32> = half
+        .mt
+        .values()
+        .map(|m| scorer.score_evidence(&m.evidence))
+        .collect();
+    faithful.extend(
+        half.perts
+            .iter()
+            .filter(|(ti, _)| types[*ti].severity == "minor")
+            .map(|(_, s)| scorer.score_evidence(&s.evidence)),
+    );
     let round = |x: f32| (x * 10_000.0).round() / 10_000.0;
     cal.thresholds = Thresholds {
         minor: round(threshold_for_rate(&faithful, 0.40)),
@@ -468,7 +623,14 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
 
 /// Weighted logistic regression by Newton's method (IRLS) with an L2 penalty `lambda` on all
 /// but the first coefficient (the bias).
-fn logistic_irls(xs: &[Vec<f64>], ys: &[f64], ws: &[f64], lambda: f64, d: usize, free: &[bool]) -> Vec<f64> {
+fn logistic_irls(
+    xs: &[Vec<f64>],
+    ys: &[f64],
+    ws: &[f64],
+    lambda: f64,
+    d: usize,
+    free: &[bool],
+) -> Vec<f64> {
     let mut beta = vec![0.0f64; d];
     for _ in 0..50 {
         let mut grad = vec![0.0f64; d];
@@ -517,7 +679,14 @@ fn logistic_irls(xs: &[Vec<f64>], ys: &[f64], ws: &[f64], lambda: f64, d: usize,
 fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     let n = b.len();
     for c in 0..n {
-        let p = (c..n).max_by(|&i, &j| a[i][c].abs().partial_cmp(&a[j][c].abs()).unwrap_or(std::cmp::Ordering::Equal)).unwrap();
+        let p = (c..n)
+            .max_by(|&i, &j| {
+                a[i][c]
+                    .abs()
+                    .partial_cmp(&a[j][c].abs())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .unwrap();
         a.swap(c, p);
         b.swap(c, p);
         let piv = a[c][c];
@@ -538,7 +707,11 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     let mut x = vec![0.0; n];
     for c in (0..n).rev() {
         let s: f64 = (c + 1..n).map(|k| a[c][k] * x[k]).sum();
-        x[c] = if a[c][c].abs() < 1e-300 { 0.0 } else { (b[c] - s) / a[c][c] };
+        x[c] = if a[c][c].abs() < 1e-300 {
+            0.0
+        } else {
+            (b[c] - s) / a[c][c]
+        };
     }
     x
 }

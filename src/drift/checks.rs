@@ -3,7 +3,10 @@
 //! see, a typed reason with the words to highlight.
 
 use super::numbers::{numbers, same_number, NumberMention};
-use super::words::{self, certainty_cue, fold, gendered_pronoun, is_english_word, is_stop_word, negation_cue, same_word, tokenize, Certainty, Kind, Token};
+use super::words::{
+    self, certainty_cue, fold, gendered_pronoun, is_english_word, is_stop_word, negation_cue,
+    same_word, tokenize, Certainty, Kind, Token,
+};
 use super::{DriftReason, Mention, Span};
 
 /// The evidence of one comparison, each in [0, 1] (0: nothing found).
@@ -17,6 +20,8 @@ pub struct Evidence {
     pub number_missing_or_added: f32,
     pub name_missing: f32,
     pub name_added: f32,
+    /// A name of the original missing while another appears: one name replaced by another.
+    pub name_changed: f32,
     pub negation: f32,
     pub certainty: f32,
     pub question: f32,
@@ -34,13 +39,14 @@ pub struct Evidence {
 
 /// Names of the evidence, in the order of [`Evidence::to_vec`]; also the keys of the
 /// calibration file.
-pub const EVIDENCE_NAMES: [&str; 17] = [
+pub const EVIDENCE_NAMES: [&str; 18] = [
     "meaning",
     "wording",
     "number_changed",
     "number_missing_or_added",
     "name_missing",
     "name_added",
+    "name_changed",
     "negation",
     "certainty",
     "question",
@@ -55,7 +61,7 @@ pub const EVIDENCE_NAMES: [&str; 17] = [
 ];
 
 impl Evidence {
-    pub fn to_vec(&self) -> [f32; 17] {
+    pub fn to_vec(&self) -> [f32; 18] {
         [
             self.meaning,
             self.wording,
@@ -63,6 +69,7 @@ impl Evidence {
             self.number_missing_or_added,
             self.name_missing,
             self.name_added,
+            self.name_changed,
             self.negation,
             self.certainty,
             self.question,
@@ -84,7 +91,10 @@ fn saturate(n: usize) -> f32 {
 }
 
 fn mention(s: &str, start: usize, end: usize) -> Mention {
-    Mention { text: s[start..end].to_string(), span: Span { start, end } }
+    Mention {
+        text: s[start..end].to_string(),
+        span: Span { start, end },
+    }
 }
 
 fn tok_mention(s: &str, t: &Token) -> Mention {
@@ -133,7 +143,11 @@ fn auto_quotes(s: &str) -> Vec<Span> {
 /// Name-matching form: folded, with common transliteration variants merged (w/v, ph/f,
 /// kh/h, y/i/j, c/k, doubled letters).
 fn name_key(w: &str) -> String {
-    let f: Vec<char> = if w.is_ascii() { w.chars().map(|c| c.to_ascii_lowercase()).collect() } else { fold(w).chars().collect() };
+    let f: Vec<char> = if w.is_ascii() {
+        w.chars().map(|c| c.to_ascii_lowercase()).collect()
+    } else {
+        fold(w).chars().collect()
+    };
     let mut out = String::with_capacity(f.len());
     let mut last = '\0';
     let mut i = 0;
@@ -174,12 +188,21 @@ fn same_name_key(ka: &str, kb: &str) -> bool {
         return true;
     }
     let (la, lb) = (ka.chars().count(), kb.chars().count());
-    let common = ka.chars().zip(kb.chars()).take_while(|(x, y)| x == y).count();
+    let common = ka
+        .chars()
+        .zip(kb.chars())
+        .take_while(|(x, y)| x == y)
+        .count();
     if common >= 4 && common * 10 >= la.min(lb) * 8 {
         return true;
     }
     if la.min(lb) >= 4 && la.abs_diff(lb) * 3 <= la.max(lb) {
-        let suffix = ka.bytes().rev().zip(kb.bytes().rev()).take_while(|(x, y)| x == y).count();
+        let suffix = ka
+            .bytes()
+            .rev()
+            .zip(kb.bytes().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
         if common == 0 && suffix < 2 {
             return false;
         }
@@ -189,7 +212,9 @@ fn same_name_key(ka: &str, kb: &str) -> bool {
     false
 }
 
-const NAME_GLUE: &[&str] = &["of", "the", "and", "for", "de", "del", "von", "van", "la", "le", "du", "di", "da"];
+const NAME_GLUE: &[&str] = &[
+    "of", "the", "and", "for", "de", "del", "von", "van", "la", "le", "du", "di", "da",
+];
 
 /// Acronyms spelled by runs of capitalised words: "United States" → "US" (with the token
 /// indices of the run).
@@ -207,7 +232,11 @@ fn initials(tokens: &[Token]) -> Vec<(String, Vec<usize>)> {
             if tokens[j].is_capitalised() {
                 run.push(j);
                 j += 1;
-            } else if tokens[j].kind == Kind::Word && NAME_GLUE.contains(&tokens[j].norm.as_str()) && j + 1 < tokens.len() && tokens[j + 1].is_capitalised() {
+            } else if tokens[j].kind == Kind::Word
+                && NAME_GLUE.contains(&tokens[j].norm.as_str())
+                && j + 1 < tokens.len()
+                && tokens[j + 1].is_capitalised()
+            {
                 j += 1;
             } else {
                 break;
@@ -216,7 +245,11 @@ fn initials(tokens: &[Token]) -> Vec<(String, Vec<usize>)> {
         if run.len() >= 2 {
             for a in 0..run.len() {
                 for b in a + 2..=run.len() {
-                    let s: String = run[a..b].iter().filter_map(|&k| tokens[k].text.chars().next()).flat_map(|c| c.to_lowercase()).collect();
+                    let s: String = run[a..b]
+                        .iter()
+                        .filter_map(|&k| tokens[k].text.chars().next())
+                        .flat_map(|c| c.to_lowercase())
+                        .collect();
                     out.push((s, run[a..b].to_vec()));
                 }
             }
@@ -232,18 +265,33 @@ fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
         .filter(|&i| {
             let t = &tokens[i];
             t.kind == Kind::Word
-                && (t.is_acronym() || (t.is_capitalised() && !t.initial && t.text.chars().count() >= 2 && t.norm != "i" && !is_stop_word(&t.norm)))
-                && t.text.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’' || c == '.')
+                && (t.is_acronym()
+                    || (t.is_capitalised()
+                        && !t.initial
+                        && t.text.chars().count() >= 2
+                        && t.norm != "i"
+                        && !is_stop_word(&t.norm)))
+                && t.text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '\'' || c == '’' || c == '.')
         })
         .collect()
 }
 
 /// Names of `from` that `to` lacks (token indices into `from`).
 fn missing_names(from: &[Token], to: &[Token]) -> Vec<usize> {
-    let to_acronyms: Vec<String> = to.iter().filter(|t| t.is_acronym()).map(|t| t.norm.clone()).collect();
+    let to_acronyms: Vec<String> = to
+        .iter()
+        .filter(|t| t.is_acronym())
+        .map(|t| t.norm.clone())
+        .collect();
     let from_runs = initials(from);
     let to_runs = initials(to);
-    let to_keys: Vec<String> = to.iter().filter(|u| u.kind == Kind::Word).map(|u| name_key(&u.norm)).collect();
+    let to_keys: Vec<String> = to
+        .iter()
+        .filter(|u| u.kind == Kind::Word)
+        .map(|u| name_key(&u.norm))
+        .collect();
     names(from)
         .into_iter()
         .filter(|&i| {
@@ -257,7 +305,10 @@ fn missing_names(from: &[Token], to: &[Token]) -> Vec<usize> {
             if t.is_acronym() && to_runs.iter().any(|(a, _)| *a == t.norm) {
                 return false;
             }
-            if from_runs.iter().any(|(a, run)| run.contains(&i) && to_acronyms.contains(a)) {
+            if from_runs
+                .iter()
+                .any(|(a, run)| run.contains(&i) && to_acronyms.contains(a))
+            {
                 return false;
             }
             true
@@ -267,16 +318,32 @@ fn missing_names(from: &[Token], to: &[Token]) -> Vec<usize> {
 
 /// Content words of `from` with no counterpart in `to` (token indices into `from`).
 fn unmatched_content(from: &[Token], to: &[Token]) -> (Vec<usize>, usize) {
-    let content: Vec<usize> = (0..from.len()).filter(|&i| from[i].kind == Kind::Word && !is_stop_word(&from[i].norm) && from[i].norm.chars().count() >= 2).collect();
-    let to_words: Vec<&str> = to.iter().filter(|u| u.kind == Kind::Word).map(|u| u.norm.as_str()).collect();
+    let content: Vec<usize> = (0..from.len())
+        .filter(|&i| {
+            from[i].kind == Kind::Word
+                && !is_stop_word(&from[i].norm)
+                && from[i].norm.chars().count() >= 2
+        })
+        .collect();
+    let to_words: Vec<&str> = to
+        .iter()
+        .filter(|u| u.kind == Kind::Word)
+        .map(|u| u.norm.as_str())
+        .collect();
     let to_set: std::collections::HashSet<&str> = to_words.iter().copied().collect();
-    let to_stems: std::collections::HashSet<&str> = to_words.iter().map(|w| words::stem(w)).filter(|s| s.len() >= 3).collect();
+    let to_stems: std::collections::HashSet<&str> = to_words
+        .iter()
+        .map(|w| words::stem(w))
+        .filter(|s| s.len() >= 3)
+        .collect();
     let missing: Vec<usize> = content
         .iter()
         .copied()
         .filter(|&i| {
             let w = from[i].norm.as_str();
-            !(to_set.contains(w) || to_stems.contains(words::stem(w)) || to_words.iter().any(|u| words::similar_spelling(w, u)))
+            !(to_set.contains(w)
+                || to_stems.contains(words::stem(w))
+                || to_words.iter().any(|u| words::similar_spelling(w, u)))
         })
         .collect();
     (missing, content.len())
@@ -286,10 +353,19 @@ fn unmatched_content(from: &[Token], to: &[Token]) -> (Vec<usize>, usize) {
 /// original) that are also neighbours, in the same order, in the original. Low when the word
 /// order was scrambled.
 fn kept_word_order(orig: &[Token], back: &[Token]) -> Option<f32> {
-    let ow: Vec<&str> = orig.iter().filter(|t| t.kind != Kind::Mark).map(|t| t.norm.as_str()).collect();
-    let bw: Vec<&str> = back.iter().filter(|t| t.kind != Kind::Mark).map(|t| t.norm.as_str()).collect();
+    let ow: Vec<&str> = orig
+        .iter()
+        .filter(|t| t.kind != Kind::Mark)
+        .map(|t| t.norm.as_str())
+        .collect();
+    let bw: Vec<&str> = back
+        .iter()
+        .filter(|t| t.kind != Kind::Mark)
+        .map(|t| t.norm.as_str())
+        .collect();
     let oset: std::collections::HashSet<&str> = ow.iter().copied().collect();
-    let opairs: std::collections::HashSet<(&str, &str)> = ow.windows(2).map(|o| (o[0], o[1])).collect();
+    let opairs: std::collections::HashSet<(&str, &str)> =
+        ow.windows(2).map(|o| (o[0], o[1])).collect();
     let mut pairs = 0;
     let mut kept = 0;
     for w in bw.windows(2) {
@@ -307,7 +383,9 @@ fn kept_word_order(orig: &[Token], back: &[Token]) -> Option<f32> {
 }
 
 fn is_question(s: &str) -> Option<usize> {
-    let trimmed = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '”' | '’' | '\'' | ')' | '»'));
+    let trimmed = s.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '”' | '’' | '\'' | ')' | '»')
+    });
     if trimmed.ends_with('?') || trimmed.ends_with('？') {
         return Some(trimmed.len() - trimmed.chars().last().unwrap().len_utf8());
     }
@@ -317,16 +395,16 @@ fn is_question(s: &str) -> Option<usize> {
 fn script_of(c: char) -> u8 {
     // 0: Latin/common; other numbers: a script English does not use
     match c as u32 {
-        0x0370..=0x03FF => 1,                                                   // Greek
-        0x0400..=0x052F => 2,                                                   // Cyrillic
-        0x0590..=0x05FF => 3,                                                   // Hebrew
+        0x0370..=0x03FF => 1, // Greek
+        0x0400..=0x052F => 2, // Cyrillic
+        0x0590..=0x05FF => 3, // Hebrew
         0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => 4, // Arabic
-        0x0900..=0x0DFF => 5,                                                   // Indic
-        0x0E00..=0x0E7F => 6,                                                   // Thai
-        0x10A0..=0x10FF => 7,                                                   // Georgian
-        0x0530..=0x058F => 8,                                                   // Armenian
+        0x0900..=0x0DFF => 5, // Indic
+        0x0E00..=0x0E7F => 6, // Thai
+        0x10A0..=0x10FF => 7, // Georgian
+        0x0530..=0x058F => 8, // Armenian
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => 9, // Han, kana
-        0xAC00..=0xD7AF | 0x1100..=0x11FF => 10,                                // Hangul
+        0xAC00..=0xD7AF | 0x1100..=0x11FF => 10, // Hangul
         _ => 0,
     }
 }
@@ -352,23 +430,37 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     let mut used = vec![false; bn.len()];
     let mut missing: Vec<&NumberMention> = Vec::new();
     for m in on.iter() {
-        let hit = (0..bn.len()).filter(|&j| !used[j] && same_number(m, &bn[j])).min_by_key(|&j| bn[j].optional);
+        let hit = (0..bn.len())
+            .filter(|&j| !used[j] && same_number(m, &bn[j]))
+            .min_by_key(|&j| bn[j].optional);
         match hit {
             Some(j) => used[j] = true,
             None if !m.optional => missing.push(m),
             None => {}
         }
     }
-    let added: Vec<&NumberMention> = bn.iter().zip(&used).filter(|(m, u)| !**u && !m.optional).map(|(m, _)| m).collect();
+    let added: Vec<&NumberMention> = bn
+        .iter()
+        .zip(&used)
+        .filter(|(m, u)| !**u && !m.optional)
+        .map(|(m, _)| m)
+        .collect();
     let pairs = missing.len().min(added.len());
     for k in 0..pairs {
-        reasons.push(DriftReason::NumberChanged { original: mention(original, missing[k].start, missing[k].end), back_translation: mention(back, added[k].start, added[k].end) });
+        reasons.push(DriftReason::NumberChanged {
+            original: mention(original, missing[k].start, missing[k].end),
+            back_translation: mention(back, added[k].start, added[k].end),
+        });
     }
     for m in &missing[pairs..] {
-        reasons.push(DriftReason::NumberMissing { original: mention(original, m.start, m.end) });
+        reasons.push(DriftReason::NumberMissing {
+            original: mention(original, m.start, m.end),
+        });
     }
     for m in &added[pairs..] {
-        reasons.push(DriftReason::NumberAdded { back_translation: mention(back, m.start, m.end) });
+        reasons.push(DriftReason::NumberAdded {
+            back_translation: mention(back, m.start, m.end),
+        });
     }
     ev.number_changed = saturate(pairs);
     ev.number_missing_or_added = saturate(missing.len() + added.len() - 2 * pairs);
@@ -377,13 +469,18 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     let nm = missing_names(&ot, &bt);
     let na = missing_names(&bt, &ot);
     for &i in &nm {
-        reasons.push(DriftReason::NameMissing { original: tok_mention(original, &ot[i]) });
+        reasons.push(DriftReason::NameMissing {
+            original: tok_mention(original, &ot[i]),
+        });
     }
     for &i in &na {
-        reasons.push(DriftReason::NameAdded { back_translation: tok_mention(back, &bt[i]) });
+        reasons.push(DriftReason::NameAdded {
+            back_translation: tok_mention(back, &bt[i]),
+        });
     }
     ev.name_missing = saturate(nm.len());
     ev.name_added = saturate(na.len());
+    ev.name_changed = saturate(nm.len().min(na.len()));
 
     // negation: cues of one sentence without a counterpart in the other
     let cues = |ts: &[Token]| -> Vec<usize> {
@@ -391,34 +488,55 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
             .filter(|&i| {
                 ts[i].kind == Kind::Word
                     && negation_cue(&ts[i].norm)
-                    && !(ts[i].norm == "not" && ts.get(i + 1).map(|n| n.norm == "only").unwrap_or(false))
-                    && !(ts[i].norm == "no" && ts.get(i + 1).map(|n| n.kind == Kind::Number).unwrap_or(false))
+                    && !(ts[i].norm == "not"
+                        && ts.get(i + 1).map(|n| n.norm == "only").unwrap_or(false))
+                    && !(ts[i].norm == "no"
+                        && ts
+                            .get(i + 1)
+                            .map(|n| n.kind == Kind::Number)
+                            .unwrap_or(false))
             })
             .collect()
     };
     let (oc, bc) = (cues(&ot), cues(&bt));
     if oc.len() > bc.len() {
         for &i in &oc[bc.len()..] {
-            reasons.push(DriftReason::NegationLost { original: tok_mention(original, &ot[i]) });
+            reasons.push(DriftReason::NegationLost {
+                original: tok_mention(original, &ot[i]),
+            });
         }
         ev.negation = 1.0;
     } else if bc.len() > oc.len() {
         for &i in &bc[oc.len()..] {
-            reasons.push(DriftReason::NegationAdded { back_translation: tok_mention(back, &bt[i]) });
+            reasons.push(DriftReason::NegationAdded {
+                back_translation: tok_mention(back, &bt[i]),
+            });
         }
         ev.negation = 1.0;
     }
 
     // certainty
-    let modal = |ts: &[Token]| -> Vec<(usize, Certainty)> { (0..ts.len()).filter_map(|i| certainty_cue(&ts[i].norm).map(|c| (i, c))).collect() };
+    let modal = |ts: &[Token]| -> Vec<(usize, Certainty)> {
+        (0..ts.len())
+            .filter_map(|i| certainty_cue(&ts[i].norm).map(|c| (i, c)))
+            .collect()
+    };
     let (om, bm) = (modal(&ot), modal(&bt));
-    let only = |a: &[(usize, Certainty)], b: &[(usize, Certainty)]| -> Vec<(usize, Certainty)> { a.iter().copied().filter(|(_, c)| !b.iter().any(|(_, d)| d == c)).collect() };
+    let only = |a: &[(usize, Certainty)], b: &[(usize, Certainty)]| -> Vec<(usize, Certainty)> {
+        a.iter()
+            .copied()
+            .filter(|(_, c)| !b.iter().any(|(_, d)| d == c))
+            .collect()
+    };
     let (o_only, b_only) = (only(&om, &bm), only(&bm, &om));
     if !o_only.is_empty() || !b_only.is_empty() {
         let o = o_only.first().map(|&(i, _)| tok_mention(original, &ot[i]));
         let b = b_only.first().map(|&(i, _)| tok_mention(back, &bt[i]));
         ev.certainty = if o.is_some() && b.is_some() { 1.0 } else { 0.5 };
-        reasons.push(DriftReason::CertaintyChanged { original: o, back_translation: b });
+        reasons.push(DriftReason::CertaintyChanged {
+            original: o,
+            back_translation: b,
+        });
     }
 
     // statement / question
@@ -427,31 +545,73 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
         ev.question = 1.0;
         reasons.push(DriftReason::QuestionChanged {
             original_asks: oq.is_some(),
-            original: oq.map(|p| mention(original, p, p + original[p..].chars().next().map(|c| c.len_utf8()).unwrap_or(1))),
-            back_translation: bq.map(|p| mention(back, p, p + back[p..].chars().next().map(|c| c.len_utf8()).unwrap_or(1))),
+            original: oq.map(|p| {
+                mention(
+                    original,
+                    p,
+                    p + original[p..]
+                        .chars()
+                        .next()
+                        .map(|c| c.len_utf8())
+                        .unwrap_or(1),
+                )
+            }),
+            back_translation: bq.map(|p| {
+                mention(
+                    back,
+                    p,
+                    p + back[p..].chars().next().map(|c| c.len_utf8()).unwrap_or(1),
+                )
+            }),
         });
     }
 
     // gender of pronouns: one gender replaced by the other
-    let genders = |ts: &[Token]| -> Vec<(usize, words::Gender)> { (0..ts.len()).filter_map(|i| gendered_pronoun(&ts[i].norm).map(|g| (i, g))).collect() };
+    let genders = |ts: &[Token]| -> Vec<(usize, words::Gender)> {
+        (0..ts.len())
+            .filter_map(|i| gendered_pronoun(&ts[i].norm).map(|g| (i, g)))
+            .collect()
+    };
     let (og, bg) = (genders(&ot), genders(&bt));
     let count = |v: &[(usize, words::Gender)], g| v.iter().filter(|(_, x)| *x == g).count();
     use words::Gender::{Female, Male};
-    let swapped = |a: words::Gender, b: words::Gender| count(&bg, b) > count(&og, b) && count(&og, a) > 0 && count(&bg, a) < count(&og, a);
+    let swapped = |a: words::Gender, b: words::Gender| {
+        count(&bg, b) > count(&og, b) && count(&og, a) > 0 && count(&bg, a) < count(&og, a)
+    };
     if swapped(Male, Female) || swapped(Female, Male) {
-        let (from, to) = if swapped(Male, Female) { (Male, Female) } else { (Female, Male) };
-        let o = og.iter().find(|(_, g)| *g == from).map(|&(i, _)| tok_mention(original, &ot[i]));
-        let b = bg.iter().find(|(_, g)| *g == to).map(|&(i, _)| tok_mention(back, &bt[i]));
+        let (from, to) = if swapped(Male, Female) {
+            (Male, Female)
+        } else {
+            (Female, Male)
+        };
+        let o = og
+            .iter()
+            .find(|(_, g)| *g == from)
+            .map(|&(i, _)| tok_mention(original, &ot[i]));
+        let b = bg
+            .iter()
+            .find(|(_, g)| *g == to)
+            .map(|&(i, _)| tok_mention(back, &bt[i]));
         if let (Some(o), Some(b)) = (o, b) {
             ev.gender = 1.0;
-            reasons.push(DriftReason::GenderChanged { original: o, back_translation: b });
+            reasons.push(DriftReason::GenderChanged {
+                original: o,
+                back_translation: b,
+            });
         }
     }
 
     // words left in another language
     let orig_scripts: std::collections::HashSet<u8> = original.chars().map(script_of).collect();
     let orig_folded = std::cell::OnceCell::new();
-    let folded = || -> &std::collections::HashSet<String> { orig_folded.get_or_init(|| ot.iter().filter(|t| t.kind == Kind::Word).map(|t| fold(&t.norm)).collect()) };
+    let folded = || -> &std::collections::HashSet<String> {
+        orig_folded.get_or_init(|| {
+            ot.iter()
+                .filter(|t| t.kind == Kind::Word)
+                .map(|t| fold(&t.norm))
+                .collect()
+        })
+    };
     let orig_norms: std::collections::HashSet<&str> = ot.iter().map(|t| t.norm.as_str()).collect();
     let mut foreign = Vec::new();
     let mut unknown = Vec::new();
@@ -459,8 +619,15 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
         if orig_norms.contains(t.norm.as_str()) {
             continue;
         }
-        let other_script = t.text.chars().any(|c| script_of(c) != 0 && !orig_scripts.contains(&script_of(c)));
-        let foreign_letters = t.text.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && script_of(c) == 0) && !folded().contains(&fold(&t.norm));
+        let other_script = t
+            .text
+            .chars()
+            .any(|c| script_of(c) != 0 && !orig_scripts.contains(&script_of(c)));
+        let foreign_letters = t
+            .text
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_ascii() && script_of(c) == 0)
+            && !folded().contains(&fold(&t.norm));
         if other_script || foreign_letters {
             foreign.push(tok_mention(back, t));
         } else if !t.is_capitalised()
@@ -476,7 +643,10 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     ev.foreign_words = saturate(foreign.len());
     ev.unknown_words = saturate(unknown.len());
     if !foreign.is_empty() || !unknown.is_empty() {
-        reasons.push(DriftReason::WordsLeftUntranslated { words: foreign, unknown });
+        reasons.push(DriftReason::WordsLeftUntranslated {
+            words: foreign,
+            unknown,
+        });
     }
 
     // word order
@@ -490,8 +660,16 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     // content words
     let (om_words, on_count) = unmatched_content(&ot, &bt);
     let (bm_words, bn_count) = unmatched_content(&bt, &ot);
-    ev.content_missing = if on_count > 0 { om_words.len() as f32 / on_count as f32 } else { 0.0 };
-    ev.content_added = if bn_count > 0 { bm_words.len() as f32 / bn_count as f32 } else { 0.0 };
+    ev.content_missing = if on_count > 0 {
+        om_words.len() as f32 / on_count as f32
+    } else {
+        0.0
+    };
+    ev.content_added = if bn_count > 0 {
+        bm_words.len() as f32 / bn_count as f32
+    } else {
+        0.0
+    };
     let owords = ot.iter().filter(|t| t.kind != Kind::Mark).count() as f32;
     let bwords = bt.iter().filter(|t| t.kind != Kind::Mark).count() as f32;
     ev.length_change = (((bwords + 1.0) / (owords + 1.0)).ln().abs() / 2.0).min(1.0);
@@ -519,8 +697,24 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     ev.quote_changed = saturate(quote_losses);
 
     // Stored for the reasons chosen after scoring (meaning, wording, content).
-    reasons.push(DriftReason::MeaningDiffers { similarity: similarity.unwrap_or(1.0 - ev.meaning), chrf });
-    reasons.push(DriftReason::WordsMissing { words: om_words.iter().map(|&i| tok_mention(original, &ot[i])).collect() });
-    reasons.push(DriftReason::WordsAdded { words: bm_words.iter().map(|&i| tok_mention(back, &bt[i])).collect() });
-    Comparison { evidence: ev, reasons }
+    reasons.push(DriftReason::MeaningDiffers {
+        similarity: similarity.unwrap_or(1.0 - ev.meaning),
+        chrf,
+    });
+    reasons.push(DriftReason::WordsMissing {
+        words: om_words
+            .iter()
+            .map(|&i| tok_mention(original, &ot[i]))
+            .collect(),
+    });
+    reasons.push(DriftReason::WordsAdded {
+        words: bm_words
+            .iter()
+            .map(|&i| tok_mention(back, &bt[i]))
+            .collect(),
+    });
+    Comparison {
+        evidence: ev,
+        reasons,
+    }
 }

@@ -54,7 +54,10 @@ fn char_ngrams_small(chars: &[u32]) -> [Vec<u64>; 6] {
 }
 
 fn chars_of(text: &str) -> Vec<u32> {
-    text.chars().filter(|c| !is_py_space(*c)).map(|c| c as u32).collect()
+    text.chars()
+        .filter(|c| !is_py_space(*c))
+        .map(|c| c as u32)
+        .collect()
 }
 
 /// Clipped matches between two sorted multisets: Σ min(count in a, count in b).
@@ -115,13 +118,21 @@ pub fn chrf(hypothesis: &str, reference: &str) -> f64 {
 /// The `13a` tokenizer of sacreBLEU (mteval-v13a): punctuation split off, periods and commas
 /// kept inside numbers.
 pub fn tokenize_13a(line: &str) -> Vec<String> {
-    let mut line = line.replace("<skipped>", "").replace("-\n", "").replace('\n', " ");
+    let mut line = line
+        .replace("<skipped>", "")
+        .replace("-\n", "")
+        .replace('\n', " ");
     if line.contains('&') {
-        line = line.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        line = line
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
     }
     let chars: Vec<char> = format!(" {line} ").chars().collect();
     // 1. ASCII punctuation except ' - . , and digits/letters: padded with spaces.
-    let punct = |c: char| matches!(c, '{'..='~' | '['..='`' | ' '..='&' | '('..='+' | ':'..='@' | '/');
+    let punct =
+        |c: char| matches!(c, '{'..='~' | '['..='`' | ' '..='&' | '('..='+' | ':'..='@' | '/');
     let mut s1: Vec<char> = Vec::with_capacity(chars.len() * 2);
     for &c in &chars {
         if punct(c) {
@@ -133,28 +144,47 @@ pub fn tokenize_13a(line: &str) -> Vec<String> {
         }
     }
     // 2. ([^0-9])([\.,]) -> \1 \2 ; regex substitution scans left to right without overlap.
-    let s2 = regex_pair(&s1, |a| !a.is_ascii_digit(), |b| b == '.' || b == ',', |a, b, out| {
-        out.push(a);
-        out.push(' ');
-        out.push(b);
-        out.push(' ');
-    });
+    let s2 = regex_pair(
+        &s1,
+        |a| !a.is_ascii_digit(),
+        |b| b == '.' || b == ',',
+        |a, b, out| {
+            out.push(a);
+            out.push(' ');
+            out.push(b);
+            out.push(' ');
+        },
+    );
     // 3. ([\.,])([^0-9]) -> ' \1 \2'
-    let s3 = regex_pair(&s2, |a| a == '.' || a == ',', |b| !b.is_ascii_digit(), |a, b, out| {
-        out.push(' ');
-        out.push(a);
-        out.push(' ');
-        out.push(b);
-    });
+    let s3 = regex_pair(
+        &s2,
+        |a| a == '.' || a == ',',
+        |b| !b.is_ascii_digit(),
+        |a, b, out| {
+            out.push(' ');
+            out.push(a);
+            out.push(' ');
+            out.push(b);
+        },
+    );
     // 4. ([0-9])(-) -> \1 \2 ' '
-    let s4 = regex_pair(&s3, |a| a.is_ascii_digit(), |b| b == '-', |a, b, out| {
-        out.push(a);
-        out.push(' ');
-        out.push(b);
-        out.push(' ');
-    });
+    let s4 = regex_pair(
+        &s3,
+        |a| a.is_ascii_digit(),
+        |b| b == '-',
+        |a, b, out| {
+            out.push(a);
+            out.push(' ');
+            out.push(b);
+            out.push(' ');
+        },
+    );
     let joined: String = s4.into_iter().collect();
-    joined.split(is_py_space).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    joined
+        .split(is_py_space)
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Applies a two-character regex `(A)(B)` → replacement across `s` the way Python's `re.sub`
@@ -238,11 +268,31 @@ mod tests {
     #[test]
     fn identical_sentences_score_100() {
         assert!((chrf("The talks went well.", "The talks went well.") - 100.0).abs() < 1e-9);
-        assert!((sentence_bleu("The talks went well.", "The talks went well.") - 100.0).abs() < 1e-9);
+        assert!(
+            (sentence_bleu("The talks went well.", "The talks went well.") - 100.0).abs() < 1e-9
+        );
     }
 
     #[test]
     fn tokenizer_keeps_numbers_whole() {
-        assert_eq!(tokenize_13a("It cost $10,000.50, (AT&T's) 2021-2025."), vec!["It", "cost", "$", "10,000.50", ",", "(", "AT", "&", "T's", ")", "2021", "-", "2025", "."]);
+        assert_eq!(
+            tokenize_13a("It cost $10,000.50, (AT&T's) 2021-2025."),
+            vec![
+                "It",
+                "cost",
+                "$",
+                "10,000.50",
+                ",",
+                "(",
+                "AT",
+                "&",
+                "T's",
+                ")",
+                "2021",
+                "-",
+                "2025",
+                "."
+            ]
+        );
     }
 }

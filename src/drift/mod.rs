@@ -49,7 +49,10 @@ pub struct Mention {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DriftReason {
     /// A number, date or amount differs: "10 became 12".
-    NumberChanged { original: Mention, back_translation: Mention },
+    NumberChanged {
+        original: Mention,
+        back_translation: Mention,
+    },
     /// A number of the original has no counterpart.
     NumberMissing { original: Mention },
     /// The back-translation has a number the original lacks.
@@ -63,14 +66,27 @@ pub enum DriftReason {
     /// The back-translation denies what the original states.
     NegationAdded { back_translation: Mention },
     /// will / may / must … changed, or appears on one side only.
-    CertaintyChanged { original: Option<Mention>, back_translation: Option<Mention> },
+    CertaintyChanged {
+        original: Option<Mention>,
+        back_translation: Option<Mention>,
+    },
     /// A statement became a question, or the reverse.
-    QuestionChanged { original_asks: bool, original: Option<Mention>, back_translation: Option<Mention> },
+    QuestionChanged {
+        original_asks: bool,
+        original: Option<Mention>,
+        back_translation: Option<Mention>,
+    },
     /// "she" became "he", or the reverse.
-    GenderChanged { original: Mention, back_translation: Mention },
+    GenderChanged {
+        original: Mention,
+        back_translation: Mention,
+    },
     /// Words of another language remain in the back-translation: in another script or with
     /// foreign letters (`words`), or not English words at all (`unknown`).
-    WordsLeftUntranslated { words: Vec<Mention>, unknown: Vec<Mention> },
+    WordsLeftUntranslated {
+        words: Vec<Mention>,
+        unknown: Vec<Mention>,
+    },
     /// The translated sentence is still in the original's language.
     Untranslated { language: String },
     /// The words are there but in another order.
@@ -103,20 +119,53 @@ impl DriftReason {
     pub fn message(&self) -> String {
         use DriftReason::*;
         match self {
-            NumberChanged { original, back_translation } => format!("{} became {}", original.text, back_translation.text),
+            NumberChanged {
+                original,
+                back_translation,
+            } => format!("{} became {}", original.text, back_translation.text),
             NumberMissing { original } => format!("the number {} is missing", original.text),
-            NumberAdded { back_translation } => format!("the number {} appears only in the back-translation", back_translation.text),
+            NumberAdded { back_translation } => format!(
+                "the number {} appears only in the back-translation",
+                back_translation.text
+            ),
             NameMissing { original } => format!("the name {} is missing", original.text),
-            NameAdded { back_translation } => format!("the name {} appears only in the back-translation", back_translation.text),
-            NegationLost { original } => format!("“{}” is missing: the back-translation no longer denies it", original.text),
-            NegationAdded { back_translation } => format!("“{}” appears only in the back-translation", back_translation.text),
-            CertaintyChanged { original: Some(o), back_translation: Some(b) } => format!("“{}” became “{}”", o.text, b.text),
-            CertaintyChanged { original: Some(o), back_translation: None } => format!("“{}” is missing from the back-translation", o.text),
-            CertaintyChanged { original: None, back_translation: Some(b) } => format!("“{}” appears only in the back-translation", b.text),
+            NameAdded { back_translation } => format!(
+                "the name {} appears only in the back-translation",
+                back_translation.text
+            ),
+            NegationLost { original } => format!(
+                "“{}” is missing: the back-translation no longer denies it",
+                original.text
+            ),
+            NegationAdded { back_translation } => format!(
+                "“{}” appears only in the back-translation",
+                back_translation.text
+            ),
+            CertaintyChanged {
+                original: Some(o),
+                back_translation: Some(b),
+            } => format!("“{}” became “{}”", o.text, b.text),
+            CertaintyChanged {
+                original: Some(o),
+                back_translation: None,
+            } => format!("“{}” is missing from the back-translation", o.text),
+            CertaintyChanged {
+                original: None,
+                back_translation: Some(b),
+            } => format!("“{}” appears only in the back-translation", b.text),
             CertaintyChanged { .. } => "the certainty changed".to_string(),
-            QuestionChanged { original_asks: true, .. } => "the original asks a question; the back-translation states it".to_string(),
-            QuestionChanged { original_asks: false, .. } => "the original states it; the back-translation asks a question".to_string(),
-            GenderChanged { original, back_translation } => format!("“{}” became “{}”", original.text, back_translation.text),
+            QuestionChanged {
+                original_asks: true,
+                ..
+            } => "the original asks a question; the back-translation states it".to_string(),
+            QuestionChanged {
+                original_asks: false,
+                ..
+            } => "the original states it; the back-translation asks a question".to_string(),
+            GenderChanged {
+                original,
+                back_translation,
+            } => format!("“{}” became “{}”", original.text, back_translation.text),
             WordsLeftUntranslated { words, unknown } => {
                 let mut parts = Vec::new();
                 if !words.is_empty() {
@@ -127,15 +176,25 @@ impl DriftReason {
                 }
                 parts.join("; ")
             }
-            Untranslated { language } => format!("the translation is still in the original's language ({language})"),
-            WordOrderScrambled { .. } => "the words are scrambled: their order makes no sense".to_string(),
+            Untranslated { language } => {
+                format!("the translation is still in the original's language ({language})")
+            }
+            WordOrderScrambled { .. } => {
+                "the words are scrambled: their order makes no sense".to_string()
+            }
             QuoteChanged { lost, .. } => format!("the quotation lost {}", list(lost)),
-            MeaningDiffers { similarity, .. } => format!("the meaning differs (similarity {similarity:.2})"),
+            MeaningDiffers { similarity, .. } => {
+                format!("the meaning differs (similarity {similarity:.2})")
+            }
             WordsMissing { words } => format!("no counterpart for {}", list(words)),
             WordsAdded { words } => format!("only in the back-translation: {}", list(words)),
-            DroppedInTranslation { original_sentences } if original_sentences.len() > 1 => "these sentences were dropped in translation".to_string(),
+            DroppedInTranslation { original_sentences } if original_sentences.len() > 1 => {
+                "these sentences were dropped in translation".to_string()
+            }
             DroppedInTranslation { .. } => "this sentence was dropped in translation".to_string(),
-            AddedInTranslation { .. } => "the translation adds a sentence the original does not have".to_string(),
+            AddedInTranslation { .. } => {
+                "the translation adds a sentence the original does not have".to_string()
+            }
         }
     }
 
@@ -143,8 +202,14 @@ impl DriftReason {
     pub fn original_spans(&self) -> Vec<Span> {
         use DriftReason::*;
         match self {
-            NumberChanged { original, .. } | NumberMissing { original } | NameMissing { original } | NegationLost { original } | GenderChanged { original, .. } => vec![original.span],
-            CertaintyChanged { original, .. } | QuestionChanged { original, .. } => original.iter().map(|m| m.span).collect(),
+            NumberChanged { original, .. }
+            | NumberMissing { original }
+            | NameMissing { original }
+            | NegationLost { original }
+            | GenderChanged { original, .. } => vec![original.span],
+            CertaintyChanged { original, .. } | QuestionChanged { original, .. } => {
+                original.iter().map(|m| m.span).collect()
+            }
             QuoteChanged { lost, .. } => lost.iter().map(|m| m.span).collect(),
             WordsMissing { words } => words.iter().map(|m| m.span).collect(),
             _ => Vec::new(),
@@ -155,11 +220,26 @@ impl DriftReason {
     pub fn back_translation_spans(&self) -> Vec<Span> {
         use DriftReason::*;
         match self {
-            NumberChanged { back_translation, .. } | NumberAdded { back_translation } | NameAdded { back_translation } | NegationAdded { back_translation } | GenderChanged { back_translation, .. } => {
+            NumberChanged {
+                back_translation, ..
+            }
+            | NumberAdded { back_translation }
+            | NameAdded { back_translation }
+            | NegationAdded { back_translation }
+            | GenderChanged {
+                back_translation, ..
+            } => {
                 vec![back_translation.span]
             }
-            CertaintyChanged { back_translation, .. } | QuestionChanged { back_translation, .. } => back_translation.iter().map(|m| m.span).collect(),
-            WordsLeftUntranslated { words, unknown } => words.iter().chain(unknown).map(|m| m.span).collect(),
+            CertaintyChanged {
+                back_translation, ..
+            }
+            | QuestionChanged {
+                back_translation, ..
+            } => back_translation.iter().map(|m| m.span).collect(),
+            WordsLeftUntranslated { words, unknown } => {
+                words.iter().chain(unknown).map(|m| m.span).collect()
+            }
             WordsAdded { words } => words.iter().map(|m| m.span).collect(),
             _ => Vec::new(),
         }
@@ -167,7 +247,12 @@ impl DriftReason {
 
     /// A fact check (number, name, negation …) rather than a similarity.
     pub fn is_fact(&self) -> bool {
-        !matches!(self, DriftReason::MeaningDiffers { .. } | DriftReason::WordsMissing { .. } | DriftReason::WordsAdded { .. })
+        !matches!(
+            self,
+            DriftReason::MeaningDiffers { .. }
+                | DriftReason::WordsMissing { .. }
+                | DriftReason::WordsAdded { .. }
+        )
     }
 
     /// The reason for an alignment bead with no counterpart on one side (the aligner's
@@ -175,8 +260,12 @@ impl DriftReason {
     /// `None` for a bead with sentences on both sides.
     pub fn from_null_bead(original: &[usize], translation: &[usize]) -> Option<DriftReason> {
         match (original.is_empty(), translation.is_empty()) {
-            (false, true) => Some(DriftReason::DroppedInTranslation { original_sentences: original.to_vec() }),
-            (true, false) => Some(DriftReason::AddedInTranslation { translated_sentences: translation.to_vec() }),
+            (false, true) => Some(DriftReason::DroppedInTranslation {
+                original_sentences: original.to_vec(),
+            }),
+            (true, false) => Some(DriftReason::AddedInTranslation {
+                translated_sentences: translation.to_vec(),
+            }),
             _ => None,
         }
     }
@@ -234,7 +323,11 @@ pub struct Pair<'a> {
 
 impl<'a> Pair<'a> {
     pub fn new(original: &'a str, back_translation: &'a str) -> Self {
-        Pair { original, back_translation, ..Default::default() }
+        Pair {
+            original,
+            back_translation,
+            ..Default::default()
+        }
     }
     /// Adds the embedding similarity from two vectors of the same model.
     pub fn with_embeddings(mut self, original: &[f32], back_translation: &[f32]) -> Self {
@@ -290,22 +383,18 @@ impl Calibration {
     /// The calibration shipped in `src/drift/calibration.toml`.
     pub fn shipped() -> &'static Calibration {
         static C: OnceLock<Calibration> = OnceLock::new();
-        C.get_or_init(|| toml::from_str(include_str!("calibration.toml")).expect("src/drift/calibration.toml is valid (checked by the unit tests)"))
+        C.get_or_init(|| {
+            toml::from_str(include_str!("calibration.toml"))
+                .expect("src/drift/calibration.toml is valid (checked by the unit tests)")
+        })
     }
 
-    fn vector(&self) -> [f32; 17] {
-        let mut w = [0f32; 17];
+    fn vector(&self) -> [f32; 18] {
+        let mut w = [0f32; 18];
         for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
             w[i] = self.weights.get(*name).copied().unwrap_or(0.0);
         }
         w
-    }
-
-    /// The score for a piece of evidence.
-    pub fn score(&self, ev: &Evidence) -> f32 {
-        let w = self.vector();
-        let z = self.bias + ev.to_vec().iter().zip(&w).map(|(x, w)| x * w).sum::<f32>();
-        1.0 / (1.0 + (-z).exp())
     }
 
     pub fn level(&self, score: f32) -> DriftLevel {
@@ -326,7 +415,7 @@ impl Calibration {
 #[derive(Debug, Clone)]
 pub struct DriftScorer {
     pub calibration: Calibration,
-    weights: [f32; 17],
+    weights: [f32; 18],
 }
 
 impl Default for DriftScorer {
@@ -338,23 +427,58 @@ impl Default for DriftScorer {
 impl DriftScorer {
     pub fn new(calibration: Calibration) -> Self {
         let weights = calibration.vector();
-        DriftScorer { calibration, weights }
+        DriftScorer {
+            calibration,
+            weights,
+        }
     }
 
     /// The evidence for a pair, without a verdict.
     pub fn evidence(&self, pair: &Pair) -> Evidence {
-        checks::compare(pair.original, pair.back_translation, pair.similarity, pair.quotes).evidence
+        checks::compare(
+            pair.original,
+            pair.back_translation,
+            pair.similarity,
+            pair.quotes,
+        )
+        .evidence
     }
 
-    /// The score for evidence already computed.
+    /// The score for evidence already computed. A fact that must survive translation — a
+    /// changed number, a negation added or lost, a statement turned into a question, a
+    /// pronoun of the other gender, words in another script — always flags the pair (the
+    /// score is raised to the `major` threshold at least), whatever the similarities say.
     pub fn score_evidence(&self, ev: &Evidence) -> f32 {
-        let z = self.calibration.bias + ev.to_vec().iter().zip(&self.weights).map(|(x, w)| x * w).sum::<f32>();
-        1.0 / (1.0 + (-z).exp())
+        let z = self.calibration.bias
+            + ev.to_vec()
+                .iter()
+                .zip(&self.weights)
+                .map(|(x, w)| x * w)
+                .sum::<f32>();
+        let p = 1.0 / (1.0 + (-z).exp());
+        if ev.number_changed > 0.0
+            || ev.negation > 0.0
+            || ev.question > 0.0
+            || ev.gender > 0.0
+            || ev.foreign_words > 0.0
+        {
+            // just above the threshold, keeping the order of the evidence among flagged pairs
+            return p.max(
+                self.calibration.thresholds.major
+                    + (1.0 - self.calibration.thresholds.major) * p * 0.01,
+            );
+        }
+        p
     }
 
     /// Scores one pair.
     pub fn score(&self, pair: &Pair) -> Drift {
-        let cmp = checks::compare(pair.original, pair.back_translation, pair.similarity, pair.quotes);
+        let cmp = checks::compare(
+            pair.original,
+            pair.back_translation,
+            pair.similarity,
+            pair.quotes,
+        );
         let mut reasons: Vec<DriftReason> = Vec::new();
         let mut generic: Vec<DriftReason> = Vec::new();
         for r in cmp.reasons {
@@ -371,7 +495,12 @@ impl DriftScorer {
                 if let Some(expected) = crate::text::language(lang) {
                     if let Some(found) = crate::text::lang::foreign_sentence(text, expected) {
                         if found.lang == source {
-                            reasons.insert(0, DriftReason::Untranslated { language: found.lang });
+                            reasons.insert(
+                                0,
+                                DriftReason::Untranslated {
+                                    language: found.lang,
+                                },
+                            );
                             score = score.max(self.calibration.thresholds.critical);
                         }
                     }
@@ -402,8 +531,12 @@ impl DriftScorer {
         if level.is_flagged() {
             for r in generic {
                 let keep = match &r {
-                    DriftReason::MeaningDiffers { .. } => reasons.is_empty() || cmp.evidence.meaning > 0.5,
-                    DriftReason::WordsMissing { words } | DriftReason::WordsAdded { words } => !words.is_empty() && words.len() <= 6,
+                    DriftReason::MeaningDiffers { .. } => {
+                        reasons.is_empty() || cmp.evidence.meaning > 0.5
+                    }
+                    DriftReason::WordsMissing { words } | DriftReason::WordsAdded { words } => {
+                        !words.is_empty() && words.len() <= 6
+                    }
                     _ => false,
                 };
                 if keep {
@@ -411,7 +544,12 @@ impl DriftScorer {
                 }
             }
         }
-        Drift { score: DriftScore(score), level, reasons, evidence: cmp.evidence }
+        Drift {
+            score: DriftScore(score),
+            level,
+            reasons,
+            evidence: cmp.evidence,
+        }
     }
 }
 
@@ -422,9 +560,14 @@ mod tests {
     #[test]
     fn shipped_calibration_parses_and_orders_thresholds() {
         let c = Calibration::shipped();
-        assert!(c.thresholds.minor < c.thresholds.major && c.thresholds.major < c.thresholds.critical);
+        assert!(
+            c.thresholds.minor < c.thresholds.major && c.thresholds.major < c.thresholds.critical
+        );
         for name in c.weights.keys() {
-            assert!(EVIDENCE_NAMES.contains(&name.as_str()), "unknown evidence {name} in calibration.toml");
+            assert!(
+                EVIDENCE_NAMES.contains(&name.as_str()),
+                "unknown evidence {name} in calibration.toml"
+            );
         }
     }
 }

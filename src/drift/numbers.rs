@@ -66,7 +66,20 @@ fn scale(w: &str) -> Option<f64> {
 }
 
 fn month(w: &str) -> Option<f64> {
-    const M: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const M: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
     // "may" and "march" are too often verbs; they still match a month number when capitalised.
     M.iter().position(|m| *m == w).map(|i| (i + 1) as f64)
 }
@@ -84,11 +97,14 @@ fn digit_values(s: &str) -> Vec<f64> {
         // the last separator is the decimal one
         let last = s.rfind(['.', ',']).unwrap();
         let int: String = s[..last].chars().filter(|c| c.is_ascii_digit()).collect();
-        return plain(&format!("{int}.{}", &s[last + 1..])).into_iter().collect();
+        return plain(&format!("{int}.{}", &s[last + 1..]))
+            .into_iter()
+            .collect();
     }
     let sep = if has_dot { '.' } else { ',' };
     let groups: Vec<&str> = s.split(sep).collect();
-    let thousands = groups.len() >= 2 && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    let thousands =
+        groups.len() >= 2 && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
     let mut out = Vec::new();
     if thousands {
         out.extend(plain(&groups.concat()));
@@ -128,13 +144,20 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
             if mult != 1.0 {
                 values = values.iter().map(|v| v * mult).collect();
             }
-        } else if t.kind == Kind::Word && (small_number(&t.norm).is_some() || (scale(&t.norm).is_some() && t.norm.len() > 2)) {
+        } else if t.kind == Kind::Word
+            && (small_number(&t.norm).is_some() || (scale(&t.norm).is_some() && t.norm.len() > 2))
+        {
             // number words: "twenty five", "two hundred and five", "ten thousand"
             let (mut total, mut current) = (0.0f64, 0.0f64);
             let mut k = i;
             let mut words = 0;
             while k < tokens.len() {
-                if tokens[k].kind == Kind::Mark && tokens[k].text == "-" && words > 0 && k + 1 < tokens.len() && small_number(&tokens[k + 1].norm).is_some() {
+                if tokens[k].kind == Kind::Mark
+                    && tokens[k].text == "-"
+                    && words > 0
+                    && k + 1 < tokens.len()
+                    && small_number(&tokens[k + 1].norm).is_some()
+                {
                     k += 1; // "twenty-five"
                     continue;
                 }
@@ -149,7 +172,11 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
                 } else if let Some(sc) = scale(w).filter(|_| w.len() > 2) {
                     total += current.max(1.0) * sc;
                     current = 0.0;
-                } else if w == "and" && words > 0 && k + 1 < tokens.len() && small_number(&tokens[k + 1].norm).is_some() {
+                } else if w == "and"
+                    && words > 0
+                    && k + 1 < tokens.len()
+                    && small_number(&tokens[k + 1].norm).is_some()
+                {
                     // "two hundred and five"
                 } else {
                     break;
@@ -168,10 +195,20 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
         } else if t.kind == Kind::Word {
             if let Some(m) = month(&t.norm) {
                 if t.norm != "may" && t.norm != "march" || t.is_capitalised() && !t.initial {
-                    out.push(NumberMention { start, end: t.end, values: vec![m], optional: true });
+                    out.push(NumberMention {
+                        start,
+                        end: t.end,
+                        values: vec![m],
+                        optional: true,
+                    });
                 }
             } else if t.norm == "decade" {
-                out.push(NumberMention { start, end: t.end, values: vec![10.0], optional: true });
+                out.push(NumberMention {
+                    start,
+                    end: t.end,
+                    values: vec![10.0],
+                    optional: true,
+                });
             }
             i += 1;
             continue;
@@ -180,7 +217,12 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
             continue;
         }
         let end = tokens[j - 1].end;
-        out.push(NumberMention { start, end, values, optional });
+        out.push(NumberMention {
+            start,
+            end,
+            values,
+            optional,
+        });
         i = j;
     }
     out
@@ -188,7 +230,11 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
 
 /// Whether two mentions can be the same number.
 pub fn same_number(a: &NumberMention, b: &NumberMention) -> bool {
-    a.values.iter().any(|x| b.values.iter().any(|y| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)))
+    a.values.iter().any(|x| {
+        b.values
+            .iter()
+            .any(|y| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0))
+    })
 }
 
 #[cfg(test)]
@@ -197,7 +243,11 @@ mod tests {
     use super::*;
 
     fn vals(s: &str) -> Vec<Vec<f64>> {
-        numbers(&tokenize(s)).into_iter().filter(|m| !m.optional).map(|m| m.values).collect()
+        numbers(&tokenize(s))
+            .into_iter()
+            .filter(|m| !m.optional)
+            .map(|m| m.values)
+            .collect()
     }
 
     #[test]

@@ -30,7 +30,13 @@ pub struct Token<'a> {
 
 impl Token<'_> {
     pub fn is_capitalised(&self) -> bool {
-        self.kind == Kind::Word && self.text.chars().next().map(|c| c.is_uppercase()).unwrap_or(false)
+        self.kind == Kind::Word
+            && self
+                .text
+                .chars()
+                .next()
+                .map(|c| c.is_uppercase())
+                .unwrap_or(false)
     }
     /// Two or more letters, all capitals: "NATO", "US" (also from "U.S.").
     pub fn is_acronym(&self) -> bool {
@@ -58,14 +64,29 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
         let start = i;
         if c.is_alphabetic() {
             // "U.S." / "U.K." acronyms with dots
-            if c.is_uppercase() && at(i + 1) == Some('.') && at(i + 2).map(|x| x.is_uppercase()).unwrap_or(false) && at(i + 3) == Some('.') {
+            if c.is_uppercase()
+                && at(i + 1) == Some('.')
+                && at(i + 2).map(|x| x.is_uppercase()).unwrap_or(false)
+                && at(i + 3) == Some('.')
+            {
                 let mut j = i;
                 while at(j).map(|x| x.is_uppercase()).unwrap_or(false) && at(j + 1) == Some('.') {
                     j += 2;
                 }
                 let text = &s[pos(start)..pos(j)];
-                let norm: String = text.chars().filter(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
-                out.push(Token { text, start: pos(start), end: pos(j), kind: Kind::Word, norm, initial: next_initial });
+                let norm: String = text
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .collect::<String>()
+                    .to_lowercase();
+                out.push(Token {
+                    text,
+                    start: pos(start),
+                    end: pos(j),
+                    kind: Kind::Word,
+                    norm,
+                    initial: next_initial,
+                });
                 next_initial = false;
                 i = j;
                 continue;
@@ -75,7 +96,8 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
                 let d = chars[j].1;
                 if d.is_alphanumeric() || is_combining(d) {
                     j += 1;
-                } else if is_apostrophe(d) && at(j + 1).map(|x| x.is_alphabetic()).unwrap_or(false) {
+                } else if is_apostrophe(d) && at(j + 1).map(|x| x.is_alphabetic()).unwrap_or(false)
+                {
                     j += 1;
                 } else {
                     break;
@@ -86,7 +108,14 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
             if norm.ends_with("'s") && norm.len() > 3 {
                 norm.truncate(norm.len() - 2);
             }
-            out.push(Token { text, start: pos(start), end: pos(j), kind: Kind::Word, norm, initial: next_initial });
+            out.push(Token {
+                text,
+                start: pos(start),
+                end: pos(j),
+                kind: Kind::Word,
+                norm,
+                initial: next_initial,
+            });
             next_initial = false;
             i = j;
         } else if c.is_ascii_digit() || c.is_numeric() && c.to_digit(10).is_some() {
@@ -95,7 +124,9 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
                 let d = chars[j].1;
                 if d.is_ascii_digit() {
                     j += 1;
-                } else if (d == ',' || d == '.') && at(j + 1).map(|x| x.is_ascii_digit()).unwrap_or(false) {
+                } else if (d == ',' || d == '.')
+                    && at(j + 1).map(|x| x.is_ascii_digit()).unwrap_or(false)
+                {
                     j += 1;
                 } else {
                     break;
@@ -107,14 +138,28 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
                 k += 1;
             }
             let text = &s[pos(start)..pos(k)];
-            out.push(Token { text, start: pos(start), end: pos(k), kind: Kind::Number, norm: s[pos(start)..pos(j)].to_string(), initial: false });
+            out.push(Token {
+                text,
+                start: pos(start),
+                end: pos(k),
+                kind: Kind::Number,
+                norm: s[pos(start)..pos(j)].to_string(),
+                initial: false,
+            });
             next_initial = false;
             i = k;
         } else if c.is_whitespace() {
             i += 1;
         } else {
             let text = &s[pos(i)..pos(i + 1)];
-            out.push(Token { text, start: pos(i), end: pos(i + 1), kind: Kind::Mark, norm: text.to_string(), initial: false });
+            out.push(Token {
+                text,
+                start: pos(i),
+                end: pos(i + 1),
+                kind: Kind::Mark,
+                norm: text.to_string(),
+                initial: false,
+            });
             if matches!(c, ':' | '“' | '"' | '«' | '‘' | '(' | '—' | ';') {
                 next_initial = true;
             }
@@ -201,7 +246,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// "comparison" with "compared", "consuming" with "consumed".
 pub fn stem(w: &str) -> &str {
     const SUFFIXES: &[&str] = &[
-        "ations", "ation", "ments", "ment", "ings", "ing", "ness", "ities", "ity", "ions", "ion", "ies", "ied", "ers", "er", "est", "ly", "ed", "es", "s", "e", "al", "ive",
+        "ations", "ation", "ments", "ment", "ings", "ing", "ness", "ities", "ity", "ions", "ion",
+        "ies", "ied", "ers", "er", "est", "ly", "ed", "es", "s", "e", "al", "ive",
     ];
     let mut w = w;
     for _ in 0..2 {
@@ -259,7 +305,10 @@ fn transposition(a: &str, b: &str) -> bool {
         return false;
     }
     let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+    diff.len() == 2
+        && diff[1] == diff[0] + 1
+        && a[diff[0]] == b[diff[1]]
+        && a[diff[1]] == b[diff[0]]
 }
 
 fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
@@ -272,15 +321,162 @@ pub fn is_stop_word(w: &str) -> bool {
     static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
     S.get_or_init(|| {
         set(&[
-            "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being",
-            "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "even", "few", "for", "from",
-            "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is",
-            "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "myself", "of", "off", "on", "once", "only", "or", "other", "our", "ours",
-            "ourselves", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves",
-            "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when",
-            "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "s", "t", "via",
-            "per", "within", "among", "amongst", "whether", "although", "though", "yet", "thus", "therefore", "hence", "according", "said", "says", "say", "one",
-            "there", "been", "let", "lets",
+            "a",
+            "about",
+            "above",
+            "after",
+            "again",
+            "against",
+            "all",
+            "also",
+            "am",
+            "an",
+            "and",
+            "any",
+            "are",
+            "as",
+            "at",
+            "be",
+            "because",
+            "been",
+            "before",
+            "being",
+            "below",
+            "between",
+            "both",
+            "but",
+            "by",
+            "can",
+            "could",
+            "did",
+            "do",
+            "does",
+            "doing",
+            "down",
+            "during",
+            "each",
+            "either",
+            "even",
+            "few",
+            "for",
+            "from",
+            "further",
+            "had",
+            "has",
+            "have",
+            "having",
+            "he",
+            "her",
+            "here",
+            "hers",
+            "herself",
+            "him",
+            "himself",
+            "his",
+            "how",
+            "however",
+            "i",
+            "if",
+            "in",
+            "into",
+            "is",
+            "it",
+            "its",
+            "itself",
+            "just",
+            "may",
+            "me",
+            "might",
+            "more",
+            "most",
+            "must",
+            "my",
+            "myself",
+            "of",
+            "off",
+            "on",
+            "once",
+            "only",
+            "or",
+            "other",
+            "our",
+            "ours",
+            "ourselves",
+            "out",
+            "over",
+            "own",
+            "same",
+            "shall",
+            "she",
+            "should",
+            "so",
+            "some",
+            "such",
+            "than",
+            "that",
+            "the",
+            "their",
+            "theirs",
+            "them",
+            "themselves",
+            "then",
+            "there",
+            "these",
+            "they",
+            "this",
+            "those",
+            "through",
+            "to",
+            "too",
+            "under",
+            "until",
+            "up",
+            "upon",
+            "us",
+            "very",
+            "was",
+            "we",
+            "were",
+            "what",
+            "when",
+            "where",
+            "which",
+            "while",
+            "who",
+            "whom",
+            "whose",
+            "why",
+            "will",
+            "with",
+            "would",
+            "you",
+            "your",
+            "yours",
+            "yourself",
+            "yourselves",
+            "s",
+            "t",
+            "via",
+            "per",
+            "within",
+            "among",
+            "amongst",
+            "whether",
+            "although",
+            "though",
+            "yet",
+            "thus",
+            "therefore",
+            "hence",
+            "according",
+            "said",
+            "says",
+            "say",
+            "one",
+            "there",
+            "been",
+            "let",
+            "lets",
         ])
     })
     .contains(w)
@@ -288,8 +484,20 @@ pub fn is_stop_word(w: &str) -> bool {
 
 /// Words that deny: "not", "no", "never", "without" … ("n't" is found inside words).
 pub fn negation_cue(w: &str) -> bool {
-    matches!(w, "not" | "no" | "never" | "none" | "nobody" | "nothing" | "nowhere" | "neither" | "nor" | "without" | "cannot")
-        || w.ends_with("n't")
+    matches!(
+        w,
+        "not"
+            | "no"
+            | "never"
+            | "none"
+            | "nobody"
+            | "nothing"
+            | "nowhere"
+            | "neither"
+            | "nor"
+            | "without"
+            | "cannot"
+    ) || w.ends_with("n't")
 }
 
 /// The certainty a modal verb expresses.
@@ -306,7 +514,8 @@ pub enum Certainty {
 pub fn certainty_cue(w: &str) -> Option<Certainty> {
     Some(match w {
         "will" | "would" | "shall" | "won't" | "wouldn't" | "shan't" | "'ll" => Certainty::Certain,
-        "may" | "might" | "could" | "can" | "cannot" | "can't" | "couldn't" | "mightn't" | "perhaps" | "possibly" | "maybe" => Certainty::Possible,
+        "may" | "might" | "could" | "can" | "cannot" | "can't" | "couldn't" | "mightn't"
+        | "perhaps" | "possibly" | "maybe" => Certainty::Possible,
         "must" | "should" | "ought" | "mustn't" | "shouldn't" => Certainty::Required,
         _ => return None,
     })
@@ -330,7 +539,12 @@ pub fn gendered_pronoun(w: &str) -> Option<Gender> {
 /// English words (from the uncased BERT vocabulary) for spotting words left untranslated.
 pub fn english_words() -> &'static HashSet<&'static str> {
     static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    S.get_or_init(|| include_str!("english-words.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect())
+    S.get_or_init(|| {
+        include_str!("english-words.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    })
 }
 
 /// Whether a lower-case ASCII word is English, allowing common inflections
@@ -341,8 +555,9 @@ pub fn is_english_word(w: &str) -> bool {
         return true;
     }
     const SUFFIXES: &[&str] = &[
-        "s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ies", "ied", "ment", "ments", "ness", "ation", "ations", "ion", "ions", "al", "ally", "ity", "ize",
-        "ized", "izes", "ise", "ised", "ist", "ists", "ism", "able", "ful", "less", "ward", "wards", "like",
+        "s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ies", "ied", "ment", "ments",
+        "ness", "ation", "ations", "ion", "ions", "al", "ally", "ity", "ize", "ized", "izes",
+        "ise", "ised", "ist", "ists", "ism", "able", "ful", "less", "ward", "wards", "like",
     ];
     for suf in SUFFIXES {
         if w.len() >= suf.len() + 3 && w.ends_with(suf) {
@@ -361,19 +576,30 @@ pub fn is_english_word(w: &str) -> bool {
             }
             // doubled consonant: "stopped", "running"
             let bb = b.as_bytes();
-            if bb.len() >= 2 && bb[bb.len() - 1] == bb[bb.len() - 2] && lex.contains(&b[..b.len() - 1]) {
+            if bb.len() >= 2
+                && bb[bb.len() - 1] == bb[bb.len() - 2]
+                && lex.contains(&b[..b.len() - 1])
+            {
                 return true;
             }
         }
     }
     // compounds: "easternmost", "peacekeepers", "motorcyclist"
     for (p, _) in w.char_indices().skip(3) {
-        if w.len() - p >= 3 && lex.contains(&w[..p]) && (lex.contains(&w[p..]) || is_english_suffix_word(&w[p..])) {
+        if w.len() - p >= 3
+            && lex.contains(&w[..p])
+            && (lex.contains(&w[p..]) || is_english_suffix_word(&w[p..]))
+        {
             return true;
         }
     }
-    const PREFIXES: &[&str] = &["un", "re", "non", "pre", "post", "over", "under", "anti", "co", "de", "dis", "mis", "sub", "inter", "multi", "counter", "self", "semi"];
-    PREFIXES.iter().any(|p| w.len() > p.len() + 3 && w.starts_with(p) && is_english_word_simple(&w[p.len()..]))
+    const PREFIXES: &[&str] = &[
+        "un", "re", "non", "pre", "post", "over", "under", "anti", "co", "de", "dis", "mis", "sub",
+        "inter", "multi", "counter", "self", "semi",
+    ];
+    PREFIXES
+        .iter()
+        .any(|p| w.len() > p.len() + 3 && w.starts_with(p) && is_english_word_simple(&w[p.len()..]))
 }
 
 /// Whether a lower-case ASCII word is one typo (a letter missing, added, changed or two
@@ -385,7 +611,11 @@ pub fn is_misspelled_english(w: &str) -> bool {
         return false;
     }
     let mut cand = Vec::with_capacity(b.len() + 1);
-    let check = |c: &[u8]| std::str::from_utf8(c).map(|s| lex.contains(s) && s.len() >= 3).unwrap_or(false);
+    let check = |c: &[u8]| {
+        std::str::from_utf8(c)
+            .map(|s| lex.contains(s) && s.len() >= 3)
+            .unwrap_or(false)
+    };
     for i in 0..b.len() {
         cand.clear();
         cand.extend_from_slice(&b[..i]);
@@ -426,7 +656,12 @@ pub fn is_misspelled_english(w: &str) -> bool {
 
 fn is_english_word_simple(w: &str) -> bool {
     let lex = english_words();
-    lex.contains(w) || ["s", "es", "ed", "d", "ing", "ly", "er", "ers"].iter().any(|s| w.len() > s.len() + 2 && w.ends_with(s) && lex.contains(&w[..w.len() - s.len()]))
+    lex.contains(w)
+        || ["s", "es", "ed", "d", "ing", "ly", "er", "ers"]
+            .iter()
+            .any(|s| {
+                w.len() > s.len() + 2 && w.ends_with(s) && lex.contains(&w[..w.len() - s.len()])
+            })
 }
 
 fn is_english_suffix_word(w: &str) -> bool {

@@ -39,8 +39,12 @@ impl EmbeddingCache {
     pub fn default_dir() -> PathBuf {
         let base = std::env::var_os("DRIFTLENS_CACHE")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|x| PathBuf::from(x).join("driftlens")))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("driftlens")))
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME").map(|x| PathBuf::from(x).join("driftlens"))
+            })
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("driftlens"))
+            })
             .unwrap_or_else(|| std::env::temp_dir().join("driftlens"));
         base.join("embeddings")
     }
@@ -48,35 +52,61 @@ impl EmbeddingCache {
     /// Opens (or starts) the cache for `model_id` with vectors of `dim` numbers in `dir`.
     /// A file that is not a cache, or holds another dimension, is started afresh.
     pub fn open(dir: &Path, model_id: &str, dim: usize) -> Result<Self, EmbedError> {
-        let safe: String = model_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
+        let safe: String = model_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         let path = dir.join(format!("{safe}.bin"));
-        let err = |reason: String| EmbedError::Cache { path: path.clone(), reason };
+        let err = |reason: String| EmbedError::Cache {
+            path: path.clone(),
+            reason,
+        };
         std::fs::create_dir_all(dir).map_err(|e| err(format!("cannot create the folder: {e}")))?;
         let mut vectors = HashMap::new();
         let mut valid = false;
         if let Ok(mut f) = std::fs::File::open(&path) {
             let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).map_err(|e| err(format!("cannot read: {e}")))?;
-            if bytes.len() >= 12 && &bytes[..8] == MAGIC && u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize == dim {
+            f.read_to_end(&mut bytes)
+                .map_err(|e| err(format!("cannot read: {e}")))?;
+            if bytes.len() >= 12
+                && &bytes[..8] == MAGIC
+                && u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize == dim
+            {
                 valid = true;
                 let rec = 16 + 4 * dim;
                 let body = &bytes[12..];
                 for r in body.chunks_exact(rec) {
                     let key = u128::from_le_bytes(r[..16].try_into().unwrap());
-                    let v: Vec<f32> = r[16..].chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
+                    let v: Vec<f32> = r[16..]
+                        .chunks_exact(4)
+                        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+                        .collect();
                     vectors.insert(key, v);
                 }
                 let whole = body.len() / rec * rec;
                 if whole != body.len() {
                     // Drop a record cut short by a crash so that appends line up again.
-                    let f = std::fs::OpenOptions::new().write(true).open(&path).map_err(|e| err(e.to_string()))?;
-                    f.set_len((12 + whole) as u64).map_err(|e| err(e.to_string()))?;
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .map_err(|e| err(e.to_string()))?;
+                    f.set_len((12 + whole) as u64)
+                        .map_err(|e| err(e.to_string()))?;
                 }
             }
         }
         if !valid {
-            let mut f = std::fs::File::create(&path).map_err(|e| err(format!("cannot create: {e}")))?;
-            f.write_all(MAGIC).and_then(|_| f.write_all(&(dim as u32).to_le_bytes())).map_err(|e| err(e.to_string()))?;
+            let mut f =
+                std::fs::File::create(&path).map_err(|e| err(format!("cannot create: {e}")))?;
+            f.write_all(MAGIC)
+                .and_then(|_| f.write_all(&(dim as u32).to_le_bytes()))
+                .map_err(|e| err(e.to_string()))?;
         }
         Ok(Self { path, dim, vectors })
     }
@@ -129,7 +159,14 @@ impl EmbeddingCache {
             let mut buf = Vec::with_capacity(part.len() * (16 + 4 * self.dim));
             for (t, v) in part.iter().zip(&vecs) {
                 if v.len() != self.dim {
-                    return Err(EmbedError::Cache { path: self.path.clone(), reason: format!("the model gave {} numbers, the cache holds {}", v.len(), self.dim) });
+                    return Err(EmbedError::Cache {
+                        path: self.path.clone(),
+                        reason: format!(
+                            "the model gave {} numbers, the cache holds {}",
+                            v.len(),
+                            self.dim
+                        ),
+                    });
                 }
                 buf.extend_from_slice(&text_key(t).to_le_bytes());
                 for x in v {
@@ -139,14 +176,23 @@ impl EmbeddingCache {
             let mut f = std::fs::OpenOptions::new()
                 .append(true)
                 .open(&self.path)
-                .map_err(|e| EmbedError::Cache { path: self.path.clone(), reason: format!("cannot append: {e}") })?;
-            f.write_all(&buf).map_err(|e| EmbedError::Cache { path: self.path.clone(), reason: format!("cannot append: {e}") })?;
+                .map_err(|e| EmbedError::Cache {
+                    path: self.path.clone(),
+                    reason: format!("cannot append: {e}"),
+                })?;
+            f.write_all(&buf).map_err(|e| EmbedError::Cache {
+                path: self.path.clone(),
+                reason: format!("cannot append: {e}"),
+            })?;
             for (t, v) in part.iter().zip(vecs) {
                 self.vectors.insert(text_key(t), v);
             }
             done += part.len();
             progress(done, total);
         }
-        Ok(texts.iter().map(|t| self.vectors[&text_key(t)].clone()).collect())
+        Ok(texts
+            .iter()
+            .map(|t| self.vectors[&text_key(t)].clone())
+            .collect())
     }
 }

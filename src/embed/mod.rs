@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use tokenizers::{Tokenizer, TruncationParams};
 
 /// What to run to get the test and default models.
-pub const FETCH_HINT: &str = "run scripts/fetch-test-models (or put the model's files there yourself)";
+pub const FETCH_HINT: &str =
+    "run scripts/fetch-test-models (or put the model's files there yourself)";
 
 /// Something went wrong loading or running an embedding model.
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +32,11 @@ pub enum EmbedError {
     #[error("the model file {path} is missing; {hint}")]
     MissingFile { path: PathBuf, hint: &'static str },
     #[error("the model file {path} cannot be read ({reason}); delete it and {hint}")]
-    Corrupt { path: PathBuf, reason: String, hint: &'static str },
+    Corrupt {
+        path: PathBuf,
+        reason: String,
+        hint: &'static str,
+    },
     #[error("the embedding model in {dir} failed: {reason}")]
     Model { dir: PathBuf, reason: String },
     #[error("the embedding cache {path}: {reason}")]
@@ -87,8 +92,15 @@ fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
 fn read_file(path: &Path) -> Result<Vec<u8>, EmbedError> {
     match std::fs::read(path) {
         Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EmbedError::MissingFile { path: path.to_path_buf(), hint: FETCH_HINT }),
-        Err(e) => Err(EmbedError::Corrupt { path: path.to_path_buf(), reason: e.to_string(), hint: FETCH_HINT }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EmbedError::MissingFile {
+            path: path.to_path_buf(),
+            hint: FETCH_HINT,
+        }),
+        Err(e) => Err(EmbedError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+            hint: FETCH_HINT,
+        }),
     }
 }
 
@@ -99,35 +111,62 @@ impl SentenceEmbedder {
     /// (default 256); longer sentences are cut, as sentence-transformers does.
     pub fn load(dir: &Path) -> Result<Self, EmbedError> {
         if !dir.is_dir() {
-            return Err(EmbedError::MissingFolder { dir: dir.to_path_buf(), hint: FETCH_HINT });
+            return Err(EmbedError::MissingFolder {
+                dir: dir.to_path_buf(),
+                hint: FETCH_HINT,
+            });
         }
         let config_path = dir.join("config.json");
         let weights_path = dir.join("model.safetensors");
         let tokenizer_path = dir.join("tokenizer.json");
         let config_bytes = read_file(&config_path)?;
-        let config: BertConfig = serde_json::from_slice(&config_bytes)
-            .map_err(|e| EmbedError::Corrupt { path: config_path.clone(), reason: format!("not a BERT config: {e}"), hint: FETCH_HINT })?;
-        if config.hidden_size == 0 || config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0 {
+        let config: BertConfig =
+            serde_json::from_slice(&config_bytes).map_err(|e| EmbedError::Corrupt {
+                path: config_path.clone(),
+                reason: format!("not a BERT config: {e}"),
+                hint: FETCH_HINT,
+            })?;
+        if config.hidden_size == 0
+            || config.num_attention_heads == 0
+            || config.hidden_size % config.num_attention_heads != 0
+        {
             return Err(EmbedError::Corrupt {
                 path: config_path,
-                reason: format!("hidden_size {} is not a multiple of num_attention_heads {}", config.hidden_size, config.num_attention_heads),
+                reason: format!(
+                    "hidden_size {} is not a multiple of num_attention_heads {}",
+                    config.hidden_size, config.num_attention_heads
+                ),
                 hint: FETCH_HINT,
             });
         }
         let tokenizer_bytes = read_file(&tokenizer_path)?;
-        let mut tokenizer = Tokenizer::from_bytes(&tokenizer_bytes)
-            .map_err(|e| EmbedError::Corrupt { path: tokenizer_path.clone(), reason: e.to_string(), hint: FETCH_HINT })?;
+        let mut tokenizer =
+            Tokenizer::from_bytes(&tokenizer_bytes).map_err(|e| EmbedError::Corrupt {
+                path: tokenizer_path.clone(),
+                reason: e.to_string(),
+                hint: FETCH_HINT,
+            })?;
         let mut max_tokens = 256usize;
         if let Ok(b) = std::fs::read(dir.join("sentence_bert_config.json")) {
-            if let Some(n) = serde_json::from_slice::<serde_json::Value>(&b).ok().and_then(|v| v.get("max_seq_length").and_then(|x| x.as_u64())) {
+            if let Some(n) = serde_json::from_slice::<serde_json::Value>(&b)
+                .ok()
+                .and_then(|v| v.get("max_seq_length").and_then(|x| x.as_u64()))
+            {
                 max_tokens = n as usize;
             }
         }
         max_tokens = max_tokens.clamp(2, config.max_position_embeddings.max(2));
         tokenizer.with_padding(None);
         tokenizer
-            .with_truncation(Some(TruncationParams { max_length: max_tokens, ..Default::default() }))
-            .map_err(|e| EmbedError::Corrupt { path: tokenizer_path.clone(), reason: e.to_string(), hint: FETCH_HINT })?;
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                ..Default::default()
+            }))
+            .map_err(|e| EmbedError::Corrupt {
+                path: tokenizer_path.clone(),
+                reason: e.to_string(),
+                hint: FETCH_HINT,
+            })?;
 
         let weights = read_file(&weights_path)?;
         let device = Device::Cpu;
@@ -136,12 +175,33 @@ impl SentenceEmbedder {
         h = fnv1a(h, &(weights.len() as u64).to_le_bytes());
         h = fnv1a(h, &weights[..weights.len().min(1 << 16)]);
         h = fnv1a(h, &weights[weights.len().saturating_sub(1 << 16)..]);
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
-            .map_err(|e| EmbedError::Corrupt { path: weights_path.clone(), reason: e.to_string(), hint: FETCH_HINT })?;
-        let model = BertModel::load(vb, &config)
-            .map_err(|e| EmbedError::Corrupt { path: weights_path.clone(), reason: format!("not the weights of this BERT model: {e}"), hint: FETCH_HINT })?;
-        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "model".into());
-        Ok(Self { model, tokenizer, device, dim: config.hidden_size, max_tokens, batch_size: 32, id: format!("{name}-{h:016x}"), dir: dir.to_path_buf() })
+        let vb =
+            VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(|e| {
+                EmbedError::Corrupt {
+                    path: weights_path.clone(),
+                    reason: e.to_string(),
+                    hint: FETCH_HINT,
+                }
+            })?;
+        let model = BertModel::load(vb, &config).map_err(|e| EmbedError::Corrupt {
+            path: weights_path.clone(),
+            reason: format!("not the weights of this BERT model: {e}"),
+            hint: FETCH_HINT,
+        })?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "model".into());
+        Ok(Self {
+            model,
+            tokenizer,
+            device,
+            dim: config.hidden_size,
+            max_tokens,
+            batch_size: 32,
+            id: format!("{name}-{h:016x}"),
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// Sentences run through the model at once (default 32); sentences are sorted by length
@@ -157,7 +217,10 @@ impl SentenceEmbedder {
     }
 
     fn model_error(&self, e: impl std::fmt::Display) -> EmbedError {
-        EmbedError::Model { dir: self.dir.clone(), reason: e.to_string() }
+        EmbedError::Model {
+            dir: self.dir.clone(),
+            reason: e.to_string(),
+        }
     }
 
     fn embed_batch(&self, ids: &[&[u32]]) -> Result<Vec<Vec<f32>>, EmbedError> {
@@ -193,7 +256,10 @@ impl Embedder for SentenceEmbedder {
             return Ok(Vec::new());
         }
         let inputs: Vec<String> = sentences.iter().map(|s| s.to_string()).collect();
-        let encodings = self.tokenizer.encode_batch(inputs, true).map_err(|e| self.model_error(format!("tokenizer: {e}")))?;
+        let encodings = self
+            .tokenizer
+            .encode_batch(inputs, true)
+            .map_err(|e| self.model_error(format!("tokenizer: {e}")))?;
         let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
@@ -227,5 +293,7 @@ pub fn model_dir(name: &str) -> PathBuf {
     if here.is_dir() {
         return here;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name)
 }
