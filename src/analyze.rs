@@ -107,6 +107,21 @@ pub struct TranslationReport {
     /// Which signals aligned the sentences (e.g. "length, paragraph anchors, chrF").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<String>,
+    /// For a translation that was not analysed (no engine serves its language): its
+    /// sentences aligned with the original's, without back-translation or drift, so a reader
+    /// can still compare the two sides. Empty (and absent from the JSON) otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aligned: Vec<AlignedPair>,
+}
+
+/// One bead of a translation aligned without back-translation: sentence ids and texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlignedPair {
+    pub original: Vec<usize>,
+    pub translation: Vec<usize>,
+    pub original_text: String,
+    pub translated_text: String,
+    pub alignment_cost: f32,
 }
 
 impl TranslationReport {
@@ -239,44 +254,83 @@ struct Original {
     seg: Segmented,
 }
 
-/// Runs the pipeline. Languages that cannot be analysed are reported with the reason and the
-/// command that would fix it; they never stop the others.
-pub fn analyze(req: &Request, progress: &dyn Fn(Progress)) -> Result<Report, AnalyzeError> {
-    let doc = text::load(&req.original)?;
-    let seg = text::segment(&doc, req.original_lang.as_deref().or(Some("en")))?;
-    let original = Original { doc, seg };
-    let embedder = embedder(req.models_dir.as_deref());
-    let original_vectors = embedder.as_ref().and_then(|e| {
-        let texts: Vec<&str> = original.seg.sentences.iter().map(|s| s.text(&original.doc.text)).collect();
-        e.embed(&texts).ok()
-    });
-    let scorer = DriftScorer::default();
-    let mut translations = Vec::new();
-    for input in &req.translations {
-        if req.cancel.is_cancelled() {
-            break;
-        }
-        let report = analyze_one(req, input, &original, embedder.as_ref(), original_vectors.as_deref(), &scorer, progress);
-        progress(Progress::Finished { label: input.label.clone(), analysed: report.is_analysed() });
-        translations.push(report);
+/// The original, loaded, segmented and embedded once, ready to be compared with any number
+/// of translations. [`analyze`] runs it over a whole [`Request`]; the workbench calls
+/// [`Prepared::analyze_translation`] for one language at a time on a worker thread, so results
+/// appear language by language.
+pub struct Prepared {
+    path: PathBuf,
+    original: Original,
+    embedder: Option<SentenceEmbedder>,
+    original_vectors: Option<Vec<Vec<f32>>>,
+    scorer: DriftScorer,
+}
+
+/// How to analyse each translation (the parts of a [`Request`] that are not the inputs).
+#[derive(Clone, Default)]
+pub struct Settings {
+    pub engine: Option<EngineChoice>,
+    pub models_dir: Option<PathBuf>,
+    pub cache: Option<TranslationCache>,
+    pub cancel: CancelFlag,
+}
+
+impl Prepared {
+    /// Loads and segments the original (`lang`: its declared language, default `en`) and
+    /// embeds its sentences when the embedding model is on this machine.
+    pub fn new(original: &Path, lang: Option<&str>, models_dir: Option<&Path>) -> Result<Prepared, AnalyzeError> {
+        let doc = text::load(original)?;
+        let seg = text::segment(&doc, lang.or(Some("en")))?;
+        let original_doc = Original { doc, seg };
+        let embedder = embedder(models_dir);
+        let original_vectors = embedder.as_ref().and_then(|e| {
+            let texts: Vec<&str> = original_doc.seg.sentences.iter().map(|s| s.text(&original_doc.doc.text)).collect();
+            e.embed(&texts).ok()
+        });
+        Ok(Prepared { path: original.to_path_buf(), original: original_doc, embedder, original_vectors, scorer: DriftScorer::default() })
     }
-    let doc = &original.doc;
-    Ok(Report {
-        driftlens: env!("CARGO_PKG_VERSION").to_string(),
-        original: OriginalReport {
-            path: req.original.clone(),
-            lang: original.seg.lang.code.clone(),
-            sentences: original.seg.sentences.iter().map(|s| SentenceReport { id: s.id, text: s.text(&doc.text).to_string(), start: s.start, end: s.end }).collect(),
-            quotes: original
+
+    /// The original's part of the report: its sentences and top-level quotations.
+    pub fn original_report(&self) -> OriginalReport {
+        let doc = &self.original.doc;
+        OriginalReport {
+            path: self.path.clone(),
+            lang: self.original.seg.lang.code.clone(),
+            sentences: self.original.seg.sentences.iter().map(|s| SentenceReport { id: s.id, text: s.text(&doc.text).to_string(), start: s.start, end: s.end }).collect(),
+            quotes: self
+                .original
                 .seg
                 .quotes
                 .iter()
                 .filter(|q| q.inside.is_none())
                 .map(|q| QuoteReport { id: q.id, text: q.text(&doc.text).to_string(), speaker: q.speaker.clone(), sentences: q.sentences.clone() })
                 .collect(),
-        },
-        translations,
-    })
+        }
+    }
+
+    /// Analyses one translation against the original. Never fails: a translation that cannot
+    /// be analysed comes back as not analysed, with why, the fix, and (when the file could be
+    /// read) its sentences aligned with the original's, without back-translation.
+    pub fn analyze_translation(&self, input: &TranslationInput, settings: &Settings, progress: &dyn Fn(Progress)) -> TranslationReport {
+        analyze_one(settings, input, &self.original, self.embedder.as_ref(), self.original_vectors.as_deref(), &self.scorer, progress)
+    }
+}
+
+/// Runs the pipeline. Languages that cannot be analysed are reported with the reason and the
+/// command that would fix it; they never stop the others.
+pub fn analyze(req: &Request, progress: &dyn Fn(Progress)) -> Result<Report, AnalyzeError> {
+    let prepared = Prepared::new(&req.original, req.original_lang.as_deref(), req.models_dir.as_deref())?;
+    let settings = Settings { engine: Some(req.engine), models_dir: req.models_dir.clone(), cache: req.cache.clone(), cancel: req.cancel.clone() };
+    let mut translations = Vec::new();
+    for input in &req.translations {
+        if req.cancel.is_cancelled() {
+            break;
+        }
+        let report = prepared.analyze_translation(input, &settings, progress);
+        progress(Progress::Finished { label: input.label.clone(), analysed: report.is_analysed() });
+        translations.push(report);
+    }
+    Ok(Report { driftlens: env!("CARGO_PKG_VERSION").to_string(), original: prepared.original_report(), translations })
 }
 
 fn not_analysed(input: &TranslationInput, why: String, fix: String) -> TranslationReport {
@@ -289,11 +343,31 @@ fn not_analysed(input: &TranslationInput, why: String, fix: String) -> Translati
         pairs: Vec::new(),
         quotes: Vec::new(),
         alignment: None,
+        aligned: Vec::new(),
     }
 }
 
+/// A translation that has no back-translation engine here, still aligned with the original
+/// (length and paragraph anchors need no model) so a reader can compare the two sides.
+fn aligned_without_engine(input: &TranslationInput, original: &Original, doc: &Document, seg: &Segmented, why: String, fix: String) -> TranslationReport {
+    let alignment = align::align_sides(&Side::segmented(&original.doc, &original.seg), &Side::segmented(doc, seg), None);
+    let join = |ids: &[usize], d: &Document, s: &Segmented| ids.iter().map(|&i| s.sentences[i].text(&d.text)).collect::<Vec<_>>().join(" ");
+    let aligned = alignment
+        .beads
+        .iter()
+        .map(|b| AlignedPair {
+            original: b.original.clone(),
+            translation: b.translation.clone(),
+            original_text: join(&b.original, &original.doc, &original.seg),
+            translated_text: join(&b.translation, doc, seg),
+            alignment_cost: b.cost,
+        })
+        .collect();
+    TranslationReport { aligned, alignment: Some(alignment.signals()), ..not_analysed(input, why, fix) }
+}
+
 fn analyze_one(
-    req: &Request,
+    req: &Settings,
     input: &TranslationInput,
     original: &Original,
     embedder: Option<&SentenceEmbedder>,
@@ -307,9 +381,9 @@ fn analyze_one(
         Err(e) => return not_analysed(input, e.to_string(), format!("check {}", input.path.display())),
     };
     progress(Progress::Started { label: label.clone(), sentences: seg.sentences.len() });
-    let engine = match engine_for(&input.lang, req.engine, req.models_dir.as_deref()) {
+    let engine = match engine_for(&input.lang, req.engine.unwrap_or(EngineChoice::Auto), req.models_dir.as_deref()) {
         Ok(e) => e,
-        Err((why, fix)) => return not_analysed(input, why, fix),
+        Err((why, fix)) => return aligned_without_engine(input, original, &doc, &seg, why, fix),
     };
     let engine: Box<dyn Translator> = match &req.cache {
         Some(cache) => Box::new(CachedTranslator::new(engine, cache.clone())),
@@ -323,6 +397,20 @@ fn analyze_one(
         Ok(b) if b.len() == sources.len() => b,
         Ok(b) => return not_analysed(input, format!("{engine_name} returned {} sentences for {}", b.len(), sources.len()), "report this with the input file".into()),
         Err(e) => return not_analysed(input, e.to_string(), "see the message".into()),
+    };
+    // Apertium marks the words it could not translate (`*word`): shown without the marks and
+    // scored as engine gaps, not as drift.
+    let (back, gaps): (Vec<String>, Vec<Vec<Span>>) = if engine.id().engine == "apertium" {
+        back.iter()
+            .map(|b| {
+                let (text, words) = crate::translate::apertium::unmark(b);
+                // `#word`: translated, but its English form could not be generated; not a gap
+                (text, words.into_iter().filter(|w| w.mark != '#').map(|w| Span { start: w.range.start, end: w.range.end }).collect())
+            })
+            .unzip()
+    } else {
+        let none = vec![Vec::new(); back.len()];
+        (back, none)
     };
 
     progress(Progress::Stage { label: label.clone(), stage: "aligning" });
@@ -362,7 +450,13 @@ fn analyze_one(
             continue;
         }
         let quote_spans = quote_spans_in(original, &bead.original);
-        let mut pair = Pair::new(&original_text, &back_translation).with_quotes(&quote_spans).with_translation(&translated_text, &input.lang);
+        let mut gap_spans = Vec::new();
+        let mut offset = 0;
+        for &i in &bead.translation {
+            gap_spans.extend(gaps[i].iter().map(|g| Span { start: offset + g.start, end: offset + g.end }));
+            offset += back[i].len() + 1;
+        }
+        let mut pair = Pair::new(&original_text, &back_translation).with_quotes(&quote_spans).with_translation(&translated_text, &input.lang).with_engine_gaps(&gap_spans);
         if let (Some(ov), Some(bv)) = (original_vectors, back_vectors.as_ref()) {
             let o = mean(bead.original.iter().map(|&i| ov[i].as_slice()));
             let b = mean(bead.translation.iter().map(|&i| bv[i].as_slice()));
@@ -391,6 +485,7 @@ fn analyze_one(
         pairs,
         quotes,
         alignment: Some(alignment.signals()),
+        aligned: Vec::new(),
     }
 }
 

@@ -11,4 +11,6 @@ pub mod models;
 pub mod embed;
 pub mod drift;
 pub mod analyze;
+pub mod review;
 pub mod export;
+pub mod ui;

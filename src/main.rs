@@ -63,6 +63,15 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Open the workbench (the default without a subcommand) on a corpus folder.
+    ///
+    /// Without a display (neither DISPLAY nor WAYLAND_DISPLAY is set) it prints the
+    /// terminal analysis instead.
+    Gui {
+        /// A corpus folder: en.md and translations named by language code (default: the
+        /// bundled corpus).
+        dir: Option<PathBuf>,
+    },
     /// Analyse an article and its translations: back-translate, align, score drift.
     ///
     /// With no arguments it analyses the bundled corpus. Every language is either analysed
@@ -137,7 +146,8 @@ fn main() -> ExitCode {
             driftlens::align::bench::run(&driftlens::align::bench::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
         }
         Some(Command::Bench { target: BenchTarget::Drift { dir, json, fit, model } }) => bench_drift(dir, json, fit, model),
-        None => analyze_cli::run(analyze_cli::AnalyzeArgs::bundled(), bundled_corpus()),
+        Some(Command::Gui { dir }) => gui(dir),
+        None => gui(None),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,6 +159,18 @@ fn main() -> ExitCode {
 }
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Opens the workbench, or, with no display to open it on, prints the terminal analysis.
+fn gui(dir: Option<PathBuf>) -> Result<()> {
+    let dir = dir.unwrap_or_else(bundled_corpus);
+    if !driftlens::ui::display_available() {
+        eprintln!("driftlens: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the workbench cannot open; printing the terminal analysis instead (`driftlens analyze --help` for more)");
+        let mut args = analyze_cli::AnalyzeArgs::bundled();
+        args.corpus = Some(dir);
+        return analyze_cli::run(args, bundled_corpus());
+    }
+    driftlens::ui::run(&dir, driftlens::ui::Options::default()).map_err(Into::into)
+}
 
 fn bench_drift(dir: Option<PathBuf>, json: bool, fit: bool, model: Option<PathBuf>) -> Result<()> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("../shared/eval/demetr"));

@@ -6,6 +6,7 @@
 use super::catalog::ModelEntry;
 use super::store::{verify_file, ModelError, ModelStore};
 use hf_hub::api::sync::ApiBuilder;
+use hf_hub::api::Progress;
 use hf_hub::{Repo, RepoType};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -26,6 +27,61 @@ fn is_not_found(e: &hf_hub::api::sync::ApiError) -> bool {
 /// Downloads the files of `entry` that the hub has: every required file, the first weights
 /// file the hub holds, and the optional files it holds.
 pub fn fetch(store: &ModelStore, entry: &ModelEntry, progress: bool) -> Result<(), ModelError> {
+    let make = |file: &str| {
+        let pb = bar(progress);
+        pb.set_message(file.to_string());
+        pb
+    };
+    fetch_impl(store, entry, &make, &|pb: &ProgressBar| pb.finish_and_clear())
+}
+
+/// What a download reports to a caller that draws its own progress (the workbench).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadEvent {
+    /// A file's download began; `size` is its length in bytes.
+    File { name: String, size: usize },
+    /// `bytes` more bytes of the file arrived.
+    Bytes { name: String, bytes: usize },
+    /// The file is complete (or its download stopped).
+    FileDone { name: String },
+}
+
+/// [`fetch`] reporting its progress through `on` (called on the downloading thread) instead
+/// of drawing a terminal bar.
+pub fn fetch_reporting(store: &ModelStore, entry: &ModelEntry, on: std::sync::Arc<dyn Fn(DownloadEvent) + Send + Sync>) -> Result<(), ModelError> {
+    let make = |file: &str| EventProgress { name: file.to_string(), on: on.clone(), finished: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)) };
+    fetch_impl(store, entry, &make, &|p: &EventProgress| p.finish())
+}
+
+/// An hf-hub progress that turns its calls into [`DownloadEvent`]s.
+#[derive(Clone)]
+struct EventProgress {
+    name: String,
+    on: std::sync::Arc<dyn Fn(DownloadEvent) + Send + Sync>,
+    finished: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Progress for EventProgress {
+    fn init(&mut self, size: usize, _filename: &str) {
+        (self.on)(DownloadEvent::File { name: self.name.clone(), size });
+    }
+    fn update(&mut self, size: usize) {
+        (self.on)(DownloadEvent::Bytes { name: self.name.clone(), bytes: size });
+    }
+    fn finish(&mut self) {
+        EventProgress::finish(self);
+    }
+}
+
+impl EventProgress {
+    fn finish(&self) {
+        if !self.finished.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            (self.on)(DownloadEvent::FileDone { name: self.name.clone() });
+        }
+    }
+}
+
+fn fetch_impl<P: Progress + Clone>(store: &ModelStore, entry: &ModelEntry, make: &dyn Fn(&str) -> P, clear: &dyn Fn(&P)) -> Result<(), ModelError> {
     let fix = store.fetch_hint(entry);
     let first_file = entry.files.first().or(entry.weights.first()).cloned().unwrap_or_default();
     if store.config.offline {
@@ -43,11 +99,10 @@ pub fn fetch(store: &ModelStore, entry: &ModelEntry, progress: bool) -> Result<(
     let revision = entry.revision.clone().unwrap_or_else(|| "main".to_string());
     let repo = api.repo(Repo::with_revision(entry.repo.clone(), RepoType::Model, revision));
     let get = |file: &str| -> Result<Option<std::path::PathBuf>, ModelError> {
-        let pb = bar(progress);
-        pb.set_message(file.to_string());
+        let pb = make(file);
         match repo.download_with_progress(file, pb.clone()) {
             Ok(path) => {
-                pb.finish_and_clear();
+                clear(&pb);
                 let status = verify_file(entry, file, &path);
                 if !status.is_ok() {
                     // Do not leave a file that failed its check where the store would find it.
@@ -60,11 +115,11 @@ pub fn fetch(store: &ModelStore, entry: &ModelEntry, progress: bool) -> Result<(
                 Ok(Some(path))
             }
             Err(e) if is_not_found(&e) => {
-                pb.finish_and_clear();
+                clear(&pb);
                 Ok(None)
             }
             Err(e) => {
-                pb.finish_and_clear();
+                clear(&pb);
                 Err(ModelError::Download { model: entry.name.clone(), file: file.to_string(), url: repo.url(file), reason: e.to_string(), fix: fix.clone() })
             }
         }

@@ -1,0 +1,320 @@
+//! Review: a verdict per flagged pair (real drift / acceptable / false alarm) and a free-text
+//! note, kept in the project file next to the corpus. Every edit is saved within a second
+//! (and when the workbench closes), so nothing a person typed is lost on a crash.
+
+use super::cell::show_text;
+use super::colors;
+use super::state;
+use super::{Notice, Workbench};
+use crate::analyze::{PairReport, Report, TranslationReport};
+use eframe::egui;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use backend::Verdict;
+
+/// How long after an edit the project is saved.
+pub const SAVE_AFTER: Duration = Duration::from_millis(500);
+
+#[derive(Default)]
+pub struct ReviewState {
+    project: Option<backend::Store>,
+    dirty_since: Option<Instant>,
+    /// Notes being typed, so a half-typed note survives frames.
+    open_error: Option<String>,
+}
+
+impl ReviewState {
+    pub fn open(&mut self, corpus: &Path, notices: &mut Vec<Notice>) {
+        match backend::Store::open(corpus) {
+            Ok(p) => {
+                self.project = Some(p);
+                self.open_error = None;
+            }
+            Err(e) => {
+                notices.push(Notice { error: true, text: e.clone() });
+                self.open_error = Some(e);
+                self.project = None;
+            }
+        }
+        self.dirty_since = None;
+    }
+
+    /// Called when the report changed (a translation finished).
+    pub fn sync(&mut self, _translations: &[TranslationReport]) {}
+
+    pub fn autosave(&mut self, ctx: &egui::Context, notices: &mut Vec<Notice>) {
+        if let Some(t) = self.dirty_since {
+            if t.elapsed() >= SAVE_AFTER {
+                self.save_now(notices);
+            } else {
+                ctx.request_repaint_after(SAVE_AFTER.saturating_sub(t.elapsed()));
+            }
+        }
+    }
+
+    pub fn save_now(&mut self, notices: &mut Vec<Notice>) {
+        if self.dirty_since.take().is_none() {
+            return;
+        }
+        if let Some(p) = &mut self.project {
+            if let Err(e) = p.save() {
+                notices.push(Notice { error: true, text: e });
+                self.dirty_since = Some(Instant::now());
+            }
+        }
+    }
+
+    pub fn verdict(&self, label: &str, p: &PairReport) -> Option<Verdict> {
+        self.project.as_ref().and_then(|s| s.verdict(label, p))
+    }
+
+    pub fn note(&self, label: &str, p: &PairReport) -> String {
+        self.project.as_ref().map(|s| s.note(label, p)).unwrap_or_default()
+    }
+
+    fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
+        if let Some(s) = &mut self.project {
+            s.set(label, p, verdict, note);
+            self.dirty_since.get_or_insert_with(Instant::now);
+        }
+    }
+
+    pub fn xliff(&self, report: &Report, t: &TranslationReport) -> Result<String, String> {
+        backend::xliff(self.project.as_ref(), report, t)
+    }
+
+    pub fn tmx(&self, report: &Report) -> Result<String, String> {
+        backend::tmx(report)
+    }
+
+    pub fn reviewed_count(&self, label: &str, t: &TranslationReport) -> usize {
+        t.flagged().filter(|p| self.verdict(label, p).is_some()).count()
+    }
+}
+
+pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
+    if let Some(e) = &wb.review.open_error {
+        ui.label(egui::RichText::new(format!("The review project could not be opened, so verdicts are not saved: {e}")).color(ui.visuals().error_fg_color));
+    }
+    let Some(label) = wb.state.selection.label.clone() else {
+        ui.label("Pick a translation in the overview or side by side.");
+        return;
+    };
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+        ui.label(format!("{label} is still being analysed…"));
+        return;
+    };
+    if !t.is_analysed() {
+        ui.label(format!("{label} has no back-translation on this computer, so nothing is flagged to review (see Engines and models)."));
+        return;
+    }
+    let flagged: Vec<usize> = (0..t.pairs.len()).filter(|&i| t.pairs[i].level.is_flagged()).collect();
+    let reviewed = wb.review.reviewed_count(&label, t);
+    ui.horizontal(|ui| {
+        ui.heading(format!("Review {label}"));
+        ui.label(format!("{reviewed} of {} flagged pairs have a verdict", flagged.len()));
+        if ui.button("Next flagged (J)").clicked() {
+            wb.state.select_next_flagged(t);
+        }
+    });
+    let t = wb.translations.iter().find(|t| t.label == label).cloned().unwrap_or_else(|| unreachable_report(&label));
+    let selected = wb.state.selection.pair.filter(|i| flagged.contains(i)).or(flagged.first().copied());
+    ui.separator();
+    if let Some(i) = selected {
+        let p = &t.pairs[i];
+        let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(egui::RichText::new(format!("Pair {} — original {:?}, translation {:?} — drift {:.2} ({})", i, p.original, p.translation, p.drift, p.level.name())).strong());
+            let (oh, bh) = super::side_by_side::highlights(p);
+            ui.label(egui::RichText::new("Original").small());
+            show_text(ui, &p.original_text, false, &oh);
+            ui.label(egui::RichText::new("Translation").small());
+            show_text(ui, &p.translated_text, rtl, &[]);
+            ui.label(egui::RichText::new("Back-translation").small());
+            show_text(ui, &p.back_translation, false, &bh);
+            for r in &p.reasons {
+                ui.label(format!("• {}: {}", state::reason_label(&r.kind), r.message));
+            }
+            ui.add_space(4.0);
+            let current = wb.review.verdict(&label, p);
+            ui.horizontal(|ui| {
+                ui.label("Verdict:");
+                for v in Verdict::ALL {
+                    if ui.radio(current == Some(v), v.title()).clicked() {
+                        wb.review.set(&label, p, Some(v), None);
+                    }
+                }
+                if current.is_some() && ui.button("Clear verdict").clicked() {
+                    wb.review.set(&label, p, None, None);
+                }
+            });
+            let mut note = wb.review.note(&label, p);
+            let l = ui.label("Note:");
+            let r = ui.add(egui::TextEdit::multiline(&mut note).desired_rows(3).desired_width(f32::INFINITY).hint_text("what you found, for the translator")).labelled_by(l.id);
+            if r.changed() {
+                let verdict = wb.review.verdict(&label, p);
+                wb.review.set(&label, p, verdict, Some(note));
+            }
+        });
+    } else {
+        ui.label("Nothing flagged in this translation.");
+    }
+    ui.separator();
+    let mut clicked = None;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        egui::Grid::new("review list").striped(true).num_columns(4).show(ui, |ui| {
+            for h in ["pair", "level", "verdict", "original · note"] {
+                ui.label(egui::RichText::new(h).small().strong());
+            }
+            ui.end_row();
+            for &i in &flagged {
+                let p = &t.pairs[i];
+                if ui.selectable_label(selected == Some(i), format!("Review pair {i}")).clicked() {
+                    clicked = Some(i);
+                }
+                ui.label(egui::RichText::new(p.level.name()).color(colors::level(p.level)));
+                ui.label(wb.review.verdict(&label, p).map(|v| v.title()).unwrap_or("—"));
+                let short: String = p.original_text.chars().take(90).collect();
+                let note = wb.review.note(&label, p);
+                ui.label(if note.is_empty() { short } else { format!("{short}\nNote: {note}") });
+                ui.end_row();
+            }
+        });
+    });
+    if let Some(i) = clicked {
+        wb.state.selection.pair = Some(i);
+    }
+}
+
+fn unreachable_report(label: &str) -> TranslationReport {
+    TranslationReport {
+        lang: String::new(),
+        label: label.into(),
+        path: Default::default(),
+        engine: None,
+        status: crate::analyze::TranslationStatus::Analysed,
+        pairs: vec![],
+        quotes: vec![],
+        alignment: None,
+        aligned: vec![],
+    }
+}
+
+/// The project file behind the review panel.
+mod backend {
+    use crate::analyze::{PairReport, Report, TranslationReport};
+    use serde::{Deserialize, Serialize};
+    use std::path::{Path, PathBuf};
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Verdict {
+        RealDrift,
+        Acceptable,
+        FalseAlarm,
+    }
+
+    impl Verdict {
+        pub const ALL: [Verdict; 3] = [Verdict::RealDrift, Verdict::Acceptable, Verdict::FalseAlarm];
+        pub fn title(self) -> &'static str {
+            match self {
+                Verdict::RealDrift => "Real drift",
+                Verdict::Acceptable => "Acceptable",
+                Verdict::FalseAlarm => "False alarm",
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    struct Entry {
+        label: String,
+        original: Vec<usize>,
+        translation: Vec<usize>,
+        original_text: String,
+        translated_text: String,
+        verdict: Option<Verdict>,
+        note: String,
+    }
+
+    #[derive(Debug, Default, Serialize, Deserialize)]
+    struct File {
+        version: u32,
+        entries: Vec<Entry>,
+    }
+
+    pub struct Store {
+        path: PathBuf,
+        file: File,
+    }
+
+    impl Store {
+        pub fn open(corpus: &Path) -> Result<Store, String> {
+            let path = corpus.join("driftlens-project.json");
+            let file = match std::fs::read_to_string(&path) {
+                Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{} is damaged (line {}, column {}): {e}; move it aside to start a fresh review", path.display(), e.line(), e.column()))?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => File { version: 1, entries: vec![] },
+                Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            };
+            Ok(Store { path, file })
+        }
+        fn find(&self, label: &str, p: &PairReport) -> Option<&Entry> {
+            self.file.entries.iter().find(|e| e.label == label && e.original == p.original && e.translation == p.translation)
+        }
+        pub fn verdict(&self, label: &str, p: &PairReport) -> Option<Verdict> {
+            self.find(label, p).and_then(|e| e.verdict)
+        }
+        pub fn note(&self, label: &str, p: &PairReport) -> String {
+            self.find(label, p).map(|e| e.note.clone()).unwrap_or_default()
+        }
+        pub fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
+            let i = match self.file.entries.iter().position(|e| e.label == label && e.original == p.original && e.translation == p.translation) {
+                Some(i) => i,
+                None => {
+                    self.file.entries.push(Entry {
+                        label: label.into(),
+                        original: p.original.clone(),
+                        translation: p.translation.clone(),
+                        original_text: p.original_text.clone(),
+                        translated_text: p.translated_text.clone(),
+                        verdict: None,
+                        note: String::new(),
+                    });
+                    self.file.entries.len() - 1
+                }
+            };
+            let e = &mut self.file.entries[i];
+            e.verdict = verdict;
+            if let Some(n) = note {
+                e.note = n;
+            }
+        }
+        /// Write, fsync, rename over, fsync the folder.
+        pub fn save(&mut self) -> Result<(), String> {
+            use std::io::Write;
+            let text = serde_json::to_string_pretty(&self.file).map_err(|e| e.to_string())?;
+            let tmp = self.path.with_extension("json.tmp");
+            let write = || -> std::io::Result<()> {
+                let mut f = std::fs::File::create(&tmp)?;
+                f.write_all(text.as_bytes())?;
+                f.sync_all()?;
+                std::fs::rename(&tmp, &self.path)?;
+                if let Some(dir) = self.path.parent() {
+                    if let Ok(d) = std::fs::File::open(dir) {
+                        let _ = d.sync_all();
+                    }
+                }
+                Ok(())
+            };
+            write().map_err(|e| format!("cannot save the review to {}: {e}", self.path.display()))
+        }
+    }
+
+    pub fn xliff(_store: Option<&Store>, _report: &Report, t: &TranslationReport) -> Result<String, String> {
+        Err(format!("XLIFF export of {} needs the export::xliff writer, which is not in this build yet", t.label))
+    }
+
+    pub fn tmx(_report: &Report) -> Result<String, String> {
+        Err("TMX export needs the export::tmx writer, which is not in this build yet".into())
+    }
+}

@@ -1,0 +1,255 @@
+//! Side by side: original | translation | back-translation, one row per aligned bead, the
+//! drifted words highlighted from the reasons' spans, reasons as short labels (hover for the
+//! explanation), filters by level and reason. Keys: J / ↓ next flagged, K / ↑ previous,
+//! L next language. A translation no engine serves here is shown aligned, original |
+//! translation, with why there is no back-translation and the command that fixes it.
+
+use super::cell::{show_text, Highlight};
+use super::colors;
+use super::state::{self, LEVELS};
+use super::Workbench;
+use crate::analyze::{PairReport, TranslationReport, TranslationStatus};
+use eframe::egui;
+
+pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
+    let Some(label) = wb.state.selection.label.clone() else {
+        ui.label(if wb.is_busy() { "The first translation is being analysed…" } else { "No translation to show." });
+        return;
+    };
+    controls(wb, ui, &label);
+    ui.separator();
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+        ui.label(format!("{label} is still being analysed…"));
+        return;
+    };
+    let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
+    let name = crate::text::language(&t.lang).map(|l| l.name).unwrap_or(&t.lang);
+    match &t.status {
+        TranslationStatus::Analysed => analysed(wb, ui, &label, rtl),
+        TranslationStatus::NotAnalysed { why, fix } => {
+            egui::Frame::group(ui.style()).fill(ui.visuals().faint_bg_color).show(ui, |ui| {
+                ui.label(egui::RichText::new(format!("No back-translation for {name} ({}) on this computer, so no drift score.", t.label)).strong());
+                ui.label(format!("Why: {why}"));
+                ui.horizontal(|ui| {
+                    ui.label("Fix:");
+                    ui.code(fix);
+                });
+                ui.label("The sentences below are aligned by length and paragraphs only.");
+            });
+            aligned_only(wb, ui, &label, rtl);
+        }
+    }
+}
+
+fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
+    let order = state::sorted_languages(&wb.translations, wb.state.sort);
+    ui.horizontal_wrapped(|ui| {
+        let mut chosen = None;
+        egui::ComboBox::from_label("Language").selected_text(label).show_ui(ui, |ui| {
+            for &i in &order {
+                let t = &wb.translations[i];
+                let name = crate::text::language(&t.lang).map(|l| l.name).unwrap_or("");
+                if ui.selectable_label(t.label == label, format!("{} {name}", t.label)).clicked() {
+                    chosen = Some(t.label.clone());
+                }
+            }
+        });
+        if let Some(c) = chosen {
+            wb.state.selection.label = Some(c);
+            wb.state.selection.pair = None;
+        }
+        ui.separator();
+        let t = wb.translations.iter().find(|t| t.label == label);
+        if ui.button("Previous flagged (K)").clicked() {
+            if let Some(t) = t {
+                wb.state.select_previous_flagged(t);
+            }
+        }
+        if ui.button("Next flagged (J)").clicked() {
+            if let Some(t) = t {
+                wb.state.select_next_flagged(t);
+            }
+        }
+        if ui.button("Next language (L)").clicked() {
+            wb.state.select_next_language(&wb.translations);
+        }
+        ui.separator();
+        ui.label("Show:");
+        for (k, level) in LEVELS.iter().enumerate() {
+            ui.checkbox(&mut wb.state.filters.levels[k], level.name());
+        }
+        let kinds = t.map(state::reason_kinds).unwrap_or_default();
+        let current = wb.state.filters.reason.clone().map(|k| state::reason_label(&k)).unwrap_or_else(|| "any reason".into());
+        egui::ComboBox::from_label("Reason").selected_text(current).show_ui(ui, |ui| {
+            if ui.selectable_label(wb.state.filters.reason.is_none(), "any reason").clicked() {
+                wb.state.filters.reason = None;
+            }
+            for k in kinds {
+                if ui.selectable_label(wb.state.filters.reason.as_deref() == Some(&k), state::reason_label(&k)).clicked() {
+                    wb.state.filters.reason = Some(k);
+                }
+            }
+        });
+    });
+}
+
+/// Column widths for n text columns plus the row header and the reasons column.
+fn widths(ui: &egui::Ui, n: usize, reasons: bool) -> (f32, f32, f32) {
+    let head = 56.0;
+    let side = if reasons { 170.0 } else { 0.0 };
+    let spacing = ui.spacing().item_spacing.x * (n as f32 + 2.0);
+    let col = ((ui.available_width() - head - side - spacing - 16.0) / n as f32).max(120.0);
+    (head, col, side)
+}
+
+fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else { return };
+    let s = state::DriftSummary::of(t);
+    ui.label(format!(
+        "{} · {} · {} pairs, {} flagged (major {}, critical {}) · aligned by {}",
+        t.label,
+        t.engine.as_deref().unwrap_or(""),
+        s.total(),
+        s.flagged(),
+        s.counts[2],
+        s.counts[3],
+        t.alignment.as_deref().unwrap_or("?")
+    ));
+    let (head, col, side) = widths(ui, 3, true);
+    header(ui, head, col, side, &["Original (en)", &format!("Translation ({})", t.label), "Back-translation"]);
+    let mut clicked = None;
+    let scroll_to = std::mem::take(&mut wb.state.scroll_to_selection);
+    let selected = wb.state.selection.pair;
+    let filters = wb.state.filters.clone();
+    let t: &TranslationReport = t;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        for (i, p) in t.pairs.iter().enumerate() {
+            if !filters.shows(p) && selected != Some(i) {
+                continue;
+            }
+            let is_selected = selected == Some(i);
+            let resp = row_frame(ui, is_selected, |ui| {
+                ui.horizontal_top(|ui| {
+                    column(ui, head, |ui| {
+                        if ui.selectable_label(is_selected, ids_label(&p.original)).on_hover_text(format!("Select pair {} (original {:?}, translation {:?})", i, p.original, p.translation)).clicked() {
+                            clicked = Some(i);
+                        }
+                        ui.label(egui::RichText::new(format!("{:.2}", p.drift)).small().color(colors::level(p.level)));
+                    });
+                    let (orig_h, back_h) = highlights(p);
+                    column(ui, col, |ui| {
+                        show_text(ui, &p.original_text, false, &orig_h);
+                    });
+                    column(ui, col, |ui| {
+                        show_text(ui, &p.translated_text, rtl, &[]);
+                    });
+                    column(ui, col, |ui| {
+                        show_text(ui, &p.back_translation, false, &back_h);
+                    });
+                    column(ui, side, |ui| reasons(ui, p));
+                });
+            });
+            if is_selected && scroll_to {
+                resp.scroll_to_me(Some(egui::Align::Center));
+            }
+        }
+    });
+    if let Some(i) = clicked {
+        wb.state.selection.pair = Some(i);
+    }
+}
+
+fn aligned_only(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else { return };
+    let (head, col, _) = widths(ui, 2, false);
+    header(ui, head, col, 0.0, &["Original (en)", &format!("Translation ({})", t.label)]);
+    let mut clicked = None;
+    let scroll_to = std::mem::take(&mut wb.state.scroll_to_selection);
+    let selected = wb.state.selection.pair;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        for (i, p) in t.aligned.iter().enumerate() {
+            let is_selected = selected == Some(i);
+            let resp = row_frame(ui, is_selected, |ui| {
+                ui.horizontal_top(|ui| {
+                    column(ui, head, |ui| {
+                        if ui.selectable_label(is_selected, ids_label(&p.original)).on_hover_text(format!("Select pair {i}")).clicked() {
+                            clicked = Some(i);
+                        }
+                    });
+                    column(ui, col, |ui| {
+                        show_text(ui, &p.original_text, false, &[]);
+                    });
+                    column(ui, col, |ui| {
+                        show_text(ui, &p.translated_text, rtl, &[]);
+                    });
+                });
+            });
+            if is_selected && scroll_to {
+                resp.scroll_to_me(Some(egui::Align::Center));
+            }
+        }
+    });
+    if let Some(i) = clicked {
+        wb.state.selection.pair = Some(i);
+    }
+}
+
+fn ids_label(ids: &[usize]) -> String {
+    match ids {
+        [] => "—".into(),
+        [a] => format!("#{a}"),
+        [a, .., b] => format!("#{a}–{b}"),
+    }
+}
+
+fn header(ui: &mut egui::Ui, head: f32, col: f32, side: f32, titles: &[&str]) {
+    ui.horizontal(|ui| {
+        column(ui, head, |ui| {
+            ui.label(egui::RichText::new("pair").small());
+        });
+        for t in titles {
+            column(ui, col, |ui| {
+                ui.label(egui::RichText::new(*t).strong());
+            });
+        }
+        if side > 0.0 {
+            column(ui, side, |ui| {
+                ui.label(egui::RichText::new("Why").strong());
+            });
+        }
+    });
+}
+
+fn column(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    if width <= 0.0 {
+        return;
+    }
+    ui.allocate_ui_with_layout(egui::Vec2::new(width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.set_width(width);
+        add(ui);
+    });
+}
+
+fn row_frame(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
+    let stroke = if selected { egui::Stroke::new(2.0, ui.visuals().selection.stroke.color) } else { egui::Stroke::new(0.5, ui.visuals().widgets.noninteractive.bg_stroke.color) };
+    let fill = if selected { ui.visuals().selection.bg_fill.gamma_multiply(0.25) } else { egui::Color32::TRANSPARENT };
+    egui::Frame::new().stroke(stroke).fill(fill).inner_margin(4.0).show(ui, add).response
+}
+
+/// Highlights for the original and the back-translation from the reasons' byte spans.
+pub fn highlights(p: &PairReport) -> (Vec<Highlight>, Vec<Highlight>) {
+    let color = colors::highlight(p.level.max(crate::drift::DriftLevel::Minor));
+    let span = |s: Option<[usize; 2]>, text: &str| s.filter(|[a, b]| a < b && *b <= text.len()).map(|[a, b]| Highlight { range: a..b, color });
+    let o = p.reasons.iter().filter_map(|r| span(r.original_span, &p.original_text)).collect();
+    let b = p.reasons.iter().filter_map(|r| span(r.back_span, &p.back_translation)).collect();
+    (o, b)
+}
+
+fn reasons(ui: &mut egui::Ui, p: &PairReport) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(p.level.name()).small().strong().color(colors::level(p.level)));
+        for r in &p.reasons {
+            ui.label(egui::RichText::new(state::reason_label(&r.kind)).small().background_color(ui.visuals().faint_bg_color)).on_hover_text(&r.message);
+        }
+    });
+}

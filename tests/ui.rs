@@ -1,0 +1,376 @@
+//! The workbench, driven through its AccessKit labels with egui_kittest (rendered on the CPU
+//! through wgpu/lavapipe): the overview and the heat map, side by side with keyboard
+//! navigation, languages without a back-translation engine (ru, ar, zh, hi) shown aligned,
+//! review verdicts and notes that survive closing the app, the classroom flow, export, and
+//! frame times while the worker analyses. Screenshots go to `screenshots/`.
+
+use driftlens::analyze::{self, EngineChoice, Report, Request};
+use driftlens::translate::{CancelFlag, TranslationCache};
+use driftlens::ui::{state::View, Options, Workbench};
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const LABELS: [&str; 12] = ["es", "es.drift", "ca", "ca.drift", "gl", "gl.drift", "eo", "eo.drift", "ru", "ar", "zh", "hi"];
+
+fn corpus_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
+}
+
+/// A fresh copy of the corpus files the tests use, so the repository stays clean (the
+/// review project file and exports are written beside the corpus).
+fn corpus_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("driftlens-ui-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(corpus_src()).unwrap().flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        let label = n.strip_suffix(".md").or_else(|| n.strip_suffix(".labels.toml")).unwrap_or("");
+        if n == "en.md" || LABELS.contains(&label) {
+            std::fs::copy(e.path(), dir.join(&n)).unwrap();
+        }
+    }
+    dir
+}
+
+fn options(cache: &Path) -> Options {
+    Options { cache_dir: Some(cache.to_path_buf()), models_dir: None, labels: None, engine: EngineChoice::Auto }
+}
+
+/// One analysis (Apertium for es/ca/gl/eo and their drift variants; ru/ar/zh/hi aligned
+/// without back-translation) shared by the tests.
+fn report() -> &'static (PathBuf, Report) {
+    static R: OnceLock<(PathBuf, Report)> = OnceLock::new();
+    R.get_or_init(|| {
+        let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
+        assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
+        let dir = corpus_copy("shared");
+        let (original, translations) = analyze::corpus_inputs(&dir, None).unwrap();
+        assert_eq!(translations.len(), LABELS.len(), "{translations:?}");
+        let cache = std::env::temp_dir().join(format!("driftlens-ui-cache-{}", std::process::id()));
+        let req = Request { original, original_lang: Some("en".into()), translations, engine: EngineChoice::Auto, models_dir: None, cache: Some(TranslationCache::new(cache.clone())), cancel: CancelFlag::new() };
+        let report = analyze::analyze(&req, &|_| {}).unwrap();
+        (cache, report)
+    })
+}
+
+fn harness(corpus: &Path) -> Harness<'static, Workbench> {
+    let (cache, report) = report();
+    let wb = Workbench::from_report(corpus, report.clone(), options(cache));
+    Harness::builder().with_size([1500.0, 950.0]).with_theme(egui::Theme::Light).with_max_steps(40).with_render_cursor(false).build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb)
+}
+
+fn screenshot(h: &mut Harness<'_, Workbench>, name: &str) {
+    h.run_ok();
+    let img = h.render().expect("render the workbench");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    img.save(dir.join(format!("{name}.png"))).unwrap();
+}
+
+fn press(h: &mut Harness<'_, Workbench>, key: egui::Key) {
+    h.key_press(key);
+    h.run_ok();
+}
+
+#[test]
+fn languages_without_an_engine_are_aligned_with_the_fix() {
+    let (_, report) = report();
+    for lang in ["ru", "ar", "zh", "hi"] {
+        let t = report.translations.iter().find(|t| t.label == lang).unwrap();
+        assert!(!t.is_analysed(), "{lang} has no engine here");
+        assert!(t.aligned.len() > 30, "{lang}: {} aligned rows", t.aligned.len());
+        assert!(t.aligned.iter().filter(|p| !p.original.is_empty() && !p.translation.is_empty()).count() * 10 >= t.aligned.len() * 8, "{lang}: most rows pair both sides");
+        match &t.status {
+            analyze::TranslationStatus::NotAnalysed { fix, .. } => assert_eq!(fix, &format!("driftlens models fetch {lang}")),
+            _ => unreachable!(),
+        }
+    }
+    let json: serde_json::Value = serde_json::from_str(&driftlens::export::json(report)).unwrap();
+    let ru = json["translations"].as_array().unwrap().iter().find(|t| t["label"] == "ru").unwrap();
+    assert_eq!(ru["status"], "not_analysed");
+    assert!(ru.get("pairs").is_none(), "not-analysed entries keep the issue-7 shape: no scored pairs");
+    assert!(ru["aligned"].as_array().unwrap().len() > 30);
+}
+
+#[test]
+fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
+    let corpus = corpus_copy("overview");
+    let mut h = harness(&corpus);
+    h.get_by_label("by name").click();
+    h.run_ok();
+    h.get_by_label("most drifted first").click();
+    h.run_ok();
+    screenshot(&mut h, "overview");
+
+    // Click the cell of sentence 22 in the es.drift row.
+    let n = report().1.original.sentences.len();
+    let row = h.get_by_label("Heat map row es.drift").rect();
+    let cell_w = (row.width() - 110.0) / n as f32;
+    let pos = egui::pos2(row.left() + 110.0 + cell_w * 22.5, row.center().y);
+    h.hover_at(pos);
+    h.run_ok();
+    h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed: true, modifiers: Default::default() });
+    h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed: false, modifiers: Default::default() });
+    h.run_ok();
+    let wb = h.state();
+    assert_eq!(wb.state.view, View::SideBySide);
+    assert_eq!(wb.state.selection.label.as_deref(), Some("es.drift"));
+    let t = wb.translation("es.drift").unwrap();
+    let p = &t.pairs[wb.state.selection.pair.expect("a pair is selected")];
+    assert!(p.original.contains(&22), "the clicked sentence: {:?}", p.original);
+
+    // J steps to the next flagged pair, K back, L to the next language.
+    h.remove_cursor();
+    let before = h.state().state.selection.pair.unwrap();
+    press(&mut h, egui::Key::J);
+    let after = h.state().state.selection.pair.unwrap();
+    let t = h.state().translation("es.drift").unwrap().clone();
+    assert!(t.pairs[after].level.is_flagged(), "J lands on a flagged pair");
+    assert_ne!(before, after);
+    press(&mut h, egui::Key::J);
+    press(&mut h, egui::Key::K);
+    assert_eq!(h.state().state.selection.pair, Some(after), "K goes back");
+    let flagged = t.flagged().count();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..flagged {
+        press(&mut h, egui::Key::J);
+        seen.insert(h.state().state.selection.pair.unwrap());
+    }
+    assert_eq!(seen.len(), flagged, "J visits every flagged pair of es.drift");
+    // Scroll to the first planted change for the screenshot: the bombers (10 became 12).
+    let wb = h.state_mut();
+    let i = wb.translation("es.drift").unwrap().pairs.iter().position(|p| p.original.contains(&22)).unwrap();
+    wb.state.selection.pair = Some(i);
+    wb.state.scroll_to_selection = true;
+    screenshot(&mut h, "side-by-side-es-drift");
+    let label = h.state().state.selection.label.clone();
+    press(&mut h, egui::Key::L);
+    assert_ne!(h.state().state.selection.label, label, "L moves to another language");
+}
+
+#[test]
+fn side_by_side_in_scripts_without_an_engine() {
+    let corpus = corpus_copy("scripts");
+    let mut h = harness(&corpus);
+    for lang in ["ru", "ar", "zh", "hi"] {
+        {
+            let wb = h.state_mut();
+            wb.state.view = View::SideBySide;
+            wb.state.selection.label = Some(lang.to_string());
+            wb.state.selection.pair = None;
+        }
+        h.run_ok();
+        h.get_by_label_contains(&format!("No back-translation for {}", driftlens::text::language(lang).unwrap().name));
+        h.get_by_label(&format!("driftlens models fetch {lang}"));
+        screenshot(&mut h, &format!("side-by-side-{lang}"));
+    }
+}
+
+#[test]
+fn quote_grid() {
+    let corpus = corpus_copy("quotes");
+    let mut h = harness(&corpus);
+    h.get_by_label("Quotes").click();
+    h.run_ok();
+    let quotes = report().1.original.quotes.len();
+    assert!(quotes >= 3, "{quotes} quotations");
+    h.get_by_label("Quote 1 in es.drift");
+    h.get_by_label(&format!("Quote {quotes} in eo"));
+    h.get_by_label("Quote 2 in ca").click();
+    h.run_ok();
+    screenshot(&mut h, "quotes");
+}
+
+#[test]
+fn verdict_and_note_survive_closing_the_workbench() {
+    let corpus = corpus_copy("review");
+    let mut h = harness(&corpus);
+    {
+        let wb = h.state_mut();
+        wb.state.selection.label = Some("es.drift".into());
+    }
+    h.get_by_label("Side by side").click();
+    h.run_ok();
+    press(&mut h, egui::Key::J);
+    press(&mut h, egui::Key::J);
+    let pair = h.state().state.selection.pair.unwrap();
+    h.get_by_label("Review").click();
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Real drift").click();
+    h.run_ok();
+    let note = "10 became 12 bombers: real «drift», tell the translator & check <source>";
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput).focus();
+    h.run_ok();
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput).type_text(note);
+    h.run_ok();
+    // Within a second of the edit the project is on disk, before the app closes.
+    std::thread::sleep(Duration::from_millis(700));
+    h.run_ok();
+    h.step();
+    let saved = std::fs::read_to_string(corpus.join("driftlens-project.json")).expect("the project file is written within a second of an edit");
+    assert!(saved.contains("real «drift»"), "{saved}");
+    drop(h);
+
+    let mut h = harness(&corpus);
+    {
+        let wb = h.state_mut();
+        wb.state.selection.label = Some("es.drift".into());
+        wb.state.selection.pair = Some(pair);
+        wb.state.view = View::Review;
+    }
+    h.run_ok();
+    let radio = h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Real drift");
+    assert_eq!(radio.accesskit_node().toggled(), Some(egui::accesskit::Toggled::True), "the verdict is restored");
+    let field = h.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    assert_eq!(field.value().as_deref(), Some(note), "the note is restored");
+    screenshot(&mut h, "review");
+}
+
+#[derive(serde::Deserialize)]
+struct Labels {
+    change: Vec<Change>,
+}
+#[derive(serde::Deserialize)]
+struct Change {
+    variant_id: Option<usize>,
+}
+
+#[test]
+fn classroom_marks_check_and_score() {
+    let corpus = corpus_copy("classroom");
+    let mut h = harness(&corpus);
+    h.get_by_label("Classroom").click();
+    h.run_ok();
+    h.get_by_label("Drift variant").click();
+    h.run_ok();
+    h.get_by_label("es.drift").click();
+    h.run_ok();
+    screenshot(&mut h, "classroom-before");
+    // Mark the rows of the first three planted changes and one row with nothing planted.
+    let labels: Labels = toml::from_str(&std::fs::read_to_string(corpus.join("es.drift.labels.toml")).unwrap()).unwrap();
+    let t = report().1.translations.iter().find(|t| t.label == "es.drift").unwrap();
+    let planted: Vec<usize> = labels.change.iter().filter_map(|c| c.variant_id).filter_map(|v| t.pairs.iter().position(|p| p.translation.contains(&v))).collect();
+    let planted_rows: std::collections::BTreeSet<usize> = planted.iter().copied().collect();
+    let innocent = (0..t.pairs.len()).find(|i| !planted_rows.contains(i)).unwrap();
+    for &row in planted.iter().take(3).chain([innocent].iter()) {
+        let name = format!("Mark row {}", row + 1);
+        h.get_by_label(&name).scroll_to_me();
+        h.run_ok();
+        h.get_by_label(&format!("Mark row {}", row + 1)).click();
+        h.run_ok();
+    }
+    h.get_by_label("Check").click();
+    h.run_ok();
+    let score = format!("Score: 3 of {} planted changes found", planted_rows.len());
+    h.get_by_label_contains(&score);
+    h.get_by_label_contains("1 false marks");
+    h.get_by_label_contains("Found — The number of US strategic bombers changed from 10 to 12.");
+    screenshot(&mut h, "classroom-after");
+}
+
+#[test]
+fn export_writes_files_that_parse() {
+    let corpus = corpus_copy("export");
+    let mut h = harness(&corpus);
+    h.get_by_label("File").click();
+    h.run_ok();
+    h.get_by_label("Export…").click();
+    h.run_ok();
+    h.get_by_label("JSON (stable format)").click();
+    h.run_ok();
+    h.get_by_label("Export now").click();
+    h.run_ok();
+    let path = corpus.join("driftlens-report.json");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("the export is written")).unwrap();
+    assert_eq!(json["translations"].as_array().unwrap().len(), LABELS.len());
+    h.get_by_label("CSV (one row per pair)").click();
+    h.run_ok();
+    h.get_by_label("Export now").click();
+    h.run_ok();
+    let csv = std::fs::read_to_string(corpus.join("driftlens-report.csv")).unwrap();
+    let pairs: usize = report().1.translations.iter().map(|t| t.pairs.len()).sum();
+    assert!(csv.starts_with("lang,label,"));
+    assert!(csv.lines().count() > pairs, "a row per pair (and quoted line breaks)");
+    h.get_by_label("HTML report").click();
+    h.run_ok();
+    h.get_by_label("Export now").click();
+    h.run_ok();
+    let html = std::fs::read_to_string(corpus.join("driftlens-report.html")).unwrap();
+    assert!(html.contains("</html>") && html.contains("es.drift"));
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+#[test]
+fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
+    let corpus = corpus_copy("live");
+    // A cold cache so that the worker has real Apertium work to do while we draw.
+    let cache = std::env::temp_dir().join(format!("driftlens-ui-live-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let ctx = egui::Context::default();
+    let labels = ["es", "ca", "gl", "eo", "ru", "zh"].map(String::from).to_vec();
+    let wb = Workbench::open(&ctx, &corpus, Options { labels: Some(labels.clone()), ..options(&cache) });
+    let mut h = Harness::builder().with_size([1500.0, 950.0]).with_theme(egui::Theme::Light).build_ui_state(
+        |ui, (wb, times): &mut (Workbench, Vec<Duration>)| {
+            let t = Instant::now();
+            wb.ui(ui);
+            times.push(t.elapsed());
+        },
+        (wb, Vec::new()),
+    );
+    let started = Instant::now();
+    let mut seen_counts = Vec::new();
+    h.state_mut().1.clear();
+    let mut frame = 0usize;
+    while h.state().0.is_busy() && started.elapsed() < Duration::from_secs(120) {
+        // Alternate between the overview and side by side while results arrive.
+        if frame % 60 == 30 {
+            h.state_mut().0.state.view = if h.state().0.state.view == View::Overview { View::SideBySide } else { View::Overview };
+        }
+        h.step();
+        frame += 1;
+        let n = h.state().0.translations.len();
+        if seen_counts.last() != Some(&n) {
+            seen_counts.push(n);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.step();
+    assert!(!h.state().0.is_busy(), "the analysis finished within 2 minutes");
+    assert_eq!(h.state().0.translations.len(), labels.len());
+    assert!(seen_counts.len() >= 3, "results appeared one language at a time: counts seen {seen_counts:?}");
+    let mut times = h.state().1.clone();
+    times.sort();
+    assert!(times.len() > 20, "{} frames", times.len());
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    println!("UI time per frame while analysing: {} frames, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({:.1} s of analysis)", times.len(), p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3, times.last().unwrap().as_secs_f64() * 1e3, started.elapsed().as_secs_f64());
+    assert!(p99 < Duration::from_millis(16), "p99 {p99:?}");
+}
+
+#[test]
+fn cancel_stops_the_analysis() {
+    let corpus = corpus_copy("cancel");
+    let cache = std::env::temp_dir().join(format!("driftlens-ui-cancel-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let ctx = egui::Context::default();
+    let wb = Workbench::open(&ctx, &corpus, options(&cache));
+    let mut h = Harness::builder().with_size([1500.0, 950.0]).build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    h.step();
+    h.get_by_label("Cancel").click();
+    h.step();
+    h.step();
+    let started = Instant::now();
+    while h.state().is_busy() && started.elapsed() < Duration::from_secs(60) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let wb = h.state();
+    assert!(!wb.is_busy(), "cancelled within a minute");
+    assert!(wb.translations.len() < LABELS.len(), "{} translations done after Cancel", wb.translations.len());
+    assert!(wb.notices.iter().any(|n| n.text.contains("cancelled")), "{:?}", wb.notices);
+}
