@@ -10,7 +10,7 @@ use eframe::egui;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-pub use backend::{Checked, Exercise, RowResult};
+pub use crate::review::{Checked, Exercise, RowOutcome};
 
 #[derive(Default)]
 pub struct ClassroomState {
@@ -45,7 +45,7 @@ impl Workbench {
         let Some(t) = self.translations.iter().find(|t| t.label == label) else { return };
         match Exercise::load(&labels_file(t), t) {
             Ok(e) => c.exercise = Some(e),
-            Err(e) => c.error = Some(e),
+            Err(e) => c.error = Some(e.to_string()),
         }
     }
 }
@@ -98,6 +98,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     });
     if let Some(c) = &wb.classroom.checked {
         ui.label(egui::RichText::new(c.summary()).heading().color(egui::Color32::from_rgb(40, 140, 60)));
+        ui.label(c.tool_summary());
     }
     ui.separator();
     let w = ui.available_width();
@@ -115,11 +116,11 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     let checked = wb.classroom.checked.as_ref();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         for (i, row) in ex.rows.iter().enumerate() {
-            let result = checked.map(|c| &c.rows[i]);
-            let fill = match result {
-                Some(RowResult::Hit(_)) => egui::Color32::from_rgba_unmultiplied(80, 190, 90, 60),
-                Some(RowResult::Missed(_)) => egui::Color32::from_rgba_unmultiplied(230, 150, 40, 70),
-                Some(RowResult::FalseMark) => egui::Color32::from_rgba_unmultiplied(200, 60, 60, 60),
+            let result = checked.and_then(|c| c.rows.iter().find(|r| r.row == i));
+            let fill = match result.map(|r| r.outcome) {
+                Some(RowOutcome::Hit) => egui::Color32::from_rgba_unmultiplied(80, 190, 90, 60),
+                Some(RowOutcome::Missed) => egui::Color32::from_rgba_unmultiplied(230, 150, 40, 70),
+                Some(RowOutcome::FalseMark) => egui::Color32::from_rgba_unmultiplied(200, 60, 60, 60),
                 _ => egui::Color32::TRANSPARENT,
             };
             egui::Frame::new().fill(fill).inner_margin(3.0).stroke(egui::Stroke::new(0.5, ui.visuals().widgets.noninteractive.bg_stroke.color)).show(ui, |ui| {
@@ -142,17 +143,25 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                         });
                     }
                 });
-                match result {
-                    Some(RowResult::Hit(why)) => {
-                        ui.label(egui::RichText::new(format!("Found — {why}")).strong());
+                if let Some(r) = result {
+                    let why = r.explanations.iter().map(|(kind, e)| format!("{} — {e}", kind.replace('_', " "))).collect::<Vec<_>>().join("; ");
+                    let tool = match r.tool_flagged {
+                        Some(true) => " (Driftlens flagged it)",
+                        Some(false) => " (Driftlens did not flag it)",
+                        None => "",
+                    };
+                    match r.outcome {
+                        RowOutcome::Hit => {
+                            ui.label(egui::RichText::new(format!("Found: {why}{tool}")).strong());
+                        }
+                        RowOutcome::Missed => {
+                            ui.label(egui::RichText::new(format!("Missed: {why}{tool}")).strong());
+                        }
+                        RowOutcome::FalseMark => {
+                            ui.label(egui::RichText::new(format!("Marked, but nothing was planted here{tool}")).strong());
+                        }
+                        RowOutcome::Unchanged => {}
                     }
-                    Some(RowResult::Missed(why)) => {
-                        ui.label(egui::RichText::new(format!("Missed — {why}")).strong());
-                    }
-                    Some(RowResult::FalseMark) => {
-                        ui.label(egui::RichText::new("Marked, but nothing was planted here").strong());
-                    }
-                    _ => {}
                 }
             });
         }
@@ -176,100 +185,9 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     }
 }
 
-/// The exercise behind the classroom panel.
+/// The printable worksheet and answer key.
 mod backend {
-    use crate::analyze::TranslationReport;
-    use serde::Deserialize;
-    use std::collections::BTreeSet;
-    use std::path::Path;
-
-    #[derive(Debug, Clone, Deserialize)]
-    struct Labels {
-        change: Vec<Change>,
-    }
-
-    #[derive(Debug, Clone, Deserialize)]
-    struct Change {
-        kind: String,
-        original_id: Option<usize>,
-        variant_id: Option<usize>,
-        explanation: String,
-    }
-
-    /// One row the students read: no scores.
-    #[derive(Debug, Clone)]
-    pub struct Row {
-        pub original: String,
-        pub translation: String,
-        pub back_translation: String,
-        /// The planted change in this row: kind and explanation.
-        planted: Option<(String, String)>,
-    }
-
-    #[derive(Debug, Clone)]
-    pub struct Exercise {
-        pub label: String,
-        pub lang: String,
-        pub rows: Vec<Row>,
-    }
-
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum RowResult {
-        /// Planted and marked: the explanation.
-        Hit(String),
-        /// Planted and not marked.
-        Missed(String),
-        FalseMark,
-        Correct,
-    }
-
-    #[derive(Debug, Clone)]
-    pub struct Checked {
-        pub rows: Vec<RowResult>,
-        pub hits: usize,
-        pub planted: usize,
-        pub false_marks: usize,
-    }
-
-    impl Checked {
-        pub fn summary(&self) -> String {
-            let pct = if self.planted == 0 { 100.0 } else { 100.0 * self.hits as f32 / self.planted as f32 };
-            format!("Score: {} of {} planted changes found ({pct:.0} %), {} false marks", self.hits, self.planted, self.false_marks)
-        }
-    }
-
-    impl Exercise {
-        pub fn load(path: &Path, t: &TranslationReport) -> Result<Exercise, String> {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let labels: Labels = toml::from_str(&text).map_err(|e| format!("{} is not a labels file: {e}", path.display()))?;
-            let mut rows: Vec<Row> = t.pairs.iter().map(|p| Row { original: p.original_text.clone(), translation: p.translated_text.clone(), back_translation: p.back_translation.clone(), planted: None }).collect();
-            for c in &labels.change {
-                let row = t.pairs.iter().position(|p| c.variant_id.map(|v| p.translation.contains(&v)).unwrap_or(false)).or_else(|| t.pairs.iter().position(|p| c.original_id.map(|o| p.original.contains(&o)).unwrap_or(false)));
-                if let Some(r) = row {
-                    rows[r].planted = Some((c.kind.clone(), c.explanation.clone()));
-                }
-            }
-            Ok(Exercise { label: t.label.clone(), lang: t.lang.clone(), rows })
-        }
-
-        pub fn check(&self, marks: &BTreeSet<usize>) -> Checked {
-            let rows: Vec<RowResult> = self
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| match (&r.planted, marks.contains(&i)) {
-                    (Some((_, why)), true) => RowResult::Hit(why.clone()),
-                    (Some((_, why)), false) => RowResult::Missed(why.clone()),
-                    (None, true) => RowResult::FalseMark,
-                    (None, false) => RowResult::Correct,
-                })
-                .collect();
-            let hits = rows.iter().filter(|r| matches!(r, RowResult::Hit(_))).count();
-            let planted = self.rows.iter().filter(|r| r.planted.is_some()).count();
-            let false_marks = rows.iter().filter(|r| matches!(r, RowResult::FalseMark)).count();
-            Checked { rows, hits, planted, false_marks }
-        }
-    }
+    use crate::review::Exercise;
 
     pub fn worksheet_html(e: &Exercise) -> Result<String, String> {
         Err(format!("the worksheet writer (export::classroom) is not in this build yet ({})", e.label))

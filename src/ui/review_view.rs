@@ -11,27 +11,31 @@ use eframe::egui;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub use backend::Verdict;
+pub use crate::review::Verdict;
+use crate::review::Project;
 
 /// How long after an edit the project is saved.
 pub const SAVE_AFTER: Duration = Duration::from_millis(500);
 
 #[derive(Default)]
 pub struct ReviewState {
-    project: Option<backend::Store>,
+    project: Option<Project>,
     dirty_since: Option<Instant>,
-    /// Notes being typed, so a half-typed note survives frames.
+    /// Why the project file could not be opened (it is then left untouched).
     open_error: Option<String>,
+    corpus: std::path::PathBuf,
 }
 
 impl ReviewState {
     pub fn open(&mut self, corpus: &Path, notices: &mut Vec<Notice>) {
-        match backend::Store::open(corpus) {
+        self.corpus = corpus.to_path_buf();
+        match Project::open(corpus) {
             Ok(p) => {
                 self.project = Some(p);
                 self.open_error = None;
             }
             Err(e) => {
+                let e = e.to_string();
                 notices.push(Notice { error: true, text: e.clone() });
                 self.open_error = Some(e);
                 self.project = None;
@@ -59,7 +63,7 @@ impl ReviewState {
         }
         if let Some(p) = &mut self.project {
             if let Err(e) = p.save() {
-                notices.push(Notice { error: true, text: e });
+                notices.push(Notice { error: true, text: e.to_string() });
                 self.dirty_since = Some(Instant::now());
             }
         }
@@ -75,8 +79,9 @@ impl ReviewState {
 
     fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
         if let Some(s) = &mut self.project {
-            s.set(label, p, verdict, note);
-            self.dirty_since.get_or_insert_with(Instant::now);
+            if s.set(label, p, verdict, note) {
+                self.dirty_since.get_or_insert_with(Instant::now);
+            }
         }
     }
 
@@ -94,8 +99,18 @@ impl ReviewState {
 }
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
-    if let Some(e) = &wb.review.open_error {
-        ui.label(egui::RichText::new(format!("The review project could not be opened, so verdicts are not saved: {e}")).color(ui.visuals().error_fg_color));
+    if let Some(e) = wb.review.open_error.clone() {
+        ui.label(egui::RichText::new(format!("The review project could not be opened, so verdicts are not saved (the file is left as it is): {e}")).color(ui.visuals().error_fg_color));
+        if ui.button("Keep the damaged file aside and start a fresh review").clicked() {
+            match Project::keep_damaged_aside(&wb.review.corpus) {
+                Ok((p, aside)) => {
+                    wb.notices.push(Notice { error: false, text: format!("the damaged project file is kept as {}", aside.display()) });
+                    wb.review.project = Some(p);
+                    wb.review.open_error = None;
+                }
+                Err(e) => wb.notices.push(Notice { error: true, text: e.to_string() }),
+            }
+        }
     }
     let Some(label) = wb.state.selection.label.clone() else {
         ui.label("Pick a translation in the overview or side by side.");
@@ -201,116 +216,12 @@ fn unreachable_report(label: &str) -> TranslationReport {
     }
 }
 
-/// The project file behind the review panel.
+/// Exports that carry the review: XLIFF (one translation, with notes) and TMX.
 mod backend {
-    use crate::analyze::{PairReport, Report, TranslationReport};
-    use serde::{Deserialize, Serialize};
-    use std::path::{Path, PathBuf};
+    use crate::analyze::{Report, TranslationReport};
+    use crate::review::Project;
 
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Verdict {
-        RealDrift,
-        Acceptable,
-        FalseAlarm,
-    }
-
-    impl Verdict {
-        pub const ALL: [Verdict; 3] = [Verdict::RealDrift, Verdict::Acceptable, Verdict::FalseAlarm];
-        pub fn title(self) -> &'static str {
-            match self {
-                Verdict::RealDrift => "Real drift",
-                Verdict::Acceptable => "Acceptable",
-                Verdict::FalseAlarm => "False alarm",
-            }
-        }
-    }
-
-    #[derive(Debug, Clone, Serialize, Deserialize)]
-    struct Entry {
-        label: String,
-        original: Vec<usize>,
-        translation: Vec<usize>,
-        original_text: String,
-        translated_text: String,
-        verdict: Option<Verdict>,
-        note: String,
-    }
-
-    #[derive(Debug, Default, Serialize, Deserialize)]
-    struct File {
-        version: u32,
-        entries: Vec<Entry>,
-    }
-
-    pub struct Store {
-        path: PathBuf,
-        file: File,
-    }
-
-    impl Store {
-        pub fn open(corpus: &Path) -> Result<Store, String> {
-            let path = corpus.join("driftlens-project.json");
-            let file = match std::fs::read_to_string(&path) {
-                Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{} is damaged (line {}, column {}): {e}; move it aside to start a fresh review", path.display(), e.line(), e.column()))?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => File { version: 1, entries: vec![] },
-                Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-            };
-            Ok(Store { path, file })
-        }
-        fn find(&self, label: &str, p: &PairReport) -> Option<&Entry> {
-            self.file.entries.iter().find(|e| e.label == label && e.original == p.original && e.translation == p.translation)
-        }
-        pub fn verdict(&self, label: &str, p: &PairReport) -> Option<Verdict> {
-            self.find(label, p).and_then(|e| e.verdict)
-        }
-        pub fn note(&self, label: &str, p: &PairReport) -> String {
-            self.find(label, p).map(|e| e.note.clone()).unwrap_or_default()
-        }
-        pub fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
-            let i = match self.file.entries.iter().position(|e| e.label == label && e.original == p.original && e.translation == p.translation) {
-                Some(i) => i,
-                None => {
-                    self.file.entries.push(Entry {
-                        label: label.into(),
-                        original: p.original.clone(),
-                        translation: p.translation.clone(),
-                        original_text: p.original_text.clone(),
-                        translated_text: p.translated_text.clone(),
-                        verdict: None,
-                        note: String::new(),
-                    });
-                    self.file.entries.len() - 1
-                }
-            };
-            let e = &mut self.file.entries[i];
-            e.verdict = verdict;
-            if let Some(n) = note {
-                e.note = n;
-            }
-        }
-        /// Write, fsync, rename over, fsync the folder.
-        pub fn save(&mut self) -> Result<(), String> {
-            use std::io::Write;
-            let text = serde_json::to_string_pretty(&self.file).map_err(|e| e.to_string())?;
-            let tmp = self.path.with_extension("json.tmp");
-            let write = || -> std::io::Result<()> {
-                let mut f = std::fs::File::create(&tmp)?;
-                f.write_all(text.as_bytes())?;
-                f.sync_all()?;
-                std::fs::rename(&tmp, &self.path)?;
-                if let Some(dir) = self.path.parent() {
-                    if let Ok(d) = std::fs::File::open(dir) {
-                        let _ = d.sync_all();
-                    }
-                }
-                Ok(())
-            };
-            write().map_err(|e| format!("cannot save the review to {}: {e}", self.path.display()))
-        }
-    }
-
-    pub fn xliff(_store: Option<&Store>, _report: &Report, t: &TranslationReport) -> Result<String, String> {
+    pub fn xliff(_store: Option<&Project>, _report: &Report, t: &TranslationReport) -> Result<String, String> {
         Err(format!("XLIFF export of {} needs the export::xliff writer, which is not in this build yet", t.label))
     }
 
