@@ -35,11 +35,15 @@ pub struct Evidence {
     pub content_added: f32,
     pub length_change: f32,
     pub quote_changed: f32,
+    /// Words the back-translation engine marked as ones it could not translate (Apertium's
+    /// `*word`): a gap in the engine, not a change of meaning; weighed low and by hand
+    /// (DEMETR has no such marks to fit it on).
+    pub engine_gap: f32,
 }
 
 /// Names of the evidence, in the order of [`Evidence::to_vec`]; also the keys of the
 /// calibration file.
-pub const EVIDENCE_NAMES: [&str; 18] = [
+pub const EVIDENCE_NAMES: [&str; 19] = [
     "meaning",
     "wording",
     "number_changed",
@@ -58,10 +62,11 @@ pub const EVIDENCE_NAMES: [&str; 18] = [
     "content_added",
     "length_change",
     "quote_changed",
+    "engine_gap",
 ];
 
 impl Evidence {
-    pub fn to_vec(&self) -> [f32; 18] {
+    pub fn to_vec(&self) -> [f32; 19] {
         [
             self.meaning,
             self.wording,
@@ -81,6 +86,7 @@ impl Evidence {
             self.content_added,
             self.length_change,
             self.quote_changed,
+            self.engine_gap,
         ]
     }
 }
@@ -278,6 +284,24 @@ fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
         .collect()
 }
 
+/// Names written as other names in good translations: a country and its adjective, a city's
+/// older English name, West and Occident.
+const NAME_EQUIVALENTS: &[&[&str]] = &[
+    &["us", "usa", "america", "american", "americans"],
+    &["uk", "britain", "british"],
+    &["eu", "europe", "european", "europeans"],
+    &["west", "western", "occident", "occidental"],
+    &["east", "eastern", "orient", "oriental"],
+    &["beijing", "peking"],
+    &["nato", "otan"],
+];
+
+fn equivalent_names(a: &str, b: &str) -> bool {
+    NAME_EQUIVALENTS
+        .iter()
+        .any(|g| g.contains(&a) && g.contains(&b))
+}
+
 /// Names of `from` that `to` lacks (token indices into `from`).
 fn missing_names(from: &[Token], to: &[Token]) -> Vec<usize> {
     let to_acronyms: Vec<String> = to
@@ -299,6 +323,12 @@ fn missing_names(from: &[Token], to: &[Token]) -> Vec<usize> {
             let key = name_key(&t.norm);
             let found = to_keys.iter().any(|k| same_name_key(&key, k));
             if found {
+                return false;
+            }
+            if to
+                .iter()
+                .any(|u| u.kind == Kind::Word && equivalent_names(&t.norm, &u.norm))
+            {
                 return false;
             }
             // "US" written out as "United States", or the reverse
@@ -409,12 +439,45 @@ fn script_of(c: char) -> u8 {
     }
 }
 
-/// Compares an original sentence with its back-translation.
-pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Span]) -> Comparison {
+/// Whether a word the engine could not translate is its rendering of an original name it
+/// does not know (Xoigu for Shoigu, Kremlo for Kremlin): looser than [`same_name_key`].
+fn transliterated_name(gap: &str, name: &str) -> bool {
+    let (a, b) = (name_key(gap), name_key(name));
+    let longest = a.chars().count().max(b.chars().count());
+    longest >= 3 && (words::edit_distance(&a, &b) as f32) <= 0.5 * longest as f32
+}
+
+/// Compares an original sentence with its back-translation. `gaps` are byte spans of the
+/// back-translation that the engine marked as words it could not translate.
+pub fn compare(
+    original: &str,
+    back: &str,
+    similarity: Option<f32>,
+    quotes: &[Span],
+    gaps: &[Span],
+) -> Comparison {
     let ot = tokenize(original);
     let bt = tokenize(back);
     let mut reasons = Vec::new();
     let mut ev = Evidence::default();
+
+    // Engine gaps: marked words of the back-translation, except those the original has too
+    // (a name passed through as written is simply right).
+    let orig_keys: Vec<String> = ot
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| name_key(&t.norm))
+        .collect();
+    let marked: Vec<bool> = bt
+        .iter()
+        .map(|t| t.kind == Kind::Word && gaps.iter().any(|g| t.start < g.end && g.start < t.end))
+        .collect();
+    let gap: Vec<bool> = (0..bt.len())
+        .map(|i| {
+            marked[i] && !orig_keys.iter().any(|k| same_name_key(&name_key(&bt[i].norm), k))
+        })
+        .collect();
+    let gap_words: Vec<usize> = (0..bt.len()).filter(|&i| gap[i]).collect();
 
     // wording and meaning
     let chrf = super::metrics::chrf(&surface(&bt), &surface(&ot)) as f32;
@@ -466,8 +529,19 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     ev.number_missing_or_added = saturate(missing.len() + added.len() - 2 * pairs);
 
     // names
-    let nm = missing_names(&ot, &bt);
-    let na = missing_names(&bt, &ot);
+    let mut nm = missing_names(&ot, &bt);
+    let mut na = missing_names(&bt, &ot);
+    // a name the engine did not know is not a name added; where it is the engine's spelling
+    // of an original name, that name is not missing either
+    na.retain(|&i| !gap[i]);
+    for &g in &gap_words {
+        if let Some(k) = nm
+            .iter()
+            .position(|&i| transliterated_name(&bt[g].norm, &ot[i].norm))
+        {
+            nm.remove(k);
+        }
+    }
     for &i in &nm {
         reasons.push(DriftReason::NameMissing {
             original: tok_mention(original, &ot[i]),
@@ -615,7 +689,11 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     let orig_norms: std::collections::HashSet<&str> = ot.iter().map(|t| t.norm.as_str()).collect();
     let mut foreign = Vec::new();
     let mut unknown = Vec::new();
-    for t in bt.iter().filter(|t| t.kind == Kind::Word) {
+    for (_, t) in bt
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| t.kind == Kind::Word && !marked[*i])
+    {
         if orig_norms.contains(t.norm.as_str()) {
             continue;
         }
@@ -658,8 +736,22 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
     }
 
     // content words
-    let (om_words, on_count) = unmatched_content(&ot, &bt);
-    let (bm_words, bn_count) = unmatched_content(&bt, &ot);
+    let (mut om_words, on_count) = unmatched_content(&ot, &bt);
+    let (mut bm_words, bn_count) = unmatched_content(&bt, &ot);
+    bm_words.retain(|&i| !gap[i]);
+    // Each word the engine could not translate stands for an original word: the missing
+    // word nearest to it (by relative position in the sentence) is not counted as missing.
+    let rel = |i: usize, n: usize| i as f32 / n.max(1) as f32;
+    for &g in &gap_words {
+        let at = rel(g, bt.len());
+        if let Some(k) = (0..om_words.len()).min_by(|&a, &b| {
+            let da = (rel(om_words[a], ot.len()) - at).abs();
+            let db = (rel(om_words[b], ot.len()) - at).abs();
+            da.partial_cmp(&db).unwrap_or(std::cmp::Ordering::Equal)
+        }) {
+            om_words.remove(k);
+        }
+    }
     ev.content_missing = if on_count > 0 {
         om_words.len() as f32 / on_count as f32
     } else {
@@ -695,6 +787,13 @@ pub fn compare(original: &str, back: &str, similarity: Option<f32>, quotes: &[Sp
         }
     }
     ev.quote_changed = saturate(quote_losses);
+
+    ev.engine_gap = saturate(gap_words.len());
+    if !gap_words.is_empty() {
+        reasons.push(DriftReason::EngineGap {
+            words: gap_words.iter().map(|&i| tok_mention(back, &bt[i])).collect(),
+        });
+    }
 
     // Stored for the reasons chosen after scoring (meaning, wording, content).
     reasons.push(DriftReason::MeaningDiffers {

@@ -99,6 +99,9 @@ pub enum DriftReason {
     WordsMissing { words: Vec<Mention> },
     /// Content words of the back-translation with no counterpart in the original.
     WordsAdded { words: Vec<Mention> },
+    /// Words the back-translation engine could not translate and left as they were (Apertium
+    /// marks them): a gap in the engine's dictionary, shown apart from drift.
+    EngineGap { words: Vec<Mention> },
     /// The aligner found no counterpart for these original sentences.
     DroppedInTranslation { original_sentences: Vec<usize> },
     /// The aligner found no counterpart in the original for these translated sentences.
@@ -187,6 +190,10 @@ impl DriftReason {
                 format!("the meaning differs (similarity {similarity:.2})")
             }
             WordsMissing { words } => format!("no counterpart for {}", list(words)),
+            EngineGap { words } => format!(
+                "{} left untranslated by the back-translation engine (a word it does not know, not drift)",
+                list(words)
+            ),
             WordsAdded { words } => format!("only in the back-translation: {}", list(words)),
             DroppedInTranslation { original_sentences } if original_sentences.len() > 1 => {
                 "these sentences were dropped in translation".to_string()
@@ -240,7 +247,7 @@ impl DriftReason {
             WordsLeftUntranslated { words, unknown } => {
                 words.iter().chain(unknown).map(|m| m.span).collect()
             }
-            WordsAdded { words } => words.iter().map(|m| m.span).collect(),
+            WordsAdded { words } | EngineGap { words } => words.iter().map(|m| m.span).collect(),
             _ => Vec::new(),
         }
     }
@@ -319,6 +326,9 @@ pub struct Pair<'a> {
     pub translation: Option<(&'a str, &'a str)>,
     /// The original's language (ISO 639-1), default "en".
     pub original_language: Option<&'a str>,
+    /// Byte spans of the back-translation that the engine marked as words it could not
+    /// translate (see `translate::apertium::unmark`).
+    pub engine_gaps: &'a [Span],
 }
 
 impl<'a> Pair<'a> {
@@ -340,6 +350,11 @@ impl<'a> Pair<'a> {
     }
     pub fn with_quotes(mut self, quotes: &'a [Span]) -> Self {
         self.quotes = quotes;
+        self
+    }
+    /// Words of the back-translation the engine could not translate (byte spans).
+    pub fn with_engine_gaps(mut self, gaps: &'a [Span]) -> Self {
+        self.engine_gaps = gaps;
         self
     }
     /// The translated sentence and the language it should be in.
@@ -389,8 +404,8 @@ impl Calibration {
         })
     }
 
-    fn vector(&self) -> [f32; 18] {
-        let mut w = [0f32; 18];
+    fn vector(&self) -> [f32; 19] {
+        let mut w = [0f32; 19];
         for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
             w[i] = self.weights.get(*name).copied().unwrap_or(0.0);
         }
@@ -415,7 +430,7 @@ impl Calibration {
 #[derive(Debug, Clone)]
 pub struct DriftScorer {
     pub calibration: Calibration,
-    weights: [f32; 18],
+    weights: [f32; 19],
 }
 
 impl Default for DriftScorer {
@@ -440,6 +455,7 @@ impl DriftScorer {
             pair.back_translation,
             pair.similarity,
             pair.quotes,
+            pair.engine_gaps,
         )
         .evidence
     }
@@ -478,6 +494,7 @@ impl DriftScorer {
             pair.back_translation,
             pair.similarity,
             pair.quotes,
+            pair.engine_gaps,
         );
         let mut reasons: Vec<DriftReason> = Vec::new();
         let mut generic: Vec<DriftReason> = Vec::new();
@@ -523,6 +540,7 @@ impl DriftScorer {
                 WordsLeftUntranslated { .. } => "foreign_words",
                 WordOrderScrambled { .. } => "word_order",
                 QuoteChanged { .. } => "quote_changed",
+                EngineGap { .. } => "engine_gap",
                 _ => return f32::MAX,
             };
             self.calibration.weights.get(name).copied().unwrap_or(0.0)

@@ -1,12 +1,19 @@
 //! Back-translation with the operating system's Apertium (rule-based machine translation).
 //!
-//! One `apertium -u -f txt PAIR` process translates a whole batch (a document): every
+//! One `apertium -f txt PAIR` process translates a whole batch (a document): every
 //! sentence goes in as its own paragraph, separated by a blank line. Apertium's text
 //! deformatter treats a blank line as a sentence end and its reformatter prints the blank
 //! line back, so output paragraph *i* is the translation of sentence *i*; this was checked
 //! on the bundled corpus (es, ca, gl, eo, hr, sr: every sentence comes back). Should the
 //! count ever differ, the batch is split in halves and each half translated again, down to
 //! single sentences, so a result always maps back to its input.
+//!
+//! Apertium runs without `-u`, so the words it could not translate come back marked: `*word`
+//! (unknown to the analyser, passed through as written), `@word` (no entry in the bilingual
+//! dictionary) and `#word` (the English form could not be generated). The marks stay in what
+//! [`Translator::translate_batch`] returns; [`unmark`] strips them and says where the marked
+//! words are, so that a reader sees clean English and the drift score can tell an engine gap
+//! (a word the engine does not know) from a change of meaning.
 //!
 //! The process runs in its own process group; a timeout or a cancellation kills the whole
 //! pipeline (the `apertium` script and the `lt-proc`, tagger and transfer stages under it).
@@ -79,7 +86,7 @@ impl Apertium {
         }
         let cyrillic_to_latin = apertium_route_for_pair(pair);
         let revision = format!("{}, data {:016x}", version(&options), data_fingerprint(&options, pair));
-        let id = EngineId::new("apertium", pair, &revision, "unknown-words=unmarked");
+        let id = EngineId::new("apertium", pair, &revision, "unknown-words=marked");
         Ok(Apertium { options, pair: pair.to_string(), package, cyrillic_to_latin, installed, id, invocations: AtomicUsize::new(0), last_pid: AtomicU32::new(0) })
     }
 
@@ -156,7 +163,12 @@ impl Apertium {
         if let Some(dir) = &self.options.datadir {
             cmd.arg("-d").arg(dir);
         }
-        cmd.args(["-u", "-f", "txt", mode]).env("LC_ALL", "C.UTF-8").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        // Words the translation cannot handle come back marked (see `unmark`); the
+        // transliteration pass runs with `-u`, as its output is the translation's input.
+        if self.cyrillic_to_latin.as_deref() == Some(mode) {
+            cmd.arg("-u");
+        }
+        cmd.args(["-f", "txt", mode]).env("LC_ALL", "C.UTF-8").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
@@ -470,6 +482,58 @@ fn paragraphs(output: &str) -> Vec<String> {
     out.into_iter().map(|p| one_line(&p)).collect()
 }
 
+/// A word Apertium marked as one it could not translate, in the text [`unmark`] returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkedWord {
+    /// Byte range of the word (without its mark) in the unmarked text.
+    pub range: std::ops::Range<usize>,
+    /// `*` unknown word, `@` missing from the bilingual dictionary, `#` not generated.
+    pub mark: char,
+}
+
+/// Apertium's output without its marks for words it could not translate (`*word`, `@word`,
+/// `#word` at the start of a word), and where those words are in the returned text. Text
+/// without marks comes back unchanged. A `*`, `@` or `#` that does not start a word or is
+/// not followed by a letter (`5 * 3`, `user@example`, `#1`) is kept.
+pub fn unmark(text: &str) -> (String, Vec<MarkedWord>) {
+    let mut out = String::with_capacity(text.len());
+    let mut marked = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    let is_word = |c: char| c.is_alphanumeric();
+    while let Some((_, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let at_word_start = prev.map_or(true, |p| !(p.is_alphanumeric() || matches!(p, '*' | '@' | '#')));
+        if matches!(c, '*' | '@' | '#') && at_word_start && next.is_some_and(char::is_alphabetic) {
+            let start = out.len();
+            // the word: letters and digits, joined by inner hyphens and apostrophes
+            while let Some(&(_, w)) = chars.peek() {
+                if is_word(w) {
+                    out.push(w);
+                    chars.next();
+                    continue;
+                }
+                if matches!(w, '-' | '\'' | '’') {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    if ahead.peek().is_some_and(|&(_, a)| is_word(a)) {
+                        out.push(w);
+                        chars.next();
+                        continue;
+                    }
+                }
+                break;
+            }
+            marked.push(MarkedWord { range: start..out.len(), mark: c });
+            prev = out.chars().last();
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    (out, marked)
+}
+
 fn has_cyrillic(s: &str) -> bool {
     s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
@@ -489,6 +553,20 @@ mod tests {
         let listed: Vec<String> = ["Cyrl-Latn", "eng-spa", "spa-eng", "spa-eng_US", "eo-en", "en-eo"].iter().map(|s| s.to_string()).collect();
         assert_eq!(describe_installed(&listed), "spa-eng, spa-eng_US, eo-en");
         assert_eq!(describe_installed(&[]), "none into English");
+    }
+
+    #[test]
+    fn marks_of_untranslated_words_are_stripped_and_located() {
+        let (text, words) = unmark("It said that the *bravuconadas of *Lavrov in @Liverpool. But #blablaísmo works, *hind-*pacifikan.");
+        assert_eq!(text, "It said that the bravuconadas of Lavrov in Liverpool. But blablaísmo works, hind-pacifikan.");
+        let found: Vec<(&str, char)> = words.iter().map(|w| (&text[w.range.clone()], w.mark)).collect();
+        assert_eq!(found, vec![("bravuconadas", '*'), ("Lavrov", '*'), ("Liverpool", '@'), ("blablaísmo", '#'), ("hind", '*'), ("pacifikan", '*')]);
+        let (text, words) = unmark("*EE. *UU.», said *Peskov's aide; 5 * 3 = 15, mail user@example.org, #1 *");
+        assert_eq!(text, "EE. UU.», said Peskov's aide; 5 * 3 = 15, mail user@example.org, #1 *");
+        let found: Vec<&str> = words.iter().map(|w| &text[w.range.clone()]).collect();
+        assert_eq!(found, vec!["EE", "UU", "Peskov's"]);
+        assert_eq!(unmark("No marks here.").0, "No marks here.");
+        assert_eq!(unmark(""), (String::new(), vec![]));
     }
 
     #[test]
