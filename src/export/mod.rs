@@ -2,6 +2,9 @@
 //! self-contained HTML report (heat map, side-by-side tables, quote-fidelity grid).
 
 mod html;
+pub mod classroom;
+pub mod tmx;
+pub mod xliff;
 
 pub use html::html;
 

@@ -1,0 +1,141 @@
+//! XLIFF 1.2 for one translation, with the drift findings and the reviewer's verdicts as
+//! notes.
+//!
+//! Version 1.2 (not 2.x) because it is what CAT tools import most reliably: memoQ, Trados
+//! Studio, OmegaT, Memsource/Phrase and Wordfast all read 1.2 `<trans-unit>`s with their
+//! `<note>`s, while XLIFF 2 support is still partial. Each aligned pair becomes a
+//! `<trans-unit>`: `<source>` the original sentence(s), `<target>` the translation, a note
+//! with the drift score and level, one note per drift reason, and the reviewer's verdict and
+//! note (from the review [`Project`]). The score and level are also attributes in Driftlens's
+//! own namespace (`dl:drift`, `dl:level`), which the tools ignore and scripts can read.
+//! Flagged pairs, and pairs a reviewer judged real drift, get
+//! `state="needs-review-translation"` on their target.
+
+use crate::analyze::{PairReport, Report, TranslationReport};
+use crate::review::{Project, Verdict};
+use std::fmt::Write;
+
+/// The namespace of Driftlens's own attributes.
+pub const DRIFTLENS_NS: &str = "urn:driftlens:xliff:1";
+
+/// Text escaped for XML 1.0 element content and attribute values. Characters XML 1.0
+/// cannot carry at all (control characters other than tab, line feed and carriage return;
+/// U+FFFE, U+FFFF) become U+FFFD; tab, line feed and carriage return are written as
+/// character references so attribute values keep them.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if allowed_in_xml(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+/// XML 1.0's Char production.
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// One aligned pair, scored or only aligned.
+pub(crate) struct Unit<'a> {
+    pub original: &'a [usize],
+    pub translation: &'a [usize],
+    pub original_text: &'a str,
+    pub translated_text: &'a str,
+    pub scored: Option<&'a PairReport>,
+}
+
+impl Unit<'_> {
+    /// `o22-t22`, `o3,4-t3`, `o-t27` (an added sentence): unique within a translation.
+    pub fn id(&self) -> String {
+        let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+        format!("o{}-t{}", ids(self.original), ids(self.translation))
+    }
+}
+
+/// The pairs of a translation: scored pairs when it was analysed, else its aligned pairs.
+pub(crate) fn units(t: &TranslationReport) -> Vec<Unit<'_>> {
+    if !t.pairs.is_empty() {
+        t.pairs
+            .iter()
+            .map(|p| Unit { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: Some(p) })
+            .collect()
+    } else {
+        t.aligned
+            .iter()
+            .map(|p| Unit { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: None })
+            .collect()
+    }
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+}
+
+/// The XLIFF 1.2 document for one translation of `report`; `project` adds the reviewer's
+/// verdicts and notes.
+pub fn xliff(report: &Report, translation: &TranslationReport, project: Option<&Project>) -> String {
+    let src = &report.original.lang;
+    let tgt = &translation.lang;
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" xmlns:dl=\"{DRIFTLENS_NS}\">");
+    let _ = writeln!(
+        out,
+        "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"driftlens\" dl:label=\"{}\">",
+        xml_escape(&file_name(&report.original.path)),
+        xml_escape(src),
+        xml_escape(tgt),
+        xml_escape(&translation.label)
+    );
+    out.push_str("    <header>\n");
+    let _ = writeln!(out, "      <tool tool-id=\"driftlens\" tool-name=\"Driftlens\" tool-version=\"{}\"/>", xml_escape(&report.driftlens));
+    let about = match (&translation.engine, translation.is_analysed()) {
+        (Some(engine), true) => format!("Drift review of {} ({}), back-translated with {engine}.", translation.label, file_name(&translation.path)),
+        _ => format!("{} ({}) was aligned but not back-translated, so it has no drift scores.", translation.label, file_name(&translation.path)),
+    };
+    let _ = writeln!(out, "      <note from=\"driftlens\">{}</note>", xml_escape(&about));
+    out.push_str("    </header>\n    <body>\n");
+    for u in units(translation) {
+        let verdict = u.scored.and_then(|p| project.and_then(|pr| pr.verdict(&translation.label, p)));
+        let note = u.scored.and_then(|p| project.map(|pr| pr.note(&translation.label, p))).filter(|n| !n.is_empty());
+        let flagged = u.scored.map(|p| p.level.is_flagged()).unwrap_or(false);
+        let needs_review = verdict == Some(Verdict::RealDrift) || (flagged && verdict.is_none());
+        let mut attrs = String::new();
+        if let Some(p) = u.scored {
+            let _ = write!(attrs, " dl:drift=\"{:.3}\" dl:level=\"{}\"", p.drift, p.level.name());
+        }
+        if let Some(v) = verdict {
+            let _ = write!(attrs, " dl:verdict=\"{}\"", v.name());
+        }
+        let _ = writeln!(out, "      <trans-unit id=\"{}\"{attrs}>", xml_escape(&u.id()));
+        let _ = writeln!(out, "        <source xml:lang=\"{}\">{}</source>", xml_escape(src), xml_escape(u.original_text));
+        let state = if needs_review { "needs-review-translation" } else { "translated" };
+        let _ = writeln!(out, "        <target xml:lang=\"{}\" state=\"{state}\">{}</target>", xml_escape(tgt), xml_escape(u.translated_text));
+        if let Some(p) = u.scored {
+            let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">drift {:.2} ({}); back-translation: {}</note>", p.drift, p.level.name(), xml_escape(&p.back_translation));
+            for r in &p.reasons {
+                let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">{}: {}</note>", xml_escape(&r.kind), xml_escape(&r.message));
+            }
+        }
+        if let Some(v) = verdict {
+            let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">verdict: {}</note>", v.title());
+        }
+        if let Some(n) = note {
+            let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">{}</note>", xml_escape(&n));
+        }
+        out.push_str("      </trans-unit>\n");
+    }
+    out.push_str("    </body>\n  </file>\n</xliff>\n");
+    out
+}
