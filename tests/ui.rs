@@ -373,3 +373,45 @@ fn cancel_stops_the_analysis() {
     assert!(wb.translations.len() < LABELS.len(), "{} translations done after Cancel", wb.translations.len());
     assert!(wb.notices.iter().any(|n| n.text.contains("cancelled")), "{:?}", wb.notices);
 }
+
+#[test]
+fn engines_panel_shows_the_download_error_without_network() {
+    // No hub here (and none wanted in CI): point hf-hub at a closed local port and a
+    // throwaway cache, so the download fails at once, as it does on a machine offline.
+    let hf_home = std::env::temp_dir().join(format!("driftlens-ui-hf-{}", std::process::id()));
+    std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
+    std::env::set_var("HF_HOME", &hf_home);
+    std::env::remove_var("HF_HUB_OFFLINE");
+    let corpus = corpus_copy("engines");
+    let mut h = harness(&corpus);
+    h.get_by_label("Engines and models").click();
+    h.run_ok();
+    h.get_by_label_contains("apertium:spa-eng");
+    h.get_by_label_contains("opus-mt-ru-en missing");
+    h.get_by_label("Download ru").click();
+    let started = Instant::now();
+    while h.query_by_label_contains("Download failed:").is_none() && started.elapsed() < Duration::from_secs(60) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let node = h.get_by_label_contains("Download failed:");
+    let msg = node.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| node.value()).unwrap_or_default();
+    assert!(msg.contains("opus-mt-ru-en") && msg.contains("driftlens models fetch ru"), "the error names the model and the fix: {msg}");
+    h.get_by_label("Retry download ru");
+    screenshot(&mut h, "engines");
+}
+
+#[test]
+fn dropped_files_join_the_corpus_by_language_code() {
+    let dir = corpus_src();
+    let (original, inputs) = analyze::corpus_inputs(&dir, Some(&["es".to_string()])).unwrap();
+    let dropped = vec![PathBuf::from("/tmp/x/ru.mine.md"), PathBuf::from("/tmp/x/notes.txt"), PathBuf::from("/tmp/x/en.txt")];
+    let (orig, ins, skipped) = driftlens::ui::dropped_inputs(&original, &inputs, &dropped).unwrap();
+    assert_eq!(orig, PathBuf::from("/tmp/x/en.txt"), "a file named en.* becomes the original");
+    let labels: Vec<&str> = ins.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels, ["es", "ru.mine"]);
+    assert_eq!(ins[1].lang, "ru");
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0].contains("notes.txt") && skipped[0].contains("language code"), "{skipped:?}");
+    assert!(driftlens::ui::dropped_inputs(&original, &[], &[PathBuf::from("/tmp/x/readme.md")]).is_err());
+}
