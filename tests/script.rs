@@ -125,9 +125,10 @@ fn screenshot_of_every_script_with_right_to_left_text_in_order() {
     assert!(dark_rows.len() > 400, "only {} rows with text in {}", dark_rows.len(), out.display());
 }
 
-#[test]
-fn arabic_letters_join_and_run_right_to_left() {
-    let ctx = context_with(fonts::font_definitions(&fonts::system_font_dirs()).0);
+/// egui 0.37 shapes each run with harfrust and the font's OpenType tables: Arabic letters
+/// join (init/medi/fina forms, lam-alef ligature) and come out in visual order.
+fn check_arabic_joins(defs: egui::FontDefinitions) {
+    let ctx = context_with(defs);
     let font = body();
     let (word, isolated) = ctx.fonts_mut(|f| {
         let word = f.layout_no_wrap("سلام".into(), font.clone(), Color32::WHITE);
@@ -147,6 +148,16 @@ fn arabic_letters_join_and_run_right_to_left() {
         (l, p)
     });
     assert!(lam_alef < parts, "لا {lam_alef} vs ل + ا {parts}");
+}
+
+#[test]
+fn arabic_letters_join_and_run_right_to_left_with_system_fonts() {
+    check_arabic_joins(fonts::font_definitions(&fonts::system_font_dirs()).0);
+}
+
+#[test]
+fn arabic_letters_join_and_run_right_to_left_with_the_bundled_subset() {
+    check_arabic_joins(fonts::font_definitions(&[]).0);
 }
 
 #[test]

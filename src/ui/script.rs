@@ -151,10 +151,14 @@ pub fn break_lines(atoms: &[Atom], width_of: impl Fn(usize) -> f32, max_width: f
 /// The atoms of one line (`line`, a range of atom indices) in visual order, left to right,
 /// each with its level after rule L1 (trailing whitespace takes the paragraph's level).
 pub fn visual_order(paragraph: &str, atoms: &[Atom], line: Range<usize>, rtl: bool) -> Vec<(usize, u8)> {
+    visual_order_in(&BidiInfo::new(paragraph, Some(base_level(rtl))), atoms, line)
+}
+
+/// [`visual_order`] with the paragraph's bidi analysis done once for all its lines.
+fn visual_order_in(bidi: &BidiInfo<'_>, atoms: &[Atom], line: Range<usize>) -> Vec<(usize, u8)> {
     if line.is_empty() {
         return Vec::new();
     }
-    let bidi = BidiInfo::new(paragraph, Some(base_level(rtl)));
     let bytes = atoms[line.start].range.start..atoms[line.end - 1].range.end;
     let levels: Vec<Level> = match bidi.paragraphs.first() {
         Some(para) => bidi.reordered_levels(para, bytes),
@@ -251,19 +255,27 @@ pub fn show_text(ui: &mut egui::Ui, text: &str, rtl: bool, highlights: &[Highlig
     response
 }
 
-/// Cuts `0..len` at the highlights' edges: (range, background colour); a later highlight
-/// wins where two overlap.
-fn highlight_sections(len: usize, highlights: &[Highlight]) -> Vec<(Range<usize>, Color32)> {
-    let mut cuts: Vec<usize> = vec![0, len];
+/// Cuts `text` at the highlights' edges (moved back to character boundaries, clamped to the
+/// text): (range, background colour), covering the whole text; a later highlight wins where
+/// two overlap.
+fn highlight_sections(text: &str, highlights: &[Highlight]) -> Vec<(Range<usize>, Color32)> {
+    let snap = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut cuts: Vec<usize> = vec![0, text.len()];
     for h in highlights {
-        cuts.push(h.range.start.min(len));
-        cuts.push(h.range.end.min(len));
+        cuts.push(snap(h.range.start));
+        cuts.push(snap(h.range.end));
     }
     cuts.sort_unstable();
     cuts.dedup();
     cuts.windows(2)
         .map(|w| {
-            let bg = highlights.iter().rev().find(|h| h.range.start <= w[0] && w[1] <= h.range.end).map(|h| h.color).unwrap_or(Color32::TRANSPARENT);
+            let bg = highlights.iter().rev().find(|h| snap(h.range.start) <= w[0] && w[1] <= snap(h.range.end)).map(|h| h.color).unwrap_or(Color32::TRANSPARENT);
             (w[0]..w[1], bg)
         })
         .collect()
@@ -273,11 +285,7 @@ fn show_ltr(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &Font
     let mut job = egui::text::LayoutJob::default();
     job.text = text.to_string();
     job.wrap.max_width = max_width;
-    for (range, bg) in highlight_sections(text.len(), highlights) {
-        // Sections must start and end on character boundaries.
-        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) {
-            continue;
-        }
+    for (range, bg) in highlight_sections(text, highlights) {
         job.sections.push(egui::text::LayoutSection { leading_space: 0.0, byte_range: egui::text::ByteIndex(range.start)..egui::text::ByteIndex(range.end), format: TextFormat { font_id: font.clone(), color, background: bg, ..Default::default() } });
     }
     if job.sections.is_empty() {
@@ -306,9 +314,10 @@ fn show_rtl(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &Font
     let mut paragraph_start = 0;
     for paragraph in text.split('\n') {
         let atoms = atoms(paragraph, true);
+        let bidi = BidiInfo::new(paragraph, Some(base_level(true)));
         let galleys: Vec<Arc<Galley>> = atoms.iter().map(|a| layout(ui, atom_display_text(paragraph, a, a.level), font, color)).collect();
         for line in break_lines(&atoms, |i| galleys[i].size().x, max_width) {
-            let order = visual_order(paragraph, &atoms, line, true);
+            let order = visual_order_in(&bidi, &atoms, line);
             let total: f32 = order.iter().map(|&(i, _)| galleys[i].size().x).sum();
             // Right-aligned; trailing spaces (now at the left) may hang past the edge.
             let mut x = max_width - total;
@@ -490,7 +499,21 @@ mod tests {
     #[test]
     fn highlight_sections_cover_the_text_and_later_highlights_win() {
         let hs = [Highlight { range: 2..6, color: Color32::RED }, Highlight { range: 4..8, color: Color32::BLUE }];
-        let s = highlight_sections(10, &hs);
+        let s = highlight_sections("abcdefghij", &hs);
         assert_eq!(s, vec![(0..2, Color32::TRANSPARENT), (2..4, Color32::RED), (4..6, Color32::BLUE), (6..8, Color32::BLUE), (8..10, Color32::TRANSPARENT)]);
+    }
+
+    #[test]
+    fn highlights_off_character_boundaries_or_past_the_end_do_not_lose_text() {
+        // "ж" is two bytes: a highlight starting inside it snaps back to its start.
+        let text = "aж b";
+        let hs = [Highlight { range: 2..99, color: Color32::RED }, Highlight { range: 7..3, color: Color32::BLUE }];
+        let s = highlight_sections(text, &hs);
+        assert_eq!(s.first().unwrap().0.start, 0);
+        assert_eq!(s.last().unwrap().0.end, text.len());
+        assert!(s.windows(2).all(|w| w[0].0.end == w[1].0.start), "contiguous: {s:?}");
+        assert!(s.iter().all(|(r, _)| text.is_char_boundary(r.start) && text.is_char_boundary(r.end)));
+        assert_eq!(s[0], (0..1, Color32::TRANSPARENT));
+        assert!(s[1..].iter().all(|(_, c)| *c == Color32::RED), "an inverted range highlights nothing: {s:?}");
     }
 }
