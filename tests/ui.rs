@@ -268,6 +268,14 @@ fn classroom_marks_check_and_score() {
     h.get_by_label_contains(&score);
     h.get_by_label_contains("The number of US strategic bombers changed from 10 to 12.");
     screenshot(&mut h, "classroom-after");
+    h.get_by_label("Export worksheet (HTML)").click();
+    h.run_ok();
+    h.get_by_label("Export answer key (HTML)").click();
+    h.run_ok();
+    let sheet = std::fs::read_to_string(corpus.join("es.drift-worksheet.html")).expect("the worksheet is written");
+    let key = std::fs::read_to_string(corpus.join("es.drift-answer-key.html")).expect("the answer key is written");
+    assert!(sheet.contains("checkbox") && !sheet.contains("The number of US strategic bombers changed"), "the worksheet has no answers");
+    assert!(key.contains("The number of US strategic bombers changed from 10 to 12."));
 }
 
 #[test]
@@ -299,6 +307,25 @@ fn export_writes_files_that_parse() {
     h.run_ok();
     let html = std::fs::read_to_string(corpus.join("driftlens-report.html")).unwrap();
     assert!(html.contains("</html>") && html.contains("es.drift"));
+
+    // XLIFF of the selected translation, TMX of all: well-formed XML with a unit per pair.
+    h.state_mut().state.selection.label = Some("es.drift".into());
+    h.get_by_label("XLIFF 1.2 of the selected translation, with notes").click();
+    h.run_ok();
+    h.get_by_label("Export now").click();
+    h.run_ok();
+    let xliff = std::fs::read_to_string(corpus.join("driftlens-es.drift.xlf")).expect("the XLIFF is written");
+    let doc = roxmltree::Document::parse(&xliff).expect("well-formed XLIFF");
+    let units = doc.descendants().filter(|n| n.has_tag_name("trans-unit")).count();
+    let es_drift = report().1.translations.iter().find(|t| t.label == "es.drift").unwrap();
+    assert_eq!(units, es_drift.pairs.len(), "a trans-unit per pair");
+    h.get_by_label("TMX 1.4b of all translations").click();
+    h.run_ok();
+    h.get_by_label("Export now").click();
+    h.run_ok();
+    let tmx = std::fs::read_to_string(corpus.join("driftlens-report.tmx")).expect("the TMX is written");
+    let doc = roxmltree::Document::parse_with_options(&tmx, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).expect("well-formed TMX");
+    assert!(doc.descendants().filter(|n| n.has_tag_name("tu")).count() > es_drift.pairs.len(), "units of every translation");
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -85,12 +85,14 @@ impl ReviewState {
         }
     }
 
+    /// XLIFF 1.2 of one translation, with the drift reasons and the reviewer's verdicts and notes.
     pub fn xliff(&self, report: &Report, t: &TranslationReport) -> Result<String, String> {
-        backend::xliff(self.project.as_ref(), report, t)
+        Ok(crate::export::xliff::xliff(report, t, self.project.as_ref()))
     }
 
+    /// TMX 1.4b of every translation.
     pub fn tmx(&self, report: &Report) -> Result<String, String> {
-        backend::tmx(report)
+        Ok(crate::export::tmx::tmx(report, None, self.project.as_ref()))
     }
 
     pub fn reviewed_count(&self, label: &str, t: &TranslationReport) -> usize {
@@ -213,19 +215,5 @@ fn unreachable_report(label: &str) -> TranslationReport {
         quotes: vec![],
         alignment: None,
         aligned: vec![],
-    }
-}
-
-/// Exports that carry the review: XLIFF (one translation, with notes) and TMX.
-mod backend {
-    use crate::analyze::{Report, TranslationReport};
-    use crate::review::Project;
-
-    pub fn xliff(_store: Option<&Project>, _report: &Report, t: &TranslationReport) -> Result<String, String> {
-        Err(format!("XLIFF export of {} needs the export::xliff writer, which is not in this build yet", t.label))
-    }
-
-    pub fn tmx(_report: &Report) -> Result<String, String> {
-        Err("TMX export needs the export::tmx writer, which is not in this build yet".into())
     }
 }
