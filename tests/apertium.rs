@@ -5,7 +5,7 @@
 //! them they fail with that command in the message rather than skip.
 
 use driftlens::text;
-use driftlens::translate::apertium::{installed_pairs, ApertiumOptions};
+use driftlens::translate::apertium::{installed_pairs, unmark, ApertiumOptions};
 use driftlens::translate::route::APERTIUM_ROUTES;
 use driftlens::translate::{back_translate, no_progress, Apertium, CancelFlag, TranslateError, Translator};
 use std::cell::RefCell;
@@ -275,4 +275,36 @@ awk 'BEGIN { RS = ""; n = 0 } { p[++n] = $0 } END {
     assert_eq!(out, vec!["UNO.", "DOS.", "TRES.", "CUATRO."]);
     // 4 sentences, then 2 + 2, then 1 + 1 + 1 + 1.
     assert_eq!(engine.invocations(), 7);
+}
+
+#[test]
+fn words_apertium_does_not_know_come_back_marked_and_unmark_strips_them() {
+    let engine = engine("es");
+    assert_eq!(engine.id().settings, "unknown-words=marked");
+    let input: Vec<String> = ["Los vientos están aullando en 2021.", "Peskov habló el 15 de diciembre.", "Hola."].iter().map(|s| s.to_string()).collect();
+    let out = engine.translate_batch(&input, &no_progress, &CancelFlag::new()).unwrap();
+    assert_eq!(out.len(), 3);
+    assert!(out[0].contains("*aullando"), "{out:?}");
+    let (clean, words) = unmark(&out[0]);
+    assert!(!clean.contains('*') && clean.contains("aullando") && clean.contains("2021"), "{clean}");
+    let marked: Vec<&str> = words.iter().map(|w| &clean[w.range.clone()]).collect();
+    assert_eq!(marked, vec!["aullando"]);
+    // the mapping stays exact: each output carries its own sentence's numbers
+    for (s, e) in input.iter().zip(&out) {
+        assert_eq!(numbers(e), numbers(s), "{s}\n{e}");
+    }
+    assert!(unmark(&out[1]).0.contains("Peskov") && !unmark(&out[1]).0.contains('*'), "{out:?}");
+    // and so on the whole document: once the marks are stripped, no mark is left
+    let source = sentences("gl");
+    let english = engine("gl").translate_batch(&source, &no_progress, &CancelFlag::new()).unwrap();
+    assert_eq!(english.len(), source.len());
+    let marked_sentences = english.iter().filter(|e| e.contains('*')).count();
+    assert!(marked_sentences > 5, "gl: only {marked_sentences} sentences carry a mark");
+    for e in &english {
+        let (clean, words) = unmark(e);
+        assert!(!clean.contains(" *") && !clean.starts_with('*'), "{e}\n{clean}");
+        for w in words {
+            assert!(clean.get(w.range.clone()).is_some_and(|x| x.chars().next().is_some_and(char::is_alphabetic)), "{e}: {w:?}");
+        }
+    }
 }

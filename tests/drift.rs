@@ -454,3 +454,163 @@ fn demetr_held_out_sample() {
         assert!(d.per_type[t] <= 0.2, "{t}: pairwise {}", d.per_type[t]);
     }
 }
+
+/// Words the back-translation engine marked as unknown (Apertium's `*word`) are an engine
+/// gap: reported apart, with their span, and not counted as drift.
+#[test]
+fn engine_gaps_are_reported_apart_and_do_not_flag() {
+    let scorer = DriftScorer::default();
+    let o = "Peskov said the Kremlin frowned on the bluster of the hawks in Liverpool.";
+    let b = "Peskov said that the Kremlin frowned on the bravuconadas of the hawks in Liverpool.";
+    let start = b.find("bravuconadas").unwrap();
+    let gaps = [Span {
+        start,
+        end: start + "bravuconadas".len(),
+    }];
+    let plain = scorer.score(&Pair::new(o, b).with_similarity(0.85));
+    let gapped = scorer.score(&Pair::new(o, b).with_similarity(0.85).with_engine_gaps(&gaps));
+    // unmarked, the word reads as Spanish left in the back-translation
+    assert!(plain
+        .reasons
+        .iter()
+        .any(|r| matches!(r, DriftReason::WordsLeftUntranslated { .. })));
+    let gap = gapped
+        .reasons
+        .iter()
+        .find(|r| matches!(r, DriftReason::EngineGap { .. }))
+        .unwrap_or_else(|| panic!("no engine gap in {:?}", gapped.reasons));
+    assert_eq!(gap.back_translation_spans(), vec![gaps[0]]);
+    assert_eq!(serde_json::to_value(gap).unwrap()["kind"], "engine_gap");
+    assert!(gap.message().contains("“bravuconadas”"), "{}", gap.message());
+    assert!(
+        !gapped.reasons.iter().any(|r| matches!(
+            r,
+            DriftReason::WordsLeftUntranslated { .. } | DriftReason::WordsMissing { .. }
+        )),
+        "{:?}",
+        gapped.reasons
+    );
+    assert!(!gapped.level.is_flagged(), "{:?}", gapped);
+    assert!(gapped.score.0 < plain.score.0);
+}
+
+/// A name swapped in the translation comes through Apertium as an unknown word: still a
+/// swapped name (the translated sentence names someone else), not an engine gap; a name the
+/// engine spelt its own way (Xoigu for Shoigu) is neither missing nor added.
+#[test]
+fn a_swapped_name_is_drift_a_transliterated_one_is_not() {
+    let scorer = DriftScorer::default();
+    let o = "Kremlin spokesman Dmitry Peskov said the talks were useful.";
+    let b = "Kremlin spokesman Serguei Lavrov said the talks were useful.";
+    let tr = "El portavoz del Kremlin, Serguei Lavrov, dijo que las conversaciones fueron útiles.";
+    let gaps: Vec<Span> = ["Serguei", "Lavrov"]
+        .iter()
+        .map(|w| {
+            let start = b.find(w).unwrap();
+            Span {
+                start,
+                end: start + w.len(),
+            }
+        })
+        .collect();
+    let d = scorer.score(
+        &Pair::new(o, b)
+            .with_similarity(0.9)
+            .with_engine_gaps(&gaps)
+            .with_translation(tr, "es"),
+    );
+    assert_eq!(d.level, DriftLevel::Critical, "{:?}", d.reasons);
+    let m: Vec<String> = d.reasons.iter().map(|r| r.message()).collect();
+    assert!(
+        m.contains(&"the name Lavrov appears only in the back-translation".to_string())
+            && m.contains(&"the name Peskov is missing".to_string()),
+        "{m:?}"
+    );
+    assert!(!d
+        .reasons
+        .iter()
+        .any(|r| matches!(r, DriftReason::EngineGap { .. })));
+
+    let o = "Defence Minister Sergei Shoigu spoke to the press.";
+    let b = "Defence minister Sergei Xoigu spoke to the press.";
+    let start = b.find("Xoigu").unwrap();
+    let gaps = [Span {
+        start,
+        end: start + 5,
+    }];
+    let d = scorer.score(
+        &Pair::new(o, b)
+            .with_similarity(0.9)
+            .with_engine_gaps(&gaps)
+            .with_translation("El ministre de Defensa Serguei Xoigu va parlar a la premsa.", "ca"),
+    );
+    assert!(!d.level.is_flagged(), "{:?}", d.reasons);
+    assert!(
+        !d.reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NameMissing { .. } | DriftReason::NameAdded { .. })),
+        "{:?}",
+        d.reasons
+    );
+}
+
+/// A broken fact (a number, a negation, a hedge) ranks above clumsy wording, so that a
+/// reviewer who reads the most drifted pairs first meets it first.
+#[test]
+fn broken_facts_rank_above_clumsy_wording() {
+    let scorer = DriftScorer::default();
+    let o = "The two countries signed the plan for military cooperation on November 23.";
+    let clumsy = scorer.score(
+        &Pair::new(
+            o,
+            "The two countries firmed the plan of military cooperation the 23 of November.",
+        )
+        .with_similarity(0.7),
+    );
+    let changed = scorer.score(
+        &Pair::new(
+            o,
+            "The two countries signed the plan for military cooperation on November 13.",
+        )
+        .with_similarity(0.97),
+    );
+    assert_eq!(changed.level, DriftLevel::Critical);
+    assert!(changed.score.0 > clumsy.score.0);
+    // a statement made uncertain
+    let hedged = scorer.score(
+        &Pair::new(
+            "This will provide more stability.",
+            "That maybe will give more stability.",
+        )
+        .with_similarity(0.9),
+    );
+    assert_eq!(hedged.level, DriftLevel::Critical, "{:?}", hedged.reasons);
+    assert!(hedged.score.0 > clumsy.score.0);
+    // an idiom is no hedge
+    let idiom = scorer.score(
+        &Pair::new(
+            "Be that as it may, the call sets the stage.",
+            "It was as it went, the call prepares the terrain.",
+        )
+        .with_similarity(0.6),
+    );
+    assert_eq!(idiom.evidence.hedge, 0.0);
+    assert!(idiom.score.0 < changed.score.0);
+}
+
+#[test]
+fn translations_of_names_and_accented_english_words_are_not_drift() {
+    assert!(messages("The US imposed sanctions.", "The EE. UU. imposed sanctions.").is_empty());
+    assert!(messages("The US imposed sanctions.", "The EUA imposed sanctions.").is_empty());
+    assert!(messages("The Sino-Russian pact holds.", "The Chinese-Russian pact holds.").is_empty());
+    assert!(messages(
+        "In a brief statement, the ministry said so.",
+        "In a brief communiqué, the ministry said so."
+    )
+    .is_empty());
+    assert_eq!(
+        messages("The US is unable to confront both.", "The US is able to confront both."),
+        vec!["“unable” is missing: the back-translation no longer denies it"]
+    );
+    assert!(messages("The US is unable to confront both.", "The US is not able to confront both.").is_empty());
+}

@@ -621,7 +621,8 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
     cal.thresholds = Thresholds {
         minor: round(threshold_for_rate(&faithful, 0.40)),
         major: round(threshold_for_rate(&faithful, TARGET_FALSE_FLAGS)),
-        critical: round(threshold_for_rate(&faithful, 0.03)),
+        // pairs with a broken fact are critical (see DriftScorer::score_evidence)
+        critical: round(threshold_for_rate(&faithful, 0.03)).min(super::FACT_BAND),
     };
     cal
 }

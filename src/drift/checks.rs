@@ -39,11 +39,18 @@ pub struct Evidence {
     /// `*word`): a gap in the engine, not a change of meaning; weighed low and by hand
     /// (DEMETR has no such marks to fit it on).
     pub engine_gap: f32,
+    /// An original name missing from the translated sentence while a name of the
+    /// back-translation is in it: a person or place swapped for another (needs the
+    /// translated sentence).
+    pub name_swapped: f32,
+    /// A hedge (may, might, maybe, perhaps, possibly) on one side only: a statement made
+    /// uncertain, or the reverse.
+    pub hedge: f32,
 }
 
 /// Names of the evidence, in the order of [`Evidence::to_vec`]; also the keys of the
 /// calibration file.
-pub const EVIDENCE_NAMES: [&str; 19] = [
+pub const EVIDENCE_NAMES: [&str; 21] = [
     "meaning",
     "wording",
     "number_changed",
@@ -63,10 +70,12 @@ pub const EVIDENCE_NAMES: [&str; 19] = [
     "length_change",
     "quote_changed",
     "engine_gap",
+    "name_swapped",
+    "hedge",
 ];
 
 impl Evidence {
-    pub fn to_vec(&self) -> [f32; 19] {
+    pub fn to_vec(&self) -> [f32; 21] {
         [
             self.meaning,
             self.wording,
@@ -87,6 +96,8 @@ impl Evidence {
             self.length_change,
             self.quote_changed,
             self.engine_gap,
+            self.name_swapped,
+            self.hedge,
         ]
     }
 }
@@ -287,7 +298,10 @@ fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
 /// Names written as other names in good translations: a country and its adjective, a city's
 /// older English name, West and Occident.
 const NAME_EQUIVALENTS: &[&[&str]] = &[
-    &["us", "usa", "america", "american", "americans"],
+    // US as Spanish (EE. UU.), Catalan and Galician (EUA) and Esperanto (Usono) write it,
+    // when the back-translation engine leaves it as it is
+    &["us", "usa", "america", "american", "americans", "ee", "uu", "eeuu", "eua", "usono"],
+    &["sino", "china", "chinese"],
     &["uk", "britain", "british"],
     &["eu", "europe", "european", "europeans"],
     &["west", "western", "occident", "occidental"],
@@ -448,13 +462,15 @@ fn transliterated_name(gap: &str, name: &str) -> bool {
 }
 
 /// Compares an original sentence with its back-translation. `gaps` are byte spans of the
-/// back-translation that the engine marked as words it could not translate.
+/// back-translation that the engine marked as words it could not translate; `translated` is
+/// the translated sentence, when known.
 pub fn compare(
     original: &str,
     back: &str,
     similarity: Option<f32>,
     quotes: &[Span],
     gaps: &[Span],
+    translated: Option<&str>,
 ) -> Comparison {
     let ot = tokenize(original);
     let bt = tokenize(back);
@@ -531,17 +547,20 @@ pub fn compare(
     // names
     let mut nm = missing_names(&ot, &bt);
     let mut na = missing_names(&bt, &ot);
-    // a name the engine did not know is not a name added; where it is the engine's spelling
-    // of an original name, that name is not missing either
-    na.retain(|&i| !gap[i]);
+    // A name the engine did not know and spelt its own way (Xoigu for Shoigu) is neither
+    // missing nor added; one unlike any name of the original is a name added (a swapped name
+    // comes through Apertium as an unknown word), not an engine gap.
+    let mut gap_words = gap_words;
     for &g in &gap_words {
         if let Some(k) = nm
             .iter()
             .position(|&i| transliterated_name(&bt[g].norm, &ot[i].norm))
         {
             nm.remove(k);
+            na.retain(|&i| i != g);
         }
     }
+    gap_words.retain(|g| !na.contains(g));
     for &i in &nm {
         reasons.push(DriftReason::NameMissing {
             original: tok_mention(original, &ot[i]),
@@ -555,6 +574,24 @@ pub fn compare(
     ev.name_missing = saturate(nm.len());
     ev.name_added = saturate(na.len());
     ev.name_changed = saturate(nm.len().min(na.len()));
+    // Checked against the translated sentence itself, which carries names unchanged: an
+    // original name it lacks, and a name of the back-translation it has, mean the translation
+    // names someone else, whatever the back-translation engine made of the rest.
+    if let Some(tr) = translated {
+        let tt = tokenize(tr);
+        let keys: Vec<String> = tt
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| name_key(&t.norm))
+            .collect();
+        let in_tr = |t: &Token| {
+            let k = name_key(&t.norm);
+            keys.iter().any(|x| same_name_key(&k, x))
+        };
+        let lost = nm.iter().filter(|&&i| !in_tr(&ot[i])).count();
+        let put = na.iter().filter(|&&i| in_tr(&bt[i])).count();
+        ev.name_swapped = saturate(lost.min(put));
+    }
 
     // negation: cues of one sentence without a counterpart in the other
     let cues = |ts: &[Token]| -> Vec<usize> {
@@ -607,6 +644,22 @@ pub fn compare(
         let o = o_only.first().map(|&(i, _)| tok_mention(original, &ot[i]));
         let b = b_only.first().map(|&(i, _)| tok_mention(back, &bt[i]));
         ev.certainty = if o.is_some() && b.is_some() { 1.0 } else { 0.5 };
+        // "be that as it may" hedges nothing
+        let idiom = |ts: &[Token], i: usize| {
+            i >= 2 && ts[i - 1].norm == "it" && ts[i - 2].norm == "as"
+        };
+        let hedge = |ts: &[Token], v: &[(usize, Certainty)]| {
+            v.iter()
+                .any(|&(i, _)| words::is_hedge(&ts[i].norm) && !idiom(ts, i))
+        };
+        let hedges = |ts: &[Token]| {
+            (0..ts.len())
+                .filter(|&i| words::is_hedge(&ts[i].norm) && !idiom(ts, i))
+                .count()
+        };
+        if (hedge(&ot, &o_only) || hedge(&bt, &b_only)) && hedges(&ot) != hedges(&bt) {
+            ev.hedge = 1.0;
+        }
         reasons.push(DriftReason::CertaintyChanged {
             original: o,
             back_translation: b,
@@ -705,7 +758,9 @@ pub fn compare(
             .text
             .chars()
             .any(|c| c.is_alphabetic() && !c.is_ascii() && script_of(c) == 0)
-            && !folded().contains(&fold(&t.norm));
+            && !folded().contains(&fold(&t.norm))
+            // English words written with their accents: communiqué, café, naïve
+            && !is_english_word(&fold(&t.norm));
         if other_script || foreign_letters {
             foreign.push(tok_mention(back, t));
         } else if !t.is_capitalised()

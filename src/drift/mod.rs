@@ -404,8 +404,8 @@ impl Calibration {
         })
     }
 
-    fn vector(&self) -> [f32; 19] {
-        let mut w = [0f32; 19];
+    fn vector(&self) -> [f32; 21] {
+        let mut w = [0f32; 21];
         for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
             w[i] = self.weights.get(*name).copied().unwrap_or(0.0);
         }
@@ -426,11 +426,30 @@ impl Calibration {
     }
 }
 
+/// Where the band of pairs with a broken fact starts (see [`DriftScorer::score_evidence`]).
+pub const FACT_BAND: f32 = 0.95;
+
+fn fact_band(p: f32) -> f32 {
+    FACT_BAND + (1.0 - FACT_BAND) * p
+}
+
+/// A fact that must survive translation did not (numbers, negation, question, pronoun
+/// gender, words in another script, a proper name swapped, a hedge added or lost).
+fn broken_fact(ev: &Evidence) -> bool {
+    ev.number_changed > 0.0
+        || ev.name_swapped > 0.0
+        || ev.hedge > 0.0
+        || ev.negation > 0.0
+        || ev.question > 0.0
+        || ev.gender > 0.0
+        || ev.foreign_words > 0.0
+}
+
 /// Scores pairs with a calibration (the shipped one by default).
 #[derive(Debug, Clone)]
 pub struct DriftScorer {
     pub calibration: Calibration,
-    weights: [f32; 19],
+    weights: [f32; 21],
 }
 
 impl Default for DriftScorer {
@@ -456,14 +475,18 @@ impl DriftScorer {
             pair.similarity,
             pair.quotes,
             pair.engine_gaps,
+            pair.translation.map(|(t, _)| t),
         )
         .evidence
     }
 
-    /// The score for evidence already computed. A fact that must survive translation — a
+    /// The score for evidence already computed: the calibrated probability `p` of drift,
+    /// placed in one of two bands. A fact that must survive translation and did not — a
     /// changed number, a negation added or lost, a statement turned into a question, a
-    /// pronoun of the other gender, words in another script — always flags the pair (the
-    /// score is raised to the `major` threshold at least), whatever the similarities say.
+    /// pronoun of the other gender, words in another script — puts the pair in the top band
+    /// `[FACT_BAND, 1]` (level critical), whatever the similarities say; other pairs score
+    /// `FACT_BAND * p`. So a reviewer who reads the most drifted pairs first meets the broken
+    /// facts before the clumsy wording. The thresholds in `calibration.toml` are on this score.
     pub fn score_evidence(&self, ev: &Evidence) -> f32 {
         let z = self.calibration.bias
             + ev.to_vec()
@@ -472,19 +495,11 @@ impl DriftScorer {
                 .map(|(x, w)| x * w)
                 .sum::<f32>();
         let p = 1.0 / (1.0 + (-z).exp());
-        if ev.number_changed > 0.0
-            || ev.negation > 0.0
-            || ev.question > 0.0
-            || ev.gender > 0.0
-            || ev.foreign_words > 0.0
-        {
-            // just above the threshold, keeping the order of the evidence among flagged pairs
-            return p.max(
-                self.calibration.thresholds.major
-                    + (1.0 - self.calibration.thresholds.major) * p * 0.01,
-            );
+        if broken_fact(ev) {
+            fact_band(p)
+        } else {
+            FACT_BAND * p
         }
-        p
     }
 
     /// Scores one pair.
@@ -495,6 +510,7 @@ impl DriftScorer {
             pair.similarity,
             pair.quotes,
             pair.engine_gaps,
+            pair.translation.map(|(t, _)| t),
         );
         let mut reasons: Vec<DriftReason> = Vec::new();
         let mut generic: Vec<DriftReason> = Vec::new();
@@ -518,7 +534,7 @@ impl DriftScorer {
                                     language: found.lang,
                                 },
                             );
-                            score = score.max(self.calibration.thresholds.critical);
+                            score = score.max(fact_band(score));
                         }
                     }
                 }
@@ -579,7 +595,9 @@ mod tests {
     fn shipped_calibration_parses_and_orders_thresholds() {
         let c = Calibration::shipped();
         assert!(
-            c.thresholds.minor < c.thresholds.major && c.thresholds.major < c.thresholds.critical
+            c.thresholds.minor < c.thresholds.major
+                && c.thresholds.major < c.thresholds.critical
+                && c.thresholds.critical <= FACT_BAND
         );
         for name in c.weights.keys() {
             assert!(

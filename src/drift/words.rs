@@ -497,7 +497,15 @@ pub fn negation_cue(w: &str) -> bool {
             | "nor"
             | "without"
             | "cannot"
+            | "unable"
+            | "incapable"
+            | "impossible"
     ) || w.ends_with("n't")
+}
+
+/// A word that makes a statement uncertain.
+pub fn is_hedge(w: &str) -> bool {
+    matches!(w, "may" | "might" | "maybe" | "perhaps" | "possibly" | "mightn't")
 }
 
 /// The certainty a modal verb expresses.
@@ -552,6 +560,15 @@ pub fn english_words() -> &'static HashSet<&'static str> {
 pub fn is_english_word(w: &str) -> bool {
     let lex = english_words();
     if lex.contains(w) {
+        return true;
+    }
+    // English words borrowed with their accents (here without them, as `fold` leaves them)
+    const BORROWED: &[&str] = &[
+        "communique", "communiques", "cafe", "cafes", "cliche", "cliches", "fiance", "fiancee",
+        "naive", "resume", "deja", "role", "roles", "elite", "elites", "facade", "protege",
+        "detente", "entente", "expose", "decor", "debut", "premiere",
+    ];
+    if BORROWED.contains(&w) {
         return true;
     }
     const SUFFIXES: &[&str] = &[
