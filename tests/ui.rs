@@ -197,8 +197,12 @@ fn verdict_and_note_survive_closing_the_workbench() {
     press(&mut h, egui::Key::J);
     press(&mut h, egui::Key::J);
     let pair = h.state().state.selection.pair.unwrap();
+    // A verdict set in place in the side-by-side view shows in the review panel.
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Acceptable").click();
+    h.run_ok();
     h.get_by_label("Review").click();
     h.run_ok();
+    assert_eq!(h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Acceptable").accesskit_node().toggled(), Some(egui::accesskit::Toggled::True));
     h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Real drift").click();
     h.run_ok();
     let note = "10 became 12 bombers: real «drift», tell the translator & check <source>";

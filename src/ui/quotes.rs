@@ -1,7 +1,7 @@
 //! Quotes: every quotation of the original × every analysed language, coloured by how well
 //! it survived; below, the selected quotation with its words in each language side by side.
 
-use super::cell::show_text;
+use super::cell::{show_text, Highlight};
 use super::colors;
 use super::state;
 use super::Workbench;
@@ -89,34 +89,81 @@ fn detail(ui: &mut egui::Ui, q: &QuoteReport, qi: usize, order: &[usize], transl
     show_text(ui, &q.text, false, &[]);
     ui.add_space(4.0);
     let w = ui.available_width();
-    let col = ((w - 150.0) / 2.0).max(160.0);
-    egui::Grid::new("quote detail").striped(true).num_columns(3).min_col_width(60.0).show(ui, |ui| {
-        ui.label(egui::RichText::new("language · fidelity").small().strong());
-        ui.label(egui::RichText::new("the quoted words in the translation").small().strong());
-        ui.label(egui::RichText::new("back-translation").small().strong());
-        ui.end_row();
-        for &i in order {
-            let t = &translations[i];
-            let f = t.quotes.iter().find(|f| f.quote == q.id);
-            let pairs: Vec<&PairReport> = t.pairs.iter().filter(|p| p.original.iter().any(|s| q.sentences.contains(s))).collect();
-            ui.vertical(|ui| {
-                ui.label(egui::RichText::new(&t.label).strong());
-                if let Some(f) = f {
-                    ui.label(egui::RichText::new(format!("{:.2} {}", f.fidelity, f.level.name())).color(colors::level(f.level))).on_hover_text(&f.message);
-                }
+    let col = ((w - 170.0) / 2.0).max(160.0);
+    let head = 130.0;
+    ui.horizontal(|ui| {
+        for (w, t) in [(head, "language · fidelity"), (col, "the quoted words in the translation"), (col, "back-translation")] {
+            ui.allocate_ui_with_layout(Vec2::new(w, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+                ui.set_width(w);
+                ui.label(egui::RichText::new(t).small().strong());
             });
-            let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
-            let translated = pairs.iter().map(|p| p.translated_text.as_str()).collect::<Vec<_>>().join(" ");
-            let back = pairs.iter().map(|p| p.back_translation.as_str()).collect::<Vec<_>>().join(" ");
-            ui.allocate_ui(Vec2::new(col, 0.0), |ui| {
-                ui.set_width(col);
-                show_text(ui, &translated, rtl, &[]);
-            });
-            ui.allocate_ui(Vec2::new(col, 0.0), |ui| {
-                ui.set_width(col);
-                show_text(ui, &back, false, &[]);
-            });
-            ui.end_row();
         }
     });
+    for &i in order {
+        let t = &translations[i];
+        let f = t.quotes.iter().find(|f| f.quote == q.id);
+        let pairs: Vec<&PairReport> = t.pairs.iter().filter(|p| p.original.iter().any(|s| q.sentences.contains(s))).collect();
+        let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
+        let translated = pairs.iter().map(|p| p.translated_text.as_str()).collect::<Vec<_>>().join(" ");
+        let back = pairs.iter().map(|p| p.back_translation.as_str()).collect::<Vec<_>>().join(" ");
+        egui::Frame::new().inner_margin(2.0).stroke(egui::Stroke::new(0.5, ui.visuals().widgets.noninteractive.bg_stroke.color)).show(ui, |ui| {
+            ui.horizontal_top(|ui| {
+                ui.allocate_ui_with_layout(Vec2::new(head, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.set_width(head);
+                    ui.label(egui::RichText::new(&t.label).strong());
+                    if let Some(f) = f {
+                        ui.label(egui::RichText::new(format!("{:.2} {}", f.fidelity, f.level.name())).color(colors::level(f.level))).on_hover_text(&f.message);
+                    }
+                });
+                for (text, rtl) in [(&translated, rtl), (&back, false)] {
+                    ui.allocate_ui_with_layout(Vec2::new(col, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+                        ui.set_width(col);
+                        let marks: Vec<Highlight> = quoted_ranges(text).into_iter().map(|range| Highlight { range, color: QUOTED }).collect();
+                        show_text(ui, text, rtl, &marks);
+                    });
+                }
+            });
+        });
+    }
+}
+
+/// The background of quoted words.
+const QUOTED: egui::Color32 = egui::Color32::from_rgba_premultiplied(60, 120, 200, 50);
+
+/// Byte ranges of the quoted passages of a text (the words between a pair of quotation
+/// marks of any convention: “…”, «…», „…“, »…«, 「…」, "…"), marks included.
+pub fn quoted_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    const PAIRS: [(char, &[char]); 7] = [('“', &['”']), ('«', &['»']), ('„', &['“', '”']), ('»', &['«']), ('「', &['」']), ('『', &['』']), ('"', &['"'])];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else { break };
+        let next = i + c.len_utf8();
+        if let Some((_, closers)) = PAIRS.iter().find(|(o, _)| *o == c) {
+            if let Some(end) = text[next..].find(|x: char| closers.contains(&x)) {
+                let close = next + end;
+                let close_len = text[close..].chars().next().map(char::len_utf8).unwrap_or(1);
+                out.push(i..close + close_len);
+                i = close + close_len;
+                continue;
+            }
+        }
+        i = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted_ranges;
+
+    #[test]
+    fn quoted_passages_of_every_convention() {
+        let t = "Dijo: «Este mes, 12 bombarderos» y “more” and „so“.";
+        let r = quoted_ranges(t);
+        let parts: Vec<&str> = r.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(parts, ["«Este mes, 12 bombarderos»", "“more”", "„so“"]);
+        assert_eq!(quoted_ranges("他说：「好」。").len(), 1);
+        assert!(quoted_ranges("an unclosed « mark").is_empty());
+    }
 }

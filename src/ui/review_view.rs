@@ -77,7 +77,7 @@ impl ReviewState {
         self.project.as_ref().map(|s| s.note(label, p)).unwrap_or_default()
     }
 
-    fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
+    pub(super) fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
         if let Some(s) = &mut self.project {
             if s.set(label, p, verdict, note) {
                 self.dirty_since.get_or_insert_with(Instant::now);
@@ -178,6 +178,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         ui.label("Nothing flagged in this translation.");
     }
     ui.separator();
+    orphaned(wb, ui, &label);
     let mut clicked = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("review list").striped(true).num_columns(4).show(ui, |ui| {
@@ -192,7 +193,8 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                 }
                 ui.label(egui::RichText::new(p.level.name()).color(colors::level(p.level)));
                 ui.label(wb.review.verdict(&label, p).map(|v| v.title()).unwrap_or("—"));
-                let short: String = p.original_text.chars().take(90).collect();
+                let text = if p.original_text.is_empty() { format!("(added in translation) {}", p.translated_text) } else { p.original_text.clone() };
+                let short: String = text.chars().take(90).collect();
                 let note = wb.review.note(&label, p);
                 ui.label(if note.is_empty() { short } else { format!("{short}\nNote: {note}") });
                 ui.end_row();
@@ -201,6 +203,24 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     });
     if let Some(i) = clicked {
         wb.state.selection.pair = Some(i);
+    }
+}
+
+/// Verdicts and notes whose pair is not in this analysis any more (the aligner paired the
+/// sentences differently): kept in the project and listed, so nothing written is lost.
+fn orphaned(wb: &Workbench, ui: &mut egui::Ui, label: &str) {
+    let Some(project) = wb.review.project.as_ref() else { return };
+    if wb.is_busy() {
+        return;
+    }
+    let orphans: Vec<_> = project.orphaned(&wb.translations).into_iter().filter(|e| e.label == label).collect();
+    if orphans.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new(format!("{} earlier verdicts or notes of {label} match no pair of this analysis (kept in the project file):", orphans.len())).strong());
+    for e in orphans {
+        let short: String = e.original_text.chars().take(80).collect();
+        ui.label(format!("original {:?}: {short} — {} {}", e.original, e.verdict.map(|v| v.title()).unwrap_or("no verdict"), e.note));
     }
 }
 

@@ -115,6 +115,29 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
         s.counts[3],
         t.alignment.as_deref().unwrap_or("?")
     ));
+    // The verdict of the selected flagged pair, set in place while stepping with J/K.
+    if let Some(i) = wb.state.selection.pair.filter(|&i| t.pairs.get(i).map(|p| p.level.is_flagged()).unwrap_or(false)) {
+        let p = t.pairs[i].clone();
+        let current = wb.review.verdict(label, &p);
+        let note = wb.review.note(label, &p);
+        let mut set = None;
+        ui.horizontal(|ui| {
+            ui.label(format!("Verdict for pair {i} ({}):", p.level.name()));
+            for v in super::review_view::Verdict::ALL {
+                if ui.radio(current == Some(v), v.title()).clicked() {
+                    set = Some(v);
+                }
+            }
+            if !note.is_empty() {
+                ui.label(egui::RichText::new(format!("note: {}", note.chars().take(80).collect::<String>())).small());
+            }
+            ui.label(egui::RichText::new("(notes in Review)").small());
+        });
+        if let Some(v) = set {
+            wb.review.set(label, &p, Some(v), None);
+        }
+    }
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else { return };
     let (head, col, side) = widths(ui, 3, true);
     header(ui, head, col, side, &["Original (en)", &format!("Translation ({})", t.label), "Back-translation"]);
     let mut clicked = None;
