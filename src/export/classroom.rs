@@ -4,23 +4,8 @@
 //! network; `@media print` keeps rows whole across pages.
 
 use crate::review::classroom::Exercise;
+use super::escape;
 use std::fmt::Write;
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = "
 body { font-family: 'Noto Sans', 'DejaVu Sans', sans-serif; margin: 2em; color: #111; }
@@ -49,7 +34,7 @@ td.back { color: #333; font-style: italic; }
 ";
 
 fn head(title: &str) -> String {
-    format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n", esc(title))
+    format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n", escape(title))
 }
 
 fn language(e: &Exercise) -> (String, bool) {
@@ -62,23 +47,23 @@ fn language(e: &Exercise) -> (String, bool) {
 /// `<td lang="ar" dir="rtl">` for a translation cell.
 fn text_cell(class: &str, lang: &str, rtl: bool, text: &str) -> String {
     let dir = if rtl { " dir=\"rtl\"" } else { "" };
-    format!("<td class=\"{class}\" lang=\"{}\"{dir}>{}</td>", esc(lang), esc(text))
+    format!("<td class=\"{class}\" lang=\"{}\"{dir}>{}</td>", escape(lang), escape(text))
 }
 
 /// The students' worksheet: every row with a checkbox; no answers.
 pub fn worksheet_html(e: &Exercise) -> String {
     let (lang_name, rtl) = language(e);
     let mut out = head(&format!("Worksheet: did the meaning drift? ({lang_name})"));
-    let _ = writeln!(out, "<h1>Did the meaning drift? An English article and its {} translation</h1>", esc(&lang_name));
+    let _ = writeln!(out, "<h1>Did the meaning drift? An English article and its {} translation</h1>", escape(&lang_name));
     out.push_str("<p class=\"meta\">Name: <span class=\"fill\"></span> &nbsp; Date: <span class=\"fill\"></span></p>\n");
     let _ = writeln!(
         out,
         "<p>Each row shows a sentence of the original, its {} translation, and the translation put back into English by a machine. \
          Some translated sentences say something different from the original. Tick the rows where the meaning changed.</p>",
-        esc(&lang_name)
+        escape(&lang_name)
     );
     out.push_str("<table>\n<thead><tr><th>#</th><th>Drifted?</th><th>Original (English)</th>");
-    let _ = write!(out, "<th>Translation ({})</th><th>Back into English (machine)</th></tr></thead>\n<tbody>\n", esc(&lang_name));
+    let _ = write!(out, "<th>Translation ({})</th><th>Back into English (machine)</th></tr></thead>\n<tbody>\n", escape(&lang_name));
     for (i, r) in e.rows.iter().enumerate() {
         let n = i + 1;
         let _ = writeln!(
@@ -90,7 +75,7 @@ pub fn worksheet_html(e: &Exercise) -> String {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    let _ = writeln!(out, "<p class=\"meta\">{} rows. Driftlens classroom exercise {}.</p>", e.rows.len(), esc(&e.label));
+    let _ = writeln!(out, "<p class=\"meta\">{} rows. Driftlens classroom exercise {}.</p>", e.rows.len(), escape(&e.label));
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -100,18 +85,18 @@ pub fn worksheet_html(e: &Exercise) -> String {
 pub fn answer_key_html(e: &Exercise) -> String {
     let (lang_name, rtl) = language(e);
     let mut out = head(&format!("Answer key: {} ({lang_name})", e.label));
-    let _ = writeln!(out, "<h1>Answer key: {} planted changes in the {} translation</h1>", e.changes.len(), esc(&lang_name));
+    let _ = writeln!(out, "<h1>Answer key: {} planted changes in the {} translation</h1>", e.changes.len(), escape(&lang_name));
     let flagged = e.rows.iter().filter(|r| !r.planted.is_empty() && r.tool.as_ref().is_some_and(|t| t.flagged())).count();
     let _ = writeln!(
         out,
         "<p class=\"meta\">Exercise {}: {} rows, {} of them changed on purpose. Driftlens flagged {flagged} of the {} changed rows.</p>",
-        esc(&e.label),
+        escape(&e.label),
         e.rows.len(),
         e.planted_rows(),
         e.planted_rows()
     );
     out.push_str("<table>\n<thead><tr><th>Row</th><th>Kind</th><th>What changed</th><th>Original (English)</th>");
-    let _ = write!(out, "<th>Translation as given ({})</th><th>Before the change</th><th>Driftlens</th></tr></thead>\n<tbody>\n", esc(&lang_name));
+    let _ = write!(out, "<th>Translation as given ({})</th><th>Before the change</th><th>Driftlens</th></tr></thead>\n<tbody>\n", escape(&lang_name));
     for (i, r) in e.rows.iter().enumerate() {
         for &c in &r.planted {
             let ch = &e.changes[c];
@@ -124,8 +109,8 @@ pub fn answer_key_html(e: &Exercise) -> String {
                 out,
                 "<tr><td class=\"n\">{}</td><td class=\"kind\">{}</td><td>{}</td>{}{}{}<td>{tool}</td></tr>",
                 i + 1,
-                esc(&ch.kind_words()),
-                esc(&ch.explanation),
+                escape(&ch.kind_words()),
+                escape(&ch.explanation),
                 text_cell("orig", "en", false, &r.original),
                 text_cell("trans", &e.lang, rtl, &r.translation),
                 text_cell("before", &e.lang, rtl, ch.unaltered_text.as_deref().unwrap_or("(an added sentence: not in the translation)")),
@@ -137,7 +122,7 @@ pub fn answer_key_html(e: &Exercise) -> String {
         out.push_str("<h2>Changes not on any row</h2>\n<p>The aligner did not give these sentences a row of their own, so students could not mark them; they are not counted.</p>\n<ul>\n");
         for &c in &e.unplaced {
             let ch = &e.changes[c];
-            let _ = writeln!(out, "<li><span class=\"kind\">{}</span> (sentence {}): {}</li>", esc(&ch.kind_words()), ch.variant_id, esc(&ch.explanation));
+            let _ = writeln!(out, "<li><span class=\"kind\">{}</span> (sentence {}): {}</li>", escape(&ch.kind_words()), ch.variant_id, escape(&ch.explanation));
         }
         out.push_str("</ul>\n");
     }

@@ -2,22 +2,8 @@
 
 use crate::analyze::{PairReport, Report, TranslationReport, TranslationStatus};
 use crate::drift::DriftLevel;
+use super::escape;
 use std::fmt::Write;
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A colour from white (no drift) through amber to red (certain drift).
 fn colour(drift: f32) -> String {
@@ -51,11 +37,11 @@ fn highlight(text: &str, marks: &[[usize; 2]]) -> String {
         if a < pos {
             continue;
         }
-        out.push_str(&esc(&text[pos..a]));
-        let _ = write!(out, "<mark>{}</mark>", esc(&text[a..b]));
+        out.push_str(&escape(&text[pos..a]));
+        let _ = write!(out, "<mark>{}</mark>", escape(&text[a..b]));
         pos = b;
     }
-    out.push_str(&esc(&text[pos..]));
+    out.push_str(&escape(&text[pos..]));
     out
 }
 
@@ -94,19 +80,19 @@ pub fn html(report: &Report) -> String {
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Driftlens — {}</title><style>{STYLE}</style></head><body>",
-        esc(title)
+        escape(title)
     );
     let flagged: usize = analysed.iter().map(|t| t.flagged().count()).sum();
     let _ = write!(
         h,
         "<h1>Driftlens — {}</h1><div class=\"sub\">{} · {} sentences · {} of {} translations analysed · {} pairs flagged · driftlens {}</div>",
-        esc(title),
-        esc(&report.original.path.display().to_string()),
+        escape(title),
+        escape(&report.original.path.display().to_string()),
         report.original.sentences.len(),
         analysed.len(),
         report.translations.len(),
         flagged,
-        esc(&report.driftlens)
+        escape(&report.driftlens)
     );
 
     // Overview heat map: languages × original sentences.
@@ -126,11 +112,11 @@ pub fn html(report: &Report) -> String {
                 }
             }
         }
-        let _ = write!(h, "<tr><th><a href=\"#lang-{0}\">{0}</a> ({1})</th>", esc(&t.label), t.flagged().count());
+        let _ = write!(h, "<tr><th><a href=\"#lang-{0}\">{0}</a> ({1})</th>", escape(&t.label), t.flagged().count());
         for (i, cell) in per_sentence.iter().enumerate() {
             match cell {
                 Some((d, l)) => {
-                    let _ = write!(h, "<td style=\"background:{}\" title=\"{} sentence {i}: {} ({d:.2})\"><a href=\"#{}-{i}\"></a></td>", colour(*d), esc(&t.label), l.name(), esc(&t.label));
+                    let _ = write!(h, "<td style=\"background:{}\" title=\"{} sentence {i}: {} ({d:.2})\"><a href=\"#{}-{i}\"></a></td>", colour(*d), escape(&t.label), l.name(), escape(&t.label));
                 }
                 None => h.push_str("<td></td>"),
             }
@@ -144,7 +130,7 @@ pub fn html(report: &Report) -> String {
         let _ = write!(h, "<h2>Not analysed ({})</h2><ul class=\"na\">", skipped.len());
         for t in skipped {
             if let TranslationStatus::NotAnalysed { why, fix } = &t.status {
-                let _ = write!(h, "<li><b>{}</b>: {} — fix: <code>{}</code></li>", esc(&t.label), esc(why), esc(fix));
+                let _ = write!(h, "<li><b>{}</b>: {} — fix: <code>{}</code></li>", escape(&t.label), escape(why), escape(fix));
             }
         }
         h.push_str("</ul>");
@@ -154,17 +140,17 @@ pub fn html(report: &Report) -> String {
     if !report.original.quotes.is_empty() && !analysed.is_empty() {
         h.push_str("<h2>Quotations</h2><table class=\"quotes\"><tr><th>quotation</th><th>speaker</th>");
         for t in &analysed {
-            let _ = write!(h, "<th>{}</th>", esc(&t.label));
+            let _ = write!(h, "<th>{}</th>", escape(&t.label));
         }
         h.push_str("</tr>");
         for q in &report.original.quotes {
             let short: String = q.text.chars().take(90).collect();
             let more = if q.text.chars().count() > 90 { "…" } else { "" };
-            let _ = write!(h, "<tr><td class=\"q\">“{}{more}”</td><td>{}</td>", esc(&short), esc(q.speaker.as_deref().unwrap_or("—")));
+            let _ = write!(h, "<tr><td class=\"q\">“{}{more}”</td><td>{}</td>", escape(&short), escape(q.speaker.as_deref().unwrap_or("—")));
             for t in &analysed {
                 match t.quotes.iter().find(|f| f.quote == q.id) {
                     Some(f) => {
-                        let _ = write!(h, "<td style=\"background:{}\" title=\"{}\">{:.2}</td>", colour(1.0 - f.fidelity), esc(&f.message), f.fidelity);
+                        let _ = write!(h, "<td style=\"background:{}\" title=\"{}\">{:.2}</td>", colour(1.0 - f.fidelity), escape(&f.message), f.fidelity);
                     }
                     None => h.push_str("<td></td>"),
                 }
@@ -179,10 +165,10 @@ pub fn html(report: &Report) -> String {
         let _ = write!(
             h,
             "<h2 id=\"lang-{0}\">{0} — {1}</h2><div class=\"sub\">engine {2} · alignment: {3} · {4} pairs, {5} flagged</div>",
-            esc(&t.label),
-            esc(crate::text::language(&t.lang).map(|l| l.name).unwrap_or(&t.lang)),
-            esc(t.engine.as_deref().unwrap_or("?")),
-            esc(t.alignment.as_deref().unwrap_or("?")),
+            escape(&t.label),
+            escape(crate::text::language(&t.lang).map(|l| l.name).unwrap_or(&t.lang)),
+            escape(t.engine.as_deref().unwrap_or("?")),
+            escape(t.alignment.as_deref().unwrap_or("?")),
             t.pairs.len(),
             t.flagged().count()
         );
@@ -198,7 +184,7 @@ pub fn html(report: &Report) -> String {
 
 fn pair_row(h: &mut String, t: &TranslationReport, p: &PairReport) {
     let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let anchor = p.original.first().map(|i| format!(" id=\"{}-{i}\"", esc(&t.label))).unwrap_or_default();
+    let anchor = p.original.first().map(|i| format!(" id=\"{}-{i}\"", escape(&t.label))).unwrap_or_default();
     let orig_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.original_span).collect();
     let back_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.back_span).collect();
     let _ = write!(
@@ -209,14 +195,14 @@ fn pair_row(h: &mut String, t: &TranslationReport, p: &PairReport) {
         ids(&p.translation),
         highlight(&p.original_text, &orig_marks),
         direction(&t.lang),
-        esc(&p.translated_text),
+        escape(&p.translated_text),
         highlight(&p.back_translation, &back_marks),
         level_class(p.level),
         p.level.name(),
         p.drift
     );
     for r in &p.reasons {
-        let _ = write!(h, "<span class=\"reason\" title=\"{}\">{}</span> ", esc(&r.kind), esc(&r.message));
+        let _ = write!(h, "<span class=\"reason\" title=\"{}\">{}</span> ", escape(&r.kind), escape(&r.message));
     }
     h.push_str("</td></tr>");
 }

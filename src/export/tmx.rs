@@ -3,7 +3,8 @@
 //! as `<prop>`s (the reasons and the reviewer's note as `<note>`s). Pairs with an empty side
 //! (an added or a dropped sentence) are left out: a memory unit needs both.
 
-use super::xliff::{units, xml_escape};
+use super::escape;
+use super::xliff::units;
 use crate::analyze::Report;
 use crate::review::Project;
 use std::fmt::Write;
@@ -17,8 +18,8 @@ pub fn tmx(report: &Report, only: Option<&str>, project: Option<&Project>) -> St
     let _ = writeln!(
         out,
         "  <header creationtool=\"Driftlens\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"driftlens\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\" creationdate=\"{date}\"/>",
-        xml_escape(&report.driftlens),
-        xml_escape(src)
+        escape(&report.driftlens),
+        escape(src)
     );
     out.push_str("  <body>\n");
     for t in report.translations.iter().filter(|t| only.is_none_or(|l| l == t.label)) {
@@ -26,8 +27,8 @@ pub fn tmx(report: &Report, only: Option<&str>, project: Option<&Project>) -> St
             if u.original_text.trim().is_empty() || u.translated_text.trim().is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "    <tu tuid=\"{}\">", xml_escape(&format!("{}:{}", t.label, u.id())));
-            let _ = writeln!(out, "      <prop type=\"x-driftlens-label\">{}</prop>", xml_escape(&t.label));
+            let _ = writeln!(out, "    <tu tuid=\"{}\">", escape(&format!("{}:{}", t.label, u.id())));
+            let _ = writeln!(out, "      <prop type=\"x-driftlens-label\">{}</prop>", escape(&t.label));
             if let Some(p) = u.scored {
                 let _ = writeln!(out, "      <prop type=\"x-drift\">{:.3}</prop>", p.drift);
                 let _ = writeln!(out, "      <prop type=\"x-drift-level\">{}</prop>", p.level.name());
@@ -35,14 +36,14 @@ pub fn tmx(report: &Report, only: Option<&str>, project: Option<&Project>) -> St
                     let _ = writeln!(out, "      <prop type=\"x-driftlens-verdict\">{}</prop>", v.name());
                 }
                 for r in &p.reasons {
-                    let _ = writeln!(out, "      <note>{}: {}</note>", xml_escape(&r.kind), xml_escape(&r.message));
+                    let _ = writeln!(out, "      <note>{}: {}</note>", escape(&r.kind), escape(&r.message));
                 }
                 if let Some(n) = project.map(|pr| pr.note(&t.label, p)).filter(|n| !n.is_empty()) {
-                    let _ = writeln!(out, "      <note>reviewer: {}</note>", xml_escape(&n));
+                    let _ = writeln!(out, "      <note>reviewer: {}</note>", escape(&n));
                 }
             }
-            let _ = writeln!(out, "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", xml_escape(src), xml_escape(u.original_text));
-            let _ = writeln!(out, "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", xml_escape(&t.lang), xml_escape(u.translated_text));
+            let _ = writeln!(out, "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", escape(src), escape(u.original_text));
+            let _ = writeln!(out, "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", escape(&t.lang), escape(u.translated_text));
             out.push_str("    </tu>\n");
         }
     }

@@ -12,39 +12,12 @@
 //! `state="needs-review-translation"` on their target.
 
 use crate::analyze::{PairReport, Report, TranslationReport};
+use super::escape;
 use crate::review::{Project, Verdict};
 use std::fmt::Write;
 
 /// The namespace of Driftlens's own attributes.
 pub const DRIFTLENS_NS: &str = "urn:driftlens:xliff:1";
-
-/// Text escaped for XML 1.0 element content and attribute values. Characters XML 1.0
-/// cannot carry at all (control characters other than tab, line feed and carriage return;
-/// U+FFFE, U+FFFF) become U+FFFD; tab, line feed and carriage return are written as
-/// character references so attribute values keep them.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if allowed_in_xml(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
-}
-
-/// XML 1.0's Char production.
-fn allowed_in_xml(c: char) -> bool {
-    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
 
 /// One aligned pair, scored or only aligned.
 pub(crate) struct Unit<'a> {
@@ -93,18 +66,18 @@ pub fn xliff(report: &Report, translation: &TranslationReport, project: Option<&
     let _ = writeln!(
         out,
         "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\" tool-id=\"driftlens\" dl:label=\"{}\">",
-        xml_escape(&file_name(&report.original.path)),
-        xml_escape(src),
-        xml_escape(tgt),
-        xml_escape(&translation.label)
+        escape(&file_name(&report.original.path)),
+        escape(src),
+        escape(tgt),
+        escape(&translation.label)
     );
     out.push_str("    <header>\n");
-    let _ = writeln!(out, "      <tool tool-id=\"driftlens\" tool-name=\"Driftlens\" tool-version=\"{}\"/>", xml_escape(&report.driftlens));
+    let _ = writeln!(out, "      <tool tool-id=\"driftlens\" tool-name=\"Driftlens\" tool-version=\"{}\"/>", escape(&report.driftlens));
     let about = match (&translation.engine, translation.is_analysed()) {
         (Some(engine), true) => format!("Drift review of {} ({}), back-translated with {engine}.", translation.label, file_name(&translation.path)),
         _ => format!("{} ({}) was aligned but not back-translated, so it has no drift scores.", translation.label, file_name(&translation.path)),
     };
-    let _ = writeln!(out, "      <note from=\"driftlens\">{}</note>", xml_escape(&about));
+    let _ = writeln!(out, "      <note from=\"driftlens\">{}</note>", escape(&about));
     out.push_str("    </header>\n    <body>\n");
     for u in units(translation) {
         let verdict = u.scored.and_then(|p| project.and_then(|pr| pr.verdict(&translation.label, p)));
@@ -118,21 +91,21 @@ pub fn xliff(report: &Report, translation: &TranslationReport, project: Option<&
         if let Some(v) = verdict {
             let _ = write!(attrs, " dl:verdict=\"{}\"", v.name());
         }
-        let _ = writeln!(out, "      <trans-unit id=\"{}\"{attrs}>", xml_escape(&u.id()));
-        let _ = writeln!(out, "        <source xml:lang=\"{}\">{}</source>", xml_escape(src), xml_escape(u.original_text));
+        let _ = writeln!(out, "      <trans-unit id=\"{}\"{attrs}>", escape(&u.id()));
+        let _ = writeln!(out, "        <source xml:lang=\"{}\">{}</source>", escape(src), escape(u.original_text));
         let state = if needs_review { "needs-review-translation" } else { "translated" };
-        let _ = writeln!(out, "        <target xml:lang=\"{}\" state=\"{state}\">{}</target>", xml_escape(tgt), xml_escape(u.translated_text));
+        let _ = writeln!(out, "        <target xml:lang=\"{}\" state=\"{state}\">{}</target>", escape(tgt), escape(u.translated_text));
         if let Some(p) = u.scored {
-            let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">drift {:.2} ({}); back-translation: {}</note>", p.drift, p.level.name(), xml_escape(&p.back_translation));
+            let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">drift {:.2} ({}); back-translation: {}</note>", p.drift, p.level.name(), escape(&p.back_translation));
             for r in &p.reasons {
-                let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">{}: {}</note>", xml_escape(&r.kind), xml_escape(&r.message));
+                let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">{}: {}</note>", escape(&r.kind), escape(&r.message));
             }
         }
         if let Some(v) = verdict {
             let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">verdict: {}</note>", v.title());
         }
         if let Some(n) = note {
-            let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">{}</note>", xml_escape(&n));
+            let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">{}</note>", escape(&n));
         }
         out.push_str("      </trans-unit>\n");
     }
