@@ -130,6 +130,16 @@ enum BenchTarget {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Text-stage throughput: load, detect and split a multilingual text built from a corpus
+    /// (default: the bundled one, repeated to 20 MB), with MB/s and peak memory, beside plain
+    /// UAX #29 splitting and pysbd. Run it in the release build for the figures that count.
+    Text {
+        /// A corpus folder whose .md files make up the text.
+        dir: Option<PathBuf>,
+        /// The size of the text in MB.
+        #[arg(long, default_value_t = 20)]
+        megabytes: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -146,6 +156,9 @@ fn main() -> ExitCode {
             driftlens::align::bench::run(&driftlens::align::bench::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
         }
         Some(Command::Bench { target: BenchTarget::Drift { dir, json, fit, model } }) => bench_drift(dir, json, fit, model),
+        Some(Command::Bench { target: BenchTarget::Text { dir, megabytes } }) => {
+            driftlens::text::bench::run(&dir.unwrap_or_else(bundled_corpus), megabytes).map(|out| print!("{out}")).map_err(Into::into)
+        }
         Some(Command::Gui { dir }) => gui(dir),
         None => gui(None),
     };

@@ -4,6 +4,7 @@
 //! [`Document`]: the loaded plain text and its paragraphs. Every [`Sentence`] and [`Quote`]
 //! carries byte offsets into [`Document::text`].
 
+pub mod bench;
 mod boilerplate;
 mod decode;
 mod html;
