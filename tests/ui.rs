@@ -345,7 +345,7 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
     let ctx = egui::Context::default();
     let labels = ["es", "ca", "gl", "eo", "ru", "zh"].map(String::from).to_vec();
     let wb = Workbench::open(&ctx, &corpus, Options { labels: Some(labels.clone()), ..options(&cache) });
-    let mut h = Harness::builder().with_size([1500.0, 950.0]).with_theme(egui::Theme::Light).build_ui_state(
+    let mut h = Harness::builder().with_size([1500.0, 950.0]).with_theme(egui::Theme::Light).with_render_cursor(false).build_ui_state(
         |ui, (wb, times): &mut (Workbench, Vec<Duration>)| {
             let t = Instant::now();
             wb.ui(ui);
@@ -367,6 +367,11 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
         let n = h.state().0.translations.len();
         if seen_counts.last() != Some(&n) {
             seen_counts.push(n);
+            if n == 2 {
+                // The progress bar with Cancel, and the first results in the heat map.
+                let img = h.render().expect("render");
+                img.save(Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots/analysing.png")).unwrap();
+            }
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -445,4 +450,27 @@ fn dropped_files_join_the_corpus_by_language_code() {
     assert_eq!(skipped.len(), 1);
     assert!(skipped[0].contains("notes.txt") && skipped[0].contains("language code"), "{skipped:?}");
     assert!(driftlens::ui::dropped_inputs(&original, &[], &[PathBuf::from("/tmp/x/readme.md")]).is_err());
+}
+
+#[test]
+fn without_a_display_the_workbench_falls_back_to_the_terminal_analysis() {
+    let dir = std::env::temp_dir().join(format!("driftlens-ui-{}-nodisplay", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["en.md", "es.md", "ru.md"] {
+        std::fs::copy(corpus_src().join(f), dir.join(f)).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_driftlens"))
+        .arg("gui")
+        .arg(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("DRIFTLENS_CACHE", dir.join("cache"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"), "{stderr}");
+    assert!(stdout.contains("flagged of") && stdout.contains("fix: driftlens models fetch ru"), "{stdout}");
 }

@@ -351,7 +351,8 @@ impl Workbench {
         let what = match current {
             Some((label, p)) if p.total > 0 => format!("{label}: {} {}/{}", p.stage, p.done, p.total),
             Some((label, p)) => format!("{label}: {}", p.stage),
-            None => "reading the original".into(),
+            None if self.original.is_none() => "reading the original".into(),
+            None => "starting the next translation".into(),
         };
         ui.horizontal(|ui| {
             ui.spinner();

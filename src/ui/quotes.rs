@@ -128,7 +128,7 @@ fn detail(ui: &mut egui::Ui, q: &QuoteReport, qi: usize, order: &[usize], transl
 }
 
 /// The background of quoted words.
-const QUOTED: egui::Color32 = egui::Color32::from_rgba_premultiplied(60, 120, 200, 50);
+const QUOTED: egui::Color32 = egui::Color32::from_rgb(196, 218, 246);
 
 /// Byte ranges of the quoted passages of a text (the words between a pair of quotation
 /// marks of any convention: “…”, «…», „…“, »…«, 「…」, "…"), marks included.
