@@ -385,3 +385,4 @@ mod tests {
         assert_eq!(s[Kind::Punctuation as usize], 1);
     }
 }
+

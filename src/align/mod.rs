@@ -285,56 +285,175 @@ const FULL_SEARCH_CELLS: usize = 1 << 20;
 const COARSE_FULL_SEARCH_CELLS: usize = 40_000;
 /// Columns searched either side of the projected coarse path, at the sentence level and
 /// at block levels.
-const SENTENCE_BAND: usize = 12;
+const SENTENCE_BAND: usize = 16;
 /// Columns searched either side of the previous pass's path, in the passes after the first.
 const GUIDED_BAND: usize = 12;
 const BLOCK_BAND: usize = 8;
 /// Passes of hard EM: align, re-estimate the model from the beads, align again.
 const PASSES: usize = 3;
+/// Documents with more original sentences than this estimate the model on a stretch of
+/// about this many from their middle (a dozen parameters need no more), and only the last
+/// pass aligns the whole: time stays linear with a small constant.
+const ESTIMATION_SENTENCES: usize = 2_000;
+
+/// What every pass shares: the sentences' marks and groups, the caller's similarity.
+struct Passes<'a> {
+    src: &'a [SentenceFeatures],
+    tgt: &'a [SentenceFeatures],
+    src_marks: Vec<Vec<Mark>>,
+    tgt_marks: Vec<Vec<Mark>>,
+    src_groups: Groups,
+    tgt_groups: Groups,
+    src_chars: Vec<u32>,
+    tgt_chars: Vec<u32>,
+    similarity: Option<&'a dyn PairSimilarity>,
+    unrelated_similarity: Option<(f64, f64)>,
+    full_search_cells: usize,
+}
+
+impl<'a> Passes<'a> {
+    fn new(src: &'a [SentenceFeatures], tgt: &'a [SentenceFeatures], similarity: Option<&'a dyn PairSimilarity>, options: &AlignOptions) -> Passes<'a> {
+        let src_marks = marks_with_chances(src, tgt);
+        let tgt_marks = marks_with_chances(tgt, src);
+        let src_groups = Groups::new(src, &src_marks);
+        let tgt_groups = Groups::new(tgt, &tgt_marks);
+        Passes {
+            src,
+            tgt,
+            src_marks,
+            tgt_marks,
+            src_groups,
+            tgt_groups,
+            src_chars: src.iter().map(|f| f.chars).collect(),
+            tgt_chars: tgt.iter().map(|f| f.chars).collect(),
+            similarity,
+            unrelated_similarity: unrelated_similarity(src.len(), tgt.len(), similarity),
+            full_search_cells: options.full_search_cells,
+        }
+    }
+
+    fn nulls(&self, model: &Model) -> NullLengths {
+        NullLengths::new(model, self.src, self.tgt)
+    }
+
+    fn grid<'b>(&'b self, model: &'b Model, nulls: &'b NullLengths, src_at: usize, tgt_at: usize) -> SentenceGrid<'b> {
+        SentenceGrid { src: &self.src_marks, tgt: &self.tgt_marks, src_groups: &self.src_groups, tgt_groups: &self.tgt_groups, nulls, model, similarity: self.similarity, src_at, tgt_at }
+    }
+
+    fn coarse_units(&self, nulls: &NullLengths) -> (Vec<Unit>, Vec<Unit>) {
+        CoarseUnits::new(&self.src_marks, &self.tgt_marks, &self.src_chars, &self.tgt_chars).units(nulls)
+    }
+
+    /// One pass over the segments with `model`; `guides` holds, per segment, the corners of
+    /// the previous pass's path (empty before the first) and receives this pass's.
+    fn pass(&self, segments: &[(Range<usize>, Range<usize>)], model: &Model, guides: &mut [Vec<(usize, usize)>]) -> Vec<search::Step> {
+        let nulls = self.nulls(model);
+        let mut coarse: Option<(Vec<Unit>, Vec<Unit>)> = None;
+        let mut steps = Vec::new();
+        for (k, (rs, rt)) in segments.iter().enumerate() {
+            let grid = self.grid(model, &nulls, rs.start, rt.start);
+            let (rows, cols) = (rs.len(), rt.len());
+            let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= self.full_search_cells || rows == 0 || cols == 0 {
+                Band::full(rows, cols)
+            } else {
+                // Around the path over blocks under the current model, and in later passes
+                // also around the previous pass's path: the block path finds what the
+                // first model could not see (a run of added captions), the previous path
+                // keeps what the finer level found.
+                let (src_units, tgt_units) = coarse.get_or_insert_with(|| self.coarse_units(&nulls));
+                let path = block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), model);
+                let band = Band::around(&refine(&path), rows, cols, SENTENCE_BAND);
+                if guides[k].is_empty() {
+                    band
+                } else {
+                    band.union(&Band::around(&guides[k], rows, cols, GUIDED_BAND))
+                }
+            };
+            let found = search_segment(&grid, rows, cols, &band, &SHAPES);
+            guides[k] = corners(&found);
+            steps.extend(found.into_iter().map(|s| search::Step { i: s.i + rs.start, j: s.j + rt.start, ..s }));
+        }
+        steps
+    }
+
+    /// The model re-estimated from a pass's beads.
+    fn reestimate(&self, model: &Model, steps: &[search::Step]) -> Model {
+        let nulls = self.nulls(model);
+        let grid = self.grid(model, &nulls, 0, 0);
+        let evidence: Vec<Evidence> = steps.iter().map(|s| grid.evidence_for(s.i, s.m, s.j, s.n, true)).collect();
+        model.reestimate(&evidence, &self.src_chars, &self.tgt_chars, self.unrelated_similarity)
+    }
+
+    /// The stretch of a long document the model is estimated on: about
+    /// [`ESTIMATION_SENTENCES`] original sentences from the middle, with the translated
+    /// sentences the path over blocks pairs with them; `None` when the document is short.
+    fn estimation_segments(&self, segments: &[(Range<usize>, Range<usize>)], model: &Model) -> Option<Vec<(Range<usize>, Range<usize>)>> {
+        let n = self.src.len();
+        if n <= ESTIMATION_SENTENCES + ESTIMATION_SENTENCES / 2 {
+            return None;
+        }
+        let window = (n - ESTIMATION_SENTENCES) / 2..(n + ESTIMATION_SENTENCES) / 2;
+        let nulls = self.nulls(model);
+        let mut coarse: Option<(Vec<Unit>, Vec<Unit>)> = None;
+        let mut out = Vec::new();
+        for (rs, rt) in segments {
+            if rs.end <= window.start || rs.start >= window.end {
+                continue;
+            }
+            if rs.start >= window.start && rs.end <= window.end {
+                out.push((rs.clone(), rt.clone()));
+                continue;
+            }
+            // Cut the segment where the path over blocks crosses the window's rows.
+            let (src_units, tgt_units) = coarse.get_or_insert_with(|| self.coarse_units(&nulls));
+            let path = refine(&block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), model));
+            let column_at = |row: usize| -> usize {
+                let r = row.clamp(rs.start, rs.end) - rs.start;
+                path.iter().find(|&&(i, _)| i >= r).map(|&(_, j)| j).unwrap_or(rt.len()).min(rt.len()) + rt.start
+            };
+            let (a, b) = (window.start.max(rs.start), window.end.min(rs.end));
+            let (ja, jb) = (column_at(a), column_at(b));
+            out.push((a..b, ja..jb.max(ja)));
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// Whether two passes found the same beads.
+fn same_path(a: &[search::Step], b: &[search::Step]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x.i, x.m, x.j, x.n) == (y.i, y.m, y.j, y.n))
+}
 
 /// The whole alignment over features: passes of alignment and re-estimation; returns the
 /// steps (global ids) and the final model.
 fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: &[(Range<usize>, Range<usize>)], similarity: Option<&dyn PairSimilarity>, options: &AlignOptions) -> (Vec<search::Step>, Model) {
-    let src_marks = marks_with_chances(src, tgt);
-    let tgt_marks = marks_with_chances(tgt, src);
-    let src_groups = Groups::new(src, &src_marks);
-    let tgt_groups = Groups::new(tgt, &tgt_marks);
-    let src_chars: Vec<u32> = src.iter().map(|f| f.chars).collect();
-    let tgt_chars: Vec<u32> = tgt.iter().map(|f| f.chars).collect();
-    let unrelated_similarity = unrelated_similarity(src.len(), tgt.len(), similarity);
-    let mut model = Model::initial(&src_chars, &tgt_chars);
+    let passes = Passes::new(src, tgt, similarity, options);
+    let mut model = Model::initial(&passes.src_chars, &passes.tgt_chars);
+    // A long document: estimate on a stretch of it, then align the whole once.
+    if let Some(stretch) = passes.estimation_segments(segments, &model) {
+        let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); stretch.len()];
+        let mut previous: Option<Vec<search::Step>> = None;
+        for _ in 0..PASSES - 1 {
+            let steps = passes.pass(&stretch, &model, &mut guides);
+            if previous.as_ref().is_some_and(|p| same_path(p, &steps)) {
+                break;
+            }
+            model = passes.reestimate(&model, &steps);
+            previous = Some(steps);
+        }
+        let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
+        return (passes.pass(segments, &model, &mut guides), model);
+    }
     let mut previous: Option<Vec<search::Step>> = None;
     // Per segment, the corners of the previous pass's path: the guide of a banded search.
     let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
     for pass in 0..PASSES {
-        let mut steps = Vec::new();
-        let nulls = NullLengths::new(&model, src, tgt);
-        let mut coarse: Option<(Vec<Unit>, Vec<Unit>)> = None;
-        for (k, (rs, rt)) in segments.iter().enumerate() {
-            let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity, src_at: rs.start, tgt_at: rt.start };
-            let (rows, cols) = (rs.len(), rt.len());
-            let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= options.full_search_cells || rows == 0 || cols == 0 {
-                Band::full(rows, cols)
-            } else if !guides[k].is_empty() {
-                Band::around(&guides[k], rows, cols, GUIDED_BAND)
-            } else {
-                let (src_units, tgt_units) = coarse.get_or_insert_with(|| CoarseUnits::new(&src_marks, &tgt_marks, &src_chars, &tgt_chars).units(&nulls));
-                let path = block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), &model);
-                Band::around(&refine(&path), rows, cols, SENTENCE_BAND)
-            };
-            let found = search_segment(&grid, rows, cols, &band);
-            guides[k] = corners(&found);
-            for s in found {
-                steps.push(search::Step { i: s.i + rs.start, j: s.j + rt.start, ..s });
-            }
-        }
-        let same = previous.as_ref().map(|p| p.iter().zip(&steps).all(|(a, b)| (a.i, a.m, a.j, a.n) == (b.i, b.m, b.j, b.n)) && p.len() == steps.len()).unwrap_or(false);
+        let steps = passes.pass(segments, &model, &mut guides);
+        let same = previous.as_ref().is_some_and(|p| same_path(p, &steps));
         if pass + 1 == PASSES || same {
             return (steps, model);
         }
-        let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity, src_at: 0, tgt_at: 0 };
-        let evidence: Vec<Evidence> = steps.iter().map(|s| grid.evidence_for(s.i, s.m, s.j, s.n, true)).collect();
-        model = model.reestimate(&evidence, &src_chars, &tgt_chars, unrelated_similarity);
+        model = passes.reestimate(&model, &steps);
         previous = Some(steps);
     }
     unreachable!("the last pass returns")
@@ -420,15 +539,18 @@ impl Groups {
         Groups { chars, marks, merged }
     }
 
+    #[inline(always)]
     fn chars(&self, i: usize, m: usize) -> f64 {
         (self.chars[i + m] - self.chars[i]) as f64
     }
 
+    #[inline(always)]
     fn marks(&self, i: usize, m: usize) -> [u32; 3] {
         let (a, b) = (self.marks[i + m], self.marks[i]);
         [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
     }
 
+    #[inline(always)]
     fn keys<'a>(&'a self, marks: &'a [Vec<Mark>], i: usize, m: usize) -> &'a [Mark] {
         match m {
             0 => &[],
@@ -459,10 +581,12 @@ impl NullLengths {
         }
     }
 
+    #[inline(always)]
     fn original(&self, i: usize, m: usize) -> f64 {
         self.src[i + m] - self.src[i]
     }
 
+    #[inline(always)]
     fn translated(&self, j: usize, n: usize) -> f64 {
         self.tgt[j + n] - self.tgt[j]
     }
@@ -485,6 +609,7 @@ impl SentenceGrid<'_> {
     /// Evidence of the bead of original sentences `i..i+m` and translated `j..j+n` (global
     /// ids). The caller's similarity is asked for where the model uses it, or where
     /// `for_estimate` (the beads a re-estimation learns from).
+    #[inline(always)]
     fn evidence_for(&self, i: usize, m: usize, j: usize, n: usize, for_estimate: bool) -> Evidence {
         let mut e = Evidence { m, n, ..Evidence::default() };
         e.original_chars = self.src_groups.chars(i, m);
@@ -505,11 +630,13 @@ impl SentenceGrid<'_> {
         e
     }
 
+    #[inline(always)]
     fn evidence(&self, i: usize, m: usize, j: usize, n: usize) -> Evidence {
         self.evidence_for(i, m, j, n, false)
     }
 
     /// What the bead costs: minus its evidence (segment-relative ids).
+    #[inline(always)]
     fn cost(&self, i: usize, m: usize, j: usize, n: usize) -> f32 {
         if m == 0 || n == 0 {
             return 0.0;
@@ -522,10 +649,10 @@ impl SentenceGrid<'_> {
 /// Aligns one segment within a band: the whole grid when small; else, in the first pass,
 /// around the path over blocks (coarse to fine), and in later passes around the previous
 /// pass's path.
-fn search_segment(grid: &SentenceGrid, rows: usize, cols: usize, band: &Band) -> Vec<search::Step> {
-    let kinds: Vec<usize> = SHAPES.iter().map(|&(m, n)| kind_of(m, n)).collect();
+fn search_segment(grid: &SentenceGrid, rows: usize, cols: usize, band: &Band, shapes: &[(usize, usize)]) -> Vec<search::Step> {
+    let kinds: Vec<usize> = shapes.iter().map(|&(m, n)| kind_of(m, n)).collect();
     let follow = |before: usize, t: usize| -grid.model.log_prior[before][t];
-    best_path_with_memory(rows, cols, band, &SHAPES, &kinds, BEAD_KINDS, &follow, &|i, m, j, n| grid.cost(i, m, j, n))
+    best_path_with_memory(rows, cols, band, shapes, &kinds, BEAD_KINDS, &follow, &|i, m, j, n| grid.cost(i, m, j, n))
 }
 
 /// A run of sentences as the coarse levels see it: length and rare marks only.

@@ -59,6 +59,13 @@ impl Band {
         Band { lo, hi }
     }
 
+    /// The cells of either band (both monotone, over the same grid).
+    pub fn union(&self, other: &Band) -> Band {
+        let lo = self.lo.iter().zip(&other.lo).map(|(a, b)| *a.min(b)).collect();
+        let hi = self.hi.iter().zip(&other.hi).map(|(a, b)| *a.max(b)).collect();
+        Band { lo, hi }
+    }
+
     fn contains(&self, i: usize, j: usize) -> bool {
         i < self.lo.len() && j >= self.lo[i] && j <= self.hi[i]
     }
