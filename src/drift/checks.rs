@@ -46,11 +46,14 @@ pub struct Evidence {
     /// A hedge (may, might, maybe, perhaps, possibly) on one side only: a statement made
     /// uncertain, or the reverse.
     pub hedge: f32,
+    /// The longest stretch of the original whose content words the back-translation lacks,
+    /// in order (a clause dropped): 0 for none, 1 for five words or more.
+    pub omission: f32,
 }
 
 /// Names of the evidence, in the order of [`Evidence::to_vec`]; also the keys of the
 /// calibration file.
-pub const EVIDENCE_NAMES: [&str; 21] = [
+pub const EVIDENCE_NAMES: [&str; 22] = [
     "meaning",
     "wording",
     "number_changed",
@@ -72,10 +75,11 @@ pub const EVIDENCE_NAMES: [&str; 21] = [
     "engine_gap",
     "name_swapped",
     "hedge",
+    "omission",
 ];
 
 impl Evidence {
-    pub fn to_vec(&self) -> [f32; 21] {
+    pub fn to_vec(&self) -> [f32; 22] {
         [
             self.meaning,
             self.wording,
@@ -98,6 +102,7 @@ impl Evidence {
             self.engine_gap,
             self.name_swapped,
             self.hedge,
+            self.omission,
         ]
     }
 }
@@ -358,6 +363,69 @@ fn missing_names(from: &[Token], to: &[Token]) -> Vec<usize> {
             true
         })
         .collect()
+}
+
+/// Content words dropped in a row that make an omission a reason of its own (and a broken
+/// fact).
+pub const OMITTED_WORDS: usize = 4;
+
+/// The longest run of consecutive content words of `orig` left out of the longest common
+/// subsequence (in order, by word or stem) with `back`, counting only words in `missing` (those
+/// with no counterpart anywhere in `back`). A dropped clause leaves such a run; a reordering
+/// does not, as its words are found elsewhere.
+fn omitted_run(orig: &[Token], back: &[Token], missing: &[usize]) -> Vec<usize> {
+    let content = |ts: &[Token]| -> Vec<(usize, String)> {
+        (0..ts.len())
+            .filter(|&i| {
+                ts[i].kind != Kind::Mark
+                    && !is_stop_word(&ts[i].norm)
+                    && ts[i].norm.chars().count() >= 2
+            })
+            .map(|i| (i, words::stem(&ts[i].norm).to_string()))
+            .collect()
+    };
+    let (a, b) = (content(orig), content(back));
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || n * m > 40_000 {
+        return Vec::new();
+    }
+    // LCS table, then walk back to mark the original words in it
+    let mut t = vec![0u16; (n + 1) * (m + 1)];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            t[i * (m + 1) + j] = if a[i].1 == b[j].1 {
+                t[(i + 1) * (m + 1) + j + 1] + 1
+            } else {
+                t[(i + 1) * (m + 1) + j].max(t[i * (m + 1) + j + 1])
+            };
+        }
+    }
+    let mut kept = vec![false; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if a[i].1 == b[j].1 {
+            kept[i] = true;
+            i += 1;
+            j += 1;
+        } else if t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    let mut best: Vec<usize> = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    for k in 0..n {
+        if kept[k] {
+            run.clear();
+        } else if missing.contains(&a[k].0) {
+            run.push(a[k].0);
+            if run.len() > best.len() {
+                best = run.clone();
+            }
+        }
+    }
+    best
 }
 
 /// Content words of `from` with no counterpart in `to` (token indices into `from`).
@@ -657,7 +725,20 @@ pub fn compare(
                 .filter(|&i| words::is_hedge(&ts[i].norm) && !idiom(ts, i))
                 .count()
         };
-        if (hedge(&ot, &o_only) || hedge(&bt, &b_only)) && hedges(&ot) != hedges(&bt) {
+        // a firm "will" become "may"/"could", or the reverse
+        let firm = |ts: &[Token], v: &[(usize, Certainty)]| {
+            v.iter()
+                .any(|&(i, _)| matches!(ts[i].norm.as_str(), "will" | "shall" | "'ll" | "won't"))
+        };
+        let possible = |ts: &[Token], v: &[(usize, Certainty)]| {
+            v.iter().any(|&(i, _)| {
+                words::is_hedge(&ts[i].norm) && !idiom(ts, i) || ts[i].norm == "could"
+            })
+        };
+        if (hedge(&ot, &o_only) || hedge(&bt, &b_only)) && hedges(&ot) != hedges(&bt)
+            || firm(&ot, &o_only) && possible(&bt, &b_only)
+            || possible(&ot, &o_only) && firm(&bt, &b_only)
+        {
             ev.hedge = 1.0;
         }
         reasons.push(DriftReason::CertaintyChanged {
@@ -817,6 +898,15 @@ pub fn compare(
     } else {
         0.0
     };
+    let run = omitted_run(&ot, &bt, &om_words);
+    ev.omission = (run.len().saturating_sub(1) as f32 / 4.0).min(1.0);
+    if run.len() >= OMITTED_WORDS {
+        let (first, last) = (&ot[run[0]], &ot[run[run.len() - 1]]);
+        reasons.push(DriftReason::PassageOmitted {
+            passage: mention(original, first.start, last.end),
+            words: run.iter().map(|&i| tok_mention(original, &ot[i])).collect(),
+        });
+    }
     let owords = ot.iter().filter(|t| t.kind != Kind::Mark).count() as f32;
     let bwords = bt.iter().filter(|t| t.kind != Kind::Mark).count() as f32;
     ev.length_change = (((bwords + 1.0) / (owords + 1.0)).ln().abs() / 2.0).min(1.0);

@@ -99,6 +99,9 @@ pub enum DriftReason {
     WordsMissing { words: Vec<Mention> },
     /// Content words of the back-translation with no counterpart in the original.
     WordsAdded { words: Vec<Mention> },
+    /// A stretch of the original (`passage`) whose content words (`words`) have no
+    /// counterpart, in order, in the back-translation: a clause dropped.
+    PassageOmitted { passage: Mention, words: Vec<Mention> },
     /// Words the back-translation engine could not translate and left as they were (Apertium
     /// marks them): a gap in the engine's dictionary, shown apart from drift.
     EngineGap { words: Vec<Mention> },
@@ -190,6 +193,10 @@ impl DriftReason {
                 format!("the meaning differs (similarity {similarity:.2})")
             }
             WordsMissing { words } => format!("no counterpart for {}", list(words)),
+            PassageOmitted { words, .. } => format!(
+                "{} in a row have no counterpart: this part seems dropped",
+                list(words)
+            ),
             EngineGap { words } => format!(
                 "{} left untranslated by the back-translation engine (a word it does not know, not drift)",
                 list(words)
@@ -218,6 +225,7 @@ impl DriftReason {
                 original.iter().map(|m| m.span).collect()
             }
             QuoteChanged { lost, .. } => lost.iter().map(|m| m.span).collect(),
+            PassageOmitted { passage, .. } => vec![passage.span],
             WordsMissing { words } => words.iter().map(|m| m.span).collect(),
             _ => Vec::new(),
         }
@@ -404,8 +412,8 @@ impl Calibration {
         })
     }
 
-    fn vector(&self) -> [f32; 21] {
-        let mut w = [0f32; 21];
+    fn vector(&self) -> [f32; 22] {
+        let mut w = [0f32; 22];
         for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
             w[i] = self.weights.get(*name).copied().unwrap_or(0.0);
         }
@@ -434,11 +442,13 @@ fn fact_band(p: f32) -> f32 {
 }
 
 /// A fact that must survive translation did not (numbers, negation, question, pronoun
-/// gender, words in another script, a proper name swapped, a hedge added or lost).
+/// gender, words in another script, a proper name swapped, a hedge added or lost, four or
+/// more content words dropped in a row).
 fn broken_fact(ev: &Evidence) -> bool {
     ev.number_changed > 0.0
         || ev.name_swapped > 0.0
         || ev.hedge > 0.0
+        || ev.omission >= (checks::OMITTED_WORDS - 1) as f32 / 4.0
         || ev.negation > 0.0
         || ev.question > 0.0
         || ev.gender > 0.0
@@ -449,7 +459,7 @@ fn broken_fact(ev: &Evidence) -> bool {
 #[derive(Debug, Clone)]
 pub struct DriftScorer {
     pub calibration: Calibration,
-    weights: [f32; 21],
+    weights: [f32; 22],
 }
 
 impl Default for DriftScorer {
@@ -557,6 +567,7 @@ impl DriftScorer {
                 WordOrderScrambled { .. } => "word_order",
                 QuoteChanged { .. } => "quote_changed",
                 EngineGap { .. } => "engine_gap",
+                PassageOmitted { .. } => "omission",
                 _ => return f32::MAX,
             };
             self.calibration.weights.get(name).copied().unwrap_or(0.0)
