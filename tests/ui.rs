@@ -146,6 +146,19 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
     wb.state.selection.pair = Some(i);
     wb.state.scroll_to_selection = true;
     screenshot(&mut h, "side-by-side-es-drift");
+    // The level filter hides unflagged rows (the selected one stays).
+    let t = h.state().translation("es.drift").unwrap().clone();
+    let calm = t.pairs.iter().enumerate().find(|(k, p)| !p.level.is_flagged() && p.original.len() == 1 && Some(*k) != h.state().state.selection.pair).map(|(_, p)| format!("#{}", p.original[0])).unwrap();
+    assert!(h.query_all_by_label(&calm).count() > 0, "{calm} is listed");
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "none").click();
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "minor").click();
+    h.run_ok();
+    assert_eq!(h.query_all_by_label(&calm).count(), 0, "{calm} is hidden by the level filter");
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "none").click();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "minor").click();
+    h.run_ok();
+    assert!(h.query_all_by_label(&calm).count() > 0, "{calm} is back");
     let label = h.state().state.selection.label.clone();
     press(&mut h, egui::Key::L);
     assert_ne!(h.state().state.selection.label, label, "L moves to another language");
