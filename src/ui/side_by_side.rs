@@ -58,8 +58,14 @@ fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
             wb.state.selection.label = Some(c);
             wb.state.selection.pair = None;
         }
-        ui.separator();
         let t = wb.translations.iter().find(|t| t.label == label);
+        if t.map(|t| !t.is_analysed()).unwrap_or(false) {
+            if ui.button("Next language (L)").clicked() {
+                wb.state.select_next_language(&wb.translations);
+            }
+            return;
+        }
+        ui.separator();
         if ui.button("Previous flagged (K)").clicked() {
             if let Some(t) = t {
                 wb.state.select_previous_flagged(t);
