@@ -487,3 +487,58 @@ fn without_a_display_the_workbench_falls_back_to_the_terminal_analysis() {
     assert!(stderr.contains("no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"), "{stderr}");
     assert!(stdout.contains("flagged of") && stdout.contains("fix: driftlens models fetch ru"), "{stdout}");
 }
+
+/// A file dropped on the window, as the windowing integration hands it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn run_until_idle(h: &mut Harness<'_, Workbench>) {
+    let started = Instant::now();
+    h.step();
+    while h.state().is_busy() && started.elapsed() < Duration::from_secs(60) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+    assert!(!h.state().is_busy(), "the analysis finished");
+}
+
+#[test]
+fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
+    let corpus = corpus_copy("drop");
+    let cache = std::env::temp_dir().join(format!("driftlens-ui-drop-cache-{}", std::process::id()));
+    let ctx = egui::Context::default();
+    let wb = Workbench::open(&ctx, &corpus, Options { labels: Some(vec!["ru".into()]), ..options(&cache) });
+    let mut h = Harness::builder().with_size([1500.0, 950.0]).build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    run_until_idle(&mut h);
+    assert_eq!(h.state().translations.len(), 1);
+    // A loose file named by its language joins the open corpus.
+    let loose = std::env::temp_dir().join(format!("driftlens-ui-{}-loose", std::process::id()));
+    std::fs::create_dir_all(&loose).unwrap();
+    std::fs::copy(corpus_src().join("zh.md"), loose.join("zh.md")).unwrap();
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(loose.join("zh.md"))));
+    run_until_idle(&mut h);
+    let labels: Vec<String> = h.state().translations.iter().map(|t| t.label.clone()).collect();
+    assert!(labels.contains(&"zh".to_string()) && labels.contains(&"ru".to_string()), "{labels:?}");
+    // A dropped folder opens as a corpus of its own.
+    let other = std::env::temp_dir().join(format!("driftlens-ui-{}-other", std::process::id()));
+    std::fs::create_dir_all(&other).unwrap();
+    for f in ["en.md", "hi.md"] {
+        std::fs::copy(corpus_src().join(f), other.join(f)).unwrap();
+    }
+    h.state_mut().options.labels = None;
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(other.clone())));
+    run_until_idle(&mut h);
+    assert_eq!(h.state().corpus, other);
+    let labels: Vec<String> = h.state().translations.iter().map(|t| t.label.clone()).collect();
+    assert_eq!(labels, ["hi"]);
+}
