@@ -55,6 +55,7 @@ fn every_planted_change_is_flagged_and_ranks_high() {
     let mut found = 0;
     let mut total = 0;
     let mut lines = Vec::new();
+    let mut ranks: Vec<(String, usize, bool)> = Vec::new();
     for lang in ["es", "ca", "gl", "eo"] {
         let label = format!("{lang}.drift");
         let t = report.translations.iter().find(|t| t.label == label).unwrap();
@@ -68,6 +69,7 @@ fn every_planted_change_is_flagged_and_ranks_high() {
             let p = ranked[pos];
             let flagged = p.level.is_flagged();
             found += flagged as usize;
+            ranks.push((format!("{label} {}", c.kind), pos + 1, flagged));
             lines.push(format!(
                 "{label:<8} {:<24} rank {:>2}/{:<2} {:<8} {:.2}  {}  [{}]",
                 c.kind,
@@ -83,7 +85,17 @@ fn every_planted_change_is_flagged_and_ranks_high() {
     println!("{}", lines.join("\n"));
     let recall = found as f32 / total as f32;
     println!("planted changes flagged: {found}/{total} = {recall:.2}");
-    assert!(recall >= 0.75, "recall of planted changes {recall:.2} below 0.75:\n{}", lines.join("\n"));
+    // The bar is every planted change flagged, among the most drifted pairs. Measured:
+    // 38 of 40 flagged (Apertium's paraphrase noise hides the two quotes made sharper in ca
+    // and eo); every planted change of a fact (number, negation, name, certainty, a dropped
+    // clause or sentence, English left in) among the 18 most drifted of 46, and every
+    // flagged one among the 27 most drifted.
+    assert!(recall >= 0.95, "recall of planted changes {recall:.2} below 0.95:\n{}", lines.join("\n"));
+    for (what, rank, flagged) in &ranks {
+        let fact = !what.contains("quote_");
+        assert!(!fact || (*flagged && *rank <= 18), "{what}: rank {rank}, flagged {flagged}\n{}", lines.join("\n"));
+        assert!(!flagged || *rank <= 27, "{what}: rank {rank}\n{}", lines.join("\n"));
+    }
 }
 
 #[test]

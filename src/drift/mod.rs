@@ -444,15 +444,20 @@ fn fact_band(p: f32) -> f32 {
 /// A fact that must survive translation did not (numbers, negation, question, pronoun
 /// gender, words in another script, a proper name swapped, a hedge added or lost, four or
 /// more content words dropped in a row).
-fn broken_fact(ev: &Evidence) -> bool {
-    ev.number_changed > 0.0
-        || ev.name_swapped > 0.0
-        || ev.hedge > 0.0
-        || ev.omission >= (checks::OMITTED_WORDS - 1) as f32 / 4.0
-        || ev.negation > 0.0
-        || ev.question > 0.0
-        || ev.gender > 0.0
-        || ev.foreign_words > 0.0
+fn broken_facts(ev: &Evidence) -> usize {
+    [
+        ev.number_changed > 0.0,
+        ev.name_swapped > 0.0,
+        ev.hedge > 0.0,
+        ev.omission >= (checks::OMITTED_WORDS - 1) as f32 / 4.0,
+        ev.negation > 0.0,
+        ev.question > 0.0,
+        ev.gender > 0.0,
+        ev.foreign_words > 0.0,
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count()
 }
 
 /// Scores pairs with a calibration (the shipped one by default).
@@ -505,7 +510,10 @@ impl DriftScorer {
                 .map(|(x, w)| x * w)
                 .sum::<f32>();
         let p = 1.0 / (1.0 + (-z).exp());
-        if broken_fact(ev) {
+        // (Ordering the band by the similarity of the rest instead, to put facts broken in
+        // otherwise faithful sentences first, cost 1.8 to 5 points of DEMETR pairwise accuracy
+        // on critical perturbations: measured, not kept.)
+        if broken_facts(ev) > 0 {
             fact_band(p)
         } else {
             FACT_BAND * p
@@ -544,7 +552,8 @@ impl DriftScorer {
                                     language: found.lang,
                                 },
                             );
-                            score = score.max(fact_band(score));
+                            // nothing was translated: the worst a sentence can drift
+                            score = score.max(fact_band(0.99));
                         }
                     }
                 }
