@@ -438,7 +438,12 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
             if previous.as_ref().is_some_and(|p| same_path(p, &steps)) {
                 break;
             }
-            model = passes.reestimate(&model, &steps);
+            // Where the stretch was cut, its ends may pair sentences whose counterparts lie
+            // outside it: learn from the beads of its middle four fifths.
+            let (first, last) = (stretch[0].0.start, stretch[stretch.len() - 1].0.end);
+            let margin = (last - first) / 10;
+            let inner: Vec<search::Step> = steps.iter().copied().filter(|s| s.i >= first + margin && s.i + s.m <= last - margin).collect();
+            model = passes.reestimate(&model, &inner);
             previous = Some(steps);
         }
         let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
