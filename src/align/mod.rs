@@ -286,6 +286,8 @@ const COARSE_FULL_SEARCH_CELLS: usize = 40_000;
 /// Columns searched either side of the projected coarse path, at the sentence level and
 /// at block levels.
 const SENTENCE_BAND: usize = 16;
+/// The same for the one pass over a long document, with a model estimated beforehand.
+const SETTLED_BAND: usize = 12;
 /// Columns searched either side of the previous pass's path, in the passes after the first.
 const GUIDED_BAND: usize = 12;
 const BLOCK_BAND: usize = 8;
@@ -294,7 +296,7 @@ const PASSES: usize = 3;
 /// Documents with more original sentences than this estimate the model on a stretch of
 /// about this many from their middle (a dozen parameters need no more), and only the last
 /// pass aligns the whole: time stays linear with a small constant.
-const ESTIMATION_SENTENCES: usize = 2_000;
+const ESTIMATION_SENTENCES: usize = 1_500;
 
 /// What every pass shares: the sentences' marks and groups, the caller's similarity.
 struct Passes<'a> {
@@ -346,7 +348,7 @@ impl<'a> Passes<'a> {
 
     /// One pass over the segments with `model`; `guides` holds, per segment, the corners of
     /// the previous pass's path (empty before the first) and receives this pass's.
-    fn pass(&self, segments: &[(Range<usize>, Range<usize>)], model: &Model, guides: &mut [Vec<(usize, usize)>]) -> Vec<search::Step> {
+    fn pass(&self, segments: &[(Range<usize>, Range<usize>)], model: &Model, guides: &mut [Vec<(usize, usize)>], width: usize) -> Vec<search::Step> {
         let nulls = self.nulls(model);
         let mut coarse: Option<(Vec<Unit>, Vec<Unit>)> = None;
         let mut steps = Vec::new();
@@ -362,7 +364,7 @@ impl<'a> Passes<'a> {
                 // keeps what the finer level found.
                 let (src_units, tgt_units) = coarse.get_or_insert_with(|| self.coarse_units(&nulls));
                 let path = block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), model);
-                let band = Band::around(&refine(&path), rows, cols, SENTENCE_BAND);
+                let band = Band::around(&refine(&path), rows, cols, width);
                 if guides[k].is_empty() {
                     band
                 } else {
@@ -434,7 +436,7 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
         let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); stretch.len()];
         let mut previous: Option<Vec<search::Step>> = None;
         for _ in 0..PASSES - 1 {
-            let steps = passes.pass(&stretch, &model, &mut guides);
+            let steps = passes.pass(&stretch, &model, &mut guides, SENTENCE_BAND);
             if previous.as_ref().is_some_and(|p| same_path(p, &steps)) {
                 break;
             }
@@ -447,13 +449,14 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
             previous = Some(steps);
         }
         let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
-        return (passes.pass(segments, &model, &mut guides), model);
+        // The settled model draws a surer path over blocks: a narrower band around it.
+        return (passes.pass(segments, &model, &mut guides, SETTLED_BAND), model);
     }
     let mut previous: Option<Vec<search::Step>> = None;
     // Per segment, the corners of the previous pass's path: the guide of a banded search.
     let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
     for pass in 0..PASSES {
-        let steps = passes.pass(segments, &model, &mut guides);
+        let steps = passes.pass(segments, &model, &mut guides, SENTENCE_BAND);
         let same = previous.as_ref().is_some_and(|p| same_path(p, &steps));
         if pass + 1 == PASSES || same {
             return (steps, model);
