@@ -371,9 +371,10 @@ pub const OMITTED_WORDS: usize = 4;
 
 /// The longest run of consecutive content words of `orig` left out of the longest common
 /// subsequence (in order, by word or stem) with `back`, counting only words in `missing` (those
-/// with no counterpart anywhere in `back`). A dropped clause leaves such a run; a reordering
-/// does not, as its words are found elsewhere.
-fn omitted_run(orig: &[Token], back: &[Token], missing: &[usize]) -> Vec<usize> {
+/// with no counterpart anywhere in `back`), where `back` has less than half as many words of
+/// its own (`added`: none of the original's) in their place. A dropped clause leaves such a run; a reordering does not (its words are found
+/// elsewhere), nor does a clumsy rewording (its words take the place of the original's).
+fn omitted_run(orig: &[Token], back: &[Token], missing: &[usize], added: &[usize]) -> Vec<usize> {
     let content = |ts: &[Token]| -> Vec<(usize, String)> {
         (0..ts.len())
             .filter(|&i| {
@@ -400,11 +401,11 @@ fn omitted_run(orig: &[Token], back: &[Token], missing: &[usize]) -> Vec<usize> 
             };
         }
     }
-    let mut kept = vec![false; n];
+    let mut anchors: Vec<(usize, usize)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < n && j < m {
         if a[i].1 == b[j].1 {
-            kept[i] = true;
+            anchors.push((i, j));
             i += 1;
             j += 1;
         } else if t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1] {
@@ -413,17 +414,23 @@ fn omitted_run(orig: &[Token], back: &[Token], missing: &[usize]) -> Vec<usize> 
             j += 1;
         }
     }
+    // Between two words kept in order, the original's words that the back-translation lacks
+    // are an omission only where the back-translation has far fewer words there: words
+    // translated differently leave as many words in their place, a dropped clause leaves none.
     let mut best: Vec<usize> = Vec::new();
-    let mut run: Vec<usize> = Vec::new();
-    for k in 0..n {
-        if kept[k] {
-            run.clear();
-        } else if missing.contains(&a[k].0) {
-            run.push(a[k].0);
-            if run.len() > best.len() {
-                best = run.clone();
-            }
+    let mut prev: (isize, isize) = (-1, -1);
+    for &(ai, bj) in anchors.iter().chain(std::iter::once(&(n, m))) {
+        let run: Vec<usize> = ((prev.0 + 1) as usize..ai)
+            .map(|k| a[k].0)
+            .filter(|i| missing.contains(i))
+            .collect();
+        let back_gap = ((prev.1 + 1) as usize..bj)
+            .filter(|&k| added.contains(&b[k].0))
+            .count();
+        if back_gap * 2 < run.len() && run.len() > best.len() {
+            best = run;
         }
+        prev = (ai as isize, bj as isize);
     }
     best
 }
@@ -448,6 +455,7 @@ fn unmatched_content(from: &[Token], to: &[Token]) -> (Vec<usize>, usize) {
         .map(|w| words::stem(w))
         .filter(|s| s.len() >= 3)
         .collect();
+    let to_names: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     let missing: Vec<usize> = content
         .iter()
         .copied()
@@ -455,7 +463,20 @@ fn unmatched_content(from: &[Token], to: &[Token]) -> (Vec<usize>, usize) {
             let w = from[i].norm.as_str();
             !(to_set.contains(w)
                 || to_stems.contains(words::stem(w))
-                || to_words.iter().any(|u| words::similar_spelling(w, u)))
+                || to_words.iter().any(|u| words::similar_spelling(w, u))
+                // a name and its adjective: China / Chinese, Russia / Russian
+                || (from[i].is_capitalised() && {
+                    let k = name_key(w);
+                    to_names
+                        .get_or_init(|| {
+                            to.iter()
+                                .filter(|u| u.kind == Kind::Word && u.is_capitalised())
+                                .map(|u| name_key(&u.norm))
+                                .collect()
+                        })
+                        .iter()
+                        .any(|u| same_name_key(&k, u))
+                }))
         })
         .collect();
     (missing, content.len())
@@ -898,7 +919,7 @@ pub fn compare(
     } else {
         0.0
     };
-    let run = omitted_run(&ot, &bt, &om_words);
+    let run = omitted_run(&ot, &bt, &om_words, &bm_words);
     ev.omission = (run.len().saturating_sub(1) as f32 / 4.0).min(1.0);
     if run.len() >= OMITTED_WORDS {
         let (first, last) = (&ot[run[0]], &ot[run[run.len() - 1]]);
