@@ -30,7 +30,7 @@ pub mod model;
 pub mod search;
 
 use features::{marks_with_chances, Kind, Mark, SentenceFeatures};
-use model::{kind_of, Evidence, Model, AFTER_ADDED, AFTER_DROPPED, AFTER_PAIRED, BEAD_KINDS, MAX_SIDE, SHAPES};
+use model::{kind_of, BlockLengthTerms, Evidence, Model, AFTER_ADDED, AFTER_DROPPED, AFTER_PAIRED, BEAD_KINDS, MAX_SIDE, SHAPES};
 use search::{best_path, best_path_with_memory, corners, refine, Band};
 use serde::Serialize;
 use std::fmt;
@@ -732,6 +732,9 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
     // Marks of every two neighbouring units, merged once.
     let pairs = |units: &[Unit]| -> Vec<Vec<Mark>> { units.windows(2).map(|w| merge_marks(&w[0].keys, &w[1].keys)).collect() };
     let (src_pairs, tgt_pairs) = (pairs(src), pairs(tgt));
+    // A block bead spans at most two units a side.
+    let most = 2 * src.iter().chain(tgt).map(|u| u.sentences as usize).max().unwrap_or(1);
+    let terms = BlockLengthTerms::new(model, most);
     let cost = |i: usize, m: usize, j: usize, n: usize| -> f32 {
         let (us, ut) = (&src[i..i + m], &tgt[j..j + n]);
         // A block without counterpart costs what its sentences would: a first sentence
@@ -763,7 +766,7 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
             translated_null: ut.iter().map(|u| u.null).sum(),
             similarity: None,
         };
-        let score = prior + model.block_length_llr(ca, sm, cb, sn) + model.marks_llr(&e);
+        let score = prior + model.block_length_llr_with(ca, sm, cb, sn, &terms) + model.marks_llr(&e);
         -score as f32
     };
     corners(&best_path(rows, cols, &band, &BLOCK_SHAPES, &cost))

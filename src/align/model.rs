@@ -240,6 +240,13 @@ impl Model {
     /// the coarse levels of the search: the totals against the totals of as many sentences
     /// drawn at random (a sum of gamma lengths is gamma).
     pub fn block_length_llr(&self, a_chars: f64, a_sentences: usize, b_chars: f64, b_sentences: usize) -> f64 {
+        self.block_length_llr_with(a_chars, a_sentences, b_chars, b_sentences, &BlockLengthTerms::new(self, 0))
+    }
+
+    /// [`Model::block_length_llr`] with the terms of the gamma densities that depend only
+    /// on the number of sentences taken from `terms`.
+    #[inline(always)]
+    pub fn block_length_llr_with(&self, a_chars: f64, a_sentences: usize, b_chars: f64, b_sentences: usize, terms: &BlockLengthTerms) -> f64 {
         let a = a_chars.max(1.0);
         let u = b_chars.max(1.0) / self.ratio;
         let mean = (a + u) / 2.0;
@@ -247,7 +254,11 @@ impl Model {
         let log_normal = -0.5 * (u - a).powi(2) / var - 0.5 * (2.0 * std::f64::consts::PI * var).ln();
         let (ka, ta) = self.original_length;
         let (kb, tb) = self.translated_length;
-        let log_unrelated = 0.5 * (gamma_log_pdf(a, a_sentences.max(1) as f64 * ka, ta) + gamma_log_pdf(u, b_sentences.max(1) as f64 * kb, tb));
+        let (sa, sb) = (a_sentences.max(1), b_sentences.max(1));
+        let (shape_a, shape_b) = (sa as f64 * ka, sb as f64 * kb);
+        let ca = terms.original.get(sa).copied().unwrap_or_else(|| -shape_a * ta.ln() - ln_gamma(shape_a));
+        let cb = terms.translated.get(sb).copied().unwrap_or_else(|| -shape_b * tb.ln() - ln_gamma(shape_b));
+        let log_unrelated = 0.5 * ((shape_a - 1.0) * a.ln() - a / ta + ca + (shape_b - 1.0) * u.ln() - u / tb + cb);
         with_outliers(log_normal - log_unrelated, self.length_outliers)
     }
 
@@ -443,6 +454,25 @@ impl Model {
             }
         }
         m
+    }
+}
+
+/// The parts of the gamma log density of a block's length that depend only on its number
+/// of sentences, −k·ln θ − ln Γ(k) with k the block's shape, for 1 … `up_to` sentences
+/// (index 0 unused): [`Model::block_length_llr_with`] prices every block of a level, and
+/// ln Γ is the costly part.
+#[derive(Debug, Clone, Default)]
+pub struct BlockLengthTerms {
+    original: Vec<f64>,
+    translated: Vec<f64>,
+}
+
+impl BlockLengthTerms {
+    pub fn new(model: &Model, up_to: usize) -> BlockLengthTerms {
+        let side = |(k, theta): (f64, f64)| -> Vec<f64> {
+            (0..=up_to).map(|c| if c == 0 { 0.0 } else { -(c as f64 * k) * theta.ln() - ln_gamma(c as f64 * k) }).collect()
+        };
+        BlockLengthTerms { original: side(model.original_length), translated: side(model.translated_length) }
     }
 }
 
