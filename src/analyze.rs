@@ -5,7 +5,7 @@
 
 use crate::align::{self, Side};
 use crate::drift::{DriftLevel, DriftReason, DriftScorer, Pair, Span};
-use crate::embed::{Embedder, SentenceEmbedder};
+use crate::embed::{Embedder, EmbeddingCache, SentenceEmbedder};
 use crate::text::{self, Document, Segmented};
 use crate::translate::{self, Apertium, CancelFlag, CachedTranslator, TranslationCache, Translator};
 use serde::Serialize;
@@ -242,6 +242,15 @@ fn engine_for(lang: &str, choice: EngineChoice, models_dir: Option<&Path>) -> Re
     }
 }
 
+/// Where sentence vectors are cached: `embeddings/` beside the back-translation cache's
+/// `translations/` (the default layout), else inside the given cache folder.
+fn embedding_cache_dir(translations: &Path) -> PathBuf {
+    match (translations.file_name(), translations.parent()) {
+        (Some(name), Some(parent)) if name == "translations" => parent.join("embeddings"),
+        _ => translations.join("embeddings"),
+    }
+}
+
 /// The sentence embedder, when its model is on this machine (similarity then joins the
 /// evidence; without it drift rests on chrF and the fact checks).
 fn embedder(models_dir: Option<&Path>) -> Option<SentenceEmbedder> {
@@ -262,7 +271,12 @@ pub struct Prepared {
     path: PathBuf,
     original: Original,
     embedder: Option<SentenceEmbedder>,
-    original_vectors: Option<Vec<Vec<f32>>>,
+    /// The original's sentence vectors, computed on first use (through the embedding cache
+    /// when the settings have one).
+    original_vectors: std::sync::OnceLock<Option<Vec<Vec<f32>>>>,
+    /// Sentence vectors kept on disk beside the back-translation cache, so that reopening a
+    /// corpus embeds nothing again; opened on first use.
+    embedding_cache: std::sync::OnceLock<Option<std::sync::Mutex<EmbeddingCache>>>,
     scorer: DriftScorer,
 }
 
@@ -283,11 +297,38 @@ impl Prepared {
         let seg = text::segment(&doc, lang.or(Some("en")))?;
         let original_doc = Original { doc, seg };
         let embedder = embedder(models_dir);
-        let original_vectors = embedder.as_ref().and_then(|e| {
-            let texts: Vec<&str> = original_doc.seg.sentences.iter().map(|s| s.text(&original_doc.doc.text)).collect();
-            e.embed(&texts).ok()
+        Ok(Prepared {
+            path: original.to_path_buf(),
+            original: original_doc,
+            embedder,
+            original_vectors: std::sync::OnceLock::new(),
+            embedding_cache: std::sync::OnceLock::new(),
+            scorer: DriftScorer::default(),
+        })
+    }
+
+    /// Sentence vectors of `texts`, from the embedding cache where it has them; `None` without
+    /// an embedding model, or when the model fails (drift then rests on the other signals).
+    fn embed(&self, texts: &[&str], settings: &Settings) -> Option<Vec<Vec<f32>>> {
+        let embedder = self.embedder.as_ref()?;
+        let cache = self.embedding_cache.get_or_init(|| {
+            let dir = settings.cache.as_ref().map(|c| embedding_cache_dir(c.dir()))?;
+            EmbeddingCache::open(&dir, embedder.id(), embedder.dimension()).ok().map(std::sync::Mutex::new)
         });
-        Ok(Prepared { path: original.to_path_buf(), original: original_doc, embedder, original_vectors, scorer: DriftScorer::default() })
+        match cache.as_ref().and_then(|c| c.lock().ok()) {
+            // A cache that cannot be written to is no reason to lose the vectors.
+            Some(mut c) => c.embed_all(embedder, texts, 64, |_, _| {}).or_else(|_| embedder.embed(texts)).ok(),
+            None => embedder.embed(texts).ok(),
+        }
+    }
+
+    fn original_vectors(&self, settings: &Settings) -> Option<&[Vec<f32>]> {
+        self.original_vectors
+            .get_or_init(|| {
+                let texts: Vec<&str> = self.original.seg.sentences.iter().map(|s| s.text(&self.original.doc.text)).collect();
+                self.embed(&texts, settings)
+            })
+            .as_deref()
     }
 
     /// The original's part of the report: its sentences and top-level quotations.
@@ -312,7 +353,7 @@ impl Prepared {
     /// be analysed comes back as not analysed, with why, the fix, and (when the file could be
     /// read) its sentences aligned with the original's, without back-translation.
     pub fn analyze_translation(&self, input: &TranslationInput, settings: &Settings, progress: &dyn Fn(Progress)) -> TranslationReport {
-        analyze_one(settings, input, &self.original, self.embedder.as_ref(), self.original_vectors.as_deref(), &self.scorer, progress)
+        analyze_one(settings, input, self, progress)
     }
 }
 
@@ -369,12 +410,11 @@ fn aligned_without_engine(input: &TranslationInput, original: &Original, doc: &D
 fn analyze_one(
     req: &Settings,
     input: &TranslationInput,
-    original: &Original,
-    embedder: Option<&SentenceEmbedder>,
-    original_vectors: Option<&[Vec<f32>]>,
-    scorer: &DriftScorer,
+    prepared: &Prepared,
     progress: &dyn Fn(Progress),
 ) -> TranslationReport {
+    let original = &prepared.original;
+    let scorer = &prepared.scorer;
     let label = input.label.clone();
     let (doc, seg) = match text::load(&input.path).and_then(|d| text::segment(&d, Some(&input.lang)).map(|s| (d, s))) {
         Ok(x) => x,
@@ -415,7 +455,8 @@ fn analyze_one(
 
     progress(Progress::Stage { label: label.clone(), stage: "aligning" });
     let orig_texts: Vec<&str> = original.seg.sentences.iter().map(|s| s.text(&original.doc.text)).collect();
-    let back_vectors = embedder.and_then(|e| e.embed(&back.iter().map(String::as_str).collect::<Vec<_>>()).ok());
+    let back_vectors = prepared.embed(&back.iter().map(String::as_str).collect::<Vec<_>>(), req);
+    let original_vectors = prepared.original_vectors(req);
     let similarity = align::SimilarityFn {
         name: "chrF of the original against the back-translation",
         f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| {

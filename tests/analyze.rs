@@ -191,3 +191,30 @@ fn html_report_renders_in_chromium() {
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot {} looks empty ({} bytes)", shot.display(), png.len());
 }
+
+#[test]
+fn a_second_analysis_comes_from_the_cache_and_says_the_same() {
+    require_apertium();
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&["gl".to_string()])).unwrap();
+        let req = Request {
+            original,
+            original_lang: Some("en".into()),
+            translations,
+            engine: EngineChoice::Apertium,
+            models_dir: None,
+            cache: Some(TranslationCache::new(dir.path().join("translations"))),
+            cancel: CancelFlag::new(),
+        };
+        driftlens::export::json(&analyze::analyze(&req, &|_| {}).unwrap())
+    };
+    let first = run();
+    // Back-translations and, where the embedding model is here, sentence vectors are kept.
+    assert!(std::fs::read_dir(dir.path().join("translations")).map(|d| d.count() > 0).unwrap_or(false), "no back-translation was cached");
+    if driftlens::embed::model_dir("all-MiniLM-L6-v2").join("model.safetensors").is_file() {
+        let vectors = std::fs::read_dir(dir.path().join("embeddings")).expect("the sentence vectors are cached beside the back-translations");
+        assert!(vectors.flatten().any(|f| f.metadata().map(|m| m.len() > 45 * 384 * 4).unwrap_or(false)), "the vector cache holds too little");
+    }
+    assert_eq!(first, run(), "the analysis from the cache differs from the first");
+}
