@@ -279,10 +279,10 @@ awk 'BEGIN { RS = ""; n = 0 } { p[++n] = $0 } END {
 
 #[test]
 fn words_apertium_does_not_know_come_back_marked_and_unmark_strips_them() {
-    let engine = engine("es");
-    assert_eq!(engine.id().settings, "unknown-words=marked");
+    let spanish = engine("es");
+    assert_eq!(spanish.id().settings, "unknown-words=marked");
     let input: Vec<String> = ["Los vientos están aullando en 2021.", "Peskov habló el 15 de diciembre.", "Hola."].iter().map(|s| s.to_string()).collect();
-    let out = engine.translate_batch(&input, &no_progress, &CancelFlag::new()).unwrap();
+    let out = spanish.translate_batch(&input, &no_progress, &CancelFlag::new()).unwrap();
     assert_eq!(out.len(), 3);
     assert!(out[0].contains("*aullando"), "{out:?}");
     let (clean, words) = unmark(&out[0]);
