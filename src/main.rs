@@ -298,6 +298,16 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
     if show_progress {
         eprintln!();
     }
+    // Apertium marks the words it could not translate (`*word`): print the English without the
+    // marks and name those words apart, as the analysis does.
+    let (english, untranslated): (Vec<String>, Vec<Vec<String>>) = english
+        .iter()
+        .map(|en| {
+            let (clean, words) = driftlens::translate::apertium::unmark(en);
+            let names = words.iter().filter(|w| w.mark != '#').map(|w| clean[w.range.clone()].to_string()).collect();
+            (clean, names)
+        })
+        .unzip();
     if let Some(CacheStats { write_errors, last_write_error: Some(e), .. }) = &stats {
         eprintln!("driftlens: warning: {write_errors} back-translations were not cached: {e}");
     }
@@ -306,8 +316,8 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
         let rows: Vec<_> = seg
             .sentences
             .iter()
-            .zip(sentences.iter().zip(&english))
-            .map(|(s, (src, en))| json!({"id": s.id, "paragraph": s.paragraph, "source": src, "english": en}))
+            .zip(sentences.iter().zip(english.iter().zip(&untranslated)))
+            .map(|(s, (src, (en, gaps)))| json!({"id": s.id, "paragraph": s.paragraph, "source": src, "english": en, "untranslated_words": gaps}))
             .collect();
         let out = json!({
             "path": doc.path, "lang": seg.lang.code, "engine": id, "seconds": seconds,
@@ -316,8 +326,11 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        for (src, en) in sentences.iter().zip(&english) {
+        for ((src, en), gaps) in sentences.iter().zip(&english).zip(&untranslated) {
             writeln!(out, "{src}\n  → {en}")?;
+            if !gaps.is_empty() {
+                writeln!(out, "    (left untranslated by the engine: {})", gaps.join(", "))?;
+            }
         }
         out.flush()?;
         let cache = match &stats {

@@ -207,4 +207,9 @@ fn the_command_line_caches_under_xdg_cache_home() {
     let warm: serde_json::Value = serde_json::from_slice(&warm.stdout).unwrap();
     assert_eq!(warm["cache"]["hits"], n);
     assert_eq!(warm["sentences"], cold["sentences"]);
+    // The English is printed without Apertium's marks; the words it could not translate are
+    // named apart ("aullando" in "los vientos … están aullando").
+    let rows = cold["sentences"].as_array().unwrap();
+    assert!(rows.iter().all(|r| !r["english"].as_str().unwrap().split_whitespace().any(|w| w.starts_with('*'))), "a *mark was printed");
+    assert!(rows.iter().any(|r| r["untranslated_words"].as_array().is_some_and(|w| w.iter().any(|x| x == "aullando"))), "the unknown word is not named");
 }
