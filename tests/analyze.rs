@@ -2,40 +2,18 @@
 //! flagged and ranks among the most-drifted pairs of its language; the report writers give
 //! JSON other tools can read, CSV, and an HTML page that renders.
 
+mod common;
+
+use common::{corpus, require_apertium};
 use driftlens::analyze::{self, EngineChoice, Report, Request};
 use driftlens::translate::{CancelFlag, TranslationCache};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
-}
-
-fn require_apertium() {
-    let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
-    assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
-}
 
 /// The analysis of es, ca, gl, eo and their drift variants, computed once for all tests.
 fn report() -> &'static Report {
     static R: OnceLock<Report> = OnceLock::new();
-    R.get_or_init(|| {
-        require_apertium();
-        let langs: Vec<String> = ["es", "ca", "gl", "eo"].iter().flat_map(|l| [l.to_string(), format!("{l}.drift")]).collect();
-        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&langs)).unwrap();
-        assert_eq!(translations.len(), 8, "{translations:?}");
-        let cache_dir = std::env::temp_dir().join(format!("driftlens-test-cache-{}", std::process::id()));
-        let req = Request {
-            original,
-            original_lang: Some("en".into()),
-            translations,
-            engine: EngineChoice::Apertium,
-            models_dir: None,
-            cache: Some(TranslationCache::new(cache_dir)),
-            cancel: CancelFlag::new(),
-        };
-        analyze::analyze(&req, &|_| {}).unwrap()
-    })
+    R.get_or_init(|| common::apertium_report(&["ca", "ca.drift", "eo", "eo.drift", "es", "es.drift", "gl", "gl.drift"], "analyze"))
 }
 
 #[derive(serde::Deserialize)]

@@ -1,37 +1,20 @@
 //! XLIFF 1.2 and TMX 1.4b exports (parsed back with a strict XML parser), and the classroom
 //! worksheet and answer key (parsed, and rendered in headless Chromium).
 
-use driftlens::analyze::{self, EngineChoice, PairReport, Report, Request};
+mod common;
+
+use driftlens::analyze::{PairReport, Report};
 use driftlens::export::{classroom, tmx, xliff};
 use driftlens::review::classroom::{Exercise, Labels};
 use driftlens::review::{Project, Verdict};
-use driftlens::translate::{CancelFlag, TranslationCache};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
-}
 
 /// es.drift back-translated with Apertium, and ar, which Apertium cannot serve (aligned only).
 fn report() -> &'static Report {
     static R: OnceLock<Report> = OnceLock::new();
-    R.get_or_init(|| {
-        let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
-        assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa (scripts/test does it)");
-        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&["es.drift".to_string(), "ar".to_string()])).unwrap();
-        let req = Request {
-            original,
-            original_lang: Some("en".into()),
-            translations,
-            engine: EngineChoice::Apertium,
-            models_dir: None,
-            cache: Some(TranslationCache::new(std::env::temp_dir().join(format!("driftlens-export-test-cache-{}", std::process::id())))),
-            cancel: CancelFlag::new(),
-        };
-        analyze::analyze(&req, &|_| {}).unwrap()
-    })
+    R.get_or_init(|| common::apertium_report(&["es.drift", "ar"], "export"))
 }
 
 fn translation(label: &str) -> &'static driftlens::analyze::TranslationReport {

@@ -1,38 +1,22 @@
 //! The review project (verdicts and notes saved atomically next to the corpus) and the
 //! classroom exercise built from a drift variant's planted changes.
 
-use driftlens::analyze::{self, EngineChoice, PairReport, Report, Request, TranslationReport};
+mod common;
+
+use common::corpus;
+use driftlens::analyze::{PairReport, Report, TranslationReport};
 use driftlens::drift::DriftLevel;
 use driftlens::review::classroom::{Exercise, Labels, RowOutcome};
 use driftlens::review::{Project, ProjectError, Verdict};
-use driftlens::translate::{CancelFlag, TranslationCache};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
-}
-
 /// The Apertium analysis of es.drift (the Spanish variant with 10 planted changes), once.
 fn es_drift() -> &'static TranslationReport {
     static R: OnceLock<Report> = OnceLock::new();
-    let report = R.get_or_init(|| {
-        let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
-        assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa (scripts/test does it)");
-        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&["es.drift".to_string()])).unwrap();
-        let req = Request {
-            original,
-            original_lang: Some("en".into()),
-            translations,
-            engine: EngineChoice::Apertium,
-            models_dir: None,
-            cache: Some(TranslationCache::new(std::env::temp_dir().join(format!("driftlens-review-test-cache-{}", std::process::id())))),
-            cancel: CancelFlag::new(),
-        };
-        analyze::analyze(&req, &|_| {}).unwrap()
-    });
+    let report = R.get_or_init(|| common::apertium_report(&["es.drift"], "review"));
     let t = &report.translations[0];
     assert!(t.is_analysed(), "es.drift was not analysed: {:?}", t.status);
     t

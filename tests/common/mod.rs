@@ -1,0 +1,34 @@
+//! What several integration tests share: the bundled corpus and its Apertium analysis.
+
+use driftlens::analyze::{self, EngineChoice, Report, Request};
+use driftlens::translate::{CancelFlag, TranslationCache};
+use std::path::{Path, PathBuf};
+
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
+}
+
+/// Fails with the command that installs Apertium when it is missing.
+pub fn require_apertium() {
+    let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
+    assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
+}
+
+/// The bundled corpus's translations `labels` (es, es.drift, …) analysed with Apertium, with a
+/// back-translation cache of this test process's own (named by `tag`).
+pub fn apertium_report(labels: &[&str], tag: &str) -> Report {
+    require_apertium();
+    let labels: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+    let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&labels)).unwrap();
+    assert_eq!(translations.len(), labels.len(), "{translations:?}");
+    let req = Request {
+        original,
+        original_lang: Some("en".into()),
+        translations,
+        engine: EngineChoice::Apertium,
+        models_dir: None,
+        cache: Some(TranslationCache::new(std::env::temp_dir().join(format!("driftlens-{tag}-test-cache-{}", std::process::id())))),
+        cancel: CancelFlag::new(),
+    };
+    analyze::analyze(&req, &|_| {}).unwrap()
+}
