@@ -175,16 +175,7 @@ fn a_second_analysis_comes_from_the_cache_and_says_the_same() {
     require_apertium();
     let dir = tempfile::tempdir().unwrap();
     let run = || {
-        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&["gl".to_string()])).unwrap();
-        let req = Request {
-            original,
-            original_lang: Some("en".into()),
-            translations,
-            engine: EngineChoice::Apertium,
-            models_dir: None,
-            cache: Some(TranslationCache::new(dir.path().join("translations"))),
-            cancel: CancelFlag::new(),
-        };
+        let req = common::apertium_request(&["gl"], TranslationCache::new(dir.path().join("translations")));
         driftlens::export::json(&analyze::analyze(&req, &|_| {}).unwrap())
     };
     let first = run();

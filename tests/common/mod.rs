@@ -14,21 +14,19 @@ pub fn require_apertium() {
     assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
 }
 
-/// The bundled corpus's translations `labels` (es, es.drift, …) analysed with Apertium, with a
-/// back-translation cache of this test process's own (named by `tag`).
-pub fn apertium_report(labels: &[&str], tag: &str) -> Report {
+/// A request for the bundled corpus's translations `labels` (es, es.drift, …) with Apertium,
+/// caching back-translations in `cache`.
+pub fn apertium_request(labels: &[&str], cache: TranslationCache) -> Request {
     require_apertium();
     let labels: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
     let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&labels)).unwrap();
     assert_eq!(translations.len(), labels.len(), "{translations:?}");
-    let req = Request {
-        original,
-        original_lang: Some("en".into()),
-        translations,
-        engine: EngineChoice::Apertium,
-        models_dir: None,
-        cache: Some(TranslationCache::new(std::env::temp_dir().join(format!("driftlens-{tag}-test-cache-{}", std::process::id())))),
-        cancel: CancelFlag::new(),
-    };
-    analyze::analyze(&req, &|_| {}).unwrap()
+    Request { original, original_lang: Some("en".into()), translations, engine: EngineChoice::Apertium, models_dir: None, cache: Some(cache), cancel: CancelFlag::new() }
+}
+
+/// Those translations analysed, with a back-translation cache of this test process's own
+/// (named by `tag`).
+pub fn apertium_report(labels: &[&str], tag: &str) -> Report {
+    let cache = TranslationCache::new(std::env::temp_dir().join(format!("driftlens-{tag}-test-cache-{}", std::process::id())));
+    analyze::analyze(&apertium_request(labels, cache), &|_| {}).unwrap()
 }
