@@ -132,6 +132,31 @@ impl TranslationReport {
     pub fn flagged(&self) -> impl Iterator<Item = &PairReport> {
         self.pairs.iter().filter(|p| p.level.is_flagged())
     }
+    /// Every aligned bead of the translation: its scored pairs when it was analysed, else
+    /// its pairs aligned without back-translation.
+    pub fn beads(&self) -> Vec<BeadView<'_>> {
+        if !self.pairs.is_empty() {
+            self.pairs
+                .iter()
+                .map(|p| BeadView { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: Some(p) })
+                .collect()
+        } else {
+            self.aligned
+                .iter()
+                .map(|p| BeadView { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: None })
+                .collect()
+        }
+    }
+}
+
+/// One aligned bead of a translation, scored or only aligned (see [`TranslationReport::beads`]).
+pub struct BeadView<'a> {
+    pub original: &'a [usize],
+    pub translation: &'a [usize],
+    pub original_text: &'a str,
+    pub translated_text: &'a str,
+    /// The pair with its back-translation and drift, where the translation was analysed.
+    pub scored: Option<&'a PairReport>,
 }
 
 /// One aligned bead: original sentence ids, translated sentence ids, the texts and the verdict.

@@ -4,7 +4,6 @@
 //! (an added or a dropped sentence) are left out: a memory unit needs both.
 
 use super::escape;
-use super::xliff::units;
 use crate::analyze::Report;
 use crate::review::Project;
 use std::fmt::Write;
@@ -23,7 +22,7 @@ pub fn tmx(report: &Report, only: Option<&str>, project: Option<&Project>) -> St
     );
     out.push_str("  <body>\n");
     for t in report.translations.iter().filter(|t| only.is_none_or(|l| l == t.label)) {
-        for u in units(t) {
+        for u in t.beads() {
             if u.original_text.trim().is_empty() || u.translated_text.trim().is_empty() {
                 continue;
             }

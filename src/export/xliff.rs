@@ -11,7 +11,7 @@
 //! Flagged pairs, and pairs a reviewer judged real drift, get
 //! `state="needs-review-translation"` on their target.
 
-use crate::analyze::{PairReport, Report, TranslationReport};
+use crate::analyze::{BeadView, Report, TranslationReport};
 use super::escape;
 use crate::review::{Project, Verdict};
 use std::fmt::Write;
@@ -19,35 +19,11 @@ use std::fmt::Write;
 /// The namespace of Driftlens's own attributes.
 pub const DRIFTLENS_NS: &str = "urn:driftlens:xliff:1";
 
-/// One aligned pair, scored or only aligned.
-pub(crate) struct Unit<'a> {
-    pub original: &'a [usize],
-    pub translation: &'a [usize],
-    pub original_text: &'a str,
-    pub translated_text: &'a str,
-    pub scored: Option<&'a PairReport>,
-}
-
-impl Unit<'_> {
+impl BeadView<'_> {
     /// `o22-t22`, `o3,4-t3`, `o-t27` (an added sentence): unique within a translation.
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
         format!("o{}-t{}", ids(self.original), ids(self.translation))
-    }
-}
-
-/// The pairs of a translation: scored pairs when it was analysed, else its aligned pairs.
-pub(crate) fn units(t: &TranslationReport) -> Vec<Unit<'_>> {
-    if !t.pairs.is_empty() {
-        t.pairs
-            .iter()
-            .map(|p| Unit { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: Some(p) })
-            .collect()
-    } else {
-        t.aligned
-            .iter()
-            .map(|p| Unit { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: None })
-            .collect()
     }
 }
 
@@ -79,7 +55,7 @@ pub fn xliff(report: &Report, translation: &TranslationReport, project: Option<&
     };
     let _ = writeln!(out, "      <note from=\"driftlens\">{}</note>", escape(&about));
     out.push_str("    </header>\n    <body>\n");
-    for u in units(translation) {
+    for u in translation.beads() {
         let verdict = u.scored.and_then(|p| project.and_then(|pr| pr.verdict(&translation.label, p)));
         let note = u.scored.and_then(|p| project.map(|pr| pr.note(&translation.label, p))).filter(|n| !n.is_empty());
         let flagged = u.scored.map(|p| p.level.is_flagged()).unwrap_or(false);

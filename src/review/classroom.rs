@@ -124,35 +124,19 @@ impl Exercise {
     /// aligned sentences, with no back-translation); each planted change goes to the row that
     /// holds its variant sentence, else the row that holds its original sentence.
     pub fn new(labels: &Labels, variant: &TranslationReport) -> Result<Exercise, ClassroomError> {
-        let mut rows: Vec<Row> = if !variant.pairs.is_empty() {
-            variant
-                .pairs
-                .iter()
-                .map(|p| Row {
-                    original_ids: p.original.clone(),
-                    translation_ids: p.translation.clone(),
-                    original: p.original_text.clone(),
-                    translation: p.translated_text.clone(),
-                    back_translation: p.back_translation.clone(),
-                    planted: Vec::new(),
-                    tool: Some(ToolView { drift: p.drift, level: p.level, reasons: p.reasons.iter().map(|r| r.message.clone()).collect() }),
-                })
-                .collect()
-        } else {
-            variant
-                .aligned
-                .iter()
-                .map(|p| Row {
-                    original_ids: p.original.clone(),
-                    translation_ids: p.translation.clone(),
-                    original: p.original_text.clone(),
-                    translation: p.translated_text.clone(),
-                    back_translation: String::new(),
-                    planted: Vec::new(),
-                    tool: None,
-                })
-                .collect()
-        };
+        let mut rows: Vec<Row> = variant
+            .beads()
+            .into_iter()
+            .map(|b| Row {
+                original_ids: b.original.to_vec(),
+                translation_ids: b.translation.to_vec(),
+                original: b.original_text.to_string(),
+                translation: b.translated_text.to_string(),
+                back_translation: b.scored.map(|p| p.back_translation.clone()).unwrap_or_default(),
+                planted: Vec::new(),
+                tool: b.scored.map(|p| ToolView { drift: p.drift, level: p.level, reasons: p.reasons.iter().map(|r| r.message.clone()).collect() }),
+            })
+            .collect();
         if rows.is_empty() {
             return Err(ClassroomError::Empty { label: variant.label.clone() });
         }
