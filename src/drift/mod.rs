@@ -370,6 +370,11 @@ impl<'a> Pair<'a> {
         self.translation = Some((text, language));
         self
     }
+
+    /// Every check on the pair: the evidence and the reasons.
+    fn compare(&self) -> checks::Comparison {
+        checks::compare(self.original, self.back_translation, self.similarity, self.quotes, self.engine_gaps, self.translation.map(|(t, _)| t))
+    }
 }
 
 /// The scorer's verdict on one pair.
@@ -484,15 +489,7 @@ impl DriftScorer {
 
     /// The evidence for a pair, without a verdict.
     pub fn evidence(&self, pair: &Pair) -> Evidence {
-        checks::compare(
-            pair.original,
-            pair.back_translation,
-            pair.similarity,
-            pair.quotes,
-            pair.engine_gaps,
-            pair.translation.map(|(t, _)| t),
-        )
-        .evidence
+        pair.compare().evidence
     }
 
     /// The score for evidence already computed: the calibrated probability `p` of drift,
@@ -522,14 +519,7 @@ impl DriftScorer {
 
     /// Scores one pair.
     pub fn score(&self, pair: &Pair) -> Drift {
-        let cmp = checks::compare(
-            pair.original,
-            pair.back_translation,
-            pair.similarity,
-            pair.quotes,
-            pair.engine_gaps,
-            pair.translation.map(|(t, _)| t),
-        );
+        let cmp = pair.compare();
         let mut reasons: Vec<DriftReason> = Vec::new();
         let mut generic: Vec<DriftReason> = Vec::new();
         for r in cmp.reasons {
