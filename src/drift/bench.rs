@@ -150,6 +150,8 @@ pub struct SystemFigures {
     pub threshold: f32,
     pub pairwise: BTreeMap<String, f64>,
     pub per_type: BTreeMap<String, f64>,
+    /// ROC-AUC of each drifted (critical or major) type against every faithful pair.
+    pub per_type_auc: BTreeMap<String, f64>,
 }
 
 struct Half {
@@ -164,6 +166,7 @@ fn evaluate(types: &[TypeFile], half: &Half, sys: usize, threshold: f32) -> Syst
     let mut per_type: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut pos, mut neg, mut crit) = (Vec::new(), Vec::new(), Vec::new());
     let mut major = Vec::new();
+    let mut by_type: BTreeMap<String, Vec<f32>> = BTreeMap::new();
     for (ti, s) in &half.perts {
         let t = &types[*ti];
         let Some(mt) = half.mt.get(&s.id) else {
@@ -183,6 +186,12 @@ fn evaluate(types: &[TypeFile], half: &Half, sys: usize, threshold: f32) -> Syst
             let e = pairwise_hits.entry(t.severity.clone()).or_default();
             e.0 += more as usize;
             e.1 += 1;
+        }
+        if matches!(t.severity.as_str(), "critical" | "major") {
+            by_type
+                .entry(t.name.clone())
+                .or_default()
+                .push(s.scores.get(sys));
         }
         match t.severity.as_str() {
             "critical" => {
@@ -213,6 +222,10 @@ fn evaluate(types: &[TypeFile], half: &Half, sys: usize, threshold: f32) -> Syst
         per_type: per_type
             .into_iter()
             .map(|(k, (a, n))| (k, a as f64 / n.max(1) as f64))
+            .collect(),
+        per_type_auc: by_type
+            .into_iter()
+            .map(|(k, v)| (k, roc_auc(&v, &neg)))
             .collect(),
     }
 }
@@ -257,13 +270,19 @@ pub fn sample(id: u64) -> bool {
 
 /// Runs the benchmark on the items for which `keep(id)` holds (still fitted on their even ids
 /// and reported on their odd ids).
-pub fn run_selected(opts: &Options, keep: &dyn Fn(u64) -> bool) -> Result<(Report, String), String> {
+pub fn run_selected(
+    opts: &Options,
+    keep: &dyn Fn(u64) -> bool,
+) -> Result<(Report, String), String> {
     let mut types = load(&opts.dir)?;
     for t in &mut types {
         t.rows.retain(|r| keep(r.id));
     }
     if types.iter().all(|t| t.rows.is_empty()) {
-        return Err(format!("no DEMETR item of {} was selected", opts.dir.display()));
+        return Err(format!(
+            "no DEMETR item of {} was selected",
+            opts.dir.display()
+        ));
     }
     let model_dir = opts
         .model
@@ -357,6 +376,32 @@ pub fn run_selected(opts: &Options, keep: &dyn Fn(u64) -> bool) -> Result<(Repor
         }
     }
     let all_seconds = t0.elapsed().as_secs_f64();
+    // DRIFTLENS_BENCH_SHOW=<evidence>: print held-out faithful translations on which that
+    // check fires, with its reasons (to see what a check gets wrong)
+    if let Ok(name) = std::env::var("DRIFTLENS_BENCH_SHOW") {
+        if let Some(k) = EVIDENCE_NAMES.iter().position(|n| *n == name) {
+            let mut shown = 0;
+            for t in &types {
+                for r in t.rows.iter().filter(|r| r.id % 2 == 1) {
+                    let d = scorer.score(&Pair::new(&r.eng_sent, &r.mt_sent));
+                    if d.evidence.to_vec()[k] > 0.0 && shown < 25 {
+                        shown += 1;
+                        eprintln!(
+                            "REF  {}\nMT   {}\n     {:?}\n",
+                            r.eng_sent,
+                            r.mt_sent,
+                            d.reasons
+                                .iter()
+                                .filter(|x| x.is_fact())
+                                .map(|x| x.message())
+                                .collect::<Vec<_>>()
+                        );
+                    }
+                }
+                break;
+            }
+        }
+    }
 
     // time the drift score alone (evidence + score, embeddings given) on 10,000 pairs
     let sample: Vec<(&str, &str)> = types
@@ -390,7 +435,7 @@ pub fn run_selected(opts: &Options, keep: &dyn Fn(u64) -> bool) -> Result<(Repor
     let text = if opts.json {
         serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
     } else {
-        table(&types, &report, all_seconds, n_pairs)
+        table(&types, &report, all_seconds, n_pairs) + &evidence_table(&types, &halves[1])
     };
     Ok((report, text))
 }
@@ -450,6 +495,53 @@ fn faithful_scores(types: &[TypeFile], half: &Half, sys: usize) -> Vec<f32> {
     v
 }
 
+/// How often each check fires (evidence above 0) on the held-out faithful pairs, on the
+/// drifted ones, and on the drifted type it fires on most: what each check is worth.
+fn evidence_table(types: &[TypeFile], half: &Half) -> String {
+    use std::fmt::Write;
+    let fires = |evs: &[&Evidence], k: usize| {
+        evs.iter().filter(|e| e.to_vec()[k] > 0.0).count() as f64 / evs.len().max(1) as f64
+    };
+    let mut faithful: Vec<&Evidence> = half.mt.values().map(|m| &m.evidence).collect();
+    let mut drifted: Vec<&Evidence> = Vec::new();
+    let mut by_type: BTreeMap<&str, Vec<&Evidence>> = BTreeMap::new();
+    for (ti, sc) in &half.perts {
+        match types[*ti].severity.as_str() {
+            "minor" => faithful.push(&sc.evidence),
+            "critical" | "major" => {
+                drifted.push(&sc.evidence);
+                by_type
+                    .entry(&types[*ti].name)
+                    .or_default()
+                    .push(&sc.evidence);
+            }
+            _ => {}
+        }
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "\nHow often each check fires (held out): on faithful pairs, on drifted pairs, and on the drifted type it fires on most.");
+    let _ = writeln!(
+        s,
+        "{:<26}{:>10}{:>10}   {}",
+        "evidence", "faithful", "drifted", "most on"
+    );
+    for (k, name) in EVIDENCE_NAMES.iter().enumerate() {
+        let best = by_type
+            .iter()
+            .map(|(t, v)| (fires(v, k), *t))
+            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        let _ = writeln!(
+            s,
+            "{:<26}{:>10.3}{:>10.3}   {}",
+            name,
+            fires(&faithful, k),
+            fires(&drifted, k),
+            best.map(|(r, t)| format!("{t} {r:.3}")).unwrap_or_default()
+        );
+    }
+    s
+}
+
 fn table(types: &[TypeFile], r: &Report, seconds: f64, n_pairs: usize) -> String {
     use std::fmt::Write;
     let mut s = String::new();
@@ -457,11 +549,12 @@ fn table(types: &[TypeFile], r: &Report, seconds: f64, n_pairs: usize) -> String
         .chain(r.baselines.iter().map(|(k, v)| (k.as_str(), v)))
         .collect();
     let _ = writeln!(s, "DEMETR, held-out half (odd ids, {} items); fitted on even ids only. {n_pairs} pairs scored in {seconds:.1} s (both halves).", r.heldout_items);
-    let _ = writeln!(s, "\nPairwise accuracy: perturbed sentence shows more drift than the faithful translation (reference: less).");
+    let _ = writeln!(s, "\nPairwise accuracy: perturbed sentence shows more drift than the faithful translation (reference: less);\nfor drifted types also `auc`: ROC-AUC of that type against every faithful pair (the binary task, type by type).");
     let _ = write!(s, "{:<40}", "perturbation");
     for (n, _) in &sys {
         let _ = write!(s, "{n:>10}");
     }
+    let _ = write!(s, "{:>10}", "auc");
     let _ = writeln!(s);
     let mut names: Vec<&TypeFile> = types.iter().collect();
     let order = |sev: &str| match sev {
@@ -479,6 +572,9 @@ fn table(types: &[TypeFile], r: &Report, seconds: f64, n_pairs: usize) -> String
                 "{:>10.3}",
                 f.per_type.get(&t.name).copied().unwrap_or(f64::NAN)
             );
+        }
+        if let Some(a) = r.driftlens.per_type_auc.get(&t.name) {
+            let _ = write!(s, "{a:>10.3}");
         }
         let _ = writeln!(s);
     }

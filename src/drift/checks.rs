@@ -2,7 +2,9 @@
 //! evidence (a number the score is built from) and, where it found something a reader should
 //! see, a typed reason with the words to highlight.
 
+use super::lexicon::{Senses, WordNet};
 use super::numbers::{numbers, same_number, NumberMention};
+use super::verbs;
 use super::words::{
     self, certainty_cue, fold, gendered_pronoun, is_english_word, is_stop_word, negation_cue,
     same_word, tokenize, Certainty, Kind, Token,
@@ -49,11 +51,28 @@ pub struct Evidence {
     /// The longest stretch of the original whose content words the back-translation lacks,
     /// in order (a clause dropped): 0 for none, 1 for five words or more.
     pub omission: f32,
+    /// A word became its opposite (WordNet antonym, or un-/non- added or dropped).
+    pub opposite: f32,
+    /// A word became a more general one (WordNet hypernym within two steps).
+    pub vaguer: f32,
+    /// Verbs both sides share in another tense, and a future (will) on one side only.
+    pub tense: f32,
+    /// Progressive (is doing) or perfect (has done) verb groups on one side only.
+    pub aspect: f32,
+    /// Content words of the back-translation put between two words that are neighbours in
+    /// the original ("affected pets" → "affected wild pets"): a word added in place.
+    pub inserted: f32,
+    /// Content words of the original between two neighbours that are neighbours in the
+    /// back-translation ("by infrared spectroscopy" → "by spectroscopy"): a word dropped in place.
+    pub dropped: f32,
 }
 
 /// Names of the evidence, in the order of [`Evidence::to_vec`]; also the keys of the
 /// calibration file.
-pub const EVIDENCE_NAMES: [&str; 22] = [
+/// How many kinds of evidence there are.
+pub const N_EVIDENCE: usize = 28;
+
+pub const EVIDENCE_NAMES: [&str; N_EVIDENCE] = [
     "meaning",
     "wording",
     "number_changed",
@@ -76,10 +95,16 @@ pub const EVIDENCE_NAMES: [&str; 22] = [
     "name_swapped",
     "hedge",
     "omission",
+    "opposite",
+    "vaguer",
+    "tense",
+    "aspect",
+    "inserted",
+    "dropped",
 ];
 
 impl Evidence {
-    pub fn to_vec(&self) -> [f32; 22] {
+    pub fn to_vec(&self) -> [f32; N_EVIDENCE] {
         [
             self.meaning,
             self.wording,
@@ -103,6 +128,12 @@ impl Evidence {
             self.name_swapped,
             self.hedge,
             self.omission,
+            self.opposite,
+            self.vaguer,
+            self.tense,
+            self.aspect,
+            self.inserted,
+            self.dropped,
         ]
     }
 }
@@ -305,7 +336,18 @@ fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
 const NAME_EQUIVALENTS: &[&[&str]] = &[
     // US as Spanish (EE. UU.), Catalan and Galician (EUA) and Esperanto (Usono) write it,
     // when the back-translation engine leaves it as it is
-    &["us", "usa", "america", "american", "americans", "ee", "uu", "eeuu", "eua", "usono"],
+    &[
+        "us",
+        "usa",
+        "america",
+        "american",
+        "americans",
+        "ee",
+        "uu",
+        "eeuu",
+        "eua",
+        "usono",
+    ],
     &["sino", "china", "chinese"],
     &["uk", "britain", "british"],
     &["eu", "europe", "european", "europeans"],
@@ -550,6 +592,276 @@ fn transliterated_name(gap: &str, name: &str) -> bool {
     longest >= 3 && (words::edit_distance(&a, &b) as f32) <= 0.5 * longest as f32
 }
 
+/// What WordNet says of one word, for the checks.
+struct WordInfo {
+    senses: Senses,
+    /// synsets up to two hypernym steps above its senses
+    broader: std::collections::HashSet<u32>,
+    antonyms: std::collections::HashSet<String>,
+}
+
+thread_local! {
+    /// WordNet facts of the words seen so far (the same words recur sentence after sentence).
+    static WORDS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<WordInfo>>> =
+        Default::default();
+}
+
+/// A word's WordNet facts, memoised per thread.
+fn info(wn: &WordNet, w: &str) -> std::rc::Rc<WordInfo> {
+    WORDS.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(s) = c.get(w) {
+            return s.clone();
+        }
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        let s = std::rc::Rc::new(WordInfo {
+            senses: wn.senses(w),
+            broader: wn.broader(w),
+            antonyms: wn.antonyms(w),
+        });
+        c.insert(w.to_string(), s.clone());
+        s
+    })
+}
+
+/// "un-" / "non-" words and their opposites: unsuccessful / successful.
+fn negated_form(a: &str, b: &str) -> bool {
+    ["un", "non", "non-"].iter().any(|p| {
+        a.strip_prefix(p).is_some_and(|r| r.len() >= 4 && r == b)
+            || b.strip_prefix(p).is_some_and(|r| r.len() >= 4 && r == a)
+    })
+}
+
+/// The checks that need WordNet and verb forms: content words that differ only as synonyms
+/// or derived forms (committee / commission, compared / comparison) are not missing; a word
+/// turned into its opposite or into a more general word, and verbs in another tense or
+/// aspect, are reasons of their own.
+#[allow(clippy::too_many_arguments)]
+fn lexical(
+    original: &str,
+    back: &str,
+    ot: &[Token],
+    bt: &[Token],
+    om_words: &mut Vec<usize>,
+    bm_words: &mut Vec<usize>,
+    ev: &mut Evidence,
+    reasons: &mut Vec<DriftReason>,
+) {
+    let wn = super::lexicon::get();
+    // tense and aspect
+    let (po, pb) = (verbs::profile(ot, wn), verbs::profile(bt, wn));
+    let changes = verbs::tense_changes(&po, &pb);
+    for &(a, b) in &changes {
+        reasons.push(DriftReason::TenseChanged {
+            original: Some(tok_mention(original, &ot[a])),
+            back_translation: Some(tok_mention(back, &bt[b])),
+        });
+    }
+    // "will" on one side, another modal on the other (will / could) is the certainty check's
+    let modal = |t: &[Token]| {
+        t.iter()
+            .any(|x| certainty_cue(&x.norm).is_some_and(|_| !verbs::is_future(&x.norm)))
+    };
+    // a future on one side only (counts differ between paraphrases: will … and will …)
+    let fut = match (po.future.is_empty(), pb.future.is_empty()) {
+        (false, true) if !modal(bt) => 1,
+        (true, false) if !modal(ot) => 1,
+        _ => 0,
+    };
+    if fut == 0 {
+    } else if pb.future.len() > po.future.len() {
+        reasons.push(DriftReason::TenseChanged {
+            original: None,
+            back_translation: Some(tok_mention(back, &bt[pb.future[0]])),
+        });
+    } else if po.future.len() > pb.future.len() {
+        reasons.push(DriftReason::TenseChanged {
+            original: Some(tok_mention(original, &ot[po.future[0]])),
+            back_translation: None,
+        });
+    }
+    ev.tense = saturate(changes.len() + fut);
+    let group = |s: &str, t: &[Token], (a, b): (usize, usize)| mention(s, t[a].start, t[b].end);
+    let mut aspect = 0;
+    for (progressive, o, b) in [
+        (true, &po.progressive, &pb.progressive),
+        (false, &po.perfect, &pb.perfect),
+    ] {
+        aspect += o.len().abs_diff(b.len());
+        if b.len() > o.len() {
+            reasons.push(DriftReason::AspectChanged {
+                original: None,
+                back_translation: Some(group(back, bt, b[0])),
+                progressive,
+            });
+        } else if o.len() > b.len() {
+            reasons.push(DriftReason::AspectChanged {
+                original: Some(group(original, ot, o[0])),
+                back_translation: None,
+                progressive,
+            });
+        }
+    }
+    ev.aspect = saturate(aspect);
+
+    // opposites: un-/non- words need no WordNet. Not for names (United / unity), not for the
+    // negation check's own words, and not where a "not" before the word undoes the opposite
+    // (unable / not able).
+    let mut opposite: Vec<(usize, usize)> = Vec::new();
+    let negated = |t: &[Token], i: usize| {
+        t[i.saturating_sub(3)..i]
+            .iter()
+            .any(|x| negation_cue(&x.norm))
+    };
+    let content = |t: &Token| {
+        t.kind == Kind::Word
+            && !is_stop_word(&t.norm)
+            && !negation_cue(&t.norm)
+            && !(t.is_capitalised() && !t.initial)
+    };
+    let o_words: Vec<usize> = (0..ot.len()).filter(|&i| content(&ot[i])).collect();
+    let b_words: Vec<usize> = (0..bt.len()).filter(|&i| content(&bt[i])).collect();
+    for &j in &b_words {
+        for &i in &o_words {
+            if negated_form(&ot[i].norm, &bt[j].norm)
+                && !negated(ot, i)
+                && !negated(bt, j)
+                && !b_words.iter().any(|&k| bt[k].norm == ot[i].norm)
+                && !o_words.iter().any(|&k| ot[k].norm == bt[j].norm)
+            {
+                opposite.push((i, j));
+            }
+        }
+    }
+    let Some(wn) = wn else {
+        finish_opposites(original, back, ot, bt, &opposite, ev, reasons);
+        return;
+    };
+    let os: Vec<_> = om_words.iter().map(|&i| info(wn, &ot[i].norm)).collect();
+    let bs: Vec<_> = bm_words.iter().map(|&j| info(wn, &bt[j].norm)).collect();
+    // opposites among the words without a counterpart
+    for (x, &j) in bm_words.iter().enumerate() {
+        if bs[x].senses.is_empty() || !content(&bt[j]) || negated(bt, j) {
+            continue;
+        }
+        if opposite.iter().any(|p| p.1 == j) {
+            continue;
+        }
+        let ants = &bs[x].antonyms;
+        if ants.is_empty() {
+            continue;
+        }
+        let ant_senses: Vec<_> = ants.iter().map(|a| info(wn, a)).collect();
+        for (y, &i) in om_words.iter().enumerate() {
+            // the original's word is the opposite, or a synonym of the opposite
+            if !content(&ot[i]) || negated(ot, i) {
+                continue;
+            }
+            if ants.contains(ot[i].norm.as_str())
+                || os[y].antonyms.contains(bt[j].norm.as_str())
+                || ant_senses
+                    .iter()
+                    .any(|a| a.senses.own.iter().any(|s| os[y].senses.own.contains(s)))
+            {
+                opposite.push((i, j));
+                break;
+            }
+        }
+    }
+    // synonyms and derived forms: not missing, not added
+    let mut o_keep = vec![true; om_words.len()];
+    let mut b_keep = vec![true; bm_words.len()];
+    for (x, a) in os.iter().enumerate() {
+        for (y, b) in bs.iter().enumerate() {
+            if a.senses.related(&b.senses) && !opposite.contains(&(om_words[x], bm_words[y])) {
+                o_keep[x] = false;
+                b_keep[y] = false;
+            }
+        }
+    }
+    // more general words, among those still without a counterpart
+    let mut vaguer: Vec<(usize, usize)> = Vec::new();
+    for (y, b) in bs.iter().enumerate() {
+        if !b_keep[y] || opposite.iter().any(|p| p.1 == bm_words[y]) {
+            continue;
+        }
+        if let Some(x) = (0..os.len())
+            .find(|&x| o_keep[x] && b.senses.own.iter().any(|s| os[x].broader.contains(s)))
+        {
+            if !vaguer.iter().any(|v| v.0 == om_words[x]) {
+                vaguer.push((om_words[x], bm_words[y]));
+            }
+        }
+    }
+    for &(i, j) in &vaguer {
+        reasons.push(DriftReason::VaguerWord {
+            original: tok_mention(original, &ot[i]),
+            back_translation: tok_mention(back, &bt[j]),
+        });
+    }
+    ev.vaguer = saturate(vaguer.len());
+    let mut k = 0;
+    om_words.retain(|_| {
+        k += 1;
+        o_keep[k - 1]
+    });
+    let mut k = 0;
+    bm_words.retain(|_| {
+        k += 1;
+        b_keep[k - 1]
+    });
+    finish_opposites(original, back, ot, bt, &opposite, ev, reasons);
+}
+
+fn finish_opposites(
+    original: &str,
+    back: &str,
+    ot: &[Token],
+    bt: &[Token],
+    opposite: &[(usize, usize)],
+    ev: &mut Evidence,
+    reasons: &mut Vec<DriftReason>,
+) {
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for &(i, j) in opposite {
+        if seen.contains(&(i, j)) {
+            continue;
+        }
+        seen.push((i, j));
+        reasons.push(DriftReason::OppositeWord {
+            original: tok_mention(original, &ot[i]),
+            back_translation: tok_mention(back, &bt[j]),
+        });
+    }
+    ev.opposite = saturate(seen.len());
+}
+
+/// Words put in or taken out in place: a content word of `a` whose two neighbours are
+/// neighbours in `b` (punctuation skipped), and that `b` does not have. Token indices into `a`.
+fn in_place(a: &[Token], b: &[Token]) -> Vec<usize> {
+    let wa: Vec<usize> = (0..a.len()).filter(|&i| a[i].kind != Kind::Mark).collect();
+    let wb: Vec<&str> = b
+        .iter()
+        .filter(|t| t.kind != Kind::Mark)
+        .map(|t| t.norm.as_str())
+        .collect();
+    let pairs: std::collections::HashSet<(&str, &str)> =
+        wb.windows(2).map(|w| (w[0], w[1])).collect();
+    let words: std::collections::HashSet<&str> = wb.iter().copied().collect();
+    (1..wa.len().saturating_sub(1))
+        .filter(|&k| {
+            let t = &a[wa[k]];
+            t.kind == Kind::Word
+                && !is_stop_word(&t.norm)
+                && !words.contains(t.norm.as_str())
+                && pairs.contains(&(a[wa[k - 1]].norm.as_str(), a[wa[k + 1]].norm.as_str()))
+        })
+        .map(|k| wa[k])
+        .collect()
+}
+
 /// Compares an original sentence with its back-translation. `gaps` are byte spans of the
 /// back-translation that the engine marked as words it could not translate; `translated` is
 /// the translated sentence, when known.
@@ -579,7 +891,10 @@ pub fn compare(
         .collect();
     let gap: Vec<bool> = (0..bt.len())
         .map(|i| {
-            marked[i] && !orig_keys.iter().any(|k| same_name_key(&name_key(&bt[i].norm), k))
+            marked[i]
+                && !orig_keys
+                    .iter()
+                    .any(|k| same_name_key(&name_key(&bt[i].norm), k))
         })
         .collect();
     let gap_words: Vec<usize> = (0..bt.len()).filter(|&i| gap[i]).collect();
@@ -734,9 +1049,8 @@ pub fn compare(
         let b = b_only.first().map(|&(i, _)| tok_mention(back, &bt[i]));
         ev.certainty = if o.is_some() && b.is_some() { 1.0 } else { 0.5 };
         // "be that as it may" hedges nothing
-        let idiom = |ts: &[Token], i: usize| {
-            i >= 2 && ts[i - 1].norm == "it" && ts[i - 2].norm == "as"
-        };
+        let idiom =
+            |ts: &[Token], i: usize| i >= 2 && ts[i - 1].norm == "it" && ts[i - 2].norm == "as";
         let hedge = |ts: &[Token], v: &[(usize, Certainty)]| {
             v.iter()
                 .any(|&(i, _)| words::is_hedge(&ts[i].norm) && !idiom(ts, i))
@@ -896,6 +1210,18 @@ pub fn compare(
     let (mut om_words, on_count) = unmatched_content(&ot, &bt);
     let (mut bm_words, bn_count) = unmatched_content(&bt, &ot);
     bm_words.retain(|&i| !gap[i]);
+    // Inside a quotation a synonym is a misquote: quoted words are checked on the surface.
+    let mut strict = om_words.clone();
+    lexical(
+        original,
+        back,
+        &ot,
+        &bt,
+        &mut om_words,
+        &mut bm_words,
+        &mut ev,
+        &mut reasons,
+    );
     // Each word the engine could not translate stands for an original word: the missing
     // word nearest to it (by relative position in the sentence) is not counted as missing.
     let rel = |i: usize, n: usize| i as f32 / n.max(1) as f32;
@@ -906,7 +1232,8 @@ pub fn compare(
             let db = (rel(om_words[b], ot.len()) - at).abs();
             da.partial_cmp(&db).unwrap_or(std::cmp::Ordering::Equal)
         }) {
-            om_words.remove(k);
+            let w = om_words.remove(k);
+            strict.retain(|&i| i != w);
         }
     }
     ev.content_missing = if on_count > 0 {
@@ -919,6 +1246,35 @@ pub fn compare(
     } else {
         0.0
     };
+    // a word added or dropped in place, where the rest of the phrase is word for word
+    // (only words still without a counterpart: not one moved elsewhere or given as a synonym)
+    let inserted: Vec<usize> = in_place(&bt, &ot)
+        .into_iter()
+        .filter(|i| !gap[*i] && bm_words.contains(i))
+        .collect();
+    let dropped: Vec<usize> = in_place(&ot, &bt)
+        .into_iter()
+        .filter(|i| om_words.contains(i))
+        .collect();
+    ev.inserted = saturate(inserted.len());
+    ev.dropped = saturate(dropped.len());
+    let phrase = |s: &str, t: &[Token], i: usize| {
+        let before = (0..i).rev().find(|&k| t[k].kind != Kind::Mark).unwrap_or(i);
+        let after = (i + 1..t.len()).find(|&k| t[k].kind != Kind::Mark).unwrap_or(i);
+        mention(s, t[before].start, t[after].end)
+    };
+    for &i in &inserted {
+        reasons.push(DriftReason::WordInserted {
+            word: tok_mention(back, &bt[i]),
+            phrase: phrase(back, &bt, i),
+        });
+    }
+    for &i in &dropped {
+        reasons.push(DriftReason::WordDropped {
+            word: tok_mention(original, &ot[i]),
+            phrase: phrase(original, &ot, i),
+        });
+    }
     let run = omitted_run(&ot, &bt, &om_words, &bm_words);
     ev.omission = (run.len().saturating_sub(1) as f32 / 4.0).min(1.0);
     if run.len() >= OMITTED_WORDS {
@@ -942,7 +1298,7 @@ pub fn compare(
     };
     let mut quote_losses = 0;
     for q in quotes {
-        let lost: Vec<Mention> = om_words
+        let lost: Vec<Mention> = strict
             .iter()
             .filter(|&&i| ot[i].start >= q.start && ot[i].end <= q.end)
             .map(|&i| tok_mention(original, &ot[i]))
@@ -957,7 +1313,10 @@ pub fn compare(
     ev.engine_gap = saturate(gap_words.len());
     if !gap_words.is_empty() {
         reasons.push(DriftReason::EngineGap {
-            words: gap_words.iter().map(|&i| tok_mention(back, &bt[i])).collect(),
+            words: gap_words
+                .iter()
+                .map(|&i| tok_mention(back, &bt[i]))
+                .collect(),
         });
     }
 

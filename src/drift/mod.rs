@@ -19,11 +19,13 @@
 
 pub mod bench;
 mod checks;
+pub mod lexicon;
 pub mod metrics;
 pub mod numbers;
+pub mod verbs;
 pub mod words;
 
-pub use checks::{Evidence, EVIDENCE_NAMES};
+pub use checks::{Evidence, EVIDENCE_NAMES, N_EVIDENCE};
 pub use metrics::{chrf, sentence_bleu};
 
 use serde::{Deserialize, Serialize};
@@ -101,7 +103,42 @@ pub enum DriftReason {
     WordsAdded { words: Vec<Mention> },
     /// A stretch of the original (`passage`) whose content words (`words`) have no
     /// counterpart, in order, in the back-translation: a clause dropped.
-    PassageOmitted { passage: Mention, words: Vec<Mention> },
+    PassageOmitted {
+        passage: Mention,
+        words: Vec<Mention>,
+    },
+    /// A word of the original became its opposite (WordNet antonyms, un-/non- words):
+    /// "former" became "latter".
+    OppositeWord {
+        original: Mention,
+        back_translation: Mention,
+    },
+    /// A word became a more general one (WordNet hypernym): "recommended" became
+    /// "proposed", "dog" became "animal"; the specific meaning is lost.
+    VaguerWord {
+        original: Mention,
+        back_translation: Mention,
+    },
+    /// A verb both sentences share is in another tense ("found" became "find"), or one side
+    /// puts it in the future ("will").
+    TenseChanged {
+        original: Option<Mention>,
+        back_translation: Option<Mention>,
+    },
+    /// An ongoing ("was revealing") or completed ("have been") action on one side only.
+    AspectChanged {
+        original: Option<Mention>,
+        back_translation: Option<Mention>,
+        progressive: bool,
+    },
+    /// A word added inside a phrase the back-translation otherwise gives word for word
+    /// ("affected pets" → "affected wild pets"); `phrase` spans the word and its neighbours in
+    /// the back-translation.
+    WordInserted { word: Mention, phrase: Mention },
+    /// A word of the original dropped from a phrase the back-translation otherwise gives word
+    /// for word ("by infrared spectroscopy" → "by spectroscopy"); `phrase` spans it and its
+    /// neighbours in the original.
+    WordDropped { word: Mention, phrase: Mention },
     /// Words the back-translation engine could not translate and left as they were (Apertium
     /// marks them): a gap in the engine's dictionary, shown apart from drift.
     EngineGap { words: Vec<Mention> },
@@ -189,6 +226,59 @@ impl DriftReason {
                 "the words are scrambled: their order makes no sense".to_string()
             }
             QuoteChanged { lost, .. } => format!("the quotation lost {}", list(lost)),
+            OppositeWord {
+                original,
+                back_translation,
+            } => format!(
+                "“{}” became its opposite, “{}”",
+                original.text, back_translation.text
+            ),
+            VaguerWord {
+                original,
+                back_translation,
+            } => format!(
+                "“{}” became the more general “{}”: the specific meaning is lost",
+                original.text, back_translation.text
+            ),
+            TenseChanged {
+                original: Some(o),
+                back_translation: Some(b),
+            } => format!("the tense changed: “{}” became “{}”", o.text, b.text),
+            TenseChanged {
+                back_translation: Some(b),
+                ..
+            } => format!("“{}” puts in the future what the original does not", b.text),
+            TenseChanged {
+                original: Some(o), ..
+            } => format!("the original's future “{}” is gone", o.text),
+            TenseChanged { .. } => "the tense changed".to_string(),
+            AspectChanged {
+                back_translation: Some(b),
+                progressive,
+                ..
+            } => format!(
+                "“{}” describes {} action; the original does not",
+                b.text,
+                if *progressive { "an ongoing" } else { "a completed" }
+            ),
+            AspectChanged {
+                original: Some(o),
+                progressive,
+                ..
+            } => format!(
+                "the original's {} “{}” has no counterpart",
+                if *progressive { "ongoing action" } else { "completed action" },
+                o.text
+            ),
+            AspectChanged { .. } => "the aspect of the verb changed".to_string(),
+            WordInserted { word, phrase } => format!(
+                "“{}” was added: “{}” in the back-translation",
+                word.text, phrase.text
+            ),
+            WordDropped { word, phrase } => format!(
+                "“{}” was dropped from “{}”",
+                word.text, phrase.text
+            ),
             MeaningDiffers { similarity, .. } => {
                 format!("the meaning differs (similarity {similarity:.2})")
             }
@@ -220,10 +310,14 @@ impl DriftReason {
             | NumberMissing { original }
             | NameMissing { original }
             | NegationLost { original }
-            | GenderChanged { original, .. } => vec![original.span],
-            CertaintyChanged { original, .. } | QuestionChanged { original, .. } => {
-                original.iter().map(|m| m.span).collect()
-            }
+            | GenderChanged { original, .. }
+            | OppositeWord { original, .. }
+            | VaguerWord { original, .. } => vec![original.span],
+            WordDropped { word, .. } => vec![word.span],
+            CertaintyChanged { original, .. }
+            | QuestionChanged { original, .. }
+            | TenseChanged { original, .. }
+            | AspectChanged { original, .. } => original.iter().map(|m| m.span).collect(),
             QuoteChanged { lost, .. } => lost.iter().map(|m| m.span).collect(),
             PassageOmitted { passage, .. } => vec![passage.span],
             WordsMissing { words } => words.iter().map(|m| m.span).collect(),
@@ -243,10 +337,22 @@ impl DriftReason {
             | NegationAdded { back_translation }
             | GenderChanged {
                 back_translation, ..
+            }
+            | OppositeWord {
+                back_translation, ..
+            }
+            | VaguerWord {
+                back_translation, ..
             } => {
                 vec![back_translation.span]
             }
             CertaintyChanged {
+                back_translation, ..
+            }
+            | TenseChanged {
+                back_translation, ..
+            }
+            | AspectChanged {
                 back_translation, ..
             }
             | QuestionChanged {
@@ -256,6 +362,7 @@ impl DriftReason {
                 words.iter().chain(unknown).map(|m| m.span).collect()
             }
             WordsAdded { words } | EngineGap { words } => words.iter().map(|m| m.span).collect(),
+            WordInserted { word, .. } => vec![word.span],
             _ => Vec::new(),
         }
     }
@@ -267,6 +374,15 @@ impl DriftReason {
             DriftReason::MeaningDiffers { .. }
                 | DriftReason::WordsMissing { .. }
                 | DriftReason::WordsAdded { .. }
+                // faithful translations use a more general word often (manufacture / make)
+                // and another aspect (has been published / was published): shown only on a
+                // flagged pair
+                | DriftReason::VaguerWord { .. }
+                | DriftReason::AspectChanged { .. }
+                // a word in or out in place: shown on a flagged pair, where it says what
+                // changed more precisely than "no counterpart"
+                | DriftReason::WordInserted { .. }
+                | DriftReason::WordDropped { .. }
         )
     }
 
@@ -373,7 +489,14 @@ impl<'a> Pair<'a> {
 
     /// Every check on the pair: the evidence and the reasons.
     fn compare(&self) -> checks::Comparison {
-        checks::compare(self.original, self.back_translation, self.similarity, self.quotes, self.engine_gaps, self.translation.map(|(t, _)| t))
+        checks::compare(
+            self.original,
+            self.back_translation,
+            self.similarity,
+            self.quotes,
+            self.engine_gaps,
+            self.translation.map(|(t, _)| t),
+        )
     }
 }
 
@@ -417,8 +540,8 @@ impl Calibration {
         })
     }
 
-    fn vector(&self) -> [f32; 22] {
-        let mut w = [0f32; 22];
+    fn vector(&self) -> [f32; N_EVIDENCE] {
+        let mut w = [0f32; N_EVIDENCE];
         for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
             w[i] = self.weights.get(*name).copied().unwrap_or(0.0);
         }
@@ -459,6 +582,7 @@ fn broken_facts(ev: &Evidence) -> usize {
         ev.question > 0.0,
         ev.gender > 0.0,
         ev.foreign_words > 0.0,
+        ev.opposite > 0.0,
     ]
     .iter()
     .filter(|&&b| b)
@@ -469,7 +593,7 @@ fn broken_facts(ev: &Evidence) -> usize {
 #[derive(Debug, Clone)]
 pub struct DriftScorer {
     pub calibration: Calibration,
-    weights: [f32; 22],
+    weights: [f32; N_EVIDENCE],
 }
 
 impl Default for DriftScorer {
@@ -567,6 +691,10 @@ impl DriftScorer {
                 QuoteChanged { .. } => "quote_changed",
                 EngineGap { .. } => "engine_gap",
                 PassageOmitted { .. } => "omission",
+                OppositeWord { .. } => "opposite",
+                VaguerWord { .. } => "vaguer",
+                TenseChanged { .. } => "tense",
+                AspectChanged { .. } => "aspect",
                 _ => return f32::MAX,
             };
             self.calibration.weights.get(name).copied().unwrap_or(0.0)
@@ -578,6 +706,12 @@ impl DriftScorer {
                     DriftReason::MeaningDiffers { .. } => {
                         reasons.is_empty() || cmp.evidence.meaning > 0.5
                     }
+                    // only where nothing else explains the flag: faithful translations
+                    // use more general words too
+                    DriftReason::VaguerWord { .. } => reasons.is_empty(),
+                    DriftReason::AspectChanged { .. }
+                    | DriftReason::WordInserted { .. }
+                    | DriftReason::WordDropped { .. } => true,
                     DriftReason::WordsMissing { words } | DriftReason::WordsAdded { words } => {
                         !words.is_empty() && words.len() <= 6
                     }

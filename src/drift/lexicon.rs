@@ -1,0 +1,588 @@
+//! English word relations from WordNet 3.0 (Princeton; the `wordnet-base` package on Debian
+//! and Ubuntu, `brew install wordnet` on macOS), read from the system's database files: the
+//! base form of an inflected word, synonyms and derived forms (so that a paraphrase is not
+//! taken for a dropped word), antonyms, and more general words (hypernyms).
+//!
+//! Where WordNet is not installed the drift checks that need it find nothing (and
+//! [`status`] says so, with the command that installs it); nothing else changes.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Part of speech, in WordNet's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pos {
+    Noun = 0,
+    Verb = 1,
+    Adj = 2,
+    Adv = 3,
+}
+
+const POS: [(Pos, &str); 4] = [
+    (Pos::Noun, "noun"),
+    (Pos::Verb, "verb"),
+    (Pos::Adj, "adj"),
+    (Pos::Adv, "adv"),
+];
+
+/// Senses of a word looked at, most frequent first: rarer senses make everything related.
+const SENSES: usize = 4;
+
+/// How pointers relate a synset (or one of its words) to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Antonym,
+    Hypernym,
+    Similar,
+    Derived,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pointer {
+    link: Link,
+    target: u32,
+    /// Word numbers (1-based) in source and target for a lexical pointer; 0 = whole synset.
+    source_word: u8,
+    target_word: u8,
+}
+
+#[derive(Debug, Default)]
+struct Synset {
+    words: Vec<Box<str>>,
+    pointers: Vec<Pointer>,
+}
+
+/// The loaded database.
+#[derive(Debug, Default)]
+pub struct WordNet {
+    synsets: Vec<Synset>,
+    /// lemma → synset ids per part of speech, most frequent sense first
+    index: HashMap<Box<str>, [Vec<u32>; 4]>,
+    /// irregular form → base forms, per part of speech
+    exceptions: [HashMap<Box<str>, Vec<Box<str>>>; 4],
+    pub dir: PathBuf,
+}
+
+/// Where WordNet was looked for, in order.
+pub fn search_path() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if let Some(d) = std::env::var_os("DRIFTLENS_WORDNET") {
+        v.push(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("WNHOME") {
+        v.push(PathBuf::from(&d).join("dict"));
+        v.push(PathBuf::from(d));
+    }
+    for d in [
+        "/usr/share/wordnet",
+        "/usr/local/share/wordnet",
+        "/usr/local/WordNet-3.0/dict",
+        "/opt/homebrew/opt/wordnet/dict",
+        "/usr/local/opt/wordnet/dict",
+    ] {
+        v.push(PathBuf::from(d));
+    }
+    v
+}
+
+/// The command that installs WordNet on this system.
+pub const INSTALL: &str = "sudo apt install wordnet-base   (macOS: brew install wordnet; or set DRIFTLENS_WORDNET to a WordNet 3.0 dict folder)";
+
+static WORDNET: OnceLock<Result<WordNet, String>> = OnceLock::new();
+
+/// The database, loaded once (about half a second); `None` where it is not installed.
+pub fn get() -> Option<&'static WordNet> {
+    WORDNET.get_or_init(load_first).as_ref().ok()
+}
+
+/// A line for the user: where WordNet was found, or why not and how to install it.
+pub fn status() -> String {
+    match WORDNET.get_or_init(load_first) {
+        Ok(w) => format!("WordNet 3.0: {}", w.dir.display()),
+        Err(e) => format!("WordNet not found ({e}); the antonym, more-general-word and synonym checks are off. Install it: {INSTALL}"),
+    }
+}
+
+fn load_first() -> Result<WordNet, String> {
+    let path = search_path();
+    for d in &path {
+        if d.join("data.noun").is_file() {
+            return WordNet::load(d);
+        }
+    }
+    Err(format!(
+        "no data.noun in {}",
+        path.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+impl WordNet {
+    /// Reads a WordNet 3.0 `dict` folder (`data.*`, `index.*`, `*.exc`).
+    pub fn load(dir: &Path) -> Result<WordNet, String> {
+        let read = |name: &str| -> Result<String, String> {
+            let p = dir.join(name);
+            std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        };
+        let mut wn = WordNet {
+            dir: dir.to_path_buf(),
+            ..Default::default()
+        };
+        // offsets are per file: (pos, offset) → id; adjective satellites ("s") live in data.adj
+        let mut ids: HashMap<(u8, u32), u32> = HashMap::new();
+        let mut raw: Vec<Vec<(Link, u8, u32, u8, u8)>> = Vec::new();
+        let pos_code = |c: &str| -> Option<u8> {
+            match c {
+                "n" => Some(0),
+                "v" => Some(1),
+                "a" | "s" => Some(2),
+                "r" => Some(3),
+                _ => None,
+            }
+        };
+        for (pos, name) in POS {
+            let file = format!("data.{name}");
+            let text = read(&file)?;
+            for (ln, line) in text.lines().enumerate() {
+                if line.starts_with("  ") || line.is_empty() {
+                    continue; // licence header
+                }
+                let bad = || {
+                    format!(
+                        "{}/{file} line {}: not a WordNet data line",
+                        dir.display(),
+                        ln + 1
+                    )
+                };
+                let body = line.split(" | ").next().unwrap_or(line);
+                let f: Vec<&str> = body.split(' ').collect();
+                if f.len() < 4 {
+                    return Err(bad());
+                }
+                let offset: u32 = f[0].parse().map_err(|_| bad())?;
+                let w_cnt = usize::from_str_radix(f[3], 16).map_err(|_| bad())?;
+                let mut k = 4;
+                let mut words = Vec::with_capacity(w_cnt);
+                for _ in 0..w_cnt {
+                    let w = f.get(k).ok_or_else(bad)?;
+                    // adjective markers such as "(a)" / "(p)"
+                    let w = w.split('(').next().unwrap_or(w);
+                    words.push(w.to_lowercase().into_boxed_str());
+                    k += 2;
+                }
+                let p_cnt: usize = f.get(k).ok_or_else(bad)?.parse().map_err(|_| bad())?;
+                k += 1;
+                let mut ptrs = Vec::with_capacity(p_cnt);
+                for _ in 0..p_cnt {
+                    if k + 3 >= f.len() {
+                        return Err(bad());
+                    }
+                    let link = match f[k] {
+                        "!" => Link::Antonym,
+                        "@" | "@i" => Link::Hypernym,
+                        "&" => Link::Similar,
+                        "+" | "\\" => Link::Derived,
+                        _ => Link::Other,
+                    };
+                    if link != Link::Other {
+                        let target: u32 = f[k + 1].parse().map_err(|_| bad())?;
+                        let tpos = pos_code(f[k + 2]).ok_or_else(bad)?;
+                        let st = u16::from_str_radix(f[k + 3], 16).map_err(|_| bad())?;
+                        ptrs.push((link, tpos, target, (st >> 8) as u8, (st & 0xff) as u8));
+                    }
+                    k += 4;
+                }
+                ids.insert((pos as u8, offset), wn.synsets.len() as u32);
+                wn.synsets.push(Synset {
+                    words,
+                    pointers: Vec::new(),
+                });
+                raw.push(ptrs);
+            }
+        }
+        for (s, ptrs) in wn.synsets.iter_mut().zip(raw) {
+            s.pointers = ptrs
+                .into_iter()
+                .filter_map(|(link, tpos, off, sw, tw)| {
+                    ids.get(&(tpos, off)).map(|&target| Pointer {
+                        link,
+                        target,
+                        source_word: sw,
+                        target_word: tw,
+                    })
+                })
+                .collect();
+        }
+        for (pos, name) in POS {
+            let file = format!("index.{name}");
+            let text = read(&file)?;
+            for line in text.lines() {
+                if line.starts_with("  ") || line.is_empty() {
+                    continue;
+                }
+                let f: Vec<&str> = line.split(' ').filter(|x| !x.is_empty()).collect();
+                // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt offsets...
+                let (Some(n), Some(p)) = (
+                    f.get(2).and_then(|x| x.parse::<usize>().ok()),
+                    f.get(3).and_then(|x| x.parse::<usize>().ok()),
+                ) else {
+                    continue;
+                };
+                let start = 4 + p + 2;
+                let offsets = f.get(start..start + n).unwrap_or(&[]);
+                let entry = wn.index.entry(f[0].into()).or_default();
+                entry[pos as usize] = offsets
+                    .iter()
+                    .filter_map(|o| o.parse::<u32>().ok())
+                    .filter_map(|o| ids.get(&(pos as u8, o)).copied())
+                    .collect();
+            }
+            if let Ok(text) = read(&format!("{name}.exc")) {
+                for line in text.lines() {
+                    let mut it = line.split(' ');
+                    if let Some(form) = it.next() {
+                        wn.exceptions[pos as usize]
+                            .entry(form.into())
+                            .or_default()
+                            .extend(it.map(Into::into));
+                    }
+                }
+            }
+        }
+        if wn.index.is_empty() {
+            return Err(format!("{} has no WordNet index entries", dir.display()));
+        }
+        Ok(wn)
+    }
+
+    fn sense_ids(&self, lemma: &str, pos: Pos) -> &[u32] {
+        self.index
+            .get(lemma)
+            .map(|e| {
+                let v = &e[pos as usize];
+                &v[..v.len().min(SENSES)]
+            })
+            .unwrap_or(&[])
+    }
+
+    /// Base forms of `word` as `pos` that WordNet knows (morphy: exceptions, then suffix
+    /// rules), the word itself first when it is one.
+    pub fn base_forms(&self, word: &str, pos: Pos) -> Vec<String> {
+        let w = word.to_lowercase();
+        let mut out: Vec<String> = Vec::new();
+        let push = |s: &str, out: &mut Vec<String>| {
+            if self
+                .index
+                .get(s)
+                .is_some_and(|e| !e[pos as usize].is_empty())
+                && !out.iter().any(|o| o == s)
+            {
+                out.push(s.to_string());
+            }
+        };
+        push(&w, &mut out);
+        if let Some(bases) = self.exceptions[pos as usize].get(w.as_str()) {
+            for b in bases {
+                push(b, &mut out);
+            }
+        }
+        let rules: &[(&str, &str)] = match pos {
+            Pos::Noun => &[
+                ("s", ""),
+                ("ses", "s"),
+                ("xes", "x"),
+                ("zes", "z"),
+                ("ches", "ch"),
+                ("shes", "sh"),
+                ("men", "man"),
+                ("ies", "y"),
+            ],
+            Pos::Verb => &[
+                ("s", ""),
+                ("ies", "y"),
+                ("es", "e"),
+                ("es", ""),
+                ("ed", "e"),
+                ("ed", ""),
+                ("ing", "e"),
+                ("ing", ""),
+            ],
+            Pos::Adj => &[("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+            Pos::Adv => &[],
+        };
+        for (suffix, repl) in rules {
+            if let Some(stem) = w.strip_suffix(suffix) {
+                if !stem.is_empty() {
+                    push(&format!("{stem}{repl}"), &mut out);
+                    // doubled consonant: stopped → stop, bigger → big
+                    let b = stem.as_bytes();
+                    if repl.is_empty() && b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] {
+                        push(&stem[..stem.len() - 1], &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The synsets of a word in any part of speech (its commonest senses).
+    pub fn synsets_of(&self, word: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (pos, _) in POS {
+            for b in self.base_forms(word, pos) {
+                out.extend_from_slice(self.sense_ids(&b, pos));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// (synset, word number) of every sense of `word`, for lexical pointers.
+    fn lexical_senses(&self, word: &str) -> Vec<(u32, u8, String)> {
+        let mut out = Vec::new();
+        for (pos, _) in POS {
+            for b in self.base_forms(word, pos) {
+                for &s in self.sense_ids(&b, pos) {
+                    if let Some(i) = self.synsets[s as usize]
+                        .words
+                        .iter()
+                        .position(|x| **x == *b)
+                    {
+                        out.push((s, (i + 1) as u8, b.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The two words share a sense, or one is derived from the other (compare /
+    /// comparison, quick / quickly), or two adjectives are similar: a paraphrase, not a change.
+    pub fn related(&self, a: &str, b: &str) -> bool {
+        let sa = self.synsets_of(a);
+        if sa.is_empty() {
+            return false;
+        }
+        let sb = self.synsets_of(b);
+        if sb.is_empty() {
+            return false;
+        }
+        let sbs: HashSet<u32> = sb.iter().copied().collect();
+        sa.iter().any(|s| {
+            sbs.contains(s)
+                || self.synsets[*s as usize].pointers.iter().any(|p| {
+                    matches!(p.link, Link::Derived | Link::Similar) && sbs.contains(&p.target)
+                })
+        }) || sb.iter().any(|s| {
+            self.synsets[*s as usize]
+                .pointers
+                .iter()
+                .any(|p| matches!(p.link, Link::Derived | Link::Similar) && sa.contains(&p.target))
+        })
+    }
+
+    /// Antonyms of `word`'s senses (and, for an adjective satellite, of its head): the words
+    /// WordNet says mean the opposite.
+    pub fn antonyms(&self, word: &str) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for (s, wi, _) in self.lexical_senses(word) {
+            let syn = &self.synsets[s as usize];
+            for p in &syn.pointers {
+                match p.link {
+                    Link::Antonym if p.source_word == wi || p.source_word == 0 => {
+                        let t = &self.synsets[p.target as usize];
+                        if p.target_word > 0 {
+                            if let Some(w) = t.words.get(p.target_word as usize - 1) {
+                                out.insert(w.to_string());
+                            }
+                        } else {
+                            out.extend(t.words.iter().map(|w| w.to_string()));
+                        }
+                    }
+                    // a satellite adjective: the antonym of its head, and the head's
+                    // antonym's satellites
+                    Link::Similar => {
+                        let head = &self.synsets[p.target as usize];
+                        for q in &head.pointers {
+                            if q.link == Link::Antonym {
+                                let t = &self.synsets[q.target as usize];
+                                out.extend(t.words.iter().map(|w| w.to_string()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Are `a` and `b` opposites?
+    pub fn opposite(&self, a: &str, b: &str) -> bool {
+        let lb = b.to_lowercase();
+        let bases: Vec<String> = POS
+            .iter()
+            .flat_map(|(p, _)| self.base_forms(&lb, *p))
+            .chain(std::iter::once(lb.clone()))
+            .collect();
+        let ants = self.antonyms(a);
+        bases.iter().any(|x| ants.contains(x))
+    }
+
+    /// Is `general` a more general word for `specific` (a hypernym within two steps of one of
+    /// its commonest senses)?
+    pub fn more_general(&self, specific: &str, general: &str) -> bool {
+        let sg: HashSet<u32> = self.synsets_of(general).into_iter().collect();
+        if sg.is_empty() {
+            return false;
+        }
+        let mut frontier = self.synsets_of(specific);
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for s in frontier {
+                for p in &self.synsets[s as usize].pointers {
+                    if p.link == Link::Hypernym {
+                        if sg.contains(&p.target) {
+                            return true;
+                        }
+                        next.push(p.target);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        false
+    }
+
+    /// A word's commonest senses and those one derivation or similarity away, computed once
+    /// for many comparisons (see [`Senses::related`]).
+    pub fn senses(&self, word: &str) -> Senses {
+        let own = self.synsets_of(word);
+        let mut near = own.clone();
+        for s in &own {
+            near.extend(
+                self.synsets[*s as usize]
+                    .pointers
+                    .iter()
+                    .filter(|p| matches!(p.link, Link::Derived | Link::Similar))
+                    .map(|p| p.target),
+            );
+        }
+        near.sort_unstable();
+        near.dedup();
+        Senses { own, near }
+    }
+
+    /// The synsets up to two hypernym steps above a word's commonest senses.
+    pub fn broader(&self, word: &str) -> HashSet<u32> {
+        let mut out = HashSet::new();
+        let mut frontier = self.synsets_of(word);
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for s in frontier {
+                for p in &self.synsets[s as usize].pointers {
+                    if p.link == Link::Hypernym && out.insert(p.target) {
+                        next.push(p.target);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        out
+    }
+
+    /// Is `word` (some form of) a verb WordNet knows, and which base forms?
+    pub fn verb_bases(&self, word: &str) -> Vec<String> {
+        self.base_forms(word, Pos::Verb)
+    }
+}
+
+/// Senses of one word (see [`WordNet::senses`]).
+#[derive(Debug, Clone, Default)]
+pub struct Senses {
+    /// its commonest synsets, sorted
+    pub own: Vec<u32>,
+    /// those and the synsets one derivation or similarity away, sorted
+    pub near: Vec<u32>,
+}
+
+impl Senses {
+    /// Same as [`WordNet::related`], on senses computed beforehand.
+    pub fn related(&self, other: &Senses) -> bool {
+        let meets = |a: &[u32], b: &[u32]| {
+            let (mut i, mut j) = (0, 0);
+            while i < a.len() && j < b.len() {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Equal => return true,
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                }
+            }
+            false
+        };
+        meets(&self.near, &other.own) || meets(&self.own, &other.near)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.own.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wn() -> &'static WordNet {
+        get().unwrap_or_else(|| panic!("{}", status()))
+    }
+
+    #[test]
+    fn a_missing_or_damaged_database_is_named_in_the_error() {
+        let dir = std::env::temp_dir().join(format!("driftlens-wn-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let e = WordNet::load(&dir).unwrap_err();
+        assert!(e.contains("data.noun"), "{e}");
+        std::fs::write(dir.join("data.noun"), "00001740 03 n zz\n").unwrap();
+        let e = WordNet::load(&dir).unwrap_err();
+        assert!(e.contains("data.noun line 1"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn base_forms_of_irregular_and_regular_words() {
+        let w = wn();
+        assert_eq!(w.base_forms("found", Pos::Verb)[0], "found"); // to found a company
+        assert!(w
+            .base_forms("found", Pos::Verb)
+            .contains(&"find".to_string()));
+        assert!(w
+            .base_forms("stopped", Pos::Verb)
+            .contains(&"stop".to_string()));
+        assert!(w
+            .base_forms("crystals", Pos::Noun)
+            .contains(&"crystal".to_string()));
+        assert!(w
+            .base_forms("children", Pos::Noun)
+            .contains(&"child".to_string()));
+    }
+
+    #[test]
+    fn relations_a_reviewer_would_accept() {
+        let w = wn();
+        assert!(w.related("compared", "comparison"));
+        assert!(w.related("committee", "commission"));
+        assert!(w.related("supplemental", "supplementary"));
+        assert!(!w.related("imported", "exported"));
+        assert!(w.opposite("former", "latter"));
+        assert!(w.opposite("imported", "exported") || w.opposite("import", "export"));
+        assert!(w.opposite("successful", "unsuccessful"));
+        assert!(!w.opposite("big", "large"));
+        assert!(w.more_general("dog", "animal"));
+        assert!(w.more_general("recommend", "propose"));
+        assert!(!w.more_general("animal", "dog"));
+    }
+}
