@@ -610,7 +610,13 @@ fn quote_fidelity(original: &Original, pairs: &[PairReport]) -> Vec<QuoteFidelit
                     quote: q.id,
                     fidelity: 1.0 - p.drift,
                     level: p.level,
-                    message: p.reasons.first().map(|r| r.message.clone()).unwrap_or_else(|| "the quotation came through".into()),
+                    // the quotation's own reason (its words lost) where the pair holds no
+                    // other quotation, else the pair's strongest reason
+                    message: {
+                        let quotes_in_pair = original.seg.quotes.iter().filter(|o| o.inside.is_none() && o.sentences.iter().any(|s| p.original.contains(s))).count();
+                        let own = p.reasons.iter().find(|r| r.kind == "quote_changed").filter(|_| quotes_in_pair == 1);
+                        own.or(p.reasons.first()).map(|r| r.message.clone()).unwrap_or_else(|| "the quotation came through".into())
+                    },
                 },
                 None => QuoteFidelity { quote: q.id, fidelity: 0.0, level: DriftLevel::Critical, message: "the quotation's sentences were not aligned".into() },
             }

@@ -189,3 +189,22 @@ fn a_second_analysis_comes_from_the_cache_and_says_the_same() {
     }
     assert_eq!(first, run(), "the analysis from the cache differs from the first");
 }
+
+#[test]
+fn the_quote_grid_names_the_words_a_quotation_lost() {
+    let report = report();
+    let mut named = 0;
+    for t in &report.translations {
+        for q in &t.quotes {
+            if q.message.starts_with("the quotation lost") {
+                named += 1;
+                // only where the pair says so too
+                let quote = report.original.quotes.iter().find(|x| x.id == q.quote).expect("the quote is in the original");
+                let holds = t.pairs.iter().any(|p| p.original.iter().any(|s| quote.sentences.contains(s)) && p.reasons.iter().any(|r| r.message == q.message));
+                assert!(holds, "{}: quote {} ({:?}) says {:?} but no pair holding it does", t.label, q.quote, quote.sentences, q.message);
+            }
+        }
+    }
+    println!("{named} quotation cells name the words they lost");
+    assert!(named >= 4, "only {named} quotation cells name lost words");
+}
