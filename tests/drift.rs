@@ -804,3 +804,19 @@ fn a_word_added_or_dropped_in_place() {
     };
     assert_eq!(r.message(), "“infrared” was dropped from “by infrared spectroscopy”");
 }
+
+#[test]
+fn a_statement_softened_or_sharpened() {
+    let o = "Peskov said Russia faces a very aggressive rhetoric from NATO.";
+    let b = "Peskov said Russia faces a somewhat aggressive rhetoric from NATO.";
+    let d = DriftScorer::default().score(&Pair::new(o, b));
+    assert!(messages(o, b).contains(&"“very” became “somewhat”: the statement was softened".to_string()), "{:?}", messages(o, b));
+    assert!(d.level.is_flagged(), "{d:?}");
+    check_spans(o, b);
+    let o = "The G7 threatened Moscow with some consequences.";
+    let b = "The G7 threatened Moscow with massive consequences.";
+    assert!(messages(o, b).iter().any(|m| m.ends_with("the statement was sharpened")), "{:?}", messages(o, b));
+    // a strong word simply dropped is not a softening (paraphrases drop "very" all the time)
+    let o = "The talks were very useful.";
+    assert!(!kinds(o, "The talks were useful.").contains(&"intensity_changed".to_string()));
+}

@@ -65,12 +65,15 @@ pub struct Evidence {
     /// Content words of the original between two neighbours that are neighbours in the
     /// back-translation ("by infrared spectroscopy" → "by spectroscopy"): a word dropped in place.
     pub dropped: f32,
+    /// Strong degree words (very, massive) on one side where the other has only weak ones
+    /// (somewhat, some): a statement softened or sharpened.
+    pub intensity: f32,
 }
 
 /// Names of the evidence, in the order of [`Evidence::to_vec`]; also the keys of the
 /// calibration file.
 /// How many kinds of evidence there are.
-pub const N_EVIDENCE: usize = 28;
+pub const N_EVIDENCE: usize = 29;
 
 pub const EVIDENCE_NAMES: [&str; N_EVIDENCE] = [
     "meaning",
@@ -101,6 +104,7 @@ pub const EVIDENCE_NAMES: [&str; N_EVIDENCE] = [
     "aspect",
     "inserted",
     "dropped",
+    "intensity",
 ];
 
 impl Evidence {
@@ -134,6 +138,7 @@ impl Evidence {
             self.aspect,
             self.inserted,
             self.dropped,
+            self.intensity,
         ]
     }
 }
@@ -1273,6 +1278,29 @@ pub fn compare(
         reasons.push(DriftReason::WordDropped {
             word: tok_mention(original, &ot[i]),
             phrase: phrase(original, &ot, i),
+        });
+    }
+    // softened or sharpened: strong degree words on one side, only weak ones on the other
+    let degrees = |t: &[Token], d: words::Degree| -> Vec<usize> {
+        (0..t.len())
+            .filter(|&i| t[i].kind == Kind::Word && words::degree(&t[i].norm) == Some(d))
+            .collect()
+    };
+    let (os, ow) = (degrees(&ot, words::Degree::Strong), degrees(&ot, words::Degree::Weak));
+    let (bs, bw) = (degrees(&bt, words::Degree::Strong), degrees(&bt, words::Degree::Weak));
+    let shift = if !os.is_empty() && bs.is_empty() && !bw.is_empty() && ow.is_empty() {
+        Some((os[0], bw[0], true))
+    } else if !ow.is_empty() && ow.len() > bw.len() && !bs.is_empty() && os.is_empty() {
+        Some((ow[0], bs[0], false))
+    } else {
+        None
+    };
+    if let Some((i, j, softened)) = shift {
+        ev.intensity = 1.0;
+        reasons.push(DriftReason::IntensityChanged {
+            original: tok_mention(original, &ot[i]),
+            back_translation: tok_mention(back, &bt[j]),
+            softened,
         });
     }
     let run = omitted_run(&ot, &bt, &om_words, &bm_words);

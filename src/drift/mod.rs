@@ -131,6 +131,13 @@ pub enum DriftReason {
         back_translation: Option<Mention>,
         progressive: bool,
     },
+    /// A strong word (very, massive) became a weak one (somewhat, some), or the reverse: the
+    /// statement was softened or sharpened.
+    IntensityChanged {
+        original: Mention,
+        back_translation: Mention,
+        softened: bool,
+    },
     /// A word added inside a phrase the back-translation otherwise gives word for word
     /// ("affected pets" → "affected wild pets"); `phrase` spans the word and its neighbours in
     /// the back-translation.
@@ -271,6 +278,16 @@ impl DriftReason {
                 o.text
             ),
             AspectChanged { .. } => "the aspect of the verb changed".to_string(),
+            IntensityChanged {
+                original,
+                back_translation,
+                softened,
+            } => format!(
+                "“{}” became “{}”: the statement was {}",
+                original.text,
+                back_translation.text,
+                if *softened { "softened" } else { "sharpened" }
+            ),
             WordInserted { word, phrase } => format!(
                 "“{}” was added: “{}” in the back-translation",
                 word.text, phrase.text
@@ -312,6 +329,7 @@ impl DriftReason {
             | NegationLost { original }
             | GenderChanged { original, .. }
             | OppositeWord { original, .. }
+            | IntensityChanged { original, .. }
             | VaguerWord { original, .. } => vec![original.span],
             WordDropped { word, .. } => vec![word.span],
             CertaintyChanged { original, .. }
@@ -339,6 +357,9 @@ impl DriftReason {
                 back_translation, ..
             }
             | OppositeWord {
+                back_translation, ..
+            }
+            | IntensityChanged {
                 back_translation, ..
             }
             | VaguerWord {
@@ -571,7 +592,8 @@ fn fact_band(p: f32) -> f32 {
 
 /// A fact that must survive translation did not (numbers, negation, question, pronoun
 /// gender, words in another script, a proper name swapped, a hedge added or lost, four or
-/// more content words dropped in a row).
+/// more content words dropped in a row, a word turned into its opposite, a statement
+/// softened or sharpened).
 fn broken_facts(ev: &Evidence) -> usize {
     [
         ev.number_changed > 0.0,
@@ -583,6 +605,7 @@ fn broken_facts(ev: &Evidence) -> usize {
         ev.gender > 0.0,
         ev.foreign_words > 0.0,
         ev.opposite > 0.0,
+        ev.intensity > 0.0,
     ]
     .iter()
     .filter(|&&b| b)
@@ -692,6 +715,7 @@ impl DriftScorer {
                 EngineGap { .. } => "engine_gap",
                 PassageOmitted { .. } => "omission",
                 OppositeWord { .. } => "opposite",
+                IntensityChanged { .. } => "intensity",
                 VaguerWord { .. } => "vaguer",
                 TenseChanged { .. } => "tense",
                 AspectChanged { .. } => "aspect",

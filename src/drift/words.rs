@@ -508,6 +508,29 @@ pub fn is_hedge(w: &str) -> bool {
     matches!(w, "may" | "might" | "maybe" | "perhaps" | "possibly" | "mightn't")
 }
 
+/// How strongly a degree word says something: "very", "massive" (strong) against
+/// "somewhat", "slight" (weak). Other words: `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Degree {
+    Strong,
+    Weak,
+}
+
+pub fn degree(w: &str) -> Option<Degree> {
+    Some(match w {
+        "very" | "extremely" | "highly" | "absolutely" | "totally" | "completely" | "utterly"
+        | "deeply" | "hugely" | "enormously" | "massively" | "severely" | "seriously"
+        | "strongly" | "fiercely" | "intensely" | "immensely" | "exceedingly" | "massive"
+        | "severe" | "huge" | "enormous" | "extreme" | "tremendous" | "vast" | "grave"
+        | "fierce" | "intense" | "overwhelming" | "devastating" | "drastic" | "sharp"
+        | "sweeping" | "heavy" => Degree::Strong,
+        "somewhat" | "slightly" | "fairly" | "partly" | "partially" | "relatively"
+        | "moderately" | "mildly" | "marginally" | "some" | "slight" | "mild" | "modest"
+        | "minor" | "limited" | "moderate" | "small" => Degree::Weak,
+        _ => return None,
+    })
+}
+
 /// The certainty a modal verb expresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Certainty {
