@@ -7,7 +7,6 @@ mod common;
 use common::{corpus, require_apertium};
 use driftlens::analyze::{self, EngineChoice, Report, Request};
 use driftlens::translate::{CancelFlag, TranslationCache};
-use std::path::Path;
 use std::sync::OnceLock;
 
 /// The analysis of es, ca, gl, eo and their drift variants, computed once for all tests.
@@ -157,7 +156,7 @@ fn html_report_renders_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     std::fs::write(&page, &html).unwrap();
-    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots/report-es-ca-gl-eo.png");
+    let shot = dir.path().join("report.png");
     let chromium = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| std::process::Command::new(c).arg("--version").output().map(|o| o.status.success()).unwrap_or(false));
     let chromium = chromium.expect("headless Chromium is needed for this test: sudo apt-get install chromium (scripts/test does it)");
     let status = std::process::Command::new(chromium)
@@ -170,6 +169,7 @@ fn html_report_renders_in_chromium() {
     assert!(status.status.success(), "chromium failed: {}", String::from_utf8_lossy(&status.stderr));
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot {} looks empty ({} bytes)", shot.display(), png.len());
+    common::keep_screenshot(&image::load_from_memory(&png).unwrap().to_rgba8(), &common::screenshot_path("report-es-ca-gl-eo.png"));
 }
 
 #[test]

@@ -176,9 +176,11 @@ fn render(html: &str, shot: Option<&Path>) -> String {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     if let Some(shot) = shot {
-        run(&["--window-size=1200,1600".to_string(), format!("--screenshot={}", shot.display())]);
-        let png = std::fs::read(shot).unwrap();
+        let fresh = tempfile::Builder::new().suffix(".png").tempfile().unwrap();
+        run(&["--window-size=1200,1600".to_string(), format!("--screenshot={}", fresh.path().display())]);
+        let png = std::fs::read(fresh.path()).unwrap();
         assert!(png.starts_with(b"\x89PNG") && png.len() > 30_000, "{} looks empty", shot.display());
+        common::keep_screenshot(&image::load_from_memory(&png).unwrap().to_rgba8(), shot);
         let pdf = dir.path().join("print.pdf");
         run(&[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".to_string()]);
         let bytes = std::fs::read(&pdf).unwrap();

@@ -2,6 +2,8 @@
 //! with joined letters. Renders one sentence per language with `show_text` through
 //! egui_kittest (wgpu) into `screenshots/scripts.png`.
 
+mod common;
+
 use driftlens::ui::fonts::{self, FontSource, Script};
 use driftlens::ui::script::{show_text, Highlight};
 use eframe::egui::{self, Color32, FontFamily, FontId};
@@ -118,8 +120,8 @@ fn screenshot_of_every_script_with_right_to_left_text_in_order() {
     harness.get_by_label(&samples[0].2);
 
     let image = harness.render().expect("render with wgpu");
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots/scripts.png");
-    image.save(&out).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out = common::screenshot_path("scripts.png");
+    common::keep_screenshot(&image, &out);
     // Text was drawn (dark on the light theme) down to the last language's rows.
     let dark_rows: Vec<u32> = (0..image.height()).filter(|&y| (0..image.width()).any(|x| image.get_pixel(x, y).0[0] < 90)).collect();
     assert!(dark_rows.len() > 400, "only {} rows with text in {}", dark_rows.len(), out.display());

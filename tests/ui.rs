@@ -4,6 +4,8 @@
 //! review verdicts and notes that survive closing the app, the classroom flow, export, and
 //! frame times while the worker analyses. Screenshots go to `screenshots/`.
 
+mod common;
+
 use driftlens::analyze::{self, EngineChoice, Report, Request};
 use driftlens::translate::{CancelFlag, TranslationCache};
 use driftlens::ui::{state::View, Options, Workbench};
@@ -65,9 +67,7 @@ fn harness(corpus: &Path) -> Harness<'static, Workbench> {
 fn screenshot(h: &mut Harness<'_, Workbench>, name: &str) {
     h.run_ok();
     let img = h.render().expect("render the workbench");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    img.save(dir.join(format!("{name}.png"))).unwrap();
+    common::keep_screenshot(&img, &common::screenshot_path(&format!("{name}.png")));
 }
 
 fn press(h: &mut Harness<'_, Workbench>, key: egui::Key) {
@@ -383,7 +383,7 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
             if n == 2 {
                 // The progress bar with Cancel, and the first results in the heat map.
                 let img = h.render().expect("render");
-                img.save(Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots/analysing.png")).unwrap();
+                common::keep_screenshot(&img, &common::screenshot_path("analysing.png"));
             }
         }
         std::thread::sleep(Duration::from_millis(5));

@@ -1,8 +1,32 @@
-//! What several integration tests share: the bundled corpus and its Apertium analysis.
+//! What several integration tests share: the bundled corpus and its Apertium analysis, and
+//! screenshots that are rewritten only when they look different.
+#![allow(dead_code)]
 
 use driftlens::analyze::{self, EngineChoice, Report, Request};
 use driftlens::translate::{CancelFlag, TranslationCache};
 use std::path::{Path, PathBuf};
+
+/// `screenshots/NAME` in the project.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots").join(name)
+}
+
+/// Saves a screenshot to `path` unless the picture there already looks the same (at most
+/// 0.5 % of its pixels differ: a temporary folder's name in the status bar, a timing): a test
+/// run that draws what the last one drew leaves the committed file alone.
+pub fn keep_screenshot(img: &image::RgbaImage, path: &Path) {
+    if let Ok(old) = image::open(path) {
+        let old = old.to_rgba8();
+        if old.dimensions() == img.dimensions() {
+            let differ = old.pixels().zip(img.pixels()).filter(|(a, b)| a != b).count();
+            if differ * 200 <= (img.width() * img.height()) as usize {
+                return;
+            }
+        }
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    img.save(path).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
 
 pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
