@@ -274,13 +274,13 @@ fn ten_thousand_sentences_align_in_linear_memory() {
             fr.extend(b.iter().map(|&j| d.translation[j].as_str()));
         }
     }
-    let rss_before = vm("VmRSS");
+    let rss_before = driftlens::text::bench::status_kib("VmRSS");
     let cpu_before = cpu_seconds();
     let t = std::time::Instant::now();
     let a = align(&de, &fr);
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
-    let hwm = vm("VmHWM");
+    let hwm = driftlens::text::bench::status_kib("VmHWM");
     assert_covers(&a.beads, de.len(), fr.len());
     let s = eval::score([(&gold[..], &ids(&a.beads)[..])]);
     println!(
@@ -311,12 +311,3 @@ fn cpu_seconds() -> f64 {
     let tick = |k: usize| f.get(k).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
     (tick(11) + tick(12)) / 100.0
 }
-
-/// kB from /proc/self/status.
-fn vm(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|x| x.parse().ok()))
-        .unwrap_or(0)
-}
-

@@ -13,8 +13,9 @@ use std::path::Path;
 use std::time::Instant;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// A field of /proc/self/status in KiB (0 where it cannot be read).
-fn status_kib(field: &str) -> u64 {
+/// A field of /proc/self/status in KiB (VmRSS, VmHWM …; 0 where it cannot be read). The
+/// memory figures of every benchmark and of the tests that bound memory come from here.
+pub fn status_kib(field: &str) -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
