@@ -232,8 +232,8 @@ pub fn corpus_inputs(dir: &Path, langs: Option<&[String]>) -> Result<(PathBuf, V
 /// Chooses the back-translation engine for a language, or says why none can serve and what
 /// would make one work.
 fn engine_for(lang: &str, choice: EngineChoice, models_dir: Option<&Path>) -> Result<Box<dyn Translator>, (String, String)> {
+    let store = crate::models::ModelStore::from_env(models_dir.map(Path::to_path_buf));
     let marian = || -> Result<Box<dyn Translator>, (String, String)> {
-        let store = crate::models::ModelStore::from_env(models_dir.map(Path::to_path_buf));
         match crate::models::load_marian(&store, lang) {
             Ok(m) => Ok(Box::new(m)),
             Err(e) => Err((e.to_string(), format!("driftlens models fetch {lang}"))),
@@ -255,7 +255,6 @@ fn engine_for(lang: &str, choice: EngineChoice, models_dir: Option<&Path>) -> Re
         EngineChoice::Marian => marian(),
         EngineChoice::Apertium => apertium(),
         EngineChoice::Auto => {
-            let store = crate::models::ModelStore::from_env(models_dir.map(Path::to_path_buf));
             let present = store.entry(lang).map(|e| matches!(store.locate(e), crate::models::Presence::Present(_))).unwrap_or(false);
             if present {
                 return marian();
