@@ -168,11 +168,7 @@ pub fn drift_by_sentence(t: &TranslationReport, sentences: usize) -> Vec<Option<
 
 /// The index of the pair holding original sentence `sentence`, in pairs or aligned rows.
 pub fn pair_of_sentence(t: &TranslationReport, sentence: usize) -> Option<usize> {
-    if t.is_analysed() {
-        t.pairs.iter().position(|p| p.original.contains(&sentence))
-    } else {
-        t.aligned.iter().position(|p| p.original.contains(&sentence))
-    }
+    t.beads().iter().position(|b| b.original.contains(&sentence))
 }
 
 /// The next flagged pair after `current` that the filters show (wrapping around), or the
@@ -254,11 +250,7 @@ impl UiState {
     pub fn selected_original_sentence(&self, translations: &[TranslationReport]) -> Option<usize> {
         let t = translations.iter().find(|t| Some(&t.label) == self.selection.label.as_ref())?;
         let i = self.selection.pair?;
-        if t.is_analysed() {
-            t.pairs.get(i)?.original.first().copied()
-        } else {
-            t.aligned.get(i)?.original.first().copied()
-        }
+        t.beads().get(i)?.original.first().copied()
     }
     /// Opens a pair in the side-by-side view.
     pub fn open_pair(&mut self, label: &str, pair: Option<usize>) {
