@@ -63,6 +63,21 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Score one pair: an English original and the English back-translation of its
+    /// translation (for a quote checked by hand, or a back-translation from another tool).
+    ///
+    /// Prints the drift score, the level and every reason with the words it names; with the
+    /// sentence-embedding model present (models/all-MiniLM-L6-v2) the meaning similarity is
+    /// part of the score, else chrF stands in for it.
+    Compare {
+        /// The original sentence (English).
+        original: String,
+        /// The back-translation (English).
+        back_translation: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Open the workbench (the default without a subcommand) on a corpus folder.
     ///
     /// Without a display (neither DISPLAY nor WAYLAND_DISPLAY is set) it prints the
@@ -159,6 +174,7 @@ fn main() -> ExitCode {
         Some(Command::Bench { target: BenchTarget::Text { dir, megabytes } }) => {
             driftlens::text::bench::run(&dir.unwrap_or_else(bundled_corpus), megabytes).map(|out| print!("{out}")).map_err(Into::into)
         }
+        Some(Command::Compare { original, back_translation, json }) => compare(&original, &back_translation, json),
         Some(Command::Gui { dir }) => gui(dir),
         None => gui(None),
     };
@@ -183,6 +199,49 @@ fn gui(dir: Option<PathBuf>) -> Result<()> {
         return analyze_cli::run(args, bundled_corpus());
     }
     driftlens::ui::run(&dir, driftlens::ui::Options::default()).map_err(Into::into)
+}
+
+fn compare(original: &str, back: &str, json: bool) -> Result<()> {
+    use driftlens::drift::{DriftScorer, Pair};
+    use driftlens::embed::Embedder;
+    if original.trim().is_empty() || back.trim().is_empty() {
+        return Err("both sentences are needed: driftlens compare \"ORIGINAL\" \"BACK-TRANSLATION\"".into());
+    }
+    let model = driftlens::embed::model_dir(driftlens::drift::bench::MODEL);
+    let mut pair = Pair::new(original, back);
+    let similarity = if model.is_dir() {
+        let e = driftlens::embed::SentenceEmbedder::load(&model)?;
+        let v = e.embed(&[original, back])?;
+        Some(driftlens::embed::cosine(&v[0], &v[1]))
+    } else {
+        eprintln!("driftlens: no embedding model in {} (scripts/fetch-test-models fetches it); scoring without the meaning similarity", model.display());
+        None
+    };
+    if let Some(s) = similarity {
+        pair = pair.with_similarity(s);
+    }
+    let d = DriftScorer::default().score(&pair);
+    if json {
+        let reasons: Vec<serde_json::Value> = d
+            .reasons
+            .iter()
+            .map(|r| {
+                let mut v = serde_json::to_value(r).unwrap_or_default();
+                v["message"] = r.message().into();
+                v
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "drift": d.score.0, "level": d.level, "similarity": similarity, "reasons": reasons }))?);
+    } else {
+        println!("drift {:.2} ({}){}", d.score.0, d.level.name(), similarity.map(|s| format!(", meaning similarity {s:.2}")).unwrap_or_default());
+        for r in &d.reasons {
+            println!("  - {}", r.message());
+        }
+        if d.reasons.is_empty() {
+            println!("  nothing found that changed the meaning");
+        }
+    }
+    Ok(())
 }
 
 fn bench_drift(dir: Option<PathBuf>, json: bool, fit: bool, model: Option<PathBuf>) -> Result<()> {

@@ -820,3 +820,18 @@ fn a_statement_softened_or_sharpened() {
     let o = "The talks were very useful.";
     assert!(!kinds(o, "The talks were useful.").contains(&"intensity_changed".to_string()));
 }
+
+#[test]
+fn the_compare_command_scores_one_pair() {
+    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_driftlens")).arg("compare").args(args).output().unwrap();
+    let out = run(&["Peskov said 10 soldiers died.", "Peskov said 12 soldiers died.", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["level"], "critical", "{v}");
+    assert_eq!(v["reasons"][0]["kind"], "number_changed", "{v}");
+    assert_eq!(v["reasons"][0]["message"], "10 became 12", "{v}");
+    assert!(v["similarity"].as_f64().is_some(), "the embedding model is used: {v}");
+    let out = run(&["Peskov said 10 soldiers died.", "  "]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("both sentences are needed"));
+}
