@@ -1,6 +1,7 @@
 //! Review: a verdict per flagged pair (real drift / acceptable / false alarm) and a free-text
 //! note, kept in the project file next to the corpus. Every edit is saved within a second
-//! (and when the workbench closes), so nothing a person typed is lost on a crash.
+//! (and when the workbench closes), so nothing a person typed is lost on a crash; the writes
+//! happen on a thread of their own, so a slow disk never stalls a frame.
 
 use super::cell::show_text;
 use super::colors;
@@ -24,6 +25,63 @@ pub struct ReviewState {
     /// Why the project file could not be opened (it is then left untouched).
     open_error: Option<String>,
     corpus: std::path::PathBuf,
+    saver: Saver,
+}
+
+/// Writes the project on a thread of its own, so that the fsyncs of a save never hold up a
+/// frame. The newest snapshot wins; dropping the saver waits for the last write, so closing
+/// the workbench leaves everything on disk. Where no thread can be started it saves in place.
+struct Saver {
+    tx: Option<std::sync::mpsc::Sender<Project>>,
+    errors: Option<std::sync::mpsc::Receiver<String>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Default for Saver {
+    fn default() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<Project>();
+        let (etx, erx) = std::sync::mpsc::channel::<String>();
+        let thread = std::thread::Builder::new()
+            .name("driftlens-review-save".into())
+            .spawn(move || {
+                while let Ok(mut p) = rx.recv() {
+                    while let Ok(newer) = rx.try_recv() {
+                        p = newer;
+                    }
+                    if let Err(e) = p.save() {
+                        let _ = etx.send(e.to_string());
+                    }
+                }
+            })
+            .ok();
+        match thread {
+            Some(t) => Saver { tx: Some(tx), errors: Some(erx), thread: Some(t) },
+            None => Saver { tx: None, errors: None, thread: None },
+        }
+    }
+}
+
+impl Saver {
+    /// Queues a save; `Err` where it could not be queued or a save in place failed.
+    fn save(&self, p: &Project) -> Result<(), String> {
+        match &self.tx {
+            Some(tx) if tx.send(p.clone()).is_ok() => Ok(()),
+            _ => p.save().map_err(|e| e.to_string()),
+        }
+    }
+    /// A save that failed since the last call.
+    fn failure(&self) -> Option<String> {
+        self.errors.as_ref().and_then(|e| e.try_recv().ok())
+    }
+}
+
+impl Drop for Saver {
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 impl ReviewState {
@@ -48,6 +106,11 @@ impl ReviewState {
     pub fn sync(&mut self, _translations: &[TranslationReport]) {}
 
     pub fn autosave(&mut self, ctx: &egui::Context, notices: &mut Vec<Notice>) {
+        if let Some(e) = self.saver.failure() {
+            // said, and tried again after the next pause
+            notices.push(Notice { error: true, text: e });
+            self.dirty_since.get_or_insert_with(Instant::now);
+        }
         if let Some(t) = self.dirty_since {
             if t.elapsed() >= SAVE_AFTER {
                 self.save_now(notices);
@@ -61,9 +124,9 @@ impl ReviewState {
         if self.dirty_since.take().is_none() {
             return;
         }
-        if let Some(p) = &mut self.project {
-            if let Err(e) = p.save() {
-                notices.push(Notice { error: true, text: e.to_string() });
+        if let Some(p) = &self.project {
+            if let Err(e) = self.saver.save(p) {
+                notices.push(Notice { error: true, text: e });
                 self.dirty_since = Some(Instant::now());
             }
         }
