@@ -169,7 +169,8 @@ fn html_report_renders_in_chromium() {
     assert!(status.status.success(), "chromium failed: {}", String::from_utf8_lossy(&status.stderr));
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot {} looks empty ({} bytes)", shot.display(), png.len());
-    common::keep_screenshot(&image::load_from_memory(&png).unwrap().to_rgba8(), &common::screenshot_path("report-es-ca-gl-eo.png"));
+    // (Chromium's text rendering differs in a few pixels from run to run)
+    common::keep_screenshot_within(&image::load_from_memory(&png).unwrap().to_rgba8(), &common::screenshot_path("report-es-ca-gl-eo.png"), 0.02);
 }
 
 #[test]
