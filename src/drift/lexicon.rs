@@ -364,26 +364,7 @@ impl WordNet {
     /// The two words share a sense, or one is derived from the other (compare /
     /// comparison, quick / quickly), or two adjectives are similar: a paraphrase, not a change.
     pub fn related(&self, a: &str, b: &str) -> bool {
-        let sa = self.synsets_of(a);
-        if sa.is_empty() {
-            return false;
-        }
-        let sb = self.synsets_of(b);
-        if sb.is_empty() {
-            return false;
-        }
-        let sbs: HashSet<u32> = sb.iter().copied().collect();
-        sa.iter().any(|s| {
-            sbs.contains(s)
-                || self.synsets[*s as usize].pointers.iter().any(|p| {
-                    matches!(p.link, Link::Derived | Link::Similar) && sbs.contains(&p.target)
-                })
-        }) || sb.iter().any(|s| {
-            self.synsets[*s as usize]
-                .pointers
-                .iter()
-                .any(|p| matches!(p.link, Link::Derived | Link::Similar) && sa.contains(&p.target))
-        })
+        self.senses(a).related(&self.senses(b))
     }
 
     /// Antonyms of `word`'s senses (and, for an adjective satellite, of its head): the words
@@ -437,26 +418,8 @@ impl WordNet {
     /// Is `general` a more general word for `specific` (a hypernym within two steps of one of
     /// its commonest senses)?
     pub fn more_general(&self, specific: &str, general: &str) -> bool {
-        let sg: HashSet<u32> = self.synsets_of(general).into_iter().collect();
-        if sg.is_empty() {
-            return false;
-        }
-        let mut frontier = self.synsets_of(specific);
-        for _ in 0..2 {
-            let mut next = Vec::new();
-            for s in frontier {
-                for p in &self.synsets[s as usize].pointers {
-                    if p.link == Link::Hypernym {
-                        if sg.contains(&p.target) {
-                            return true;
-                        }
-                        next.push(p.target);
-                    }
-                }
-            }
-            frontier = next;
-        }
-        false
+        let broader = self.broader(specific);
+        self.synsets_of(general).iter().any(|s| broader.contains(s))
     }
 
     /// A word's commonest senses and those one derivation or similarity away, computed once
