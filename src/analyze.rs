@@ -587,7 +587,8 @@ fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<Span> {
     spans
 }
 
-fn reason_report(r: &DriftReason) -> ReasonReport {
+/// A reason as the JSON report writes it: kind, message and the first span on each side.
+pub fn reason_report(r: &DriftReason) -> ReasonReport {
     let kind = serde_json::to_value(r).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string)).unwrap_or_default();
     let span = |v: Vec<Span>| v.first().map(|s| [s.start, s.end]);
     ReasonReport { kind, message: r.message(), original_span: span(r.original_spans()), back_span: span(r.back_translation_spans()) }

@@ -222,15 +222,8 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
     }
     let d = DriftScorer::default().score(&pair);
     if json {
-        let reasons: Vec<serde_json::Value> = d
-            .reasons
-            .iter()
-            .map(|r| {
-                let mut v = serde_json::to_value(r).unwrap_or_default();
-                v["message"] = r.message().into();
-                v
-            })
-            .collect();
+        // the reasons as `analyze --format json` writes them
+        let reasons: Vec<_> = d.reasons.iter().map(driftlens::analyze::reason_report).collect();
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "drift": d.score.0, "level": d.level, "similarity": similarity, "reasons": reasons }))?);
     } else {
         println!("drift {:.2} ({}){}", d.score.0, d.level.name(), similarity.map(|s| format!(", meaning similarity {s:.2}")).unwrap_or_default());

@@ -670,23 +670,23 @@ fn lexical(
             .any(|x| certainty_cue(&x.norm).is_some_and(|_| !verbs::is_future(&x.norm)))
     };
     // a future on one side only (counts differ between paraphrases: will … and will …)
-    let fut = match (po.future.is_empty(), pb.future.is_empty()) {
-        (false, true) if !modal(bt) => 1,
-        (true, false) if !modal(ot) => 1,
+    let fut = match (po.future.first(), pb.future.first()) {
+        (Some(&i), None) if !modal(bt) => {
+            reasons.push(DriftReason::TenseChanged {
+                original: Some(tok_mention(original, &ot[i])),
+                back_translation: None,
+            });
+            1
+        }
+        (None, Some(&j)) if !modal(ot) => {
+            reasons.push(DriftReason::TenseChanged {
+                original: None,
+                back_translation: Some(tok_mention(back, &bt[j])),
+            });
+            1
+        }
         _ => 0,
     };
-    if fut == 0 {
-    } else if pb.future.len() > po.future.len() {
-        reasons.push(DriftReason::TenseChanged {
-            original: None,
-            back_translation: Some(tok_mention(back, &bt[pb.future[0]])),
-        });
-    } else if po.future.len() > pb.future.len() {
-        reasons.push(DriftReason::TenseChanged {
-            original: Some(tok_mention(original, &ot[po.future[0]])),
-            back_translation: None,
-        });
-    }
     ev.tense = saturate(changes.len() + fut);
     let group = |s: &str, t: &[Token], (a, b): (usize, usize)| mention(s, t[a].start, t[b].end);
     let mut aspect = 0;
@@ -807,16 +807,11 @@ fn lexical(
         });
     }
     ev.vaguer = saturate(vaguer.len());
-    let mut k = 0;
-    om_words.retain(|_| {
-        k += 1;
-        o_keep[k - 1]
-    });
-    let mut k = 0;
-    bm_words.retain(|_| {
-        k += 1;
-        b_keep[k - 1]
-    });
+    let kept = |words: &[usize], keep: &[bool]| -> Vec<usize> {
+        words.iter().zip(keep).filter(|(_, &k)| k).map(|(&i, _)| i).collect()
+    };
+    *om_words = kept(om_words, &o_keep);
+    *bm_words = kept(bm_words, &b_keep);
     finish_opposites(original, back, ot, bt, &opposite, ev, reasons);
 }
 
