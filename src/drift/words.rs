@@ -63,51 +63,43 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
         let c = chars[i].1;
         let start = i;
         if c.is_alphabetic() {
-            // "U.S." / "U.K." acronyms with dots
-            if c.is_uppercase()
+            // "U.S." / "U.K." acronyms with dots: one word, normalised to its letters
+            let acronym = c.is_uppercase()
                 && at(i + 1) == Some('.')
                 && at(i + 2).map(|x| x.is_uppercase()).unwrap_or(false)
-                && at(i + 3) == Some('.')
-            {
-                let mut j = i;
+                && at(i + 3) == Some('.');
+            let mut j = i;
+            if acronym {
                 while at(j).map(|x| x.is_uppercase()).unwrap_or(false) && at(j + 1) == Some('.') {
                     j += 2;
                 }
-                let text = &s[pos(start)..pos(j)];
-                let norm: String = text
-                    .chars()
-                    .filter(|c| c.is_alphabetic())
-                    .collect::<String>()
-                    .to_lowercase();
-                out.push(Token {
-                    text,
-                    start: pos(start),
-                    end: pos(j),
-                    kind: Kind::Word,
-                    norm,
-                    initial: next_initial,
-                });
-                next_initial = false;
-                i = j;
-                continue;
-            }
-            let mut j = i;
-            while j < n {
-                let d = chars[j].1;
-                if d.is_alphanumeric() || is_combining(d) {
-                    j += 1;
-                } else if is_apostrophe(d) && at(j + 1).map(|x| x.is_alphabetic()).unwrap_or(false)
-                {
-                    j += 1;
-                } else {
-                    break;
+            } else {
+                while j < n {
+                    let d = chars[j].1;
+                    if d.is_alphanumeric() || is_combining(d) {
+                        j += 1;
+                    } else if is_apostrophe(d)
+                        && at(j + 1).map(|x| x.is_alphabetic()).unwrap_or(false)
+                    {
+                        j += 1;
+                    } else {
+                        break;
+                    }
                 }
             }
             let text = &s[pos(start)..pos(j)];
-            let mut norm = text.replace('’', "'").to_lowercase();
-            if norm.ends_with("'s") && norm.len() > 3 {
-                norm.truncate(norm.len() - 2);
-            }
+            let norm = if acronym {
+                text.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .collect::<String>()
+                    .to_lowercase()
+            } else {
+                let mut norm = text.replace('’', "'").to_lowercase();
+                if norm.ends_with("'s") && norm.len() > 3 {
+                    norm.truncate(norm.len() - 2);
+                }
+                norm
+            };
             out.push(Token {
                 text,
                 start: pos(start),
