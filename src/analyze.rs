@@ -465,13 +465,7 @@ fn analyze_one(
     // Apertium marks the words it could not translate (`*word`): shown without the marks and
     // scored as engine gaps, not as drift.
     let (back, gaps): (Vec<String>, Vec<Vec<Span>>) = if engine.id().engine == "apertium" {
-        back.iter()
-            .map(|b| {
-                let (text, words) = crate::translate::apertium::unmark(b);
-                // `#word`: translated, but its English form could not be generated; not a gap
-                (text, words.into_iter().filter(|w| w.mark != '#').map(|w| Span { start: w.range.start, end: w.range.end }).collect())
-            })
-            .unzip()
+        back.iter().map(|b| engine_gaps(b)).unzip()
     } else {
         let none = vec![Vec::new(); back.len()];
         (back, none)
@@ -568,6 +562,14 @@ fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {
     }
     sum.iter_mut().for_each(|s| *s /= n.max(1.0));
     sum
+}
+
+/// Apertium's output without its marks, and the spans of the words it could not translate
+/// (`*word` unknown, `@word` missing from its dictionary): engine gaps, not drift. `#word`
+/// was translated but its English form could not be generated; that is not a gap.
+pub fn engine_gaps(marked: &str) -> (String, Vec<Span>) {
+    let (text, words) = crate::translate::apertium::unmark(marked);
+    (text, words.into_iter().filter(|w| w.mark != '#').map(|w| Span { start: w.range.start, end: w.range.end }).collect())
 }
 
 /// Byte spans of the original's quotations inside the joined text of `sentences`.

@@ -72,7 +72,8 @@ enum Command {
     Compare {
         /// The original sentence (English).
         original: String,
-        /// The back-translation (English).
+        /// The back-translation (English); Apertium's `*word` marks are read as words the
+        /// engine could not translate.
         back_translation: String,
         /// Print JSON instead of text.
         #[arg(long)]
@@ -208,7 +209,10 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
         return Err("both sentences are needed: driftlens compare \"ORIGINAL\" \"BACK-TRANSLATION\"".into());
     }
     let model = driftlens::embed::model_dir(driftlens::drift::bench::MODEL);
-    let mut pair = Pair::new(original, back);
+    // Apertium's marks (`*word`) pasted with the back-translation name engine gaps
+    let (back, gaps) = driftlens::analyze::engine_gaps(back);
+    let back = back.as_str();
+    let mut pair = Pair::new(original, back).with_engine_gaps(&gaps);
     let similarity = if model.is_dir() {
         let e = driftlens::embed::SentenceEmbedder::load(&model)?;
         let v = e.embed(&[original, back])?;

@@ -573,6 +573,34 @@ fn a_swapped_name_is_drift_a_transliterated_one_is_not() {
     );
 }
 
+/// An engine gap stands for one original word: an abbreviation in two marked pieces
+/// (“EE. UU.” for “US”) for one word, not for a word the translation really lost; a cognate
+/// passed through (“tensos”) for the word it resembles.
+#[test]
+fn an_engine_gap_excuses_only_the_word_it_stands_for() {
+    let scorer = DriftScorer::default();
+    let o = "Peskov added that Russia is facing “a very aggressive rhetoric both from NATO and the US,” which also needs to be discussed.";
+    let (b, gaps) = driftlens::analyze::engine_gaps("Peskov added that Russia faces «a rhetoric something hard so much Nato as of *EE. *UU.», which also has to be discussed.");
+    let quote = o.find('“').unwrap()..o.find('”').unwrap() + '”'.len_utf8();
+    let quotes = [Span { start: quote.start, end: quote.end }];
+    let d = scorer.score(&Pair::new(o, &b).with_similarity(0.85).with_engine_gaps(&gaps).with_quotes(&quotes));
+    let lost: Vec<String> = d
+        .reasons
+        .iter()
+        .filter_map(|r| match r {
+            DriftReason::QuoteChanged { lost, .. } => Some(lost.iter().map(|m| m.text.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(lost, vec!["aggressive".to_string()], "{:?}", d.reasons);
+
+    let o = "Relations are now very tense, and this requires discussion.";
+    let (b, gaps) = driftlens::analyze::engine_gaps("Relations are now very *tensos, and this requires discussion.");
+    let d = scorer.score(&Pair::new(o, &b).with_similarity(0.9).with_engine_gaps(&gaps));
+    assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::WordsMissing { .. })), "{:?}", d.reasons);
+}
+
 /// A broken fact (a number, a negation, a hedge) ranks above clumsy wording, so that a
 /// reviewer who reads the most drifted pairs first meets it first.
 #[test]

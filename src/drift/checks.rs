@@ -591,6 +591,30 @@ fn script_of(c: char) -> u8 {
 
 /// Whether a word the engine could not translate is its rendering of an original name it
 /// does not know (Xoigu for Shoigu, Kremlo for Kremlin): looser than [`same_name_key`].
+/// How far (as a share of the sentence) a word the engine could not translate may be from
+/// the missing original word it is taken to stand for.
+const GAP_REACH: f32 = 0.2;
+
+/// Runs of words the engine could not translate with only punctuation between them (“EE. UU.”):
+/// each run stands for one original word.
+fn gap_units(bt: &[Token], gap_words: &[usize]) -> Vec<Vec<usize>> {
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    for &g in gap_words {
+        match units.last_mut() {
+            Some(u) if bt[u[u.len() - 1] + 1..g].iter().all(|t| t.kind == Kind::Mark) => u.push(g),
+            _ => units.push(vec![g]),
+        }
+    }
+    units
+}
+
+/// A foreign word the engine passed through and an English word of the same root: the same
+/// first four letters, accents aside (tensos / tense, devastadoras / devastating).
+fn cognates(foreign: &str, english: &str) -> bool {
+    let (a, b) = (fold(foreign), fold(english));
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count() >= 4
+}
+
 fn transliterated_name(gap: &str, name: &str) -> bool {
     let (a, b) = (name_key(gap), name_key(name));
     let longest = a.chars().count().max(b.chars().count());
@@ -1222,16 +1246,32 @@ pub fn compare(
         &mut ev,
         &mut reasons,
     );
-    // Each word the engine could not translate stands for an original word: the missing
-    // word nearest to it (by relative position in the sentence) is not counted as missing.
+    // Each run of words the engine could not translate (“EE. UU.”, “hind-pacifikan”) stands
+    // for one original word, which is then not counted as missing: the missing word it
+    // resembles (a cognate passed through as written: “tensos” for “tense”), else the
+    // missing word nearest to it by relative position, when one is near.
+    // A marked word the original has too (a name, or “tensos” for “tense”) is that word.
+    let passed: Vec<String> = (0..bt.len()).filter(|&i| marked[i] && !gap[i]).map(|i| name_key(&bt[i].norm)).collect();
+    if !passed.is_empty() {
+        let is_passed = |i: &usize| passed.iter().any(|k| same_name_key(k, &name_key(&ot[*i].norm)));
+        om_words.retain(|i| !is_passed(i));
+        strict.retain(|i| !is_passed(i));
+    }
     let rel = |i: usize, n: usize| i as f32 / n.max(1) as f32;
-    for &g in &gap_words {
-        let at = rel(g, bt.len());
-        if let Some(k) = (0..om_words.len()).min_by(|&a, &b| {
-            let da = (rel(om_words[a], ot.len()) - at).abs();
-            let db = (rel(om_words[b], ot.len()) - at).abs();
-            da.partial_cmp(&db).unwrap_or(std::cmp::Ordering::Equal)
-        }) {
+    for unit in gap_units(&bt, &gap_words) {
+        let at = rel(unit[0], bt.len());
+        let cognate = om_words.iter().position(|&i| unit.iter().any(|&g| cognates(&bt[g].norm, &ot[i].norm)));
+        // a capitalised gap (a name, “EE. UU.”) stands for a capitalised word, and the reverse
+        let capitalised = bt[unit[0]].is_capitalised();
+        let nearest = || {
+            (0..om_words.len())
+                .filter(|&k| ot[om_words[k]].is_capitalised() == capitalised)
+                .map(|k| (k, (rel(om_words[k], ot.len()) - at).abs()))
+                .filter(|&(_, d)| d <= GAP_REACH)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(k, _)| k)
+        };
+        if let Some(k) = cognate.or_else(nearest) {
             let w = om_words.remove(k);
             strict.retain(|&i| i != w);
         }
