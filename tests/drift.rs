@@ -601,6 +601,17 @@ fn an_engine_gap_excuses_only_the_word_it_stands_for() {
     assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::WordsMissing { .. })), "{:?}", d.reasons);
 }
 
+/// “don't” and “do not” are the same words of a quotation; dropping the denial is still caught.
+#[test]
+fn a_contraction_spelt_out_is_not_a_misquote() {
+    let scorer = DriftScorer::default();
+    let o = "He said: “I don’t think the US is prepared to go to war.”";
+    let d = scorer.score(&Pair::new(o, "He said: «I do not think that the US is prepared to go to war.»").with_similarity(0.97));
+    assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::QuoteChanged { .. })), "{:?}", d.reasons);
+    let d = scorer.score(&Pair::new(o, "He said: «I think that the US is prepared to go to war.»").with_similarity(0.94));
+    assert!(d.reasons.iter().any(|r| matches!(r, DriftReason::NegationLost { .. })), "{:?}", d.reasons);
+}
+
 /// A broken fact (a number, a negation, a hedge) ranks above clumsy wording, so that a
 /// reviewer who reads the most drifted pairs first meets it first.
 #[test]

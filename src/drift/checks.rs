@@ -508,8 +508,11 @@ fn unmatched_content(from: &[Token], to: &[Token]) -> (Vec<usize>, usize) {
         .copied()
         .filter(|&i| {
             let w = from[i].norm.as_str();
+            let denies = |u: &str| u == "not" || u == "cannot" || u.ends_with("n't");
             !(to_set.contains(w)
                 || to_stems.contains(words::stem(w))
+                // “don't” and “do not” (the negation check compares the denials themselves)
+                || (denies(w) && to_words.iter().any(|u| denies(u)))
                 || to_words.iter().any(|u| words::similar_spelling(w, u))
                 // a name and its adjective: China / Chinese, Russia / Russian
                 || (from[i].is_capitalised() && {
