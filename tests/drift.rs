@@ -612,6 +612,32 @@ fn a_contraction_spelt_out_is_not_a_misquote() {
     assert!(d.reasons.iter().any(|r| matches!(r, DriftReason::NegationLost { .. })), "{:?}", d.reasons);
 }
 
+/// Faithful Apertium output that used to be flagged for the checks' own mistakes: English
+/// words outside the BERT vocabulary called “not English”, a headline's capitalised words
+/// called names, “No doubt” read as a denial, “United States” as the opposite of “unity”.
+#[test]
+fn faithful_wording_is_not_mistaken_for_drift() {
+    let scorer = DriftScorer::default();
+    let kinds = |o: &str, b: &str, sim: f32| -> Vec<String> {
+        scorer.score(&Pair::new(o, b).with_similarity(sim)).reasons.iter().map(|r| serde_json::to_value(r).unwrap()["kind"].as_str().unwrap().to_string()).collect()
+    };
+    let k = kinds("I stand by both those points.", "I maintain both affirmations.", 0.8);
+    assert!(!k.contains(&"words_left_untranslated".to_string()), "{k:?}");
+    let k = kinds("Specifically, Shoigu drew the attention of his Chinese counterpart to the flights.", "Specifically, Shoigu called the attention of his homologous Chinese to the flights.", 0.85);
+    assert!(!k.contains(&"words_left_untranslated".to_string()), "{k:?}");
+    let k = kinds("Russia-China Alliance at the Tipping Point", "The alliance Russia-China in the turning point", 0.89);
+    assert!(!k.contains(&"name_missing".to_string()), "{k:?}");
+    let k = kinds("No doubt, this signifies an extraordinary dimension to the alliance.", "Definitely, this supposes an extraordinary dimension of the alliance.", 0.92);
+    assert!(!k.contains(&"negation_lost".to_string()), "{k:?}");
+    let k = kinds("The US is more powerful, but a newfound unity among the latter two can be draining for Washington.", "United States is more powerful, but a recently found unity among these two can be draining for Washington.", 0.9);
+    assert!(!k.contains(&"opposite_word".to_string()), "{k:?}");
+    // while a certainty turned into a doubt is still seen
+    let k = kinds("And there is no question that the US is more powerful than China.", "And it is doubtful that the United States is more powerful than China.", 0.9);
+    assert!(k.contains(&"certainty_changed".to_string()) || k.contains(&"negation_lost".to_string()), "{k:?}");
+    let d = scorer.score(&Pair::new("And there is no question that the US is more powerful than China.", "And it is doubtful that the United States is more powerful than China.").with_similarity(0.9));
+    assert!(d.level == driftlens::drift::DriftLevel::Critical, "{:?}", d);
+}
+
 /// A broken fact (a number, a negation, a hedge) ranks above clumsy wording, so that a
 /// reviewer who reads the most drifted pairs first meets it first.
 #[test]

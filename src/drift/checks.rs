@@ -319,10 +319,16 @@ fn initials(tokens: &[Token]) -> Vec<(String, Vec<usize>)> {
 
 /// Candidate names: capitalised words that do not start the sentence, and acronyms anywhere.
 fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
+    // In a headline every word is capitalised (“Alliance at the Tipping Point”): there a
+    // capitalised word is a name only when WordNet does not know it as a common word first.
+    let content = || tokens.iter().filter(|t| t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2);
+    let headline = content().count() >= 3 && content().all(Token::is_capitalised);
+    let wn = super::lexicon::get().filter(|_| headline);
     (0..tokens.len())
         .filter(|&i| {
             let t = &tokens[i];
-            t.kind == Kind::Word
+            !wn.is_some_and(|wn| wn.is_common_word(&t.norm))
+                && t.kind == Kind::Word
                 && (t.is_acronym()
                     || (t.is_capitalised()
                         && !t.initial
@@ -747,14 +753,16 @@ fn lexical(
             .iter()
             .any(|x| negation_cue(&x.norm))
     };
-    let content = |t: &Token| {
-        t.kind == Kind::Word
-            && !is_stop_word(&t.norm)
-            && !negation_cue(&t.norm)
-            && !(t.is_capitalised() && !t.initial)
+    // (a capitalised word is a name, unless it only starts the sentence: “United States” is)
+    let content = |t: &[Token], i: usize| {
+        let w = &t[i];
+        w.kind == Kind::Word
+            && !is_stop_word(&w.norm)
+            && !negation_cue(&w.norm)
+            && !(w.is_capitalised() && (!w.initial || t.get(i + 1).is_some_and(Token::is_capitalised)))
     };
-    let o_words: Vec<usize> = (0..ot.len()).filter(|&i| content(&ot[i])).collect();
-    let b_words: Vec<usize> = (0..bt.len()).filter(|&i| content(&bt[i])).collect();
+    let o_words: Vec<usize> = (0..ot.len()).filter(|&i| content(ot, i)).collect();
+    let b_words: Vec<usize> = (0..bt.len()).filter(|&i| content(bt, i)).collect();
     for &j in &b_words {
         for &i in &o_words {
             if negated_form(&ot[i].norm, &bt[j].norm)
@@ -775,7 +783,7 @@ fn lexical(
     let bs: Vec<_> = bm_words.iter().map(|&j| info(wn, &bt[j].norm)).collect();
     // opposites among the words without a counterpart
     for (x, &j) in bm_words.iter().enumerate() {
-        if bs[x].senses.is_empty() || !content(&bt[j]) || negated(bt, j) {
+        if bs[x].senses.is_empty() || !content(bt, j) || negated(bt, j) {
             continue;
         }
         if opposite.iter().any(|p| p.1 == j) {
@@ -788,7 +796,7 @@ fn lexical(
         let ant_senses: Vec<_> = ants.iter().map(|a| info(wn, a)).collect();
         for (y, &i) in om_words.iter().enumerate() {
             // the original's word is the opposite, or a synonym of the opposite
-            if !content(&ot[i]) || negated(ot, i) {
+            if !content(ot, i) || negated(ot, i) {
                 continue;
             }
             if ants.contains(ot[i].norm.as_str())
@@ -1025,7 +1033,17 @@ pub fn compare(
     }
 
     // negation: cues of one sentence without a counterpart in the other
-    let cues = |ts: &[Token]| -> Vec<usize> {
+    // “no doubt”, “without doubt”, “no question that” say “certainly”: not a denial where the
+    // other side says it with a word (definitely, certainly, undoubtedly …)
+    let sure = |ts: &[Token]| {
+        ts.iter().any(|t| {
+            matches!(
+                t.norm.as_str(),
+                "definitely" | "certainly" | "undoubtedly" | "doubtless" | "surely" | "indisputably" | "unquestionably"
+            )
+        })
+    };
+    let cues = |ts: &[Token], other: &[Token]| -> Vec<usize> {
         (0..ts.len())
             .filter(|&i| {
                 ts[i].kind == Kind::Word
@@ -1037,10 +1055,16 @@ pub fn compare(
                             .get(i + 1)
                             .map(|n| n.kind == Kind::Number)
                             .unwrap_or(false))
+                    && !(matches!(ts[i].norm.as_str(), "no" | "without")
+                        && sure(other)
+                        && ts.get(i + 1).is_some_and(|n| {
+                            n.norm == "doubt"
+                                || (n.norm == "question" && ts.get(i + 2).is_some_and(|t| t.norm == "that"))
+                        }))
             })
             .collect()
     };
-    let (oc, bc) = (cues(&ot), cues(&bt));
+    let (oc, bc) = (cues(&ot, &bt), cues(&bt, &ot));
     if oc.len() > bc.len() {
         for &i in &oc[bc.len()..] {
             reasons.push(DriftReason::NegationLost {
@@ -1210,6 +1234,8 @@ pub fn compare(
             && t.norm.len() >= 3
             && t.norm.bytes().all(|b| b.is_ascii_lowercase())
             && !is_english_word(&t.norm)
+            // WordNet's 150,000 words and their inflections (grieve, affirmations, homologous)
+            && !super::lexicon::get().is_some_and(|wn| !wn.synsets_of(&t.norm).is_empty())
             && !words::is_misspelled_english(&t.norm)
             && !orig_norms.iter().any(|o| same_word(o, &t.norm))
         {

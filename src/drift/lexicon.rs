@@ -329,6 +329,22 @@ impl WordNet {
         out
     }
 
+    /// Whether the commonest sense of `word` in some part of speech is a common word
+    /// (“tipping”, “point”, “alliance”) rather than a name (“Russia”, “China”): WordNet writes
+    /// names with their capitals.
+    pub fn is_common_word(&self, word: &str) -> bool {
+        POS.iter().any(|&(pos, _)| {
+            self.base_forms(word, pos).iter().any(|b| {
+                self.sense_ids(b, pos).first().is_some_and(|&id| {
+                    self.synsets[id as usize]
+                        .words
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(b) && !w.starts_with(|c: char| c.is_uppercase()))
+                })
+            })
+        })
+    }
+
     /// The synsets of a word in any part of speech (its commonest senses).
     pub fn synsets_of(&self, word: &str) -> Vec<u32> {
         let mut out = Vec::new();

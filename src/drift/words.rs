@@ -495,9 +495,13 @@ pub fn negation_cue(w: &str) -> bool {
     ) || w.ends_with("n't")
 }
 
-/// A word that makes a statement uncertain.
+/// A word that makes a statement uncertain (“it is doubtful whether” as well as “may”).
 pub fn is_hedge(w: &str) -> bool {
-    matches!(w, "may" | "might" | "maybe" | "perhaps" | "possibly" | "mightn't")
+    matches!(
+        w,
+        "may" | "might" | "maybe" | "perhaps" | "possibly" | "mightn't" | "doubtful" | "uncertain"
+            | "unclear" | "questionable"
+    )
 }
 
 /// How strongly a degree word says something: "very", "massive" (strong) against
@@ -538,7 +542,8 @@ pub fn certainty_cue(w: &str) -> Option<Certainty> {
     Some(match w {
         "will" | "would" | "shall" | "won't" | "wouldn't" | "shan't" | "'ll" => Certainty::Certain,
         "may" | "might" | "could" | "can" | "cannot" | "can't" | "couldn't" | "mightn't"
-        | "perhaps" | "possibly" | "maybe" => Certainty::Possible,
+        | "perhaps" | "possibly" | "maybe" | "doubtful" | "uncertain" | "unclear"
+        | "questionable" => Certainty::Possible,
         "must" | "should" | "ought" | "mustn't" | "shouldn't" => Certainty::Required,
         _ => return None,
     })
