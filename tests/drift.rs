@@ -631,7 +631,15 @@ fn faithful_wording_is_not_mistaken_for_drift() {
     assert!(!k.contains(&"negation_lost".to_string()), "{k:?}");
     let k = kinds("The US is more powerful, but a newfound unity among the latter two can be draining for Washington.", "United States is more powerful, but a recently found unity among these two can be draining for Washington.", 0.9);
     assert!(!k.contains(&"opposite_word".to_string()), "{k:?}");
-    // while a certainty turned into a doubt is still seen
+    let k = kinds("Bombers practiced the scenario from the western and eastern directions.", "Bombers practised the scenario from the occidental and oriental directions.", 0.88);
+    assert!(!k.contains(&"opposite_word".to_string()), "{k:?}");
+    let k = kinds("So to do both, no, absolutely not.", "So to do the two things, no, absolutely not.", 0.8);
+    assert!(!k.iter().any(|k| k.starts_with("number_")), "{k:?}");
+    let k = kinds("Yet, Shoigu was speaking only a fortnight ago.", "However, Shoigu spoke only fifteen days ago.", 0.8);
+    assert!(!k.iter().any(|k| k.starts_with("number_")), "{k:?}");
+    // while a road made narrow, a fortnight made a month and a certainty turned into a doubt are still seen
+    assert!(kinds("The road was wide.", "The road was narrow.", 0.9).contains(&"opposite_word".to_string()));
+    assert!(kinds("He left a fortnight ago.", "He left thirty days ago.", 0.9).iter().any(|k| k.starts_with("number_")));
     let k = kinds("And there is no question that the US is more powerful than China.", "And it is doubtful that the United States is more powerful than China.", 0.9);
     assert!(k.contains(&"certainty_changed".to_string()) || k.contains(&"negation_lost".to_string()), "{k:?}");
     let d = scorer.score(&Pair::new("And there is no question that the US is more powerful than China.", "And it is doubtful that the United States is more powerful than China.").with_similarity(0.9));

@@ -799,11 +799,18 @@ fn lexical(
             if !content(ot, i) || negated(ot, i) {
                 continue;
             }
-            if ants.contains(ot[i].norm.as_str())
+            // (not where each has a synonym on the other side: “western and eastern” given as
+            // “occidental and oriental” is not two opposites)
+            let has_synonym = || {
+                os.iter().enumerate().any(|(y2, a)| y2 != y && a.senses.related(&bs[x].senses))
+                    || bs.iter().enumerate().any(|(x2, b)| x2 != x && b.senses.related(&os[y].senses))
+            };
+            if (ants.contains(ot[i].norm.as_str())
                 || os[y].antonyms.contains(bt[j].norm.as_str())
                 || ant_senses
                     .iter()
-                    .any(|a| a.senses.own.iter().any(|s| os[y].senses.own.contains(s)))
+                    .any(|a| a.senses.own.iter().any(|s| os[y].senses.own.contains(s))))
+                && !has_synonym()
             {
                 opposite.push((i, j));
                 break;

@@ -202,11 +202,11 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
                         optional: true,
                     });
                 }
-            } else if t.norm == "decade" {
+            } else if let Some(values) = implied_number(&t.norm) {
                 out.push(NumberMention {
                     start,
                     end: t.end,
-                    values: vec![10.0],
+                    values: values.to_vec(),
                     optional: true,
                 });
             }
@@ -226,6 +226,18 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
         i = j;
     }
     out
+}
+
+/// Words that imply a number a translation may spell out: “both” (the two things), “a
+/// decade” (ten years), “a fortnight” (two weeks; fifteen days in Spanish, Catalan, Galician
+/// and French, fourteen in German).
+fn implied_number(w: &str) -> Option<&'static [f64]> {
+    Some(match w {
+        "both" | "couple" | "pair" => &[2.0],
+        "decade" => &[10.0],
+        "fortnight" | "fortnights" => &[2.0, 14.0, 15.0],
+        _ => return None,
+    })
 }
 
 /// Whether two mentions can be the same number.
