@@ -175,7 +175,12 @@ pub fn profile(tokens: &[Token], wn: Option<&WordNet>) -> Profile {
                         || super::words::certainty_cue(w).is_some()
                         || auxiliary(w).is_some_and(|(l, _)| l == "do")
                 });
+            // “if we were to”, “as if it were”: unreal, not past
+            let unreal = w == "were" && words[k.saturating_sub(3)..k].iter().any(|&j| tokens[j].norm == "if");
             let tense = match form {
+                // a bare “be” is an infinitive or a subjunctive (be that as it may), never a tense
+                Form::Base if lemma == "be" => None,
+                Form::Past if unreal => None,
                 Form::Past | Form::PastOrParticiple => Some(Tense::Past),
                 Form::Base | Form::Present if !infinitive => Some(Tense::NonPast),
                 _ => None,
