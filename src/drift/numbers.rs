@@ -228,12 +228,12 @@ pub fn numbers(tokens: &[Token]) -> Vec<NumberMention> {
     out
 }
 
-/// Words that imply a number a translation may spell out: “both” (the two things), “a
+/// Words that imply a number a translation may spell out: “both”, “either” (the two), “a
 /// decade” (ten years), “a fortnight” (two weeks; fifteen days in Spanish, Catalan, Galician
 /// and French, fourteen in German).
 fn implied_number(w: &str) -> Option<&'static [f64]> {
     Some(match w {
-        "both" | "couple" | "pair" => &[2.0],
+        "both" | "couple" | "pair" | "either" | "neither" => &[2.0],
         "decade" => &[10.0],
         "fortnight" | "fortnights" => &[2.0, 14.0, 15.0],
         _ => return None,
