@@ -490,11 +490,16 @@ fn analyze_one(
 
     progress(Progress::Stage { label: label.clone(), stage: "scoring" });
     let mut pairs = Vec::with_capacity(alignment.beads.len());
+    // how each quotation came through each pair holding it
+    let mut quote_cells: Vec<QuoteFidelity> = Vec::new();
     for bead in &alignment.beads {
         let original_text = bead.original.iter().map(|&i| orig_texts[i]).collect::<Vec<_>>().join(" ");
         let translated_text = bead.translation.iter().map(|&i| sources[i].as_str()).collect::<Vec<_>>().join(" ");
         let back_translation = bead.translation.iter().map(|&i| back[i].as_str()).collect::<Vec<_>>().join(" ");
         if let Some(reason) = DriftReason::from_null_bead(&bead.original, &bead.translation) {
+            for (quote, _) in quote_spans_in(original, &bead.original) {
+                quote_cells.push(QuoteFidelity { quote, fidelity: 0.0, level: DriftLevel::Critical, message: reason.message() });
+            }
             pairs.push(PairReport {
                 original: bead.original.clone(),
                 translation: bead.translation.clone(),
@@ -508,7 +513,8 @@ fn analyze_one(
             });
             continue;
         }
-        let quote_spans = quote_spans_in(original, &bead.original);
+        let quotes_here = quote_spans_in(original, &bead.original);
+        let quote_spans: Vec<Span> = quotes_here.iter().map(|q| q.1).collect();
         let mut gap_spans = Vec::new();
         let mut offset = 0;
         for &i in &bead.translation {
@@ -522,6 +528,7 @@ fn analyze_one(
             pair = pair.with_embeddings(&o, &b);
         }
         let drift = scorer.score(&pair);
+        quote_cells.extend(quotes_here.iter().map(|&(quote, span)| quote_cell(quote, span, &original_text, &drift)));
         pairs.push(PairReport {
             original: bead.original.clone(),
             translation: bead.translation.clone(),
@@ -534,7 +541,7 @@ fn analyze_one(
             alignment_cost: bead.cost,
         });
     }
-    let quotes = quote_fidelity(original, &pairs);
+    let quotes = quote_fidelity(original, quote_cells);
     TranslationReport {
         lang: input.lang.clone(),
         label: input.label.clone(),
@@ -572,8 +579,8 @@ pub fn engine_gaps(marked: &str) -> (String, Vec<Span>) {
     (text, words.into_iter().filter(|w| w.mark != '#').map(|w| Span { start: w.range.start, end: w.range.end }).collect())
 }
 
-/// Byte spans of the original's quotations inside the joined text of `sentences`.
-fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<Span> {
+/// The original's quotations inside the joined text of `sentences`: (quote id, byte span).
+fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<(usize, Span)> {
     let mut spans = Vec::new();
     let mut offset = 0;
     for (k, &id) in sentences.iter().enumerate() {
@@ -581,7 +588,7 @@ fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<Span> {
         for q in original.seg.quotes.iter().filter(|q| q.inside.is_none()) {
             let (a, b) = (q.start.max(s.start), q.end.min(s.end));
             if a < b {
-                spans.push(Span { start: offset + a - s.start, end: offset + b - s.start });
+                spans.push((q.id, Span { start: offset + a - s.start, end: offset + b - s.start }));
             }
         }
         offset += s.end - s.start + if k + 1 < sentences.len() { 1 } else { 0 };
@@ -596,32 +603,59 @@ pub fn reason_report(r: &DriftReason) -> ReasonReport {
     ReasonReport { kind, message: r.message(), original_span: span(r.original_spans()), back_span: span(r.back_translation_spans()) }
 }
 
-/// How well each quotation of the original survived: the worst drift among the pairs holding
-/// its sentences, with the reason that matters most.
-fn quote_fidelity(original: &Original, pairs: &[PairReport]) -> Vec<QuoteFidelity> {
+/// How one quotation came through one pair. Its fidelity is the share of its content words
+/// the back-translation has (engine gaps excused); where a broken fact of the pair lies inside
+/// the quotation (a number, a negation, a name …), the pair's level and that reason, else a
+/// level from the words lost: none, minor (under half lost) or major. So a quotation whose
+/// sentence drifted elsewhere still reads as intact.
+fn quote_cell(quote: usize, span: Span, original_text: &str, drift: &crate::drift::Drift) -> QuoteFidelity {
+    use crate::drift::words::{is_stop_word, tokenize, Kind};
+    let words = tokenize(&original_text[span.start..span.end])
+        .iter()
+        .filter(|t| t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2)
+        .count();
+    let lost_reason = drift.reasons.iter().find(|r| matches!(r, DriftReason::QuoteChanged { quote: q, .. } if *q == span));
+    let lost = match lost_reason {
+        Some(DriftReason::QuoteChanged { lost, .. }) => lost.len(),
+        _ => 0,
+    };
+    let kept = if words == 0 { 1.0 } else { 1.0 - (lost.min(words) as f32 / words as f32) };
+    let inside = |s: &Span| s.start < span.end && span.start < s.end;
+    let fact = drift.reasons.iter().find(|r| {
+        r.is_fact()
+            && !matches!(r, DriftReason::QuoteChanged { .. } | DriftReason::EngineGap { .. })
+            && (matches!(r, DriftReason::Untranslated { .. }) || r.original_spans().iter().any(inside))
+    });
+    match fact {
+        Some(r) => QuoteFidelity { quote, fidelity: kept.min(1.0 - drift.score.0), level: drift.level, message: r.message() },
+        None => QuoteFidelity {
+            quote,
+            fidelity: kept,
+            level: match lost {
+                0 => DriftLevel::None,
+                _ if kept < 0.5 => DriftLevel::Major,
+                _ => DriftLevel::Minor,
+            },
+            message: lost_reason.map(|r| r.message()).unwrap_or_else(|| "the quotation came through".into()),
+        },
+    }
+}
+
+/// Each quotation of the original: the worst of its cells (a quotation split over pairs has
+/// one per pair), or lost where none of its sentences was aligned.
+fn quote_fidelity(original: &Original, cells: Vec<QuoteFidelity>) -> Vec<QuoteFidelity> {
     original
         .seg
         .quotes
         .iter()
         .filter(|q| q.inside.is_none())
         .map(|q| {
-            let holding: Vec<&PairReport> = pairs.iter().filter(|p| p.original.iter().any(|id| q.sentences.contains(id))).collect();
-            let worst = holding.iter().max_by(|a, b| a.drift.total_cmp(&b.drift));
-            match worst {
-                Some(p) => QuoteFidelity {
-                    quote: q.id,
-                    fidelity: 1.0 - p.drift,
-                    level: p.level,
-                    // the quotation's own reason (its words lost) where the pair holds no
-                    // other quotation, else the pair's strongest reason
-                    message: {
-                        let quotes_in_pair = original.seg.quotes.iter().filter(|o| o.inside.is_none() && o.sentences.iter().any(|s| p.original.contains(s))).count();
-                        let own = p.reasons.iter().find(|r| r.kind == "quote_changed").filter(|_| quotes_in_pair == 1);
-                        own.or(p.reasons.first()).map(|r| r.message.clone()).unwrap_or_else(|| "the quotation came through".into())
-                    },
-                },
-                None => QuoteFidelity { quote: q.id, fidelity: 0.0, level: DriftLevel::Critical, message: "the quotation's sentences were not aligned".into() },
-            }
+            cells
+                .iter()
+                .filter(|c| c.quote == q.id)
+                .min_by(|a, b| a.fidelity.total_cmp(&b.fidelity).then(b.level.cmp(&a.level)))
+                .cloned()
+                .unwrap_or_else(|| QuoteFidelity { quote: q.id, fidelity: 0.0, level: DriftLevel::Critical, message: "the quotation's sentences were not aligned".into() })
         })
         .collect()
 }

@@ -22,6 +22,8 @@ struct Labels {
 #[derive(serde::Deserialize)]
 struct Change {
     kind: String,
+    /// (none for an added sentence)
+    original_id: Option<usize>,
     variant_id: usize,
     explanation: String,
 }
@@ -209,4 +211,32 @@ fn the_quote_grid_names_the_words_a_quotation_lost() {
     }
     println!("{named} quotation cells name the words they lost");
     assert!(named >= 4, "only {named} quotation cells name lost words");
+}
+
+/// A quotation the drift variant softened or sharpened comes through with less fidelity than
+/// in the unaltered translation (both back-translated by Apertium), even where its sentence is
+/// not flagged: the grid shows the quotation's own words, not its sentence's drift.
+#[test]
+fn a_reworded_quotation_loses_fidelity_in_the_grid() {
+    let report = report();
+    let mut lines = Vec::new();
+    let mut worse = 0;
+    let mut total = 0;
+    for lang in ["es", "ca", "gl", "eo"] {
+        let plain = report.translations.iter().find(|t| t.label == lang).unwrap();
+        let drift = report.translations.iter().find(|t| t.label == format!("{lang}.drift")).unwrap();
+        let labels: Labels = toml::from_str(&std::fs::read_to_string(corpus().join(format!("{lang}.drift.labels.toml"))).unwrap()).unwrap();
+        for c in labels.change.iter().filter(|c| c.kind.starts_with("quote_")) {
+            let quote = report.original.quotes.iter().find(|q| c.original_id.is_some_and(|id| q.sentences.contains(&id))).expect("a planted quotation change is in a quotation");
+            let cell = |t: &analyze::TranslationReport| t.quotes.iter().find(|f| f.quote == quote.id).unwrap().clone();
+            let (a, b) = (cell(plain), cell(drift));
+            total += 1;
+            // (a quotation already lost to a broken fact in the unaltered translation cannot fall lower)
+            let lower = b.fidelity < a.fidelity || (a.fidelity == 0.0 && b.fidelity == 0.0);
+            worse += lower as usize;
+            lines.push(format!("{lang}.drift {:<16} quote {:>2}: {:.2} {:<8} (unaltered {:.2} {:<8}) {}", c.kind, quote.id, b.fidelity, b.level.name(), a.fidelity, a.level.name(), b.message));
+        }
+    }
+    println!("{}", lines.join("\n"));
+    assert_eq!(worse, total, "a reworded quotation kept its fidelity:\n{}", lines.join("\n"));
 }
