@@ -528,7 +528,7 @@ fn analyze_one(
             pair = pair.with_embeddings(&o, &b);
         }
         let drift = scorer.score(&pair);
-        quote_cells.extend(quotes_here.iter().map(|&(quote, span)| quote_cell(quote, span, &original_text, &drift)));
+        quote_cells.extend(quotes_here.iter().map(|&(quote, span)| quote_cell(quote, span, &drift)));
         pairs.push(PairReport {
             original: bead.original.clone(),
             translation: bead.translation.clone(),
@@ -606,20 +606,14 @@ pub fn reason_report(r: &DriftReason) -> ReasonReport {
 /// How one quotation came through one pair. Its fidelity is the share of its content words
 /// the back-translation has (engine gaps excused); where a broken fact of the pair lies inside
 /// the quotation (a number, a negation, a name …), the pair's level and that reason, else a
-/// level from the words lost: none, minor (under half lost) or major. So a quotation whose
+/// level from the words lost: none, minor, or major for half of them or more. So a quotation whose
 /// sentence drifted elsewhere still reads as intact.
-fn quote_cell(quote: usize, span: Span, original_text: &str, drift: &crate::drift::Drift) -> QuoteFidelity {
-    use crate::drift::words::{is_stop_word, tokenize, Kind};
-    let words = tokenize(&original_text[span.start..span.end])
-        .iter()
-        .filter(|t| t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2)
-        .count();
+fn quote_cell(quote: usize, span: Span, drift: &crate::drift::Drift) -> QuoteFidelity {
     let lost_reason = drift.reasons.iter().find(|r| matches!(r, DriftReason::QuoteChanged { quote: q, .. } if *q == span));
-    let lost = match lost_reason {
-        Some(DriftReason::QuoteChanged { lost, .. }) => lost.len(),
-        _ => 0,
+    let kept = match lost_reason {
+        Some(DriftReason::QuoteChanged { lost, words, .. }) => 1.0 - lost.len() as f32 / (*words).max(1) as f32,
+        _ => 1.0,
     };
-    let kept = if words == 0 { 1.0 } else { 1.0 - (lost.min(words) as f32 / words as f32) };
     let inside = |s: &Span| s.start < span.end && span.start < s.end;
     let fact = drift.reasons.iter().find(|r| {
         r.is_fact()
@@ -631,10 +625,10 @@ fn quote_cell(quote: usize, span: Span, original_text: &str, drift: &crate::drif
         None => QuoteFidelity {
             quote,
             fidelity: kept,
-            level: match lost {
-                0 => DriftLevel::None,
-                _ if kept < 0.5 => DriftLevel::Major,
-                _ => DriftLevel::Minor,
+            level: match lost_reason {
+                None => DriftLevel::None,
+                Some(r) if r.quote_mostly_lost() => DriftLevel::Major,
+                Some(_) => DriftLevel::Minor,
             },
             message: lost_reason.map(|r| r.message()).unwrap_or_else(|| "the quotation came through".into()),
         },

@@ -65,14 +65,14 @@ fn every_planted_change_is_flagged_and_ranks_high() {
     let recall = found as f32 / total as f32;
     println!("planted changes flagged: {found}/{total} = {recall:.2}");
     // The bar is every planted change flagged, among the most drifted pairs. Measured:
-    // 37 of 40 flagged. The misses are quotations made sharper (ca “very tense” → “about to
-    // break out into war”, eo “aggressive” → “warmongering and hostile”) or softer (gl) that
-    // Apertium's own paraphrase noise hides: the words lost inside the quotation are named,
-    // but faithful quotations lose as many words through Apertium (and DEMETR, which has no
-    // quotations, gives that evidence no weight). Every planted change of a fact (number,
+    // 38 of 40 flagged. The misses are quotations made sharper (ca “very tense” → “about to
+    // break out into war”, eo “aggressive” → “warmongering and hostile”) that Apertium's own
+    // paraphrase noise hides: the word lost inside the quotation is named, and the quote grid
+    // shows the quotation's fidelity lower than in the unaltered translation, but faithful
+    // quotations lose as many words through Apertium. Every planted change of a fact (number,
     // negation, name, certainty, a dropped clause or sentence, English left in) ranks among
     // the 18 most drifted of 46, and every flagged one among the 27 most drifted.
-    assert!(recall >= 0.9, "recall of planted changes {recall:.2} below 0.9:\n{}", lines.join("\n"));
+    assert!(recall >= 0.95, "recall of planted changes {recall:.2} below 0.95:\n{}", lines.join("\n"));
     for (what, rank, flagged) in &ranks {
         let fact = !what.contains("quote_");
         assert!(!fact || (*flagged && *rank <= 18), "{what}: rank {rank}, flagged {flagged}\n{}", lines.join("\n"));

@@ -601,6 +601,24 @@ fn an_engine_gap_excuses_only_the_word_it_stands_for() {
     assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::WordsMissing { .. })), "{:?}", d.reasons);
 }
 
+/// A quotation of which half the words have no counterpart is flagged, whatever the rest of
+/// the sentence says; one given in synonyms is named but not flagged for that.
+#[test]
+fn a_quotation_mostly_lost_is_flagged() {
+    let scorer = DriftScorer::default();
+    let o = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with “massive consequences and severe cost in response.”";
+    let quote = o.find('“').unwrap()..o.len();
+    let quotes = [Span { start: quote.start, end: quote.end }];
+    let b = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with «some consequences in answer».";
+    let d = scorer.score(&Pair::new(o, b).with_similarity(0.93).with_quotes(&quotes));
+    assert!(d.level >= driftlens::drift::DriftLevel::Major, "{:?}", d);
+    let m = d.reasons.iter().find(|r| matches!(r, DriftReason::QuoteChanged { .. })).map(|r| r.message()).unwrap_or_default();
+    assert!(m.contains("of its 5 words"), "{m}");
+    let b = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with «massive consequences and a heavy cost as a response».";
+    let d = scorer.score(&Pair::new(o, b).with_similarity(0.97).with_quotes(&quotes));
+    assert!(!d.reasons.iter().any(DriftReason::quote_mostly_lost), "{:?}", d.reasons);
+}
+
 /// “don't” and “do not” are the same words of a quotation; dropping the denial is still caught.
 #[test]
 fn a_contraction_spelt_out_is_not_a_misquote() {

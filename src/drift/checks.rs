@@ -1404,7 +1404,15 @@ pub fn compare(
             .collect();
         if !lost.is_empty() {
             quote_losses += lost.len();
-            reasons.push(DriftReason::QuoteChanged { quote: *q, lost });
+            // the content words of the quotation, as the missing words are counted
+            let words = (0..ot.len())
+                .filter(|&i| ot[i].start >= q.start && ot[i].end <= q.end)
+                .filter(|&i| ot[i].kind == Kind::Word && !is_stop_word(&ot[i].norm) && ot[i].norm.chars().count() >= 2)
+                .count()
+                .max(lost.len());
+            // of those, the ones without a synonym or derived form either
+            let unmatched = om_words.iter().filter(|&&i| ot[i].start >= q.start && ot[i].end <= q.end).count();
+            reasons.push(DriftReason::QuoteChanged { quote: *q, lost, words, unmatched });
         }
     }
     ev.quote_changed = saturate(quote_losses);

@@ -93,8 +93,9 @@ pub enum DriftReason {
     Untranslated { language: String },
     /// The words are there but in another order.
     WordOrderScrambled { kept_pairs: f32 },
-    /// Words of a quotation did not survive.
-    QuoteChanged { quote: Span, lost: Vec<Mention> },
+    /// Words of a quotation did not survive: `lost` of its `words` content words, `unmatched`
+    /// of them without a synonym or a derived form in the back-translation either.
+    QuoteChanged { quote: Span, lost: Vec<Mention>, words: usize, unmatched: usize },
     /// The meaning as a whole differs (embedding similarity, chrF).
     MeaningDiffers { similarity: f32, chrf: f32 },
     /// Content words of the original with no counterpart in the back-translation.
@@ -231,6 +232,9 @@ impl DriftReason {
             }
             WordOrderScrambled { .. } => {
                 "the words are scrambled: their order makes no sense".to_string()
+            }
+            QuoteChanged { lost, words, .. } if lost.len() >= 2 => {
+                format!("the quotation lost {} ({} of its {words} words)", list(lost), lost.len())
             }
             QuoteChanged { lost, .. } => format!("the quotation lost {}", list(lost)),
             OppositeWord {
@@ -386,6 +390,12 @@ impl DriftReason {
             WordInserted { word, .. } => vec![word.span],
             _ => Vec::new(),
         }
+    }
+
+    /// A quotation of which half the content words or more (two at least) have no counterpart,
+    /// not even a synonym: it is not the speaker's any more.
+    pub fn quote_mostly_lost(&self) -> bool {
+        matches!(self, DriftReason::QuoteChanged { words, unmatched, .. } if *unmatched >= 2 && unmatched * 2 >= *words)
     }
 
     /// A fact check (number, name, negation …) rather than a similarity.
@@ -667,6 +677,7 @@ impl DriftScorer {
     /// Scores one pair.
     pub fn score(&self, pair: &Pair) -> Drift {
         let cmp = pair.compare();
+        let lost_quote = cmp.reasons.iter().any(DriftReason::quote_mostly_lost);
         let mut reasons: Vec<DriftReason> = Vec::new();
         let mut generic: Vec<DriftReason> = Vec::new();
         for r in cmp.reasons {
@@ -695,6 +706,11 @@ impl DriftScorer {
                     }
                 }
             }
+        }
+        // a quotation of which half the words did not come through is not the speaker's any
+        // more: at least major, whatever the rest of the sentence says
+        if lost_quote {
+            score = score.max(self.calibration.thresholds.major);
         }
         let level = self.calibration.level(score);
         // Weight of each fact reason: strongest first.
