@@ -659,6 +659,17 @@ fn faithful_wording_is_not_mistaken_for_drift() {
     assert!(!k.contains(&"tense_changed".to_string()), "{k:?}");
     let k = kinds("Be that as it may, the video call sets the stage for the visit.", "It was as it went, the video call prepares the terrain for the visit.", 0.75);
     assert!(!k.contains(&"tense_changed".to_string()), "{k:?}");
+    // the engine's capitals are not names the translation added; a name it did add is shown
+    let added = |b: &str, t: &str| -> Vec<String> {
+        scorer.score(&Pair::new("A meeting of G7 foreign ministers in Liverpool, Britain, on Sunday.", b).with_similarity(0.9).with_translation(t, "es")).reasons.iter().filter_map(|r| match r {
+            DriftReason::NameAdded { back_translation } => Some(back_translation.text.clone()),
+            _ => None,
+        }).collect()
+    };
+    let a = added("A meeting of ministers of Foreign Affairs of the G7 in Liverpool, Great Britain, on Sunday.", "Una reunión de ministros de Asuntos Exteriores del G7 en Liverpool, Gran Bretaña, el domingo.");
+    assert!(a.is_empty(), "{a:?}");
+    let a = added("A meeting of ministers of Foreign Affairs of the G7 in Liverpool with Lavrov on Sunday.", "Una reunión de ministros de Asuntos Exteriores del G7 en Liverpool con Lavrov el domingo.");
+    assert_eq!(a, vec!["Lavrov".to_string()]);
     // while a road made narrow, a fortnight made a month and a certainty turned into a doubt are still seen
     assert!(kinds("The road was wide.", "The road was narrow.", 0.9).contains(&"opposite_word".to_string()));
     assert!(kinds("He left a fortnight ago.", "He left thirty days ago.", 0.9).iter().any(|k| k.starts_with("number_")));

@@ -1012,7 +1012,21 @@ pub fn compare(
             original: tok_mention(original, &ot[i]),
         });
     }
+    // A capitalised common word of the back-translation (Foreign “Affairs”, “Great” Britain)
+    // that the translated sentence does not carry as written is the engine's capital, not a
+    // name the translation added: not shown (the evidence still counts it).
+    let tt = translated.map(tokenize);
+    let carried = |t: &Token| {
+        tt.as_ref().is_none_or(|tt| {
+            let k = name_key(&t.norm);
+            tt.iter().any(|u| u.kind == Kind::Word && same_name_key(&k, &name_key(&u.norm)))
+        })
+    };
+    let wn = super::lexicon::get();
     for &i in &na {
+        if !carried(&bt[i]) && wn.is_some_and(|wn| wn.is_common_word(&bt[i].norm)) {
+            continue;
+        }
         reasons.push(DriftReason::NameAdded {
             back_translation: tok_mention(back, &bt[i]),
         });
@@ -1023,8 +1037,7 @@ pub fn compare(
     // Checked against the translated sentence itself, which carries names unchanged: an
     // original name it lacks, and a name of the back-translation it has, mean the translation
     // names someone else, whatever the back-translation engine made of the rest.
-    if let Some(tr) = translated {
-        let tt = tokenize(tr);
+    if let Some(tt) = &tt {
         let keys: Vec<String> = tt
             .iter()
             .filter(|t| t.kind == Kind::Word)
