@@ -321,7 +321,11 @@ fn initials(tokens: &[Token]) -> Vec<(String, Vec<usize>)> {
 fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
     // In a headline every word is capitalised (“Alliance at the Tipping Point”): there a
     // capitalised word is a name only when WordNet does not know it as a common word first.
-    let content = || tokens.iter().filter(|t| t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2);
+    let content = || {
+        tokens.iter().filter(|t| {
+            t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2
+        })
+    };
     let headline = content().count() >= 3 && content().all(Token::is_capitalised);
     let wn = super::lexicon::get().filter(|_| headline);
     (0..tokens.len())
@@ -598,8 +602,6 @@ fn script_of(c: char) -> u8 {
     }
 }
 
-/// Whether a word the engine could not translate is its rendering of an original name it
-/// does not know (Xoigu for Shoigu, Kremlo for Kremlin): looser than [`same_name_key`].
 /// How far (as a share of the sentence) a word the engine could not translate may be from
 /// the missing original word it is taken to stand for.
 const GAP_REACH: f32 = 0.2;
@@ -610,7 +612,13 @@ fn gap_units(bt: &[Token], gap_words: &[usize]) -> Vec<Vec<usize>> {
     let mut units: Vec<Vec<usize>> = Vec::new();
     for &g in gap_words {
         match units.last_mut() {
-            Some(u) if bt[u[u.len() - 1] + 1..g].iter().all(|t| t.kind == Kind::Mark) => u.push(g),
+            Some(u)
+                if bt[u[u.len() - 1] + 1..g]
+                    .iter()
+                    .all(|t| t.kind == Kind::Mark) =>
+            {
+                u.push(g)
+            }
             _ => units.push(vec![g]),
         }
     }
@@ -624,6 +632,8 @@ fn cognates(foreign: &str, english: &str) -> bool {
     a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count() >= 4
 }
 
+/// Whether a word the engine could not translate is its rendering of an original name it
+/// does not know (Xoigu for Shoigu, Kremlo for Kremlin): looser than [`same_name_key`].
 fn transliterated_name(gap: &str, name: &str) -> bool {
     let (a, b) = (name_key(gap), name_key(name));
     let longest = a.chars().count().max(b.chars().count());
@@ -759,7 +769,8 @@ fn lexical(
         w.kind == Kind::Word
             && !is_stop_word(&w.norm)
             && !negation_cue(&w.norm)
-            && !(w.is_capitalised() && (!w.initial || t.get(i + 1).is_some_and(Token::is_capitalised)))
+            && !(w.is_capitalised()
+                && (!w.initial || t.get(i + 1).is_some_and(Token::is_capitalised)))
     };
     let o_words: Vec<usize> = (0..ot.len()).filter(|&i| content(ot, i)).collect();
     let b_words: Vec<usize> = (0..bt.len()).filter(|&i| content(bt, i)).collect();
@@ -802,8 +813,13 @@ fn lexical(
             // (not where each has a synonym on the other side: “western and eastern” given as
             // “occidental and oriental” is not two opposites)
             let has_synonym = || {
-                os.iter().enumerate().any(|(y2, a)| y2 != y && a.senses.related(&bs[x].senses))
-                    || bs.iter().enumerate().any(|(x2, b)| x2 != x && b.senses.related(&os[y].senses))
+                os.iter()
+                    .enumerate()
+                    .any(|(y2, a)| y2 != y && a.senses.related(&bs[x].senses))
+                    || bs
+                        .iter()
+                        .enumerate()
+                        .any(|(x2, b)| x2 != x && b.senses.related(&os[y].senses))
             };
             if (ants.contains(ot[i].norm.as_str())
                 || os[y].antonyms.contains(bt[j].norm.as_str())
@@ -850,7 +866,12 @@ fn lexical(
     }
     ev.vaguer = saturate(vaguer.len());
     let kept = |words: &[usize], keep: &[bool]| -> Vec<usize> {
-        words.iter().zip(keep).filter(|(_, &k)| k).map(|(&i, _)| i).collect()
+        words
+            .iter()
+            .zip(keep)
+            .filter(|(_, &k)| k)
+            .map(|(&i, _)| i)
+            .collect()
     };
     *om_words = kept(om_words, &o_keep);
     *bm_words = kept(bm_words, &b_keep);
@@ -1019,7 +1040,8 @@ pub fn compare(
     let carried = |t: &Token| {
         tt.as_ref().is_none_or(|tt| {
             let k = name_key(&t.norm);
-            tt.iter().any(|u| u.kind == Kind::Word && same_name_key(&k, &name_key(&u.norm)))
+            tt.iter()
+                .any(|u| u.kind == Kind::Word && same_name_key(&k, &name_key(&u.norm)))
         })
     };
     let wn = super::lexicon::get();
@@ -1059,7 +1081,13 @@ pub fn compare(
         ts.iter().any(|t| {
             matches!(
                 t.norm.as_str(),
-                "definitely" | "certainly" | "undoubtedly" | "doubtless" | "surely" | "indisputably" | "unquestionably"
+                "definitely"
+                    | "certainly"
+                    | "undoubtedly"
+                    | "doubtless"
+                    | "surely"
+                    | "indisputably"
+                    | "unquestionably"
             )
         })
     };
@@ -1079,7 +1107,8 @@ pub fn compare(
                         && sure(other)
                         && ts.get(i + 1).is_some_and(|n| {
                             n.norm == "doubt"
-                                || (n.norm == "question" && ts.get(i + 2).is_some_and(|t| t.norm == "that"))
+                                || (n.norm == "question"
+                                    && ts.get(i + 2).is_some_and(|t| t.norm == "that"))
                         }))
             })
             .collect()
@@ -1300,16 +1329,25 @@ pub fn compare(
     // resembles (a cognate passed through as written: “tensos” for “tense”), else the
     // missing word nearest to it by relative position, when one is near.
     // A marked word the original has too (a name, or “tensos” for “tense”) is that word.
-    let passed: Vec<String> = (0..bt.len()).filter(|&i| marked[i] && !gap[i]).map(|i| name_key(&bt[i].norm)).collect();
+    let passed: Vec<String> = (0..bt.len())
+        .filter(|&i| marked[i] && !gap[i])
+        .map(|i| name_key(&bt[i].norm))
+        .collect();
     if !passed.is_empty() {
-        let is_passed = |i: &usize| passed.iter().any(|k| same_name_key(k, &name_key(&ot[*i].norm)));
+        let is_passed = |i: &usize| {
+            passed
+                .iter()
+                .any(|k| same_name_key(k, &name_key(&ot[*i].norm)))
+        };
         om_words.retain(|i| !is_passed(i));
         strict.retain(|i| !is_passed(i));
     }
     let rel = |i: usize, n: usize| i as f32 / n.max(1) as f32;
     for unit in gap_units(&bt, &gap_words) {
         let at = rel(unit[0], bt.len());
-        let cognate = om_words.iter().position(|&i| unit.iter().any(|&g| cognates(&bt[g].norm, &ot[i].norm)));
+        let cognate = om_words
+            .iter()
+            .position(|&i| unit.iter().any(|&g| cognates(&bt[g].norm, &ot[i].norm)));
         // a capitalised gap (a name, “EE. UU.”) stands for a capitalised word, and the reverse
         let capitalised = bt[unit[0]].is_capitalised();
         let nearest = || {
@@ -1349,7 +1387,9 @@ pub fn compare(
     ev.dropped = saturate(dropped.len());
     let phrase = |s: &str, t: &[Token], i: usize| {
         let before = (0..i).rev().find(|&k| t[k].kind != Kind::Mark).unwrap_or(i);
-        let after = (i + 1..t.len()).find(|&k| t[k].kind != Kind::Mark).unwrap_or(i);
+        let after = (i + 1..t.len())
+            .find(|&k| t[k].kind != Kind::Mark)
+            .unwrap_or(i);
         mention(s, t[before].start, t[after].end)
     };
     for &i in &inserted {
@@ -1370,8 +1410,14 @@ pub fn compare(
             .filter(|&i| t[i].kind == Kind::Word && words::degree(&t[i].norm) == Some(d))
             .collect()
     };
-    let (os, ow) = (degrees(&ot, words::Degree::Strong), degrees(&ot, words::Degree::Weak));
-    let (bs, bw) = (degrees(&bt, words::Degree::Strong), degrees(&bt, words::Degree::Weak));
+    let (os, ow) = (
+        degrees(&ot, words::Degree::Strong),
+        degrees(&ot, words::Degree::Weak),
+    );
+    let (bs, bw) = (
+        degrees(&bt, words::Degree::Strong),
+        degrees(&bt, words::Degree::Weak),
+    );
     let shift = if !os.is_empty() && bs.is_empty() && !bw.is_empty() && ow.is_empty() {
         Some((os[0], bw[0], true))
     } else if !ow.is_empty() && ow.len() > bw.len() && !bs.is_empty() && os.is_empty() {
@@ -1420,12 +1466,24 @@ pub fn compare(
             // the content words of the quotation, as the missing words are counted
             let words = (0..ot.len())
                 .filter(|&i| ot[i].start >= q.start && ot[i].end <= q.end)
-                .filter(|&i| ot[i].kind == Kind::Word && !is_stop_word(&ot[i].norm) && ot[i].norm.chars().count() >= 2)
+                .filter(|&i| {
+                    ot[i].kind == Kind::Word
+                        && !is_stop_word(&ot[i].norm)
+                        && ot[i].norm.chars().count() >= 2
+                })
                 .count()
                 .max(lost.len());
             // of those, the ones without a synonym or derived form either
-            let unmatched = om_words.iter().filter(|&&i| ot[i].start >= q.start && ot[i].end <= q.end).count();
-            reasons.push(DriftReason::QuoteChanged { quote: *q, lost, words, unmatched });
+            let unmatched = om_words
+                .iter()
+                .filter(|&&i| ot[i].start >= q.start && ot[i].end <= q.end)
+                .count();
+            reasons.push(DriftReason::QuoteChanged {
+                quote: *q,
+                lost,
+                words,
+                unmatched,
+            });
         }
     }
     ev.quote_changed = saturate(quote_losses);

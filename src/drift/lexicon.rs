@@ -336,10 +336,9 @@ impl WordNet {
         POS.iter().any(|&(pos, _)| {
             self.base_forms(word, pos).iter().any(|b| {
                 self.sense_ids(b, pos).first().is_some_and(|&id| {
-                    self.synsets[id as usize]
-                        .words
-                        .iter()
-                        .any(|w| w.eq_ignore_ascii_case(b) && !w.starts_with(|c: char| c.is_uppercase()))
+                    self.synsets[id as usize].words.iter().any(|w| {
+                        w.eq_ignore_ascii_case(b) && !w.starts_with(|c: char| c.is_uppercase())
+                    })
                 })
             })
         })

@@ -95,7 +95,12 @@ pub enum DriftReason {
     WordOrderScrambled { kept_pairs: f32 },
     /// Words of a quotation did not survive: `lost` of its `words` content words, `unmatched`
     /// of them without a synonym or a derived form in the back-translation either.
-    QuoteChanged { quote: Span, lost: Vec<Mention>, words: usize, unmatched: usize },
+    QuoteChanged {
+        quote: Span,
+        lost: Vec<Mention>,
+        words: usize,
+        unmatched: usize,
+    },
     /// The meaning as a whole differs (embedding similarity, chrF).
     MeaningDiffers { similarity: f32, chrf: f32 },
     /// Content words of the original with no counterpart in the back-translation.

@@ -176,7 +176,10 @@ pub fn profile(tokens: &[Token], wn: Option<&WordNet>) -> Profile {
                         || auxiliary(w).is_some_and(|(l, _)| l == "do")
                 });
             // “if we were to”, “as if it were”: unreal, not past
-            let unreal = w == "were" && words[k.saturating_sub(3)..k].iter().any(|&j| tokens[j].norm == "if");
+            let unreal = w == "were"
+                && words[k.saturating_sub(3)..k]
+                    .iter()
+                    .any(|&j| tokens[j].norm == "if");
             let tense = match form {
                 // a bare “be” is an infinitive or a subjunctive (be that as it may), never a tense
                 Form::Base if lemma == "be" => None,

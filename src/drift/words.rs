@@ -499,8 +499,16 @@ pub fn negation_cue(w: &str) -> bool {
 pub fn is_hedge(w: &str) -> bool {
     matches!(
         w,
-        "may" | "might" | "maybe" | "perhaps" | "possibly" | "mightn't" | "doubtful" | "uncertain"
-            | "unclear" | "questionable"
+        "may"
+            | "might"
+            | "maybe"
+            | "perhaps"
+            | "possibly"
+            | "mightn't"
+            | "doubtful"
+            | "uncertain"
+            | "unclear"
+            | "questionable"
     )
 }
 
@@ -584,9 +592,29 @@ pub fn is_english_word(w: &str) -> bool {
     }
     // English words borrowed with their accents (here without them, as `fold` leaves them)
     const BORROWED: &[&str] = &[
-        "communique", "communiques", "cafe", "cafes", "cliche", "cliches", "fiance", "fiancee",
-        "naive", "resume", "deja", "role", "roles", "elite", "elites", "facade", "protege",
-        "detente", "entente", "expose", "decor", "debut", "premiere",
+        "communique",
+        "communiques",
+        "cafe",
+        "cafes",
+        "cliche",
+        "cliches",
+        "fiance",
+        "fiancee",
+        "naive",
+        "resume",
+        "deja",
+        "role",
+        "roles",
+        "elite",
+        "elites",
+        "facade",
+        "protege",
+        "detente",
+        "entente",
+        "expose",
+        "decor",
+        "debut",
+        "premiere",
     ];
     if BORROWED.contains(&w) {
         return true;
