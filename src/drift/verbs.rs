@@ -92,6 +92,13 @@ fn auxiliary(w: &str) -> Option<(&'static str, Form)> {
     })
 }
 
+/// Words after which a word is not a verb: determiners, possessives, prepositions.
+const NOUN_BEFORE: &[&str] = &[
+    "the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our", "my", "your",
+    "of", "in", "on", "at", "for", "with", "by", "from", "into", "over", "under", "between",
+    "among", "against", "during", "without", "through",
+];
+
 pub fn is_future(w: &str) -> bool {
     matches!(w, "will" | "shall" | "won't" | "shan't" | "wo") || w.ends_with("'ll")
 }
@@ -135,6 +142,19 @@ pub fn profile(tokens: &[Token], wn: Option<&WordNet>) -> Profile {
             if is_stop_word(w) || tokens[i].is_capitalised() && !tokens[i].initial {
                 continue;
             }
+            // no verb after a determiner, a possessive or a preposition (“the echo”, “of
+            // signing”), nor a bare form right after a verb (“made echo of”): a noun there
+            let prev = k.checked_sub(1).map(|x| words[x]);
+            if prev.is_some_and(|j| NOUN_BEFORE.contains(&tokens[j].norm.as_str())) {
+                continue;
+            }
+            let after_verb = prev.is_some_and(|j| {
+                p.verbs.iter().any(|v| {
+                    v.token == j
+                        && auxiliary(&tokens[j].norm).is_none()
+                        && matches!(v.form, Form::Past | Form::Present | Form::PastOrParticiple)
+                })
+            });
             let Some(wn) = wn else { continue };
             wn.verb_bases(w)
                 .into_iter()
@@ -142,6 +162,7 @@ pub fn profile(tokens: &[Token], wn: Option<&WordNet>) -> Profile {
                     let f = lexical_form(w, &b);
                     (b, f)
                 })
+                .filter(|(_, f)| !(after_verb && *f == Form::Base))
                 .collect()
         };
         for (lemma, form) in readings {
