@@ -144,8 +144,10 @@ fn summary(report: &Report) -> String {
                 worst.sort_by(|a, b| b.drift.total_cmp(&a.drift));
                 for p in worst.iter().take(5) {
                     let why = p.reasons.iter().take(2).map(|r| r.message.as_str()).collect::<Vec<_>>().join("; ");
-                    let short: String = p.original_text.chars().take(60).collect();
-                    out.push_str(&format!("    {:<8} {:.2}  #{:?}  {short}…  — {why}\n", p.level.name(), p.drift, p.original));
+                    // a sentence the translation added has no original: show the translation's
+                    let (ids, text) = if p.original.is_empty() { (format!("+{:?}", p.translation), &p.translated_text) } else { (format!("#{:?}", p.original), &p.original_text) };
+                    let short: String = text.chars().take(60).collect();
+                    out.push_str(&format!("    {:<8} {:.2}  {ids}  {short}…  — {why}\n", p.level.name(), p.drift));
                 }
             }
             TranslationStatus::NotAnalysed { why, fix } => {
