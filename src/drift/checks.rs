@@ -373,9 +373,17 @@ const NAME_EQUIVALENTS: &[&[&str]] = &[
 ];
 
 fn equivalent_names(a: &str, b: &str) -> bool {
+    // with a case ending of two letters at most, as Apertium leaves Slavic names (Pekingu)
+    let member = |g: &[&str], w: &str| {
+        g.iter().any(|x| {
+            w.strip_prefix(x)
+                .is_some_and(|rest| rest.len() <= 2 && x.len() >= 4)
+                || *x == w
+        })
+    };
     NAME_EQUIVALENTS
         .iter()
-        .any(|g| g.contains(&a) && g.contains(&b))
+        .any(|g| member(g, a) && member(g, b))
 }
 
 /// Names of `from` that `to` lacks (token indices into `from`).
