@@ -321,11 +321,7 @@ fn initials(tokens: &[Token]) -> Vec<(String, Vec<usize>)> {
 fn names<'t>(tokens: &'t [Token<'t>]) -> Vec<usize> {
     // In a headline every word is capitalised (“Alliance at the Tipping Point”): there a
     // capitalised word is a name only when WordNet does not know it as a common word first.
-    let content = || {
-        tokens.iter().filter(|t| {
-            t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2
-        })
-    };
+    let content = || tokens.iter().filter(|t| is_content(t));
     let headline = content().count() >= 3 && content().all(Token::is_capitalised);
     let wn = super::lexicon::get().filter(|_| headline);
     (0..tokens.len())
@@ -513,15 +509,14 @@ fn omitted_run(orig: &[Token], back: &[Token], missing: &[usize], added: &[usize
     best
 }
 
+/// A content word: a word of two letters or more that is not a stop word.
+fn is_content(t: &Token) -> bool {
+    t.kind == Kind::Word && !is_stop_word(&t.norm) && t.norm.chars().count() >= 2
+}
+
 /// Content words of `from` with no counterpart in `to` (token indices into `from`).
 fn unmatched_content(from: &[Token], to: &[Token]) -> (Vec<usize>, usize) {
-    let content: Vec<usize> = (0..from.len())
-        .filter(|&i| {
-            from[i].kind == Kind::Word
-                && !is_stop_word(&from[i].norm)
-                && from[i].norm.chars().count() >= 2
-        })
-        .collect();
+    let content: Vec<usize> = (0..from.len()).filter(|&i| is_content(&from[i])).collect();
     let to_words: Vec<&str> = to
         .iter()
         .filter(|u| u.kind == Kind::Word)
@@ -1057,17 +1052,23 @@ pub fn compare(
     // A capitalised common word of the back-translation (Foreign “Affairs”, “Great” Britain)
     // that the translated sentence does not carry as written is the engine's capital, not a
     // name the translation added: not shown (the evidence still counts it).
-    let tt = translated.map(tokenize);
-    let carried = |t: &Token| {
-        tt.as_ref().is_none_or(|tt| {
+    // name keys of the translated sentence's words, when it is known
+    let tr_keys: Option<Vec<String>> = translated.map(|tr| {
+        tokenize(tr)
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| name_key(&t.norm))
+            .collect()
+    });
+    let in_tr = |t: &Token| {
+        tr_keys.as_ref().map(|keys| {
             let k = name_key(&t.norm);
-            tt.iter()
-                .any(|u| u.kind == Kind::Word && same_name_key(&k, &name_key(&u.norm)))
+            keys.iter().any(|x| same_name_key(&k, x))
         })
     };
     let wn = super::lexicon::get();
     for &i in &na {
-        if !carried(&bt[i]) && wn.is_some_and(|wn| wn.is_common_word(&bt[i].norm)) {
+        if in_tr(&bt[i]) == Some(false) && wn.is_some_and(|wn| wn.is_common_word(&bt[i].norm)) {
             continue;
         }
         reasons.push(DriftReason::NameAdded {
@@ -1080,18 +1081,9 @@ pub fn compare(
     // Checked against the translated sentence itself, which carries names unchanged: an
     // original name it lacks, and a name of the back-translation it has, mean the translation
     // names someone else, whatever the back-translation engine made of the rest.
-    if let Some(tt) = &tt {
-        let keys: Vec<String> = tt
-            .iter()
-            .filter(|t| t.kind == Kind::Word)
-            .map(|t| name_key(&t.norm))
-            .collect();
-        let in_tr = |t: &Token| {
-            let k = name_key(&t.norm);
-            keys.iter().any(|x| same_name_key(&k, x))
-        };
-        let lost = nm.iter().filter(|&&i| !in_tr(&ot[i])).count();
-        let put = na.iter().filter(|&&i| in_tr(&bt[i])).count();
+    if tr_keys.is_some() {
+        let lost = nm.iter().filter(|&&i| in_tr(&ot[i]) == Some(false)).count();
+        let put = na.iter().filter(|&&i| in_tr(&bt[i]) == Some(true)).count();
         ev.name_swapped = saturate(lost.min(put));
     }
 
@@ -1477,28 +1469,21 @@ pub fn compare(
     };
     let mut quote_losses = 0;
     for q in quotes {
+        let inside = |i: &usize| ot[*i].start >= q.start && ot[*i].end <= q.end;
         let lost: Vec<Mention> = strict
             .iter()
-            .filter(|&&i| ot[i].start >= q.start && ot[i].end <= q.end)
+            .filter(|i| inside(i))
             .map(|&i| tok_mention(original, &ot[i]))
             .collect();
         if !lost.is_empty() {
             quote_losses += lost.len();
             // the content words of the quotation, as the missing words are counted
             let words = (0..ot.len())
-                .filter(|&i| ot[i].start >= q.start && ot[i].end <= q.end)
-                .filter(|&i| {
-                    ot[i].kind == Kind::Word
-                        && !is_stop_word(&ot[i].norm)
-                        && ot[i].norm.chars().count() >= 2
-                })
+                .filter(|i| inside(i) && is_content(&ot[*i]))
                 .count()
                 .max(lost.len());
             // of those, the ones without a synonym or derived form either
-            let unmatched = om_words
-                .iter()
-                .filter(|&&i| ot[i].start >= q.start && ot[i].end <= q.end)
-                .count();
+            let unmatched = om_words.iter().filter(|i| inside(i)).count();
             reasons.push(DriftReason::QuoteChanged {
                 quote: *q,
                 lost,
