@@ -327,7 +327,7 @@ impl Prepared {
             embedder,
             original_vectors: std::sync::OnceLock::new(),
             embedding_cache: std::sync::OnceLock::new(),
-            scorer: DriftScorer::default(),
+            scorer: crate::resources::scorer(),
         })
     }
 

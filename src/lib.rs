@@ -2,15 +2,18 @@
 //!
 //! The pipeline runs top to bottom, each stage a module with a small typed interface
 //! (see ARCHITECTURE.md): `text` loads documents, detects languages, splits sentences and
-//! finds quotations.
+//! finds quotations. The pure stages (`text`, `align`, `drift`) live in the `driftlens-core`
+//! crate (crates/core) and are re-exported here; this crate adds what touches the disk,
+//! processes, models and the screen.
 
+pub use driftlens_core::{align, drift};
 pub mod text;
-pub mod align;
 pub mod translate;
 pub mod models;
 pub mod embed;
-pub mod drift;
+pub mod resources;
 pub mod analyze;
+pub mod bench;
 pub mod review;
 pub mod export;
 pub mod ui;

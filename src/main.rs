@@ -139,7 +139,7 @@ enum BenchTarget {
         #[arg(long)]
         json: bool,
         /// Fit a new calibration on the even ids and print it as TOML
-        /// (for src/drift/calibration.toml).
+        /// (for crates/core/src/drift/calibration.toml).
         #[arg(long)]
         fit: bool,
         /// The embedding model folder (default: models/all-MiniLM-L6-v2).
@@ -169,11 +169,11 @@ fn main() -> ExitCode {
         Some(Command::Models(args)) => driftlens::models::cli::run(args).map_err(Into::into),
         Some(Command::Analyze(args)) => analyze_cli::run(args, bundled_corpus()),
         Some(Command::Bench { target: BenchTarget::Align { dir, src, tgt, gold, json } }) => {
-            driftlens::align::bench::run(&driftlens::align::bench::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
+            driftlens::bench::align::run(&driftlens::bench::align::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
         }
         Some(Command::Bench { target: BenchTarget::Drift { dir, json, fit, model } }) => bench_drift(dir, json, fit, model),
         Some(Command::Bench { target: BenchTarget::Text { dir, megabytes } }) => {
-            driftlens::text::bench::run(&dir.unwrap_or_else(bundled_corpus), megabytes).map(|out| print!("{out}")).map_err(Into::into)
+            driftlens::bench::text::run(&dir.unwrap_or_else(bundled_corpus), megabytes).map(|out| print!("{out}")).map_err(Into::into)
         }
         Some(Command::Compare { original, back_translation, json }) => compare(&original, &back_translation, json),
         Some(Command::Gui { dir }) => gui(dir),
@@ -203,12 +203,12 @@ fn gui(dir: Option<PathBuf>) -> Result<()> {
 }
 
 fn compare(original: &str, back: &str, json: bool) -> Result<()> {
-    use driftlens::drift::{DriftScorer, Pair};
+    use driftlens::drift::Pair;
     use driftlens::embed::Embedder;
     if original.trim().is_empty() || back.trim().is_empty() {
         return Err("both sentences are needed: driftlens compare \"ORIGINAL\" \"BACK-TRANSLATION\"".into());
     }
-    let model = driftlens::embed::model_dir(driftlens::drift::bench::MODEL);
+    let model = driftlens::embed::model_dir(driftlens::bench::drift::MODEL);
     // Apertium's marks (`*word`) pasted with the back-translation name engine gaps
     let (back, gaps) = driftlens::analyze::engine_gaps(back);
     let back = back.as_str();
@@ -224,7 +224,7 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
     if let Some(s) = similarity {
         pair = pair.with_similarity(s);
     }
-    let d = DriftScorer::default().score(&pair);
+    let d = driftlens::resources::scorer().score(&pair);
     if json {
         // the reasons as `analyze --format json` writes them
         let reasons: Vec<_> = d.reasons.iter().map(driftlens::analyze::reason_report).collect();
@@ -243,7 +243,7 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
 
 fn bench_drift(dir: Option<PathBuf>, json: bool, fit: bool, model: Option<PathBuf>) -> Result<()> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("../shared/eval/demetr"));
-    let (_, out) = driftlens::drift::bench::run(&driftlens::drift::bench::Options { dir, json, fit, model })?;
+    let (_, out) = driftlens::bench::drift::run(&driftlens::bench::drift::Options { dir, json, fit, model })?;
     println!("{out}");
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Sentence alignment on real text: the Text+Berg dev split (read in place from
 //! ../shared/eval), the bundled article in 51 languages and its hand-checked gold beads.
 
-use driftlens::align::bench::{self, GoldDocument};
+use driftlens::bench::align::{self as bench, GoldDocument};
 use driftlens::align::eval::{self, BeadIds};
 use driftlens::align::{self, align, align_sides, AlignOptions, Bead, PairSimilarity, Side, Signal, SimilarityFn, Unmatched};
 use driftlens::text;
@@ -274,13 +274,13 @@ fn ten_thousand_sentences_align_in_linear_memory() {
             fr.extend(b.iter().map(|&j| d.translation[j].as_str()));
         }
     }
-    let rss_before = driftlens::text::bench::status_kib("VmRSS");
+    let rss_before = driftlens::bench::text::status_kib("VmRSS");
     let cpu_before = cpu_seconds();
     let t = std::time::Instant::now();
     let a = align(&de, &fr);
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
-    let hwm = driftlens::text::bench::status_kib("VmHWM");
+    let hwm = driftlens::bench::text::status_kib("VmHWM");
     assert_covers(&a.beads, de.len(), fr.len());
     let s = eval::score([(&gold[..], &ids(&a.beads)[..])]);
     println!(

@@ -2,7 +2,7 @@
 //! example and silent on a faithful paraphrase, spans that point at the right words, and the
 //! DEMETR benchmark's held-out figures.
 
-use driftlens::drift::{chrf, sentence_bleu, DriftLevel, DriftReason, DriftScorer, Pair, Span};
+use driftlens::drift::{chrf, sentence_bleu, DriftLevel, DriftReason, Pair, Span};
 use std::path::PathBuf;
 
 fn fixture(path: &str) -> serde_json::Value {
@@ -37,7 +37,7 @@ fn chrf_and_bleu_equal_sacrebleu() {
 }
 
 fn reasons(original: &str, back: &str) -> Vec<DriftReason> {
-    DriftScorer::default()
+    driftlens::resources::scorer()
         .score(&Pair::new(original, back))
         .reasons
 }
@@ -259,7 +259,7 @@ fn quotes_are_compared_strictly() {
     let end = o.find('”').unwrap();
     let quotes = [Span { start, end }];
     let soft = "Lavrov denounced “a very strong rhetoric both from NATO and the US” on Monday.";
-    let drift = DriftScorer::default().score(&Pair::new(o, soft).with_quotes(&quotes));
+    let drift = driftlens::resources::scorer().score(&Pair::new(o, soft).with_quotes(&quotes));
     let q: Vec<String> = drift
         .reasons
         .iter()
@@ -268,7 +268,7 @@ fn quotes_are_compared_strictly() {
         .collect();
     assert_eq!(q, vec!["the quotation lost “aggressive”"]);
     // the same change in narration is not a quote change
-    let n = DriftScorer::default().score(&Pair::new(
+    let n = driftlens::resources::scorer().score(&Pair::new(
         "Lavrov denounced aggressive rhetoric on Monday.",
         "Lavrov denounced strong rhetoric on Monday.",
     ));
@@ -277,12 +277,12 @@ fn quotes_are_compared_strictly() {
         .iter()
         .any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
     // quotes found without being given
-    let auto = DriftScorer::default().score(&Pair::new(o, soft));
+    let auto = driftlens::resources::scorer().score(&Pair::new(o, soft));
     assert!(auto
         .reasons
         .iter()
         .any(|r| matches!(r, DriftReason::QuoteChanged { .. })));
-    let kept = DriftScorer::default().score(&Pair::new(
+    let kept = driftlens::resources::scorer().score(&Pair::new(
         o,
         "On Monday Lavrov denounced “a very aggressive rhetoric both from NATO and the US”.",
     ));
@@ -301,7 +301,7 @@ fn untranslated_sentence() {
             "ru",
         )
         .with_similarity(1.0);
-    let d = DriftScorer::default().score(&pair);
+    let d = driftlens::resources::scorer().score(&pair);
     assert_eq!(d.level, DriftLevel::Critical);
     assert_eq!(
         d.reasons[0].message(),
@@ -310,7 +310,7 @@ fn untranslated_sentence() {
     let pair = Pair::new(o, o)
         .with_translation("Встреча прошла в среду в виртуальном формате.", "ru")
         .with_similarity(1.0);
-    let d = DriftScorer::default().score(&pair);
+    let d = driftlens::resources::scorer().score(&pair);
     assert!(
         d.reasons.is_empty() && !d.level.is_flagged(),
         "{:?}",
@@ -337,7 +337,7 @@ fn dropped_and_added_sentences_from_null_beads() {
 
 #[test]
 fn identical_and_faithful_pairs_are_not_flagged_drifted_ones_are() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "The announcement of the meeting came within a day of a G7 meeting of foreign ministers in Liverpool.";
     let same = scorer.score(&Pair::new(o, o).with_similarity(1.0));
     assert_eq!(same.level, DriftLevel::None);
@@ -361,7 +361,7 @@ fn identical_and_faithful_pairs_are_not_flagged_drifted_ones_are() {
 
 #[test]
 fn bad_input_does_not_panic() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     for (o, b) in [
         ("", ""),
         ("", "Something."),
@@ -389,14 +389,14 @@ fn bad_input_does_not_panic() {
 #[test]
 fn demetr_held_out_sample() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/demetr");
-    let (report, _) = driftlens::drift::bench::run_selected(
-        &driftlens::drift::bench::Options {
+    let (report, _) = driftlens::bench::drift::run_selected(
+        &driftlens::bench::drift::Options {
             dir,
             json: true,
             fit: false,
             model: None,
         },
-        &driftlens::drift::bench::sample,
+        &driftlens::bench::drift::sample,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.split, "heldout");
@@ -466,7 +466,7 @@ fn demetr_held_out_sample() {
 /// gap: reported apart, with their span, and not counted as drift.
 #[test]
 fn engine_gaps_are_reported_apart_and_do_not_flag() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "Peskov said the Kremlin frowned on the bluster of the hawks in Liverpool.";
     let b = "Peskov said that the Kremlin frowned on the bravuconadas of the hawks in Liverpool.";
     let start = b.find("bravuconadas").unwrap();
@@ -514,7 +514,7 @@ fn engine_gaps_are_reported_apart_and_do_not_flag() {
 /// engine spelt its own way (Xoigu for Shoigu) is neither missing nor added.
 #[test]
 fn a_swapped_name_is_drift_a_transliterated_one_is_not() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "Kremlin spokesman Dmitry Peskov said the talks were useful.";
     let b = "Kremlin spokesman Serguei Lavrov said the talks were useful.";
     let tr = "El portavoz del Kremlin, Serguei Lavrov, dijo que las conversaciones fueron útiles.";
@@ -578,7 +578,7 @@ fn a_swapped_name_is_drift_a_transliterated_one_is_not() {
 /// passed through (“tensos”) for the word it resembles.
 #[test]
 fn an_engine_gap_excuses_only_the_word_it_stands_for() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "Peskov added that Russia is facing “a very aggressive rhetoric both from NATO and the US,” which also needs to be discussed.";
     let (b, gaps) = driftlens::analyze::engine_gaps("Peskov added that Russia faces «a rhetoric something hard so much Nato as of *EE. *UU.», which also has to be discussed.");
     let quote = o.find('“').unwrap()..o.find('”').unwrap() + '”'.len_utf8();
@@ -605,7 +605,7 @@ fn an_engine_gap_excuses_only_the_word_it_stands_for() {
 /// the sentence says; one given in synonyms is named but not flagged for that.
 #[test]
 fn a_quotation_mostly_lost_is_flagged() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with “massive consequences and severe cost in response.”";
     let quote = o.find('“').unwrap()..o.len();
     let quotes = [Span { start: quote.start, end: quote.end }];
@@ -622,7 +622,7 @@ fn a_quotation_mostly_lost_is_flagged() {
 /// “don't” and “do not” are the same words of a quotation; dropping the denial is still caught.
 #[test]
 fn a_contraction_spelt_out_is_not_a_misquote() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "He said: “I don’t think the US is prepared to go to war.”";
     let d = scorer.score(&Pair::new(o, "He said: «I do not think that the US is prepared to go to war.»").with_similarity(0.97));
     assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::QuoteChanged { .. })), "{:?}", d.reasons);
@@ -635,7 +635,7 @@ fn a_contraction_spelt_out_is_not_a_misquote() {
 /// called names, “No doubt” read as a denial, “United States” as the opposite of “unity”.
 #[test]
 fn faithful_wording_is_not_mistaken_for_drift() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let kinds = |o: &str, b: &str, sim: f32| -> Vec<String> {
         scorer.score(&Pair::new(o, b).with_similarity(sim)).reasons.iter().map(|r| serde_json::to_value(r).unwrap()["kind"].as_str().unwrap().to_string()).collect()
     };
@@ -690,7 +690,7 @@ fn faithful_wording_is_not_mistaken_for_drift() {
 /// reviewer who reads the most drifted pairs first meets it first.
 #[test]
 fn broken_facts_rank_above_clumsy_wording() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "The two countries signed the plan for military cooperation on November 23.";
     let clumsy = scorer.score(
         &Pair::new(
@@ -766,7 +766,7 @@ fn translations_of_names_and_accented_english_words_are_not_drift() {
 /// in order; the same words reordered do not.
 #[test]
 fn a_dropped_clause_is_an_omission() {
-    let scorer = DriftScorer::default();
+    let scorer = driftlens::resources::scorer();
     let o = "The initiative by Beijing radically transforms the geopolitics of NATO’s relentless eastward expansion and the Western military deployments on Russia’s borders.";
     let dropped = "The initiative of Beijing transforms radically the geopolitical of the relentless expansion eastwards of NATO.";
     let kept = "The initiative of Beijing transforms radically the geopolitical of the relentless expansion eastwards of NATO and the western military deployments in the borders of Russia.";
@@ -843,7 +843,7 @@ fn tense_changed() {
 fn aspect_changed() {
     // an ongoing action on one side only is evidence (not a reason of its own: faithful
     // translations change the aspect too, so it is named only on a flagged pair)
-    let ev = |o: &str, b: &str| DriftScorer::default().evidence(&Pair::new(o, b));
+    let ev = |o: &str, b: &str| driftlens::resources::scorer().evidence(&Pair::new(o, b));
     let o = "Last month a committee recommended the resignation of the former chairman.";
     assert!(ev(o, "Last month a committee was recommending the resignation of the former chairman.").aspect > 0.0);
     assert!(ev(o, "Last month a committee has recommended the resignation of the former chairman.").aspect > 0.0);
@@ -868,7 +868,7 @@ fn a_word_turned_into_its_opposite() {
         "{:?}",
         messages(o, b)
     );
-    assert!(DriftScorer::default()
+    assert!(driftlens::resources::scorer()
         .score(&Pair::new(o, b))
         .level
         .is_flagged());
@@ -893,7 +893,7 @@ fn synonyms_and_derived_forms_are_not_missing_words() {
             assert!(words.is_empty(), "{words:?}");
         }
     }
-    assert!(!DriftScorer::default()
+    assert!(!driftlens::resources::scorer()
         .score(&Pair::new(o, b))
         .level
         .is_flagged());
@@ -903,12 +903,12 @@ fn synonyms_and_derived_forms_are_not_missing_words() {
 fn a_word_added_or_dropped_in_place() {
     let o = "The crystals matched those found in the urine of affected pets.";
     let b = "The crystals matched those found in the urine of affected wild pets.";
-    let ev = DriftScorer::default().evidence(&Pair::new(o, b));
+    let ev = driftlens::resources::scorer().evidence(&Pair::new(o, b));
     assert!(ev.inserted > 0.0 && ev.dropped == 0.0, "{ev:?}");
-    let ev = DriftScorer::default().evidence(&Pair::new(b, o));
+    let ev = driftlens::resources::scorer().evidence(&Pair::new(b, o));
     assert!(ev.dropped > 0.0 && ev.inserted == 0.0, "{ev:?}");
     // a word moved, not dropped: no in-place change
-    let ev = DriftScorer::default().evidence(&Pair::new(o, "Affected pets had crystals in their urine like those."));
+    let ev = driftlens::resources::scorer().evidence(&Pair::new(o, "Affected pets had crystals in their urine like those."));
     assert_eq!((ev.inserted, ev.dropped), (0.0, 0.0), "{ev:?}");
     // the message names the word and the phrase it was taken from
     let r = DriftReason::WordDropped {
@@ -922,7 +922,7 @@ fn a_word_added_or_dropped_in_place() {
 fn a_statement_softened_or_sharpened() {
     let o = "Peskov said Russia faces a very aggressive rhetoric from NATO.";
     let b = "Peskov said Russia faces a somewhat aggressive rhetoric from NATO.";
-    let d = DriftScorer::default().score(&Pair::new(o, b));
+    let d = driftlens::resources::scorer().score(&Pair::new(o, b));
     assert!(messages(o, b).contains(&"“very” became “somewhat”: the statement was softened".to_string()), "{:?}", messages(o, b));
     assert!(d.level.is_flagged(), "{d:?}");
     check_spans(o, b);

@@ -53,20 +53,7 @@ pub trait Embedder {
     fn id(&self) -> &str;
 }
 
-/// Cosine similarity of two vectors (for unit vectors, their dot product); 0 for an empty or
-/// zero vector.
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
-    for (x, y) in a.iter().zip(b) {
-        dot += x * y;
-        na += x * x;
-        nb += y * y;
-    }
-    if na == 0.0 || nb == 0.0 {
-        return 0.0;
-    }
-    dot / (na.sqrt() * nb.sqrt())
-}
+pub use driftlens_core::drift::metrics::cosine;
 
 /// A sentence-transformers BERT model (config.json, model.safetensors, tokenizer.json) run
 /// with candle on the CPU.

@@ -87,7 +87,7 @@ fn list(store: &ModelStore) {
     }
     let models: std::collections::BTreeSet<&String> = store.catalog.languages.values().collect();
     println!("\n{} languages routed to {} models; {present} languages have their model on this computer.", store.catalog.languages.len(), models.len());
-    println!("{}", crate::drift::lexicon::status());
+    println!("{}", crate::resources::wordnet_status());
     if let Some(hub) = &store.config.hf_cache {
         println!("Looked in: {}the project's models/ ({}), the Hugging Face cache ({}){}.", store.config.user_dir.as_ref().map(|u| format!("{}, ", u.display())).unwrap_or_default(), store.config.project_dir.clone().unwrap_or_default().display(), hub.display(), if store.config.offline { "; HF_HUB_OFFLINE is set" } else { "" });
     }

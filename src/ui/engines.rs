@@ -126,7 +126,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         if embed_dir.is_dir() { format!("present in {}", embed_dir.display()) } else { format!("missing ({}); drift then rests on chrF and the fact checks — run scripts/fetch-test-models", embed_dir.display()) }
     ));
     ui.label(format!("Apertium serves: {}", crate::translate::route::apertium_languages()));
-    ui.label(crate::drift::lexicon::status());
+    ui.label(crate::resources::wordnet_status());
     ui.separator();
     let mut start = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {

@@ -206,7 +206,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(egui::RichText::new(format!("Pair {} — original {:?}, translation {:?} — drift {:.2} ({})", i, p.original, p.translation, p.drift, p.level.name())).strong());
-            let (oh, bh) = super::side_by_side::highlights(p);
+            let (oh, bh) = super::cell::highlights(p);
             ui.label(egui::RichText::new("Original").small());
             show_text(ui, &p.original_text, false, &oh);
             ui.label(egui::RichText::new("Translation").small());

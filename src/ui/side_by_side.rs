@@ -4,7 +4,7 @@
 //! L next language. A translation no engine serves here is shown aligned, original |
 //! translation, with why there is no back-translation and the command that fixes it.
 
-use super::cell::{show_text, Highlight};
+use super::cell::{highlights, show_text};
 use super::colors;
 use super::state::{self, LEVELS};
 use super::Workbench;
@@ -129,7 +129,7 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
         let mut set = None;
         ui.horizontal(|ui| {
             ui.label(format!("Verdict for pair {i} ({}):", p.level.name()));
-            for v in super::review_view::Verdict::ALL {
+            for v in crate::review::Verdict::ALL {
                 if ui.radio(current == Some(v), v.title()).clicked() {
                     set = Some(v);
                 }
@@ -265,14 +265,6 @@ fn row_frame(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui))
     egui::Frame::new().stroke(stroke).fill(fill).inner_margin(4.0).show(ui, add).response
 }
 
-/// Highlights for the original and the back-translation from the reasons' byte spans.
-pub fn highlights(p: &PairReport) -> (Vec<Highlight>, Vec<Highlight>) {
-    let color = colors::highlight(p.level.max(crate::drift::DriftLevel::Minor));
-    let span = |s: Option<[usize; 2]>, text: &str| s.filter(|[a, b]| a < b && *b <= text.len()).map(|[a, b]| Highlight { range: a..b, color });
-    let o = p.reasons.iter().filter_map(|r| span(r.original_span, &p.original_text)).collect();
-    let b = p.reasons.iter().filter_map(|r| span(r.back_span, &p.back_translation)).collect();
-    (o, b)
-}
 
 fn reasons(ui: &mut egui::Ui, p: &PairReport) {
     ui.horizontal_wrapped(|ui| {

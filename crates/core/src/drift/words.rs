@@ -303,213 +303,44 @@ fn transposition(a: &str, b: &str) -> bool {
         && a[diff[1]] == b[diff[0]]
 }
 
-fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
-    words.iter().copied().collect()
+
+/// The word lists of `word-lists.toml`, read once.
+#[derive(serde::Deserialize)]
+struct WordLists {
+    stop: HashSet<String>,
+    negation: HashSet<String>,
+    hedge: HashSet<String>,
+    strong: HashSet<String>,
+    weak: HashSet<String>,
+    certain: HashSet<String>,
+    possible: HashSet<String>,
+    required: HashSet<String>,
+    male: HashSet<String>,
+    female: HashSet<String>,
+}
+
+fn lists() -> &'static WordLists {
+    static L: OnceLock<WordLists> = OnceLock::new();
+    L.get_or_init(|| {
+        toml::from_str(include_str!("word-lists.toml"))
+            .expect("src/drift/word-lists.toml is valid (checked by the unit tests)")
+    })
 }
 
 /// Function words: they carry grammar rather than content and are left out of content
 /// matching.
 pub fn is_stop_word(w: &str) -> bool {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    S.get_or_init(|| {
-        set(&[
-            "a",
-            "about",
-            "above",
-            "after",
-            "again",
-            "against",
-            "all",
-            "also",
-            "am",
-            "an",
-            "and",
-            "any",
-            "are",
-            "as",
-            "at",
-            "be",
-            "because",
-            "been",
-            "before",
-            "being",
-            "below",
-            "between",
-            "both",
-            "but",
-            "by",
-            "can",
-            "could",
-            "did",
-            "do",
-            "does",
-            "doing",
-            "down",
-            "during",
-            "each",
-            "either",
-            "even",
-            "few",
-            "for",
-            "from",
-            "further",
-            "had",
-            "has",
-            "have",
-            "having",
-            "he",
-            "her",
-            "here",
-            "hers",
-            "herself",
-            "him",
-            "himself",
-            "his",
-            "how",
-            "however",
-            "i",
-            "if",
-            "in",
-            "into",
-            "is",
-            "it",
-            "its",
-            "itself",
-            "just",
-            "may",
-            "me",
-            "might",
-            "more",
-            "most",
-            "must",
-            "my",
-            "myself",
-            "of",
-            "off",
-            "on",
-            "once",
-            "only",
-            "or",
-            "other",
-            "our",
-            "ours",
-            "ourselves",
-            "out",
-            "over",
-            "own",
-            "same",
-            "shall",
-            "she",
-            "should",
-            "so",
-            "some",
-            "such",
-            "than",
-            "that",
-            "the",
-            "their",
-            "theirs",
-            "them",
-            "themselves",
-            "then",
-            "there",
-            "these",
-            "they",
-            "this",
-            "those",
-            "through",
-            "to",
-            "too",
-            "under",
-            "until",
-            "up",
-            "upon",
-            "us",
-            "very",
-            "was",
-            "we",
-            "were",
-            "what",
-            "when",
-            "where",
-            "which",
-            "while",
-            "who",
-            "whom",
-            "whose",
-            "why",
-            "will",
-            "with",
-            "would",
-            "you",
-            "your",
-            "yours",
-            "yourself",
-            "yourselves",
-            "s",
-            "t",
-            "via",
-            "per",
-            "within",
-            "among",
-            "amongst",
-            "whether",
-            "although",
-            "though",
-            "yet",
-            "thus",
-            "therefore",
-            "hence",
-            "according",
-            "said",
-            "says",
-            "say",
-            "one",
-            "there",
-            "been",
-            "let",
-            "lets",
-        ])
-    })
-    .contains(w)
+    lists().stop.contains(w)
 }
 
 /// Words that deny: "not", "no", "never", "without" … ("n't" is found inside words).
 pub fn negation_cue(w: &str) -> bool {
-    matches!(
-        w,
-        "not"
-            | "no"
-            | "never"
-            | "none"
-            | "nobody"
-            | "nothing"
-            | "nowhere"
-            | "neither"
-            | "nor"
-            | "without"
-            | "cannot"
-            | "unable"
-            | "incapable"
-            | "impossible"
-    ) || w.ends_with("n't")
+    lists().negation.contains(w) || w.ends_with("n't")
 }
 
 /// A word that makes a statement uncertain (“it is doubtful whether” as well as “may”).
 pub fn is_hedge(w: &str) -> bool {
-    matches!(
-        w,
-        "may"
-            | "might"
-            | "maybe"
-            | "perhaps"
-            | "possibly"
-            | "mightn't"
-            | "doubtful"
-            | "uncertain"
-            | "unclear"
-            | "questionable"
-    )
+    lists().hedge.contains(w)
 }
 
 /// How strongly a degree word says something: "very", "massive" (strong) against
@@ -521,18 +352,14 @@ pub enum Degree {
 }
 
 pub fn degree(w: &str) -> Option<Degree> {
-    Some(match w {
-        "very" | "extremely" | "highly" | "absolutely" | "totally" | "completely" | "utterly"
-        | "deeply" | "hugely" | "enormously" | "massively" | "severely" | "seriously"
-        | "strongly" | "fiercely" | "intensely" | "immensely" | "exceedingly" | "massive"
-        | "severe" | "huge" | "enormous" | "extreme" | "tremendous" | "vast" | "grave"
-        | "fierce" | "intense" | "overwhelming" | "devastating" | "drastic" | "sharp"
-        | "sweeping" | "heavy" => Degree::Strong,
-        "somewhat" | "slightly" | "fairly" | "partly" | "partially" | "relatively"
-        | "moderately" | "mildly" | "marginally" | "some" | "slight" | "mild" | "modest"
-        | "minor" | "limited" | "moderate" | "small" => Degree::Weak,
-        _ => return None,
-    })
+    let l = lists();
+    if l.strong.contains(w) {
+        Some(Degree::Strong)
+    } else if l.weak.contains(w) {
+        Some(Degree::Weak)
+    } else {
+        None
+    }
 }
 
 /// The certainty a modal verb expresses.
@@ -547,14 +374,16 @@ pub enum Certainty {
 }
 
 pub fn certainty_cue(w: &str) -> Option<Certainty> {
-    Some(match w {
-        "will" | "would" | "shall" | "won't" | "wouldn't" | "shan't" | "'ll" => Certainty::Certain,
-        "may" | "might" | "could" | "can" | "cannot" | "can't" | "couldn't" | "mightn't"
-        | "perhaps" | "possibly" | "maybe" | "doubtful" | "uncertain" | "unclear"
-        | "questionable" => Certainty::Possible,
-        "must" | "should" | "ought" | "mustn't" | "shouldn't" => Certainty::Required,
-        _ => return None,
-    })
+    let l = lists();
+    if l.certain.contains(w) {
+        Some(Certainty::Certain)
+    } else if l.possible.contains(w) {
+        Some(Certainty::Possible)
+    } else if l.required.contains(w) {
+        Some(Certainty::Required)
+    } else {
+        None
+    }
 }
 
 /// Grammatical gender of a pronoun.
@@ -565,10 +394,13 @@ pub enum Gender {
 }
 
 pub fn gendered_pronoun(w: &str) -> Option<Gender> {
-    match w {
-        "he" | "him" | "his" | "himself" | "mr" => Some(Gender::Male),
-        "she" | "her" | "hers" | "herself" | "mrs" | "ms" => Some(Gender::Female),
-        _ => None,
+    let l = lists();
+    if l.male.contains(w) {
+        Some(Gender::Male)
+    } else if l.female.contains(w) {
+        Some(Gender::Female)
+    } else {
+        None
     }
 }
 
@@ -731,4 +563,20 @@ fn is_english_word_simple(w: &str) -> bool {
 
 fn is_english_suffix_word(w: &str) -> bool {
     is_english_word_simple(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_lists_parse_and_answer() {
+        assert!(is_stop_word("the") && !is_stop_word("treaty"));
+        assert!(negation_cue("never") && negation_cue("didn't") && !negation_cue("now"));
+        assert_eq!(degree("massive"), Some(Degree::Strong));
+        assert_eq!(degree("slight"), Some(Degree::Weak));
+        assert_eq!(certainty_cue("might"), Some(Certainty::Possible));
+        assert_eq!(gendered_pronoun("hers"), Some(Gender::Female));
+        assert!(is_hedge("perhaps") && !is_hedge("will"));
+    }
 }

@@ -1,10 +1,10 @@
 //! The text stage: documents, language detection, sentence splitting and quotations.
 //!
-//! Pure functions over strings, plus thin loaders that turn a file's bytes into a
-//! [`Document`]: the loaded plain text and its paragraphs. Every [`Sentence`] and [`Quote`]
+//! Pure functions over strings, and loaders that turn a file's bytes into a [`Document`]:
+//! the loaded plain text and its paragraphs (reading the file is the application's:
+//! `driftlens::text::load`). Every [`Sentence`] and [`Quote`]
 //! carries byte offsets into [`Document::text`].
 
-pub mod bench;
 mod boilerplate;
 mod decode;
 mod html;
@@ -145,19 +145,7 @@ impl Document {
     }
 }
 
-/// Loads a text file: decodes it, recognises its format (by extension, else by content),
-/// strips markup and site boilerplate, and keeps paragraph structure.
-pub fn load(path: &Path) -> Result<Document, TextError> {
-    let io = |source| TextError::Io { path: path.to_path_buf(), source };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(TextError::TooLarge { path: path.to_path_buf(), size, max: MAX_FILE_BYTES });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    load_bytes(&bytes, path)
-}
-
-/// Like [`load`], from bytes already read; `path` names the source in messages and
+/// A document from a file's bytes (the application reads the file: `driftlens::text::load`); `path` names the source in messages and
 /// chooses the format by extension.
 pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Document, TextError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {

@@ -261,6 +261,21 @@ pub fn sentence_bleu(hypothesis: &str, reference: &str) -> f64 {
     bp * (precisions[..eff_order].iter().map(|&p| log(p)).sum::<f64>() / eff_order as f64).exp()
 }
 
+/// Cosine similarity of two vectors (for unit vectors, their dot product); 0 for an empty or
+/// zero vector.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut na, mut nb) = (0f32, 0f32, 0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    dot / (na.sqrt() * nb.sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

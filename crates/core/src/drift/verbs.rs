@@ -6,7 +6,7 @@
 //! forms. A noun that is also a verb ("plants") is harmless, because forms are only compared
 //! for a verb both sentences share.
 
-use super::lexicon::WordNet;
+use super::lexicon::Lexicon;
 use super::words::{is_stop_word, Kind, Token};
 use std::collections::HashMap;
 
@@ -124,7 +124,7 @@ fn lexical_form(word: &str, base: &str) -> Form {
 }
 
 /// The verbs of a tokenised sentence (empty without WordNet, apart from auxiliaries).
-pub fn profile(tokens: &[Token], wn: Option<&WordNet>) -> Profile {
+pub fn profile(tokens: &[Token], wn: Option<&dyn Lexicon>) -> Profile {
     let mut p = Profile::default();
     let words: Vec<usize> = (0..tokens.len())
         .filter(|&i| tokens[i].kind == Kind::Word)

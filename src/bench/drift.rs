@@ -11,7 +11,7 @@
 //!   default threshold (a pair is flagged at level major or above). A baseline's threshold is
 //!   set on the fitting half to the false-flag rate the shipped calibration targets.
 
-use super::{Calibration, DriftScorer, Evidence, Pair, Thresholds, EVIDENCE_NAMES};
+use crate::drift::{Calibration, DriftScorer, Evidence, Pair, Thresholds, EVIDENCE_NAMES};
 use crate::embed::{cosine, EmbeddingCache, SentenceEmbedder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -325,7 +325,7 @@ pub fn run_selected(
         .map_err(|e| e.to_string())?;
     let vec_of: HashMap<&str, &Vec<f32>> = unique.iter().copied().zip(vectors.iter()).collect();
 
-    let scorer = DriftScorer::default();
+    let scorer = crate::resources::scorer();
     let score_pair = |scorer: &DriftScorer, eng: &str, hyp: &str| -> (Evidence, f32) {
         let sim = cosine(vec_of[eng], vec_of[hyp]);
         let ev = scorer.evidence(&Pair::new(eng, hyp).with_similarity(sim));
@@ -443,8 +443,8 @@ pub fn run_selected(
 fn baseline_scores(scorer: &DriftScorer, ev: &Evidence, sim: f32, eng: &str, hyp: &str) -> Scores {
     Scores {
         driftlens: scorer.score_evidence(ev),
-        chrf: 1.0 - super::chrf(hyp, eng) as f32 / 100.0,
-        bleu: 1.0 - super::sentence_bleu(hyp, eng) as f32 / 100.0,
+        chrf: 1.0 - crate::drift::chrf(hyp, eng) as f32 / 100.0,
+        bleu: 1.0 - crate::drift::sentence_bleu(hyp, eng) as f32 / 100.0,
         minilm: 1.0 - sim,
     }
 }
@@ -697,12 +697,12 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
     // DEMETR has no engine gaps: their weight is set by hand, low.
     weights.insert("engine_gap".to_string(), ENGINE_GAP_WEIGHT);
     let mut cal = Calibration {
-        made_by: "driftlens bench drift ../shared/eval/demetr --fit > src/drift/calibration.toml (DEMETR even ids; logistic regression, binary + pairwise)".into(),
+        made_by: "driftlens bench drift ../shared/eval/demetr --fit > crates/core/src/drift/calibration.toml (DEMETR even ids; logistic regression, binary + pairwise)".into(),
         bias: (beta[0] as f32 * 1000.0).round() / 1000.0,
         weights,
         thresholds: Thresholds { minor: 0.0, major: 0.5, critical: 1.0 },
     };
-    let scorer = DriftScorer::new(cal.clone());
+    let scorer = crate::resources::with_wordnet(DriftScorer::new(cal.clone()));
     let mut faithful: Vec<f32> = half
         .mt
         .values()
@@ -719,7 +719,7 @@ fn fit(types: &[TypeFile], half: &Half) -> Calibration {
         minor: round(threshold_for_rate(&faithful, 0.40)),
         major: round(threshold_for_rate(&faithful, TARGET_FALSE_FLAGS)),
         // pairs with a broken fact are critical (see DriftScorer::score_evidence)
-        critical: round(threshold_for_rate(&faithful, 0.03)).min(super::FACT_BAND),
+        critical: round(threshold_for_rate(&faithful, 0.03)).min(crate::drift::FACT_BAND),
     };
     cal
 }

@@ -22,7 +22,6 @@
 //!
 //! No I/O and no models here: the benchmark harness is in [`bench`].
 
-pub mod bench;
 pub mod eval;
 pub mod features;
 pub mod gale_church;

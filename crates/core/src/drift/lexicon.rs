@@ -3,12 +3,12 @@
 //! base form of an inflected word, synonyms and derived forms (so that a paraphrase is not
 //! taken for a dropped word), antonyms, and more general words (hypernyms).
 //!
-//! Where WordNet is not installed the drift checks that need it find nothing (and
-//! [`status`] says so, with the command that installs it); nothing else changes.
+//! The database is parsed here from the files' text; finding and reading them is the
+//! application's (`driftlens::resources`). Where WordNet is not installed the drift checks
+//! that need it find nothing; nothing else changes.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// Part of speech, in WordNet's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,69 +65,14 @@ pub struct WordNet {
     pub dir: PathBuf,
 }
 
-/// Where WordNet was looked for, in order.
-pub fn search_path() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    if let Some(d) = std::env::var_os("DRIFTLENS_WORDNET") {
-        v.push(PathBuf::from(d));
-    }
-    if let Some(d) = std::env::var_os("WNHOME") {
-        v.push(PathBuf::from(&d).join("dict"));
-        v.push(PathBuf::from(d));
-    }
-    for d in [
-        "/usr/share/wordnet",
-        "/usr/local/share/wordnet",
-        "/usr/local/WordNet-3.0/dict",
-        "/opt/homebrew/opt/wordnet/dict",
-        "/usr/local/opt/wordnet/dict",
-    ] {
-        v.push(PathBuf::from(d));
-    }
-    v
-}
-
-/// The command that installs WordNet on this system.
-pub const INSTALL: &str = "sudo apt install wordnet-base   (macOS: brew install wordnet; or set DRIFTLENS_WORDNET to a WordNet 3.0 dict folder)";
-
-static WORDNET: OnceLock<Result<WordNet, String>> = OnceLock::new();
-
-/// The database, loaded once (about half a second); `None` where it is not installed.
-pub fn get() -> Option<&'static WordNet> {
-    WORDNET.get_or_init(load_first).as_ref().ok()
-}
-
-/// A line for the user: where WordNet was found, or why not and how to install it.
-pub fn status() -> String {
-    match WORDNET.get_or_init(load_first) {
-        Ok(w) => format!("WordNet 3.0: {}", w.dir.display()),
-        Err(e) => format!("WordNet not found ({e}); the antonym, more-general-word and synonym checks are off. Install it: {INSTALL}"),
-    }
-}
-
-fn load_first() -> Result<WordNet, String> {
-    let path = search_path();
-    for d in &path {
-        if d.join("data.noun").is_file() {
-            return WordNet::load(d);
-        }
-    }
-    Err(format!(
-        "no data.noun in {}",
-        path.iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-}
-
 impl WordNet {
-    /// Reads a WordNet 3.0 `dict` folder (`data.*`, `index.*`, `*.exc`).
-    pub fn load(dir: &Path) -> Result<WordNet, String> {
-        let read = |name: &str| -> Result<String, String> {
-            let p = dir.join(name);
-            std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-        };
+    /// Builds the database from a WordNet 3.0 `dict` folder's files (`data.*`, `index.*`,
+    /// `*.exc`), which `read` returns by name (the application reads them from disk: see
+    /// `driftlens::resources::wordnet`); `dir` names the folder in messages.
+    pub fn from_files(
+        dir: &Path,
+        read: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<WordNet, String> {
         let mut wn = WordNet {
             dir: dir.to_path_buf(),
             ..Default::default()
@@ -510,57 +455,43 @@ impl Senses {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// What the drift checks ask of an English lexicon, in WordNet's terms: senses to tell a
+/// synonym or derived form from a different word, more general senses, antonyms, common words
+/// against names, and verb base forms. The core reads no files: the application builds a
+/// [`WordNet`] from the system's database (`driftlens::resources::wordnet`) and hands it to
+/// the scorer; without one the checks that need it find nothing.
+pub trait Lexicon: Send + Sync + std::fmt::Debug {
+    /// The word's commonest senses and those one derivation or similarity away.
+    fn senses(&self, word: &str) -> Senses;
+    /// Senses up to two steps more general than the word's own.
+    fn broader(&self, word: &str) -> HashSet<u32>;
+    /// Words of opposite meaning.
+    fn antonyms(&self, word: &str) -> HashSet<String>;
+    /// Whether the word's commonest sense is a common word rather than a name.
+    fn is_common_word(&self, word: &str) -> bool;
+    /// Whether the lexicon knows the word (in any inflection).
+    fn knows(&self, word: &str) -> bool;
+    /// The verb base forms the word can be an inflection of (empty: not a verb).
+    fn verb_bases(&self, word: &str) -> Vec<String>;
+}
 
-    fn wn() -> &'static WordNet {
-        get().unwrap_or_else(|| panic!("{}", status()))
+impl Lexicon for WordNet {
+    fn senses(&self, word: &str) -> Senses {
+        WordNet::senses(self, word)
     }
-
-    #[test]
-    fn a_missing_or_damaged_database_is_named_in_the_error() {
-        let dir = std::env::temp_dir().join(format!("driftlens-wn-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let e = WordNet::load(&dir).unwrap_err();
-        assert!(e.contains("data.noun"), "{e}");
-        std::fs::write(dir.join("data.noun"), "00001740 03 n zz\n").unwrap();
-        let e = WordNet::load(&dir).unwrap_err();
-        assert!(e.contains("data.noun line 1"), "{e}");
-        std::fs::remove_dir_all(&dir).ok();
+    fn broader(&self, word: &str) -> HashSet<u32> {
+        WordNet::broader(self, word)
     }
-
-    #[test]
-    fn base_forms_of_irregular_and_regular_words() {
-        let w = wn();
-        assert_eq!(w.base_forms("found", Pos::Verb)[0], "found"); // to found a company
-        assert!(w
-            .base_forms("found", Pos::Verb)
-            .contains(&"find".to_string()));
-        assert!(w
-            .base_forms("stopped", Pos::Verb)
-            .contains(&"stop".to_string()));
-        assert!(w
-            .base_forms("crystals", Pos::Noun)
-            .contains(&"crystal".to_string()));
-        assert!(w
-            .base_forms("children", Pos::Noun)
-            .contains(&"child".to_string()));
+    fn antonyms(&self, word: &str) -> HashSet<String> {
+        WordNet::antonyms(self, word)
     }
-
-    #[test]
-    fn relations_a_reviewer_would_accept() {
-        let w = wn();
-        assert!(w.related("compared", "comparison"));
-        assert!(w.related("committee", "commission"));
-        assert!(w.related("supplemental", "supplementary"));
-        assert!(!w.related("imported", "exported"));
-        assert!(w.opposite("former", "latter"));
-        assert!(w.opposite("imported", "exported") || w.opposite("import", "export"));
-        assert!(w.opposite("successful", "unsuccessful"));
-        assert!(!w.opposite("big", "large"));
-        assert!(w.more_general("dog", "animal"));
-        assert!(w.more_general("recommend", "propose"));
-        assert!(!w.more_general("animal", "dog"));
+    fn is_common_word(&self, word: &str) -> bool {
+        WordNet::is_common_word(self, word)
+    }
+    fn knows(&self, word: &str) -> bool {
+        !self.synsets_of(word).is_empty()
+    }
+    fn verb_bases(&self, word: &str) -> Vec<String> {
+        WordNet::verb_bases(self, word)
     }
 }

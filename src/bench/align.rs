@@ -5,8 +5,8 @@
 //! with one sentence a line, gold beads in `NAME.xxyy` as `[i, j]:[k]` — or one document
 //! given as `--src FILE --tgt FILE --gold FILE`.
 
-use super::eval::{self, parse_beads, BeadIds, GoldError, Scores};
-use super::{align, gale_church};
+use crate::align::eval::{self, parse_beads, BeadIds, GoldError, Scores};
+use crate::align::{align, gale_church};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 

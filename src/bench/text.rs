@@ -6,7 +6,7 @@
 //! `driftlens bench text` runs it in whatever build the binary is (`cargo run --release --
 //! bench text` for the figures that count); `cargo bench --bench text_throughput` is the same.
 
-use super::{language, lang::foreign_sentence, load, segment, split_sentences, find_quotes};
+use crate::text::{find_quotes, lang::foreign_sentence, language, load, segment, split_sentences};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;

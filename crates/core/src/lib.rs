@@ -1,0 +1,11 @@
+//! The pure core of Driftlens: `text` (documents, languages, sentences, quotations), `align`
+//! (sentence alignment) and `drift` (drift checks, score and reasons).
+//!
+//! Nothing in this crate reads a file, starts a process, loads a model or draws: it takes
+//! values and returns values, so its tests need no fixtures on disk. The application
+//! (`driftlens`, the root package) loads documents, runs the engines and passes lexicons in
+//! through [`drift::Lexicon`].
+
+pub mod align;
+pub mod drift;
+pub mod text;

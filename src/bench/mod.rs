@@ -1,0 +1,11 @@
+//! The benchmarks behind `driftlens bench …`: they read evaluation sets from disk and time
+//! the stages, so they live in the application, not in the core's stage modules.
+//!
+//! - [`text`]: text-stage throughput beside plain UAX #29 and pysbd;
+//! - [`align`]: sentence alignment against gold beads, beside Gale-Church;
+//! - [`drift`]: the drift score on DEMETR, beside chrF, BLEU and MiniLM cosine, and the
+//!   calibration fit (`--fit`).
+
+pub mod align;
+pub mod drift;
+pub mod text;
