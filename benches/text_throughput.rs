@@ -5,7 +5,8 @@
 //! Run: `cargo bench --bench text_throughput` (release build).
 
 fn main() {
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance");
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance");
     match driftlens::bench::text::run(&corpus, 20) {
         Ok(report) => print!("{report}"),
         Err(e) => {

@@ -7,7 +7,9 @@ use crate::align::{self, Side};
 use crate::drift::{DriftLevel, DriftReason, DriftScorer, Pair, Span};
 use crate::embed::{Embedder, EmbeddingCache, SentenceEmbedder};
 use crate::text::{self, Document, Segmented};
-use crate::translate::{self, Apertium, CancelFlag, CachedTranslator, TranslationCache, Translator};
+use crate::translate::{
+    self, Apertium, CachedTranslator, CancelFlag, TranslationCache, Translator,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -46,10 +48,23 @@ pub struct Request {
 /// Progress of the analysis, for progress bars and the workbench.
 #[derive(Debug, Clone)]
 pub enum Progress {
-    Started { label: String, sentences: usize },
-    Stage { label: String, stage: &'static str },
-    Sentences { label: String, done: usize, total: usize },
-    Finished { label: String, analysed: bool },
+    Started {
+        label: String,
+        sentences: usize,
+    },
+    Stage {
+        label: String,
+        stage: &'static str,
+    },
+    Sentences {
+        label: String,
+        done: usize,
+        total: usize,
+    },
+    Finished {
+        label: String,
+        analysed: bool,
+    },
 }
 
 /// The analysis of an article and its translations. Serialises to the stable JSON format.
@@ -138,12 +153,24 @@ impl TranslationReport {
         if !self.pairs.is_empty() {
             self.pairs
                 .iter()
-                .map(|p| BeadView { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: Some(p) })
+                .map(|p| BeadView {
+                    original: &p.original,
+                    translation: &p.translation,
+                    original_text: &p.original_text,
+                    translated_text: &p.translated_text,
+                    scored: Some(p),
+                })
                 .collect()
         } else {
             self.aligned
                 .iter()
-                .map(|p| BeadView { original: &p.original, translation: &p.translation, original_text: &p.original_text, translated_text: &p.translated_text, scored: None })
+                .map(|p| BeadView {
+                    original: &p.original,
+                    translation: &p.translation,
+                    original_text: &p.original_text,
+                    translated_text: &p.translated_text,
+                    scored: None,
+                })
                 .collect()
         }
     }
@@ -203,17 +230,29 @@ pub enum AnalyzeError {
 /// Finds the translations of a corpus folder: `<code>.md` files named by a known language
 /// code, plus versions such as `es.apertium.md` and `es.drift.md`; the original is `en.md`.
 /// `langs` keeps only the named labels (`es` is es.md; `es.drift` is es.drift.md).
-pub fn corpus_inputs(dir: &Path, langs: Option<&[String]>) -> Result<(PathBuf, Vec<TranslationInput>), AnalyzeError> {
+pub fn corpus_inputs(
+    dir: &Path,
+    langs: Option<&[String]>,
+) -> Result<(PathBuf, Vec<TranslationInput>), AnalyzeError> {
     let original = dir.join("en.md");
     if !original.is_file() {
-        return Err(AnalyzeError::Input(format!("{} has no en.md (the original); give --original FILE", dir.display())));
+        return Err(AnalyzeError::Input(format!(
+            "{} has no en.md (the original); give --original FILE",
+            dir.display()
+        )));
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| AnalyzeError::Input(format!("cannot read corpus folder {}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        AnalyzeError::Input(format!("cannot read corpus folder {}: {e}", dir.display()))
+    })?;
     let mut out = Vec::new();
     for e in entries.flatten() {
         let path = e.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-        let Some(label) = name.strip_suffix(".md") else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(label) = name.strip_suffix(".md") else {
+            continue;
+        };
         let lang = label.split('.').next().unwrap_or("");
         if lang == "en" || text::language(lang).is_none() || label.contains("labels") {
             continue;
@@ -223,7 +262,11 @@ pub fn corpus_inputs(dir: &Path, langs: Option<&[String]>) -> Result<(PathBuf, V
                 continue;
             }
         }
-        out.push(TranslationInput { lang: lang.to_string(), label: label.to_string(), path });
+        out.push(TranslationInput {
+            lang: lang.to_string(),
+            label: label.to_string(),
+            path,
+        });
     }
     out.sort_by(|a, b| a.label.cmp(&b.label));
     Ok((original, out))
@@ -231,7 +274,11 @@ pub fn corpus_inputs(dir: &Path, langs: Option<&[String]>) -> Result<(PathBuf, V
 
 /// Chooses the back-translation engine for a language, or says why none can serve and what
 /// would make one work.
-fn engine_for(lang: &str, choice: EngineChoice, models_dir: Option<&Path>) -> Result<Box<dyn Translator>, (String, String)> {
+fn engine_for(
+    lang: &str,
+    choice: EngineChoice,
+    models_dir: Option<&Path>,
+) -> Result<Box<dyn Translator>, (String, String)> {
     let store = crate::models::ModelStore::from_env(models_dir.map(Path::to_path_buf));
     let marian = || -> Result<Box<dyn Translator>, (String, String)> {
         match crate::models::load_marian(&store, lang) {
@@ -255,7 +302,10 @@ fn engine_for(lang: &str, choice: EngineChoice, models_dir: Option<&Path>) -> Re
         EngineChoice::Marian => marian(),
         EngineChoice::Apertium => apertium(),
         EngineChoice::Auto => {
-            let present = store.entry(lang).map(|e| matches!(store.locate(e), crate::models::Presence::Present(_))).unwrap_or(false);
+            let present = store
+                .entry(lang)
+                .map(|e| matches!(store.locate(e), crate::models::Presence::Present(_)))
+                .unwrap_or(false);
             if present {
                 return marian();
             }
@@ -278,7 +328,10 @@ fn embedding_cache_dir(translations: &Path) -> PathBuf {
 /// The sentence embedder, when its model is on this machine (similarity then joins the
 /// evidence; without it drift rests on chrF and the fact checks).
 fn embedder(models_dir: Option<&Path>) -> Option<SentenceEmbedder> {
-    let dir = models_dir.map(|d| d.join("all-MiniLM-L6-v2")).filter(|d| d.is_dir()).unwrap_or_else(|| crate::embed::model_dir("all-MiniLM-L6-v2"));
+    let dir = models_dir
+        .map(|d| d.join("all-MiniLM-L6-v2"))
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| crate::embed::model_dir("all-MiniLM-L6-v2"));
     SentenceEmbedder::load(&dir).ok()
 }
 
@@ -316,7 +369,11 @@ pub struct Settings {
 impl Prepared {
     /// Loads and segments the original (`lang`: its declared language, default `en`) and
     /// embeds its sentences when the embedding model is on this machine.
-    pub fn new(original: &Path, lang: Option<&str>, models_dir: Option<&Path>) -> Result<Prepared, AnalyzeError> {
+    pub fn new(
+        original: &Path,
+        lang: Option<&str>,
+        models_dir: Option<&Path>,
+    ) -> Result<Prepared, AnalyzeError> {
         let doc = text::load(original)?;
         let seg = text::segment(&doc, lang.or(Some("en")))?;
         let original_doc = Original { doc, seg };
@@ -336,12 +393,20 @@ impl Prepared {
     fn embed(&self, texts: &[&str], settings: &Settings) -> Option<Vec<Vec<f32>>> {
         let embedder = self.embedder.as_ref()?;
         let cache = self.embedding_cache.get_or_init(|| {
-            let dir = settings.cache.as_ref().map(|c| embedding_cache_dir(c.dir()))?;
-            EmbeddingCache::open(&dir, embedder.id(), embedder.dimension()).ok().map(std::sync::Mutex::new)
+            let dir = settings
+                .cache
+                .as_ref()
+                .map(|c| embedding_cache_dir(c.dir()))?;
+            EmbeddingCache::open(&dir, embedder.id(), embedder.dimension())
+                .ok()
+                .map(std::sync::Mutex::new)
         });
         match cache.as_ref().and_then(|c| c.lock().ok()) {
             // A cache that cannot be written to is no reason to lose the vectors.
-            Some(mut c) => c.embed_all(embedder, texts, 64, |_, _| {}).or_else(|_| embedder.embed(texts)).ok(),
+            Some(mut c) => c
+                .embed_all(embedder, texts, 64, |_, _| {})
+                .or_else(|_| embedder.embed(texts))
+                .ok(),
             None => embedder.embed(texts).ok(),
         }
     }
@@ -349,7 +414,13 @@ impl Prepared {
     fn original_vectors(&self, settings: &Settings) -> Option<&[Vec<f32>]> {
         self.original_vectors
             .get_or_init(|| {
-                let texts: Vec<&str> = self.original.seg.sentences.iter().map(|s| s.text(&self.original.doc.text)).collect();
+                let texts: Vec<&str> = self
+                    .original
+                    .seg
+                    .sentences
+                    .iter()
+                    .map(|s| s.text(&self.original.doc.text))
+                    .collect();
                 self.embed(&texts, settings)
             })
             .as_deref()
@@ -361,14 +432,30 @@ impl Prepared {
         OriginalReport {
             path: self.path.clone(),
             lang: self.original.seg.lang.code.clone(),
-            sentences: self.original.seg.sentences.iter().map(|s| SentenceReport { id: s.id, text: s.text(&doc.text).to_string(), start: s.start, end: s.end }).collect(),
+            sentences: self
+                .original
+                .seg
+                .sentences
+                .iter()
+                .map(|s| SentenceReport {
+                    id: s.id,
+                    text: s.text(&doc.text).to_string(),
+                    start: s.start,
+                    end: s.end,
+                })
+                .collect(),
             quotes: self
                 .original
                 .seg
                 .quotes
                 .iter()
                 .filter(|q| q.inside.is_none())
-                .map(|q| QuoteReport { id: q.id, text: q.text(&doc.text).to_string(), speaker: q.speaker.clone(), sentences: q.sentences.clone() })
+                .map(|q| QuoteReport {
+                    id: q.id,
+                    text: q.text(&doc.text).to_string(),
+                    speaker: q.speaker.clone(),
+                    sentences: q.sentences.clone(),
+                })
                 .collect(),
         }
     }
@@ -376,7 +463,12 @@ impl Prepared {
     /// Analyses one translation against the original. Never fails: a translation that cannot
     /// be analysed comes back as not analysed, with why, the fix, and (when the file could be
     /// read) its sentences aligned with the original's, without back-translation.
-    pub fn analyze_translation(&self, input: &TranslationInput, settings: &Settings, progress: &dyn Fn(Progress)) -> TranslationReport {
+    pub fn analyze_translation(
+        &self,
+        input: &TranslationInput,
+        settings: &Settings,
+        progress: &dyn Fn(Progress),
+    ) -> TranslationReport {
         analyze_one(settings, input, self, progress)
     }
 }
@@ -384,18 +476,34 @@ impl Prepared {
 /// Runs the pipeline. Languages that cannot be analysed are reported with the reason and the
 /// command that would fix it; they never stop the others.
 pub fn analyze(req: &Request, progress: &dyn Fn(Progress)) -> Result<Report, AnalyzeError> {
-    let prepared = Prepared::new(&req.original, req.original_lang.as_deref(), req.models_dir.as_deref())?;
-    let settings = Settings { engine: Some(req.engine), models_dir: req.models_dir.clone(), cache: req.cache.clone(), cancel: req.cancel.clone() };
+    let prepared = Prepared::new(
+        &req.original,
+        req.original_lang.as_deref(),
+        req.models_dir.as_deref(),
+    )?;
+    let settings = Settings {
+        engine: Some(req.engine),
+        models_dir: req.models_dir.clone(),
+        cache: req.cache.clone(),
+        cancel: req.cancel.clone(),
+    };
     let mut translations = Vec::new();
     for input in &req.translations {
         if req.cancel.is_cancelled() {
             break;
         }
         let report = prepared.analyze_translation(input, &settings, progress);
-        progress(Progress::Finished { label: input.label.clone(), analysed: report.is_analysed() });
+        progress(Progress::Finished {
+            label: input.label.clone(),
+            analysed: report.is_analysed(),
+        });
         translations.push(report);
     }
-    Ok(Report { driftlens: env!("CARGO_PKG_VERSION").to_string(), original: prepared.original_report(), translations })
+    Ok(Report {
+        driftlens: env!("CARGO_PKG_VERSION").to_string(),
+        original: prepared.original_report(),
+        translations,
+    })
 }
 
 fn not_analysed(input: &TranslationInput, why: String, fix: String) -> TranslationReport {
@@ -414,9 +522,25 @@ fn not_analysed(input: &TranslationInput, why: String, fix: String) -> Translati
 
 /// A translation that has no back-translation engine here, still aligned with the original
 /// (length and paragraph anchors need no model) so a reader can compare the two sides.
-fn aligned_without_engine(input: &TranslationInput, original: &Original, doc: &Document, seg: &Segmented, why: String, fix: String) -> TranslationReport {
-    let alignment = align::align_sides(&Side::segmented(&original.doc, &original.seg), &Side::segmented(doc, seg), None);
-    let join = |ids: &[usize], d: &Document, s: &Segmented| ids.iter().map(|&i| s.sentences[i].text(&d.text)).collect::<Vec<_>>().join(" ");
+fn aligned_without_engine(
+    input: &TranslationInput,
+    original: &Original,
+    doc: &Document,
+    seg: &Segmented,
+    why: String,
+    fix: String,
+) -> TranslationReport {
+    let alignment = align::align_sides(
+        &Side::segmented(&original.doc, &original.seg),
+        &Side::segmented(doc, seg),
+        None,
+    );
+    let join = |ids: &[usize], d: &Document, s: &Segmented| {
+        ids.iter()
+            .map(|&i| s.sentences[i].text(&d.text))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let aligned = alignment
         .beads
         .iter()
@@ -428,7 +552,11 @@ fn aligned_without_engine(input: &TranslationInput, original: &Original, doc: &D
             alignment_cost: b.cost,
         })
         .collect();
-    TranslationReport { aligned, alignment: Some(alignment.signals()), ..not_analysed(input, why, fix) }
+    TranslationReport {
+        aligned,
+        alignment: Some(alignment.signals()),
+        ..not_analysed(input, why, fix)
+    }
 }
 
 fn analyze_one(
@@ -440,12 +568,27 @@ fn analyze_one(
     let original = &prepared.original;
     let scorer = &prepared.scorer;
     let label = input.label.clone();
-    let (doc, seg) = match text::load(&input.path).and_then(|d| text::segment(&d, Some(&input.lang)).map(|s| (d, s))) {
+    let (doc, seg) = match text::load(&input.path)
+        .and_then(|d| text::segment(&d, Some(&input.lang)).map(|s| (d, s)))
+    {
         Ok(x) => x,
-        Err(e) => return not_analysed(input, e.to_string(), format!("check {}", input.path.display())),
+        Err(e) => {
+            return not_analysed(
+                input,
+                e.to_string(),
+                format!("check {}", input.path.display()),
+            )
+        }
     };
-    progress(Progress::Started { label: label.clone(), sentences: seg.sentences.len() });
-    let engine = match engine_for(&input.lang, req.engine.unwrap_or(EngineChoice::Auto), req.models_dir.as_deref()) {
+    progress(Progress::Started {
+        label: label.clone(),
+        sentences: seg.sentences.len(),
+    });
+    let engine = match engine_for(
+        &input.lang,
+        req.engine.unwrap_or(EngineChoice::Auto),
+        req.models_dir.as_deref(),
+    ) {
         Ok(e) => e,
         Err((why, fix)) => return aligned_without_engine(input, original, &doc, &seg, why, fix),
     };
@@ -454,12 +597,35 @@ fn analyze_one(
         None => engine,
     };
     let engine_name = engine.id().to_string();
-    progress(Progress::Stage { label: label.clone(), stage: "back-translating" });
-    let sources: Vec<String> = seg.sentences.iter().map(|s| s.text(&doc.text).to_string()).collect();
-    let on_progress = |done: usize, total: usize| progress(Progress::Sentences { label: label.clone(), done, total });
+    progress(Progress::Stage {
+        label: label.clone(),
+        stage: "back-translating",
+    });
+    let sources: Vec<String> = seg
+        .sentences
+        .iter()
+        .map(|s| s.text(&doc.text).to_string())
+        .collect();
+    let on_progress = |done: usize, total: usize| {
+        progress(Progress::Sentences {
+            label: label.clone(),
+            done,
+            total,
+        })
+    };
     let back = match engine.translate_batch(&sources, &on_progress, &req.cancel) {
         Ok(b) if b.len() == sources.len() => b,
-        Ok(b) => return not_analysed(input, format!("{engine_name} returned {} sentences for {}", b.len(), sources.len()), "report this with the input file".into()),
+        Ok(b) => {
+            return not_analysed(
+                input,
+                format!(
+                    "{engine_name} returned {} sentences for {}",
+                    b.len(),
+                    sources.len()
+                ),
+                "report this with the input file".into(),
+            )
+        }
         Err(e) => return not_analysed(input, e.to_string(), "see the message".into()),
     };
     // Apertium marks the words it could not translate (`*word`): shown without the marks and
@@ -471,8 +637,16 @@ fn analyze_one(
         (back, none)
     };
 
-    progress(Progress::Stage { label: label.clone(), stage: "aligning" });
-    let orig_texts: Vec<&str> = original.seg.sentences.iter().map(|s| s.text(&original.doc.text)).collect();
+    progress(Progress::Stage {
+        label: label.clone(),
+        stage: "aligning",
+    });
+    let orig_texts: Vec<&str> = original
+        .seg
+        .sentences
+        .iter()
+        .map(|s| s.text(&original.doc.text))
+        .collect();
     let back_vectors = prepared.embed(&back.iter().map(String::as_str).collect::<Vec<_>>(), req);
     let original_vectors = prepared.original_vectors(req);
     let similarity = align::SimilarityFn {
@@ -486,19 +660,46 @@ fn analyze_one(
             Some(crate::drift::chrf(&b, &a) as f32 / 100.0)
         },
     };
-    let alignment = align::align_sides(&Side::segmented(&original.doc, &original.seg), &Side::segmented(&doc, &seg), Some(&similarity));
+    let alignment = align::align_sides(
+        &Side::segmented(&original.doc, &original.seg),
+        &Side::segmented(&doc, &seg),
+        Some(&similarity),
+    );
 
-    progress(Progress::Stage { label: label.clone(), stage: "scoring" });
+    progress(Progress::Stage {
+        label: label.clone(),
+        stage: "scoring",
+    });
     let mut pairs = Vec::with_capacity(alignment.beads.len());
     // how each quotation came through each pair holding it
     let mut quote_cells: Vec<QuoteFidelity> = Vec::new();
     for bead in &alignment.beads {
-        let original_text = bead.original.iter().map(|&i| orig_texts[i]).collect::<Vec<_>>().join(" ");
-        let translated_text = bead.translation.iter().map(|&i| sources[i].as_str()).collect::<Vec<_>>().join(" ");
-        let back_translation = bead.translation.iter().map(|&i| back[i].as_str()).collect::<Vec<_>>().join(" ");
+        let original_text = bead
+            .original
+            .iter()
+            .map(|&i| orig_texts[i])
+            .collect::<Vec<_>>()
+            .join(" ");
+        let translated_text = bead
+            .translation
+            .iter()
+            .map(|&i| sources[i].as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let back_translation = bead
+            .translation
+            .iter()
+            .map(|&i| back[i].as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         if let Some(reason) = DriftReason::from_null_bead(&bead.original, &bead.translation) {
             for (quote, _) in quote_spans_in(original, &bead.original) {
-                quote_cells.push(QuoteFidelity { quote, fidelity: 0.0, level: DriftLevel::Critical, message: reason.message() });
+                quote_cells.push(QuoteFidelity {
+                    quote,
+                    fidelity: 0.0,
+                    level: DriftLevel::Critical,
+                    message: reason.message(),
+                });
             }
             pairs.push(PairReport {
                 original: bead.original.clone(),
@@ -518,17 +719,27 @@ fn analyze_one(
         let mut gap_spans = Vec::new();
         let mut offset = 0;
         for &i in &bead.translation {
-            gap_spans.extend(gaps[i].iter().map(|g| Span { start: offset + g.start, end: offset + g.end }));
+            gap_spans.extend(gaps[i].iter().map(|g| Span {
+                start: offset + g.start,
+                end: offset + g.end,
+            }));
             offset += back[i].len() + 1;
         }
-        let mut pair = Pair::new(&original_text, &back_translation).with_quotes(&quote_spans).with_translation(&translated_text, &input.lang).with_engine_gaps(&gap_spans);
+        let mut pair = Pair::new(&original_text, &back_translation)
+            .with_quotes(&quote_spans)
+            .with_translation(&translated_text, &input.lang)
+            .with_engine_gaps(&gap_spans);
         if let (Some(ov), Some(bv)) = (original_vectors, back_vectors.as_ref()) {
             let o = mean(bead.original.iter().map(|&i| ov[i].as_slice()));
             let b = mean(bead.translation.iter().map(|&i| bv[i].as_slice()));
             pair = pair.with_embeddings(&o, &b);
         }
         let drift = scorer.score(&pair);
-        quote_cells.extend(quotes_here.iter().map(|&(quote, span)| quote_cell(quote, span, &drift)));
+        quote_cells.extend(
+            quotes_here
+                .iter()
+                .map(|&(quote, span)| quote_cell(quote, span, &drift)),
+        );
         pairs.push(PairReport {
             original: bead.original.clone(),
             translation: bead.translation.clone(),
@@ -576,7 +787,17 @@ fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {
 /// was translated but its English form could not be generated; that is not a gap.
 pub fn engine_gaps(marked: &str) -> (String, Vec<Span>) {
     let (text, words) = crate::translate::apertium::unmark(marked);
-    (text, words.into_iter().filter(|w| w.mark != '#').map(|w| Span { start: w.range.start, end: w.range.end }).collect())
+    (
+        text,
+        words
+            .into_iter()
+            .filter(|w| w.mark != '#')
+            .map(|w| Span {
+                start: w.range.start,
+                end: w.range.end,
+            })
+            .collect(),
+    )
 }
 
 /// The original's quotations inside the joined text of `sentences`: (quote id, byte span).
@@ -588,7 +809,13 @@ fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<(usize, Span)
         for q in original.seg.quotes.iter().filter(|q| q.inside.is_none()) {
             let (a, b) = (q.start.max(s.start), q.end.min(s.end));
             if a < b {
-                spans.push((q.id, Span { start: offset + a - s.start, end: offset + b - s.start }));
+                spans.push((
+                    q.id,
+                    Span {
+                        start: offset + a - s.start,
+                        end: offset + b - s.start,
+                    },
+                ));
             }
         }
         offset += s.end - s.start + if k + 1 < sentences.len() { 1 } else { 0 };
@@ -598,9 +825,17 @@ fn quote_spans_in(original: &Original, sentences: &[usize]) -> Vec<(usize, Span)
 
 /// A reason as the JSON report writes it: kind, message and the first span on each side.
 pub fn reason_report(r: &DriftReason) -> ReasonReport {
-    let kind = serde_json::to_value(r).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string)).unwrap_or_default();
+    let kind = serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+        .unwrap_or_default();
     let span = |v: Vec<Span>| v.first().map(|s| [s.start, s.end]);
-    ReasonReport { kind, message: r.message(), original_span: span(r.original_spans()), back_span: span(r.back_translation_spans()) }
+    ReasonReport {
+        kind,
+        message: r.message(),
+        original_span: span(r.original_spans()),
+        back_span: span(r.back_translation_spans()),
+    }
 }
 
 /// How one quotation came through one pair. Its fidelity is the share of its content words
@@ -609,19 +844,33 @@ pub fn reason_report(r: &DriftReason) -> ReasonReport {
 /// level from the words lost: none, minor, or major for half of them or more. So a quotation whose
 /// sentence drifted elsewhere still reads as intact.
 fn quote_cell(quote: usize, span: Span, drift: &crate::drift::Drift) -> QuoteFidelity {
-    let lost_reason = drift.reasons.iter().find(|r| matches!(r, DriftReason::QuoteChanged { quote: q, .. } if *q == span));
+    let lost_reason = drift
+        .reasons
+        .iter()
+        .find(|r| matches!(r, DriftReason::QuoteChanged { quote: q, .. } if *q == span));
     let kept = match lost_reason {
-        Some(DriftReason::QuoteChanged { lost, words, .. }) => 1.0 - lost.len() as f32 / (*words).max(1) as f32,
+        Some(DriftReason::QuoteChanged { lost, words, .. }) => {
+            1.0 - lost.len() as f32 / (*words).max(1) as f32
+        }
         _ => 1.0,
     };
     let inside = |s: &Span| s.start < span.end && span.start < s.end;
     let fact = drift.reasons.iter().find(|r| {
         r.is_fact()
-            && !matches!(r, DriftReason::QuoteChanged { .. } | DriftReason::EngineGap { .. })
-            && (matches!(r, DriftReason::Untranslated { .. }) || r.original_spans().iter().any(inside))
+            && !matches!(
+                r,
+                DriftReason::QuoteChanged { .. } | DriftReason::EngineGap { .. }
+            )
+            && (matches!(r, DriftReason::Untranslated { .. })
+                || r.original_spans().iter().any(inside))
     });
     match fact {
-        Some(r) => QuoteFidelity { quote, fidelity: kept.min(1.0 - drift.score.0), level: drift.level, message: r.message() },
+        Some(r) => QuoteFidelity {
+            quote,
+            fidelity: kept.min(1.0 - drift.score.0),
+            level: drift.level,
+            message: r.message(),
+        },
         None => QuoteFidelity {
             quote,
             fidelity: kept,
@@ -630,7 +879,9 @@ fn quote_cell(quote: usize, span: Span, drift: &crate::drift::Drift) -> QuoteFid
                 Some(r) if r.quote_mostly_lost() => DriftLevel::Major,
                 Some(_) => DriftLevel::Minor,
             },
-            message: lost_reason.map(|r| r.message()).unwrap_or_else(|| "the quotation came through".into()),
+            message: lost_reason
+                .map(|r| r.message())
+                .unwrap_or_else(|| "the quotation came through".into()),
         },
     }
 }
@@ -647,9 +898,18 @@ fn quote_fidelity(original: &Original, cells: Vec<QuoteFidelity>) -> Vec<QuoteFi
             cells
                 .iter()
                 .filter(|c| c.quote == q.id)
-                .min_by(|a, b| a.fidelity.total_cmp(&b.fidelity).then(b.level.cmp(&a.level)))
+                .min_by(|a, b| {
+                    a.fidelity
+                        .total_cmp(&b.fidelity)
+                        .then(b.level.cmp(&a.level))
+                })
                 .cloned()
-                .unwrap_or_else(|| QuoteFidelity { quote: q.id, fidelity: 0.0, level: DriftLevel::Critical, message: "the quotation's sentences were not aligned".into() })
+                .unwrap_or_else(|| QuoteFidelity {
+                    quote: q.id,
+                    fidelity: 0.0,
+                    level: DriftLevel::Critical,
+                    message: "the quotation's sentences were not aligned".into(),
+                })
         })
         .collect()
 }

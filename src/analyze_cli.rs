@@ -1,6 +1,8 @@
 //! `driftlens analyze`: the command-line face of [`driftlens::analyze`].
 
-use driftlens::analyze::{self, EngineChoice, Progress, Report, Request, TranslationInput, TranslationStatus};
+use driftlens::analyze::{
+    self, EngineChoice, Progress, Report, Request, TranslationInput, TranslationStatus,
+};
 use driftlens::translate::{CancelFlag, TranslationCache};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
@@ -77,24 +79,40 @@ pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {
         Some(original) => {
             let mut out = Vec::new();
             for t in &args.translations {
-                let (lang, file) = t.split_once('=').ok_or_else(|| format!("--translation {t}: expected LANG=FILE, e.g. es=article.es.md"))?;
+                let (lang, file) = t.split_once('=').ok_or_else(|| {
+                    format!("--translation {t}: expected LANG=FILE, e.g. es=article.es.md")
+                })?;
                 if driftlens::text::language(lang).is_none() {
                     return Err(format!("--translation {t}: unknown language code '{lang}'").into());
                 }
-                out.push(TranslationInput { lang: lang.to_string(), label: lang.to_string(), path: PathBuf::from(file) });
+                out.push(TranslationInput {
+                    lang: lang.to_string(),
+                    label: lang.to_string(),
+                    path: PathBuf::from(file),
+                });
             }
             if out.is_empty() {
                 return Err("--original needs at least one --translation LANG=FILE".into());
             }
             (original.clone(), out)
         }
-        None => analyze::corpus_inputs(args.corpus.as_deref().unwrap_or(&default_corpus), args.langs.as_deref())?,
+        None => analyze::corpus_inputs(
+            args.corpus.as_deref().unwrap_or(&default_corpus),
+            args.langs.as_deref(),
+        )?,
     };
-    let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-        Some("json") => Format::Json,
-        Some("csv") => Format::Csv,
-        Some("html" | "htm") => Format::Html,
-        _ => Format::Summary,
+    let format = args.format.unwrap_or_else(|| {
+        match args
+            .out
+            .as_ref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+        {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            Some("html" | "htm") => Format::Html,
+            _ => Format::Summary,
+        }
     });
     let req = Request {
         original,
@@ -134,25 +152,53 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
 
 /// The terminal summary: per language, what drifted most.
 fn summary(report: &Report) -> String {
-    let mut out = format!("{} — {} sentences, {} quotations\n\n", report.original.path.display(), report.original.sentences.len(), report.original.quotes.len());
+    let mut out = format!(
+        "{} — {} sentences, {} quotations\n\n",
+        report.original.path.display(),
+        report.original.sentences.len(),
+        report.original.quotes.len()
+    );
     for t in &report.translations {
         match &t.status {
             TranslationStatus::Analysed => {
                 let flagged: Vec<_> = t.flagged().collect();
-                out.push_str(&format!("{:<14} {:>3} flagged of {:>3} pairs  ({})\n", t.label, flagged.len(), t.pairs.len(), t.engine.as_deref().unwrap_or("")));
+                out.push_str(&format!(
+                    "{:<14} {:>3} flagged of {:>3} pairs  ({})\n",
+                    t.label,
+                    flagged.len(),
+                    t.pairs.len(),
+                    t.engine.as_deref().unwrap_or("")
+                ));
                 let mut worst: Vec<_> = flagged.clone();
                 worst.sort_by(|a, b| b.drift.total_cmp(&a.drift));
                 for p in worst.iter().take(5) {
-                    let why = p.reasons.iter().take(2).map(|r| r.message.as_str()).collect::<Vec<_>>().join("; ");
+                    let why = p
+                        .reasons
+                        .iter()
+                        .take(2)
+                        .map(|r| r.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ");
                     // a sentence the translation added has no original: show the translation's
-                    let (ids, text) = if p.original.is_empty() { (format!("+{:?}", p.translation), &p.translated_text) } else { (format!("#{:?}", p.original), &p.original_text) };
+                    let (ids, text) = if p.original.is_empty() {
+                        (format!("+{:?}", p.translation), &p.translated_text)
+                    } else {
+                        (format!("#{:?}", p.original), &p.original_text)
+                    };
                     let short: String = text.chars().take(60).collect();
-                    out.push_str(&format!("    {:<8} {:.2}  {ids}  {short}…  — {why}\n", p.level.name(), p.drift));
+                    out.push_str(&format!(
+                        "    {:<8} {:.2}  {ids}  {short}…  — {why}\n",
+                        p.level.name(),
+                        p.drift
+                    ));
                 }
             }
             TranslationStatus::NotAnalysed { why, fix } => {
                 let why: String = why.chars().take(110).collect();
-                out.push_str(&format!("{:<14} not analysed: {why}\n               fix: {fix}\n", t.label));
+                out.push_str(&format!(
+                    "{:<14} not analysed: {why}\n               fix: {fix}\n",
+                    t.label
+                ));
             }
         }
     }
@@ -170,8 +216,17 @@ struct Reporter {
 impl Reporter {
     fn new(quiet: bool) -> Reporter {
         let tty = std::io::stderr().is_terminal();
-        let multi = MultiProgress::with_draw_target(if tty && !quiet { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-        Reporter { quiet, tty, multi, bars: Mutex::new(HashMap::new()) }
+        let multi = MultiProgress::with_draw_target(if tty && !quiet {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        });
+        Reporter {
+            quiet,
+            tty,
+            multi,
+            bars: Mutex::new(HashMap::new()),
+        }
     }
 
     fn on(&self, p: Progress) {
@@ -183,7 +238,10 @@ impl Reporter {
             Progress::Started { label, sentences } => {
                 if self.tty {
                     let bar = self.multi.add(ProgressBar::new(sentences as u64));
-                    bar.set_style(ProgressStyle::with_template("{prefix:>12} {bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+                    bar.set_style(
+                        ProgressStyle::with_template("{prefix:>12} {bar:30} {pos}/{len} {msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
                     bar.set_prefix(label.clone());
                     bars.insert(label, bar);
                 } else {
@@ -201,7 +259,10 @@ impl Reporter {
             }
             Progress::Finished { label, analysed } => match bars.get(&label) {
                 Some(b) => b.finish_with_message(if analysed { "done" } else { "not analysed" }),
-                None => eprintln!("{label}: {}", if analysed { "done" } else { "not analysed" }),
+                None => eprintln!(
+                    "{label}: {}",
+                    if analysed { "done" } else { "not analysed" }
+                ),
             },
         }
     }

@@ -7,13 +7,13 @@
 //! processes, models and the screen.
 
 pub use driftlens_core::{align, drift};
-pub mod text;
-pub mod translate;
-pub mod models;
-pub mod embed;
-pub mod resources;
 pub mod analyze;
 pub mod bench;
-pub mod review;
+pub mod embed;
 pub mod export;
+pub mod models;
+pub mod resources;
+pub mod review;
+pub mod text;
+pub mod translate;
 pub mod ui;

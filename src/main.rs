@@ -162,20 +162,63 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Segment { file, lang, json }) => segment(&file, lang.as_deref(), json),
-        Some(Command::Backtranslate { file, lang, engine, model, json, cache_dir, no_cache }) => {
-            backtranslate(&file, &lang, engine, model.as_deref(), json, cache_dir, no_cache)
-        }
+        Some(Command::Backtranslate {
+            file,
+            lang,
+            engine,
+            model,
+            json,
+            cache_dir,
+            no_cache,
+        }) => backtranslate(
+            &file,
+            &lang,
+            engine,
+            model.as_deref(),
+            json,
+            cache_dir,
+            no_cache,
+        ),
         Some(Command::Corpus { dir }) => corpus(dir.as_deref()),
         Some(Command::Models(args)) => driftlens::models::cli::run(args).map_err(Into::into),
         Some(Command::Analyze(args)) => analyze_cli::run(args, bundled_corpus()),
-        Some(Command::Bench { target: BenchTarget::Align { dir, src, tgt, gold, json } }) => {
-            driftlens::bench::align::run(&driftlens::bench::align::BenchAlignArgs { dir, src, tgt, gold, json }).map(|out| print!("{out}")).map_err(Into::into)
-        }
-        Some(Command::Bench { target: BenchTarget::Drift { dir, json, fit, model } }) => bench_drift(dir, json, fit, model),
-        Some(Command::Bench { target: BenchTarget::Text { dir, megabytes } }) => {
-            driftlens::bench::text::run(&dir.unwrap_or_else(bundled_corpus), megabytes).map(|out| print!("{out}")).map_err(Into::into)
-        }
-        Some(Command::Compare { original, back_translation, json }) => compare(&original, &back_translation, json),
+        Some(Command::Bench {
+            target:
+                BenchTarget::Align {
+                    dir,
+                    src,
+                    tgt,
+                    gold,
+                    json,
+                },
+        }) => driftlens::bench::align::run(&driftlens::bench::align::BenchAlignArgs {
+            dir,
+            src,
+            tgt,
+            gold,
+            json,
+        })
+        .map(|out| print!("{out}"))
+        .map_err(Into::into),
+        Some(Command::Bench {
+            target:
+                BenchTarget::Drift {
+                    dir,
+                    json,
+                    fit,
+                    model,
+                },
+        }) => bench_drift(dir, json, fit, model),
+        Some(Command::Bench {
+            target: BenchTarget::Text { dir, megabytes },
+        }) => driftlens::bench::text::run(&dir.unwrap_or_else(bundled_corpus), megabytes)
+            .map(|out| print!("{out}"))
+            .map_err(Into::into),
+        Some(Command::Compare {
+            original,
+            back_translation,
+            json,
+        }) => compare(&original, &back_translation, json),
         Some(Command::Gui { dir }) => gui(dir),
         None => gui(None),
     };
@@ -206,7 +249,9 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
     use driftlens::drift::Pair;
     use driftlens::embed::Embedder;
     if original.trim().is_empty() || back.trim().is_empty() {
-        return Err("both sentences are needed: driftlens compare \"ORIGINAL\" \"BACK-TRANSLATION\"".into());
+        return Err(
+            "both sentences are needed: driftlens compare \"ORIGINAL\" \"BACK-TRANSLATION\"".into(),
+        );
     }
     let model = driftlens::embed::model_dir(driftlens::bench::drift::MODEL);
     // Apertium's marks (`*word`) pasted with the back-translation name engine gaps
@@ -227,10 +272,26 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
     let d = driftlens::resources::scorer().score(&pair);
     if json {
         // the reasons as `analyze --format json` writes them
-        let reasons: Vec<_> = d.reasons.iter().map(driftlens::analyze::reason_report).collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "drift": d.score.0, "level": d.level, "similarity": similarity, "reasons": reasons }))?);
+        let reasons: Vec<_> = d
+            .reasons
+            .iter()
+            .map(driftlens::analyze::reason_report)
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "drift": d.score.0, "level": d.level, "similarity": similarity, "reasons": reasons })
+            )?
+        );
     } else {
-        println!("drift {:.2} ({}){}", d.score.0, d.level.name(), similarity.map(|s| format!(", meaning similarity {s:.2}")).unwrap_or_default());
+        println!(
+            "drift {:.2} ({}){}",
+            d.score.0,
+            d.level.name(),
+            similarity
+                .map(|s| format!(", meaning similarity {s:.2}"))
+                .unwrap_or_default()
+        );
         for r in &d.reasons {
             println!("  - {}", r.message());
         }
@@ -243,7 +304,12 @@ fn compare(original: &str, back: &str, json: bool) -> Result<()> {
 
 fn bench_drift(dir: Option<PathBuf>, json: bool, fit: bool, model: Option<PathBuf>) -> Result<()> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("../shared/eval/demetr"));
-    let (_, out) = driftlens::bench::drift::run(&driftlens::bench::drift::Options { dir, json, fit, model })?;
+    let (_, out) = driftlens::bench::drift::run(&driftlens::bench::drift::Options {
+        dir,
+        json,
+        fit,
+        model,
+    })?;
     println!("{out}");
     Ok(())
 }
@@ -252,7 +318,10 @@ fn segment(file: &Path, lang: Option<&str>, json: bool) -> Result<()> {
     let doc = text::load(file)?;
     let seg = text::segment(&doc, lang)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&segment_json(&doc, &seg))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&segment_json(&doc, &seg))?
+        );
     } else {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -260,7 +329,11 @@ fn segment(file: &Path, lang: Option<&str>, json: bool) -> Result<()> {
             writeln!(out, "{}", s.text(&doc.text).replace('\n', " "))?;
         }
         if !doc.dropped.is_empty() {
-            eprintln!("driftlens: dropped {} paragraphs of site boilerplate from {}", doc.dropped.len(), file.display());
+            eprintln!(
+                "driftlens: dropped {} paragraphs of site boilerplate from {}",
+                doc.dropped.len(),
+                file.display()
+            );
         }
     }
     Ok(())
@@ -270,7 +343,11 @@ fn segment(file: &Path, lang: Option<&str>, json: bool) -> Result<()> {
 /// language; quotations with speaker and sentences; boilerplate dropped.
 fn segment_json(doc: &Document, seg: &Segmented) -> serde_json::Value {
     use serde_json::json;
-    let foreign: std::collections::HashMap<usize, &text::Detection> = seg.foreign.iter().map(|f| (f.sentence, &f.detected)).collect();
+    let foreign: std::collections::HashMap<usize, &text::Detection> = seg
+        .foreign
+        .iter()
+        .map(|f| (f.sentence, &f.detected))
+        .collect();
     let sentences: Vec<_> = seg
         .sentences
         .iter()
@@ -301,17 +378,38 @@ enum EngineChoice {
     Apertium,
 }
 
-fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: Option<&Path>, json: bool, cache_dir: Option<PathBuf>, no_cache: bool) -> Result<()> {
-    use driftlens::translate::{apertium::ApertiumOptions, route, Apertium, CacheStats, CachedTranslator, CancelFlag, TranslationCache, Translator};
+fn backtranslate(
+    file: &Path,
+    lang: &str,
+    engine: Option<EngineChoice>,
+    model: Option<&Path>,
+    json: bool,
+    cache_dir: Option<PathBuf>,
+    no_cache: bool,
+) -> Result<()> {
+    use driftlens::translate::{
+        apertium::ApertiumOptions, route, Apertium, CacheStats, CachedTranslator, CancelFlag,
+        TranslationCache, Translator,
+    };
     use std::io::{IsTerminal, Write};
     let doc = text::load(file)?;
     let seg = text::segment(&doc, Some(lang))?;
-    let sentences: Vec<String> = seg.sentences.iter().map(|s| s.text(&doc.text).replace('\n', " ")).collect();
+    let sentences: Vec<String> = seg
+        .sentences
+        .iter()
+        .map(|s| s.text(&doc.text).replace('\n', " "))
+        .collect();
     let choice = match engine {
         Some(e) => e,
         None if model.is_some() => EngineChoice::Marian,
         None => match route::apertium_route(lang) {
-            Some(r) if driftlens::translate::apertium::installed_pairs(&ApertiumOptions::default()).map(|p| p.iter().any(|x| x == r.pair)).unwrap_or(false) => EngineChoice::Apertium,
+            Some(r)
+                if driftlens::translate::apertium::installed_pairs(&ApertiumOptions::default())
+                    .map(|p| p.iter().any(|x| x == r.pair))
+                    .unwrap_or(false) =>
+            {
+                EngineChoice::Apertium
+            }
             _ => EngineChoice::Marian,
         },
     };
@@ -343,7 +441,10 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
     let cancel = CancelFlag::new();
     let started = std::time::Instant::now();
     let (english, stats) = if no_cache {
-        (engine.translate_batch(&sentences, &progress, &cancel)?, None)
+        (
+            engine.translate_batch(&sentences, &progress, &cancel)?,
+            None,
+        )
     } else {
         let cache = TranslationCache::new(cache_dir.unwrap_or_else(TranslationCache::default_dir));
         let cached = CachedTranslator::new(engine, cache);
@@ -360,11 +461,20 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
         .iter()
         .map(|en| {
             let (clean, words) = driftlens::translate::apertium::unmark(en);
-            let names = words.iter().filter(|w| w.mark != '#').map(|w| clean[w.range.clone()].to_string()).collect();
+            let names = words
+                .iter()
+                .filter(|w| w.mark != '#')
+                .map(|w| clean[w.range.clone()].to_string())
+                .collect();
             (clean, names)
         })
         .unzip();
-    if let Some(CacheStats { write_errors, last_write_error: Some(e), .. }) = &stats {
+    if let Some(CacheStats {
+        write_errors,
+        last_write_error: Some(e),
+        ..
+    }) = &stats
+    {
         eprintln!("driftlens: warning: {write_errors} back-translations were not cached: {e}");
     }
     if json {
@@ -385,7 +495,11 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
         for ((src, en), gaps) in sentences.iter().zip(&english).zip(&untranslated) {
             writeln!(out, "{src}\n  → {en}")?;
             if !gaps.is_empty() {
-                writeln!(out, "    (left untranslated by the engine: {})", gaps.join(", "))?;
+                writeln!(
+                    out,
+                    "    (left untranslated by the engine: {})",
+                    gaps.join(", ")
+                )?;
             }
         }
         out.flush()?;
@@ -393,7 +507,10 @@ fn backtranslate(file: &Path, lang: &str, engine: Option<EngineChoice>, model: O
             Some(s) => format!("; {} from the cache, {} translated", s.hits, s.misses),
             None => String::new(),
         };
-        eprintln!("driftlens: {} sentences back-translated with {id} in {seconds:.3} s{cache}", sentences.len());
+        eprintln!(
+            "driftlens: {} sentences back-translated with {id} in {seconds:.3} s{cache}",
+            sentences.len()
+        );
     }
     Ok(())
 }
@@ -412,18 +529,37 @@ fn corpus(dir: Option<&Path>) -> Result<()> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot read corpus folder {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().map(|x| x == "md").unwrap_or(false) && p.file_name().map(|n| n != "README.md").unwrap_or(false))
+        .filter(|p| {
+            p.extension().map(|x| x == "md").unwrap_or(false)
+                && p.file_name().map(|n| n != "README.md").unwrap_or(false)
+        })
         .collect();
     files.sort();
-    println!("{:<22} {:>5} {:>9} {:>7} {:>6}  {:<8} {}", "file", "lang", "detected", "paras", "sents", "quotes", "sentences in another language");
+    println!(
+        "{:<22} {:>5} {:>9} {:>7} {:>6}  {:<8} {}",
+        "file", "lang", "detected", "paras", "sents", "quotes", "sentences in another language"
+    );
     for f in files {
-        let name = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let code = name.split('.').next().unwrap_or("").to_string();
         let declared = text::language(&code).map(|l| l.code);
         let doc = text::load(&f)?;
         let seg = text::segment(&doc, declared)?;
-        let det = seg.lang.detected.as_ref().map(|d| d.lang.clone()).unwrap_or_else(|| "?".into());
-        let foreign: Vec<String> = seg.foreign.iter().map(|x| format!("#{} ({})", x.sentence, x.detected.lang)).collect();
+        let det = seg
+            .lang
+            .detected
+            .as_ref()
+            .map(|d| d.lang.clone())
+            .unwrap_or_else(|| "?".into());
+        let foreign: Vec<String> = seg
+            .foreign
+            .iter()
+            .map(|x| format!("#{} ({})", x.sentence, x.detected.lang))
+            .collect();
         println!(
             "{:<22} {:>5} {:>9} {:>7} {:>6}  {:<8} {}",
             name,

@@ -1,9 +1,12 @@
 //! Sentence alignment on real text: the Text+Berg dev split (read in place from
 //! ../shared/eval), the bundled article in 51 languages and its hand-checked gold beads.
 
-use driftlens::bench::align::{self as bench, GoldDocument};
 use driftlens::align::eval::{self, BeadIds};
-use driftlens::align::{self, align, align_sides, AlignOptions, Bead, PairSimilarity, Side, Signal, SimilarityFn, Unmatched};
+use driftlens::align::{
+    self, align, align_sides, AlignOptions, Bead, PairSimilarity, Side, Signal, SimilarityFn,
+    Unmatched,
+};
+use driftlens::bench::align::{self as bench, GoldDocument};
 use driftlens::text;
 use std::path::{Path, PathBuf};
 
@@ -17,28 +20,54 @@ fn corpus() -> PathBuf {
 
 fn dev() -> GoldDocument {
     let dir = eval_dir();
-    bench::load_document(&dir.join("dev.de"), &dir.join("dev.fr"), &dir.join("dev.defr")).expect("the Text+Berg dev split in ../shared/eval/text+berg-dev")
+    bench::load_document(
+        &dir.join("dev.de"),
+        &dir.join("dev.fr"),
+        &dir.join("dev.defr"),
+    )
+    .expect("the Text+Berg dev split in ../shared/eval/text+berg-dev")
 }
 
 fn ids(beads: &[Bead]) -> Vec<BeadIds> {
-    beads.iter().map(|b| (b.original.clone(), b.translation.clone())).collect()
+    beads
+        .iter()
+        .map(|b| (b.original.clone(), b.translation.clone()))
+        .collect()
 }
 
 /// Every sentence of both sides exactly once, in order.
 fn assert_covers(beads: &[Bead], n: usize, m: usize) {
-    let a: Vec<usize> = beads.iter().flat_map(|b| b.original.iter().copied()).collect();
-    let b: Vec<usize> = beads.iter().flat_map(|b| b.translation.iter().copied()).collect();
+    let a: Vec<usize> = beads
+        .iter()
+        .flat_map(|b| b.original.iter().copied())
+        .collect();
+    let b: Vec<usize> = beads
+        .iter()
+        .flat_map(|b| b.translation.iter().copied())
+        .collect();
     assert_eq!(a, (0..n).collect::<Vec<_>>());
     assert_eq!(b, (0..m).collect::<Vec<_>>());
-    assert!(beads.iter().all(|b| !b.original.is_empty() || !b.translation.is_empty()));
+    assert!(beads
+        .iter()
+        .all(|b| !b.original.is_empty() || !b.translation.is_empty()));
     assert!(beads.iter().all(|b| b.cost.is_finite()));
 }
 
 /// The first 60 German lines of the dev split and the French lines that translate them.
 fn dev_prefix(d: &GoldDocument, beads: usize) -> (Vec<String>, Vec<String>, Vec<BeadIds>) {
     let gold: Vec<BeadIds> = d.gold[..beads].to_vec();
-    let n = gold.iter().flat_map(|b| b.0.iter()).max().map(|x| x + 1).unwrap_or(0);
-    let m = gold.iter().flat_map(|b| b.1.iter()).max().map(|x| x + 1).unwrap_or(0);
+    let n = gold
+        .iter()
+        .flat_map(|b| b.0.iter())
+        .max()
+        .map(|x| x + 1)
+        .unwrap_or(0);
+    let m = gold
+        .iter()
+        .flat_map(|b| b.1.iter())
+        .max()
+        .map(|x| x + 1)
+        .unwrap_or(0);
     (d.original[..n].to_vec(), d.translation[..m].to_vec(), gold)
 }
 
@@ -53,7 +82,12 @@ fn a_dropped_sentence_becomes_a_one_to_nothing_bead() {
         .iter()
         .enumerate()
         .skip(70)
-        .find(|(_, (a, b))| a.len() == 1 && b.len() == 1 && d.original[a[0]].len() > 60 && d.original[a[0]].chars().any(|c| c.is_ascii_digit()))
+        .find(|(_, (a, b))| {
+            a.len() == 1
+                && b.len() == 1
+                && d.original[a[0]].len() > 60
+                && d.original[a[0]].chars().any(|c| c.is_ascii_digit())
+        })
         .unwrap();
     let (src, tgt) = (src[0], tgt[0]);
     fr.remove(tgt);
@@ -62,11 +96,21 @@ fn a_dropped_sentence_becomes_a_one_to_nothing_bead() {
     let a = align(&de_ref, &fr_ref);
     assert_covers(&a.beads, de.len(), fr.len());
     let bead = a.beads.iter().find(|b| b.original.contains(&src)).unwrap();
-    assert!(bead.is_dropped(), "gold bead {k}: German {src} should be dropped, got {bead:?}");
+    assert!(
+        bead.is_dropped(),
+        "gold bead {k}: German {src} should be dropped, got {bead:?}"
+    );
     assert_eq!(bead.unmatched(), Some(Unmatched::DroppedInTranslation));
-    assert_eq!(bead.unmatched().unwrap().to_string(), "dropped in translation");
+    assert_eq!(
+        bead.unmatched().unwrap().to_string(),
+        "dropped in translation"
+    );
     // Its neighbours still pair with their own translations.
-    let before = a.beads.iter().find(|b| b.original.contains(&(src - 1))).unwrap();
+    let before = a
+        .beads
+        .iter()
+        .find(|b| b.original.contains(&(src - 1)))
+        .unwrap();
     assert!(!before.translation.is_empty());
 }
 
@@ -80,9 +124,16 @@ fn an_added_sentence_becomes_a_nothing_to_one_bead() {
     let fr_ref: Vec<&str> = fr.iter().map(String::as_str).collect();
     let a = align(&de_ref, &fr_ref);
     assert_covers(&a.beads, de.len(), fr.len());
-    let bead = a.beads.iter().find(|b| b.translation.contains(&90)).unwrap();
+    let bead = a
+        .beads
+        .iter()
+        .find(|b| b.translation.contains(&90))
+        .unwrap();
     assert!(bead.is_added(), "{bead:?}");
-    assert_eq!(bead.unmatched().unwrap().to_string(), "added in translation");
+    assert_eq!(
+        bead.unmatched().unwrap().to_string(),
+        "added in translation"
+    );
 }
 
 #[test]
@@ -99,8 +150,14 @@ fn a_split_sentence_becomes_a_one_to_two_bead() {
         .unwrap();
     let sentence = &fr[tgt];
     let commas: Vec<usize> = sentence.match_indices(" , ").map(|(i, _)| i).collect();
-    let cut = *commas.iter().min_by_key(|&&i| i.abs_diff(sentence.len() / 2)).unwrap();
-    let (first, second) = (format!("{} .", &sentence[..cut]), sentence[cut + 3..].to_string());
+    let cut = *commas
+        .iter()
+        .min_by_key(|&&i| i.abs_diff(sentence.len() / 2))
+        .unwrap();
+    let (first, second) = (
+        format!("{} .", &sentence[..cut]),
+        sentence[cut + 3..].to_string(),
+    );
     let mut split = fr.clone();
     split.splice(tgt..=tgt, [first, second]);
     let de_ref: Vec<&str> = de.iter().map(String::as_str).collect();
@@ -108,7 +165,12 @@ fn a_split_sentence_becomes_a_one_to_two_bead() {
     let a = align(&de_ref, &fr_ref);
     assert_covers(&a.beads, de.len(), split.len());
     let bead = a.beads.iter().find(|b| b.original.contains(&src)).unwrap();
-    assert_eq!((bead.original.clone(), bead.translation.clone()), (vec![src], vec![tgt, tgt + 1]), "German {src}: {:?}", de[src]);
+    assert_eq!(
+        (bead.original.clone(), bead.translation.clone()),
+        (vec![src], vec![tgt, tgt + 1]),
+        "German {src}: {:?}",
+        de[src]
+    );
 }
 
 #[test]
@@ -117,9 +179,23 @@ fn bench_on_text_berg_dev_beats_the_bar_and_gale_church() {
     let report = bench::evaluate("text+berg-dev", &docs);
     let (ours, gc) = (report.driftlens, report.gale_church);
     eprintln!("driftlens {ours:?}\ngale-church {gc:?}\n{}", report.signals);
-    assert!(ours.strict.f1 >= 0.90, "strict F1 {:.3} below 0.90", ours.strict.f1);
-    assert!(ours.strict.f1 >= gc.strict.f1 + 0.10, "strict F1 {:.3} not 10 points above Gale-Church's {:.3}", ours.strict.f1, gc.strict.f1);
-    assert!(ours.lax.f1 >= gc.lax.f1, "lax F1 {:.3} below Gale-Church's {:.3}", ours.lax.f1, gc.lax.f1);
+    assert!(
+        ours.strict.f1 >= 0.90,
+        "strict F1 {:.3} below 0.90",
+        ours.strict.f1
+    );
+    assert!(
+        ours.strict.f1 >= gc.strict.f1 + 0.10,
+        "strict F1 {:.3} not 10 points above Gale-Church's {:.3}",
+        ours.strict.f1,
+        gc.strict.f1
+    );
+    assert!(
+        ours.lax.f1 >= gc.lax.f1,
+        "lax F1 {:.3} below Gale-Church's {:.3}",
+        ours.lax.f1,
+        gc.lax.f1
+    );
     assert!(report.signals.ends_with("(no model)"), "{}", report.signals);
     assert!(report.signals.contains("numbers"), "{}", report.signals);
     // The JSON the issue asks for.
@@ -136,18 +212,36 @@ fn bench_on_text_berg_dev_beats_the_bar_and_gale_church() {
 #[test]
 fn bench_command_takes_one_document_and_explains_bad_input() {
     let dir = eval_dir();
-    let args = bench::BenchAlignArgs { src: Some(dir.join("dev.de")), tgt: Some(dir.join("dev.fr")), gold: Some(dir.join("dev.defr")), ..Default::default() };
+    let args = bench::BenchAlignArgs {
+        src: Some(dir.join("dev.de")),
+        tgt: Some(dir.join("dev.fr")),
+        gold: Some(dir.join("dev.defr")),
+        ..Default::default()
+    };
     let out = bench::run(&args).unwrap();
-    assert!(out.contains("driftlens") && out.contains("Gale-Church") && out.contains("(no model)"), "{out}");
+    assert!(
+        out.contains("driftlens") && out.contains("Gale-Church") && out.contains("(no model)"),
+        "{out}"
+    );
     // A gold file for other texts names itself and the text.
     let tmp = tempfile::tempdir().unwrap();
     let short = tmp.path().join("short.de");
     std::fs::write(&short, "Ein Satz .\n").unwrap();
-    let args = bench::BenchAlignArgs { src: Some(short.clone()), tgt: Some(dir.join("dev.fr")), gold: Some(dir.join("dev.defr")), ..Default::default() };
+    let args = bench::BenchAlignArgs {
+        src: Some(short.clone()),
+        tgt: Some(dir.join("dev.fr")),
+        gold: Some(dir.join("dev.defr")),
+        ..Default::default()
+    };
     let e = bench::run(&args).unwrap_err().to_string();
     assert!(e.contains("dev.defr") && e.contains("short.de"), "{e}");
     // A folder without documents says what it expects.
-    let e = bench::run(&bench::BenchAlignArgs { dir: Some(tmp.path().to_path_buf()), ..Default::default() }).unwrap_err().to_string();
+    let e = bench::run(&bench::BenchAlignArgs {
+        dir: Some(tmp.path().to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("NAME.xxyy"), "{e}");
 }
 
@@ -157,11 +251,25 @@ fn coarse_to_fine_search_finds_what_the_full_search_finds() {
     let a: Vec<&str> = d.original.iter().map(String::as_str).collect();
     let b: Vec<&str> = d.translation.iter().map(String::as_str).collect();
     let full = align_sides(&Side::lines(&a), &Side::lines(&b), None);
-    let banded = align::align_sides_with(&Side::lines(&a), &Side::lines(&b), None, &AlignOptions { full_search_cells: 0 });
+    let banded = align::align_sides_with(
+        &Side::lines(&a),
+        &Side::lines(&b),
+        None,
+        &AlignOptions {
+            full_search_cells: 0,
+        },
+    );
     assert_covers(&banded.beads, a.len(), b.len());
-    let f = eval::score([(&d.gold[..], &ids(&full.beads)[..])]).strict.f1;
-    let g = eval::score([(&d.gold[..], &ids(&banded.beads)[..])]).strict.f1;
-    assert!((f - g).abs() < 0.01, "full search {f:.3}, coarse to fine {g:.3}");
+    let f = eval::score([(&d.gold[..], &ids(&full.beads)[..])])
+        .strict
+        .f1;
+    let g = eval::score([(&d.gold[..], &ids(&banded.beads)[..])])
+        .strict
+        .f1;
+    assert!(
+        (f - g).abs() < 0.01,
+        "full search {f:.3}, coarse to fine {g:.3}"
+    );
 }
 
 #[test]
@@ -176,18 +284,35 @@ fn a_similarity_from_a_model_joins_the_evidence_and_is_named() {
     }
     let sim = SimilarityFn {
         name: "embedding similarity",
-        f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| Some(if o.clone().any(|i| t.contains(&pair_of[i])) { 0.8f32 } else { 0.2 }),
+        f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| {
+            Some(if o.clone().any(|i| t.contains(&pair_of[i])) {
+                0.8f32
+            } else {
+                0.2
+            })
+        },
     };
     let a: Vec<&str> = d.original.iter().map(String::as_str).collect();
     let b: Vec<&str> = d.translation.iter().map(String::as_str).collect();
-    let with = align_sides(&Side::lines(&a), &Side::lines(&b), Some(&sim as &dyn PairSimilarity));
+    let with = align_sides(
+        &Side::lines(&a),
+        &Side::lines(&b),
+        Some(&sim as &dyn PairSimilarity),
+    );
     assert!(with.used_a_model());
-    assert!(with.signals_used.contains(&Signal::Similarity("embedding similarity")));
+    assert!(with
+        .signals_used
+        .contains(&Signal::Similarity("embedding similarity")));
     assert!(!with.signals().contains("no model"), "{}", with.signals());
     let without = align(&a, &b);
     let f_with = eval::score([(&d.gold[..], &ids(&with.beads)[..])]).lax.f1;
-    let f_without = eval::score([(&d.gold[..], &ids(&without.beads)[..])]).lax.f1;
-    assert!(f_with >= f_without, "lax F1 with the similarity {f_with:.3}, without {f_without:.3}");
+    let f_without = eval::score([(&d.gold[..], &ids(&without.beads)[..])])
+        .lax
+        .f1;
+    assert!(
+        f_with >= f_without,
+        "lax F1 with the similarity {f_with:.3}, without {f_without:.3}"
+    );
 }
 
 struct Segmented {
@@ -205,24 +330,40 @@ fn segment(name: &str, lang: &str) -> Segmented {
 fn the_article_aligns_with_all_fifty_translations() {
     let en = segment("en.md", "en");
     let original = Side::segmented(&en.doc, &en.seg);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus()).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut count = 0;
     for f in files {
         let name = f.file_name().unwrap().to_string_lossy().to_string();
-        let Some(code) = name.strip_suffix(".md") else { continue };
+        let Some(code) = name.strip_suffix(".md") else {
+            continue;
+        };
         if code.contains('.') || code == "en" || code == "README" {
             continue;
         }
         let tr = segment(&name, code);
         let translation = Side::segmented(&tr.doc, &tr.seg);
         let a = align_sides(&original, &translation, None);
-        assert_covers(&a.beads, original.sentences.len(), translation.sentences.len());
+        assert_covers(
+            &a.beads,
+            original.sentences.len(),
+            translation.sentences.len(),
+        );
         // Complete translations: every paragraph anchors, and nearly every English sentence
         // finds a counterpart.
-        assert!(a.signals_used.contains(&Signal::ParagraphAnchors), "{code}: {}", a.signals());
+        assert!(
+            a.signals_used.contains(&Signal::ParagraphAnchors),
+            "{code}: {}",
+            a.signals()
+        );
         let dropped = a.beads.iter().filter(|b| b.is_dropped()).count();
-        assert!(dropped <= 2, "{code}: {dropped} English sentences without a counterpart");
+        assert!(
+            dropped <= 2,
+            "{code}: {dropped} English sentences without a counterpart"
+        );
         count += 1;
     }
     assert_eq!(count, 50);
@@ -231,7 +372,11 @@ fn the_article_aligns_with_all_fifty_translations() {
 #[test]
 fn hand_checked_corpus_beads_are_recovered() {
     let gold_dir = corpus().join("gold");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&gold_dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "beads")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&gold_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "beads"))
+        .collect();
     files.sort();
     assert!(!files.is_empty());
     let en = segment("en.md", "en");
@@ -251,8 +396,16 @@ fn hand_checked_corpus_beads_are_recovered() {
         total += gold.len();
     }
     let share = found as f64 / total as f64;
-    eprintln!("gold beads recovered: {found}/{total} = {:.1} % ({})", 100.0 * share, report.join(", "));
-    assert!(share >= 0.98, "{found}/{total} gold beads recovered: {}", report.join(", "));
+    eprintln!(
+        "gold beads recovered: {found}/{total} = {:.1} % ({})",
+        100.0 * share,
+        report.join(", ")
+    );
+    assert!(
+        share >= 0.98,
+        "{found}/{total} gold beads recovered: {}",
+        report.join(", ")
+    );
 }
 
 /// Prints the figures of the issue's speed bar; run it alone for clean ones:
@@ -269,7 +422,10 @@ fn ten_thousand_sentences_align_in_linear_memory() {
                 break 'outer;
             }
             let (n0, m0) = (de.len(), fr.len());
-            gold.push(((n0..n0 + a.len()).collect::<Vec<_>>(), (m0..m0 + b.len()).collect::<Vec<_>>()));
+            gold.push((
+                (n0..n0 + a.len()).collect::<Vec<_>>(),
+                (m0..m0 + b.len()).collect::<Vec<_>>(),
+            ));
             de.extend(a.iter().map(|&i| d.original[i].as_str()));
             fr.extend(b.iter().map(|&j| d.translation[j].as_str()));
         }
@@ -297,8 +453,16 @@ fn ten_thousand_sentences_align_in_linear_memory() {
     // What a user would notice: long documents align as well as short ones, and memory
     // stays that of the sentences (a quadratic grid of 10,000 x 11,800 cells would take
     // gigabytes).
-    assert!(s.strict.f1 >= 0.88, "strict F1 {:.3} on 10,000 sentences", s.strict.f1);
-    assert!(hwm.saturating_sub(rss_before) < 512 * 1024, "peak RSS grew by {} MiB", hwm.saturating_sub(rss_before) / 1024);
+    assert!(
+        s.strict.f1 >= 0.88,
+        "strict F1 {:.3} on 10,000 sentences",
+        s.strict.f1
+    );
+    assert!(
+        hwm.saturating_sub(rss_before) < 512 * 1024,
+        "peak RSS grew by {} MiB",
+        hwm.saturating_sub(rss_before) / 1024
+    );
 }
 
 /// User and system CPU time of this process so far, from /proc/self/stat (0 where unknown).

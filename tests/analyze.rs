@@ -12,7 +12,14 @@ use std::sync::OnceLock;
 /// The analysis of es, ca, gl, eo and their drift variants, computed once for all tests.
 fn report() -> &'static Report {
     static R: OnceLock<Report> = OnceLock::new();
-    R.get_or_init(|| common::apertium_report(&["ca", "ca.drift", "eo", "eo.drift", "es", "es.drift", "gl", "gl.drift"], "analyze"))
+    R.get_or_init(|| {
+        common::apertium_report(
+            &[
+                "ca", "ca.drift", "eo", "eo.drift", "es", "es.drift", "gl", "gl.drift",
+            ],
+            "analyze",
+        )
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -37,14 +44,24 @@ fn every_planted_change_is_flagged_and_ranks_high() {
     let mut ranks: Vec<(String, usize, bool)> = Vec::new();
     for lang in ["es", "ca", "gl", "eo"] {
         let label = format!("{lang}.drift");
-        let t = report.translations.iter().find(|t| t.label == label).unwrap();
+        let t = report
+            .translations
+            .iter()
+            .find(|t| t.label == label)
+            .unwrap();
         assert!(t.is_analysed(), "{label}: {:?}", t.status);
-        let labels: Labels = toml::from_str(&std::fs::read_to_string(corpus().join(format!("{lang}.drift.labels.toml"))).unwrap()).unwrap();
+        let labels: Labels = toml::from_str(
+            &std::fs::read_to_string(corpus().join(format!("{lang}.drift.labels.toml"))).unwrap(),
+        )
+        .unwrap();
         let mut ranked: Vec<&analyze::PairReport> = t.pairs.iter().collect();
         ranked.sort_by(|a, b| b.drift.total_cmp(&a.drift));
         for c in &labels.change {
             total += 1;
-            let pos = ranked.iter().position(|p| p.translation.contains(&c.variant_id)).expect("every translated sentence is in a pair");
+            let pos = ranked
+                .iter()
+                .position(|p| p.translation.contains(&c.variant_id))
+                .expect("every translated sentence is in a pair");
             let p = ranked[pos];
             let flagged = p.level.is_flagged();
             found += flagged as usize;
@@ -57,7 +74,11 @@ fn every_planted_change_is_flagged_and_ranks_high() {
                 p.level.name(),
                 p.drift,
                 c.explanation,
-                p.reasons.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>().join(",")
+                p.reasons
+                    .iter()
+                    .map(|r| r.kind.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
             ));
         }
     }
@@ -72,11 +93,23 @@ fn every_planted_change_is_flagged_and_ranks_high() {
     // quotations lose as many words through Apertium. Every planted change of a fact (number,
     // negation, name, certainty, a dropped clause or sentence, English left in) ranks among
     // the 18 most drifted of 46, and every flagged one among the 27 most drifted.
-    assert!(recall >= 0.95, "recall of planted changes {recall:.2} below 0.95:\n{}", lines.join("\n"));
+    assert!(
+        recall >= 0.95,
+        "recall of planted changes {recall:.2} below 0.95:\n{}",
+        lines.join("\n")
+    );
     for (what, rank, flagged) in &ranks {
         let fact = !what.contains("quote_");
-        assert!(!fact || (*flagged && *rank <= 18), "{what}: rank {rank}, flagged {flagged}\n{}", lines.join("\n"));
-        assert!(!flagged || *rank <= 27, "{what}: rank {rank}\n{}", lines.join("\n"));
+        assert!(
+            !fact || (*flagged && *rank <= 18),
+            "{what}: rank {rank}, flagged {flagged}\n{}",
+            lines.join("\n")
+        );
+        assert!(
+            !flagged || *rank <= 27,
+            "{what}: rank {rank}\n{}",
+            lines.join("\n")
+        );
     }
 }
 
@@ -84,8 +117,16 @@ fn every_planted_change_is_flagged_and_ranks_high() {
 fn unaltered_translations_are_flagged_less_than_their_drift_variants() {
     let report = report();
     for lang in ["es", "ca", "gl", "eo"] {
-        let plain = report.translations.iter().find(|t| t.label == lang).unwrap();
-        let drift = report.translations.iter().find(|t| t.label == format!("{lang}.drift")).unwrap();
+        let plain = report
+            .translations
+            .iter()
+            .find(|t| t.label == lang)
+            .unwrap();
+        let drift = report
+            .translations
+            .iter()
+            .find(|t| t.label == format!("{lang}.drift"))
+            .unwrap();
         let (a, b) = (plain.flagged().count(), drift.flagged().count());
         println!("{lang}: {a} flagged in the faithful translation, {b} in the drift variant");
         assert!(b > a, "{lang}: the drift variant ({b}) should be flagged more than the faithful translation ({a})");
@@ -101,18 +142,48 @@ fn json_report_has_the_stable_shape() {
     assert_eq!(v["original"]["sentences"].as_array().unwrap().len(), 45);
     let q = &v["original"]["quotes"][0];
     assert!(q["id"].is_number() && q["text"].is_string() && q["sentences"].is_array());
-    let es = v["translations"].as_array().unwrap().iter().find(|t| t["label"] == "es.drift").unwrap();
+    let es = v["translations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "es.drift")
+        .unwrap();
     assert_eq!(es["status"], "analysed");
-    assert!(es["engine"].as_str().unwrap().starts_with("apertium:spa-eng"));
+    assert!(es["engine"]
+        .as_str()
+        .unwrap()
+        .starts_with("apertium:spa-eng"));
     let pair = &es["pairs"][0];
-    for key in ["original", "translation", "translated_text", "back_translation", "drift", "level", "reasons"] {
+    for key in [
+        "original",
+        "translation",
+        "translated_text",
+        "back_translation",
+        "drift",
+        "level",
+        "reasons",
+    ] {
         assert!(!pair[key].is_null(), "pair lacks {key}: {pair}");
     }
-    let flagged = es["pairs"].as_array().unwrap().iter().find(|p| p["level"] == "critical" || p["level"] == "major").unwrap();
+    let flagged = es["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["level"] == "critical" || p["level"] == "major")
+        .unwrap();
     let r = &flagged["reasons"][0];
-    assert!(r["kind"].as_str().unwrap().chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{r}");
+    assert!(
+        r["kind"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_'),
+        "{r}"
+    );
     assert!(r["message"].is_string());
-    assert!(es["quotes"].as_array().unwrap().len() == v["original"]["quotes"].as_array().unwrap().len());
+    assert!(
+        es["quotes"].as_array().unwrap().len() == v["original"]["quotes"].as_array().unwrap().len()
+    );
 }
 
 #[test]
@@ -120,7 +191,15 @@ fn languages_without_an_engine_say_how_to_fix_it() {
     require_apertium();
     let langs = vec!["ja".to_string()];
     let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&langs)).unwrap();
-    let req = Request { original, original_lang: Some("en".into()), translations, engine: EngineChoice::Auto, models_dir: None, cache: None, cancel: CancelFlag::new() };
+    let req = Request {
+        original,
+        original_lang: Some("en".into()),
+        translations,
+        engine: EngineChoice::Auto,
+        models_dir: None,
+        cache: None,
+        cancel: CancelFlag::new(),
+    };
     let report = analyze::analyze(&req, &|_| {}).unwrap();
     let ja = &report.translations[0];
     match &ja.status {
@@ -154,26 +233,68 @@ fn csv_has_one_row_per_pair_and_quotes_fields() {
 fn html_report_renders_in_chromium() {
     let report = report();
     let html = driftlens::export::html(report);
-    assert!(html.contains("<h2>Overview</h2>") && html.contains("<h2>Quotations</h2>") && html.contains("<mark>"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "the report is self-contained");
+    assert!(
+        html.contains("<h2>Overview</h2>")
+            && html.contains("<h2>Quotations</h2>")
+            && html.contains("<mark>")
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the report is self-contained"
+    );
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     std::fs::write(&page, &html).unwrap();
     let shot = dir.path().join("report.png");
-    let chromium = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| std::process::Command::new(c).arg("--version").output().map(|o| o.status.success()).unwrap_or(false));
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        });
     let chromium = chromium.expect("headless Chromium is needed for this test: sudo apt-get install chromium (scripts/test does it)");
     let status = std::process::Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--window-size=1400,2400"])
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1400,2400",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", page.display()))
         .output()
         .unwrap();
-    assert!(status.status.success(), "chromium failed: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let png = std::fs::read(&shot).unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot {} looks empty ({} bytes)", shot.display(), png.len());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 50_000,
+        "screenshot {} looks empty ({} bytes)",
+        shot.display(),
+        png.len()
+    );
     // (Chromium's text rendering differs in a few pixels from run to run)
-    common::keep_screenshot_within(&image::load_from_memory(&png).unwrap().to_rgba8(), &common::screenshot_path("report-es-ca-gl-eo.png"), 0.02);
+    common::keep_screenshot_within(
+        &image::load_from_memory(&png).unwrap().to_rgba8(),
+        &common::screenshot_path("report-es-ca-gl-eo.png"),
+        0.02,
+    );
 }
 
 #[test]
@@ -181,17 +302,39 @@ fn a_second_analysis_comes_from_the_cache_and_says_the_same() {
     require_apertium();
     let dir = tempfile::tempdir().unwrap();
     let run = || {
-        let req = common::apertium_request(&["gl"], TranslationCache::new(dir.path().join("translations")));
+        let req = common::apertium_request(
+            &["gl"],
+            TranslationCache::new(dir.path().join("translations")),
+        );
         driftlens::export::json(&analyze::analyze(&req, &|_| {}).unwrap())
     };
     let first = run();
     // Back-translations and, where the embedding model is here, sentence vectors are kept.
-    assert!(std::fs::read_dir(dir.path().join("translations")).map(|d| d.count() > 0).unwrap_or(false), "no back-translation was cached");
-    if driftlens::embed::model_dir("all-MiniLM-L6-v2").join("model.safetensors").is_file() {
-        let vectors = std::fs::read_dir(dir.path().join("embeddings")).expect("the sentence vectors are cached beside the back-translations");
-        assert!(vectors.flatten().any(|f| f.metadata().map(|m| m.len() > 45 * 384 * 4).unwrap_or(false)), "the vector cache holds too little");
+    assert!(
+        std::fs::read_dir(dir.path().join("translations"))
+            .map(|d| d.count() > 0)
+            .unwrap_or(false),
+        "no back-translation was cached"
+    );
+    if driftlens::embed::model_dir("all-MiniLM-L6-v2")
+        .join("model.safetensors")
+        .is_file()
+    {
+        let vectors = std::fs::read_dir(dir.path().join("embeddings"))
+            .expect("the sentence vectors are cached beside the back-translations");
+        assert!(
+            vectors.flatten().any(|f| f
+                .metadata()
+                .map(|m| m.len() > 45 * 384 * 4)
+                .unwrap_or(false)),
+            "the vector cache holds too little"
+        );
     }
-    assert_eq!(first, run(), "the analysis from the cache differs from the first");
+    assert_eq!(
+        first,
+        run(),
+        "the analysis from the cache differs from the first"
+    );
 }
 
 #[test]
@@ -203,9 +346,21 @@ fn the_quote_grid_names_the_words_a_quotation_lost() {
             if q.message.starts_with("the quotation lost") {
                 named += 1;
                 // only where the pair says so too
-                let quote = report.original.quotes.iter().find(|x| x.id == q.quote).expect("the quote is in the original");
-                let holds = t.pairs.iter().any(|p| p.original.iter().any(|s| quote.sentences.contains(s)) && p.reasons.iter().any(|r| r.message == q.message));
-                assert!(holds, "{}: quote {} ({:?}) says {:?} but no pair holding it does", t.label, q.quote, quote.sentences, q.message);
+                let quote = report
+                    .original
+                    .quotes
+                    .iter()
+                    .find(|x| x.id == q.quote)
+                    .expect("the quote is in the original");
+                let holds = t.pairs.iter().any(|p| {
+                    p.original.iter().any(|s| quote.sentences.contains(s))
+                        && p.reasons.iter().any(|r| r.message == q.message)
+                });
+                assert!(
+                    holds,
+                    "{}: quote {} ({:?}) says {:?} but no pair holding it does",
+                    t.label, q.quote, quote.sentences, q.message
+                );
             }
         }
     }
@@ -223,20 +378,60 @@ fn a_reworded_quotation_loses_fidelity_in_the_grid() {
     let mut worse = 0;
     let mut total = 0;
     for lang in ["es", "ca", "gl", "eo"] {
-        let plain = report.translations.iter().find(|t| t.label == lang).unwrap();
-        let drift = report.translations.iter().find(|t| t.label == format!("{lang}.drift")).unwrap();
-        let labels: Labels = toml::from_str(&std::fs::read_to_string(corpus().join(format!("{lang}.drift.labels.toml"))).unwrap()).unwrap();
-        for c in labels.change.iter().filter(|c| c.kind.starts_with("quote_")) {
-            let quote = report.original.quotes.iter().find(|q| c.original_id.is_some_and(|id| q.sentences.contains(&id))).expect("a planted quotation change is in a quotation");
-            let cell = |t: &analyze::TranslationReport| t.quotes.iter().find(|f| f.quote == quote.id).unwrap().clone();
+        let plain = report
+            .translations
+            .iter()
+            .find(|t| t.label == lang)
+            .unwrap();
+        let drift = report
+            .translations
+            .iter()
+            .find(|t| t.label == format!("{lang}.drift"))
+            .unwrap();
+        let labels: Labels = toml::from_str(
+            &std::fs::read_to_string(corpus().join(format!("{lang}.drift.labels.toml"))).unwrap(),
+        )
+        .unwrap();
+        for c in labels
+            .change
+            .iter()
+            .filter(|c| c.kind.starts_with("quote_"))
+        {
+            let quote = report
+                .original
+                .quotes
+                .iter()
+                .find(|q| c.original_id.is_some_and(|id| q.sentences.contains(&id)))
+                .expect("a planted quotation change is in a quotation");
+            let cell = |t: &analyze::TranslationReport| {
+                t.quotes
+                    .iter()
+                    .find(|f| f.quote == quote.id)
+                    .unwrap()
+                    .clone()
+            };
             let (a, b) = (cell(plain), cell(drift));
             total += 1;
             // (a quotation already lost to a broken fact in the unaltered translation cannot fall lower)
             let lower = b.fidelity < a.fidelity || (a.fidelity == 0.0 && b.fidelity == 0.0);
             worse += lower as usize;
-            lines.push(format!("{lang}.drift {:<16} quote {:>2}: {:.2} {:<8} (unaltered {:.2} {:<8}) {}", c.kind, quote.id, b.fidelity, b.level.name(), a.fidelity, a.level.name(), b.message));
+            lines.push(format!(
+                "{lang}.drift {:<16} quote {:>2}: {:.2} {:<8} (unaltered {:.2} {:<8}) {}",
+                c.kind,
+                quote.id,
+                b.fidelity,
+                b.level.name(),
+                a.fidelity,
+                a.level.name(),
+                b.message
+            ));
         }
     }
     println!("{}", lines.join("\n"));
-    assert_eq!(worse, total, "a reworded quotation kept its fidelity:\n{}", lines.join("\n"));
+    assert_eq!(
+        worse,
+        total,
+        "a reworded quotation kept its fidelity:\n{}",
+        lines.join("\n")
+    );
 }

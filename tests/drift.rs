@@ -352,8 +352,13 @@ fn identical_and_faithful_pairs_are_not_flagged_drifted_ones_are() {
     // names swapped: with the translated sentence (which names them too) a broken fact;
     // from the back-translation alone still more drift than the paraphrase
     let b = "The announcement of the meeting came within a week of a G20 meeting of foreign ministers in London.";
-    let t = "El anuncio de la reunión se produjo una semana después de una reunión del G20 en Londres.";
-    let changed = scorer.score(&Pair::new(o, b).with_similarity(0.8).with_translation(t, "es"));
+    let t =
+        "El anuncio de la reunión se produjo una semana después de una reunión del G20 en Londres.";
+    let changed = scorer.score(
+        &Pair::new(o, b)
+            .with_similarity(0.8)
+            .with_translation(t, "es"),
+    );
     assert!(changed.level.is_flagged(), "{:?}", changed);
     let alone = scorer.score(&Pair::new(o, b).with_similarity(0.8));
     assert!(alone.score.0 > para.score.0, "{alone:?} {para:?}");
@@ -582,8 +587,16 @@ fn an_engine_gap_excuses_only_the_word_it_stands_for() {
     let o = "Peskov added that Russia is facing “a very aggressive rhetoric both from NATO and the US,” which also needs to be discussed.";
     let (b, gaps) = driftlens::analyze::engine_gaps("Peskov added that Russia faces «a rhetoric something hard so much Nato as of *EE. *UU.», which also has to be discussed.");
     let quote = o.find('“').unwrap()..o.find('”').unwrap() + '”'.len_utf8();
-    let quotes = [Span { start: quote.start, end: quote.end }];
-    let d = scorer.score(&Pair::new(o, &b).with_similarity(0.85).with_engine_gaps(&gaps).with_quotes(&quotes));
+    let quotes = [Span {
+        start: quote.start,
+        end: quote.end,
+    }];
+    let d = scorer.score(
+        &Pair::new(o, &b)
+            .with_similarity(0.85)
+            .with_engine_gaps(&gaps)
+            .with_quotes(&quotes),
+    );
     let lost: Vec<String> = d
         .reasons
         .iter()
@@ -596,9 +609,23 @@ fn an_engine_gap_excuses_only_the_word_it_stands_for() {
     assert_eq!(lost, vec!["aggressive".to_string()], "{:?}", d.reasons);
 
     let o = "Relations are now very tense, and this requires discussion.";
-    let (b, gaps) = driftlens::analyze::engine_gaps("Relations are now very *tensos, and this requires discussion.");
-    let d = scorer.score(&Pair::new(o, &b).with_similarity(0.9).with_engine_gaps(&gaps));
-    assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::WordsMissing { .. })), "{:?}", d.reasons);
+    let (b, gaps) = driftlens::analyze::engine_gaps(
+        "Relations are now very *tensos, and this requires discussion.",
+    );
+    let d = scorer.score(
+        &Pair::new(o, &b)
+            .with_similarity(0.9)
+            .with_engine_gaps(&gaps),
+    );
+    assert!(
+        !d.level.is_flagged()
+            && !d
+                .reasons
+                .iter()
+                .any(|r| matches!(r, DriftReason::WordsMissing { .. })),
+        "{:?}",
+        d.reasons
+    );
 }
 
 /// A quotation of which half the words have no counterpart is flagged, whatever the rest of
@@ -608,15 +635,27 @@ fn a_quotation_mostly_lost_is_flagged() {
     let scorer = driftlens::resources::scorer();
     let o = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with “massive consequences and severe cost in response.”";
     let quote = o.find('“').unwrap()..o.len();
-    let quotes = [Span { start: quote.start, end: quote.end }];
+    let quotes = [Span {
+        start: quote.start,
+        end: quote.end,
+    }];
     let b = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with «some consequences in answer».";
     let d = scorer.score(&Pair::new(o, b).with_similarity(0.93).with_quotes(&quotes));
     assert!(d.level >= driftlens::drift::DriftLevel::Major, "{:?}", d);
-    let m = d.reasons.iter().find(|r| matches!(r, DriftReason::QuoteChanged { .. })).map(|r| r.message()).unwrap_or_default();
+    let m = d
+        .reasons
+        .iter()
+        .find(|r| matches!(r, DriftReason::QuoteChanged { .. }))
+        .map(|r| r.message())
+        .unwrap_or_default();
     assert!(m.contains("of its 5 words"), "{m}");
     let b = "The announcement came within a day of a G7 meeting in Liverpool, which threatened Moscow with «massive consequences and a heavy cost as a response».";
     let d = scorer.score(&Pair::new(o, b).with_similarity(0.97).with_quotes(&quotes));
-    assert!(!d.reasons.iter().any(DriftReason::quote_mostly_lost), "{:?}", d.reasons);
+    assert!(
+        !d.reasons.iter().any(DriftReason::quote_mostly_lost),
+        "{:?}",
+        d.reasons
+    );
 }
 
 /// “don't” and “do not” are the same words of a quotation; dropping the denial is still caught.
@@ -624,10 +663,36 @@ fn a_quotation_mostly_lost_is_flagged() {
 fn a_contraction_spelt_out_is_not_a_misquote() {
     let scorer = driftlens::resources::scorer();
     let o = "He said: “I don’t think the US is prepared to go to war.”";
-    let d = scorer.score(&Pair::new(o, "He said: «I do not think that the US is prepared to go to war.»").with_similarity(0.97));
-    assert!(!d.level.is_flagged() && !d.reasons.iter().any(|r| matches!(r, DriftReason::QuoteChanged { .. })), "{:?}", d.reasons);
-    let d = scorer.score(&Pair::new(o, "He said: «I think that the US is prepared to go to war.»").with_similarity(0.94));
-    assert!(d.reasons.iter().any(|r| matches!(r, DriftReason::NegationLost { .. })), "{:?}", d.reasons);
+    let d = scorer.score(
+        &Pair::new(
+            o,
+            "He said: «I do not think that the US is prepared to go to war.»",
+        )
+        .with_similarity(0.97),
+    );
+    assert!(
+        !d.level.is_flagged()
+            && !d
+                .reasons
+                .iter()
+                .any(|r| matches!(r, DriftReason::QuoteChanged { .. })),
+        "{:?}",
+        d.reasons
+    );
+    let d = scorer.score(
+        &Pair::new(
+            o,
+            "He said: «I think that the US is prepared to go to war.»",
+        )
+        .with_similarity(0.94),
+    );
+    assert!(
+        d.reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NegationLost { .. })),
+        "{:?}",
+        d.reasons
+    );
 }
 
 /// Faithful Apertium output that used to be flagged for the checks' own mistakes: English
@@ -637,52 +702,148 @@ fn a_contraction_spelt_out_is_not_a_misquote() {
 fn faithful_wording_is_not_mistaken_for_drift() {
     let scorer = driftlens::resources::scorer();
     let kinds = |o: &str, b: &str, sim: f32| -> Vec<String> {
-        scorer.score(&Pair::new(o, b).with_similarity(sim)).reasons.iter().map(|r| serde_json::to_value(r).unwrap()["kind"].as_str().unwrap().to_string()).collect()
+        scorer
+            .score(&Pair::new(o, b).with_similarity(sim))
+            .reasons
+            .iter()
+            .map(|r| {
+                serde_json::to_value(r).unwrap()["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
     };
-    let k = kinds("I stand by both those points.", "I maintain both affirmations.", 0.8);
+    let k = kinds(
+        "I stand by both those points.",
+        "I maintain both affirmations.",
+        0.8,
+    );
     assert!(!k.contains(&"words_left_untranslated".to_string()), "{k:?}");
-    let k = kinds("Specifically, Shoigu drew the attention of his Chinese counterpart to the flights.", "Specifically, Shoigu called the attention of his homologous Chinese to the flights.", 0.85);
+    let k = kinds(
+        "Specifically, Shoigu drew the attention of his Chinese counterpart to the flights.",
+        "Specifically, Shoigu called the attention of his homologous Chinese to the flights.",
+        0.85,
+    );
     assert!(!k.contains(&"words_left_untranslated".to_string()), "{k:?}");
-    let k = kinds("Russia-China Alliance at the Tipping Point", "The alliance Russia-China in the turning point", 0.89);
+    let k = kinds(
+        "Russia-China Alliance at the Tipping Point",
+        "The alliance Russia-China in the turning point",
+        0.89,
+    );
     assert!(!k.contains(&"name_missing".to_string()), "{k:?}");
-    let k = kinds("No doubt, this signifies an extraordinary dimension to the alliance.", "Definitely, this supposes an extraordinary dimension of the alliance.", 0.92);
+    let k = kinds(
+        "No doubt, this signifies an extraordinary dimension to the alliance.",
+        "Definitely, this supposes an extraordinary dimension of the alliance.",
+        0.92,
+    );
     assert!(!k.contains(&"negation_lost".to_string()), "{k:?}");
     let k = kinds("The US is more powerful, but a newfound unity among the latter two can be draining for Washington.", "United States is more powerful, but a recently found unity among these two can be draining for Washington.", 0.9);
     assert!(!k.contains(&"opposite_word".to_string()), "{k:?}");
-    let k = kinds("Bombers practiced the scenario from the western and eastern directions.", "Bombers practised the scenario from the occidental and oriental directions.", 0.88);
+    let k = kinds(
+        "Bombers practiced the scenario from the western and eastern directions.",
+        "Bombers practised the scenario from the occidental and oriental directions.",
+        0.88,
+    );
     assert!(!k.contains(&"opposite_word".to_string()), "{k:?}");
-    let k = kinds("So to do both, no, absolutely not.", "So to do the two things, no, absolutely not.", 0.8);
+    let k = kinds(
+        "So to do both, no, absolutely not.",
+        "So to do the two things, no, absolutely not.",
+        0.8,
+    );
     assert!(!k.iter().any(|k| k.starts_with("number_")), "{k:?}");
-    let k = kinds("Yet, Shoigu was speaking only a fortnight ago.", "However, Shoigu spoke only fifteen days ago.", 0.8);
+    let k = kinds(
+        "Yet, Shoigu was speaking only a fortnight ago.",
+        "However, Shoigu spoke only fifteen days ago.",
+        0.8,
+    );
     assert!(!k.iter().any(|k| k.starts_with("number_")), "{k:?}");
-    let k = kinds("I would argue, if we were to get involved, there’s a good possibility that we might lose.", "I would say that, if we intervened, there is a good possibility that we could lose.", 0.85);
+    let k = kinds(
+        "I would argue, if we were to get involved, there’s a good possibility that we might lose.",
+        "I would say that, if we intervened, there is a good possibility that we could lose.",
+        0.85,
+    );
     assert!(!k.contains(&"tense_changed".to_string()), "{k:?}");
-    let k = kinds("Be that as it may, the video call sets the stage for the visit.", "It was as it went, the video call prepares the terrain for the visit.", 0.75);
+    let k = kinds(
+        "Be that as it may, the video call sets the stage for the visit.",
+        "It was as it went, the video call prepares the terrain for the visit.",
+        0.75,
+    );
     assert!(!k.contains(&"tense_changed".to_string()), "{k:?}");
-    let k = kinds("Kremlin aide Dmitry Peskov met ministers in Liverpool, Britain.", "The aide of the Kremlin, Dmitry Peskov, met ministers in Liverpool, United Kingdom.", 0.9);
+    let k = kinds(
+        "Kremlin aide Dmitry Peskov met ministers in Liverpool, Britain.",
+        "The aide of the Kremlin, Dmitry Peskov, met ministers in Liverpool, United Kingdom.",
+        0.9,
+    );
     assert!(!k.contains(&"name_missing".to_string()), "{k:?}");
-    assert!(kinds("The South China Morning Post commented.", "The South China Morning After commented.", 0.9).contains(&"name_missing".to_string()));
-    let k = kinds("The meeting in Beijing came within a day.", "The meeting in Pekingu came within a day.", 0.86);
+    assert!(kinds(
+        "The South China Morning Post commented.",
+        "The South China Morning After commented.",
+        0.9
+    )
+    .contains(&"name_missing".to_string()));
+    let k = kinds(
+        "The meeting in Beijing came within a day.",
+        "The meeting in Pekingu came within a day.",
+        0.86,
+    );
     assert!(!k.iter().any(|k| k.starts_with("name_")), "{k:?}");
     // the engine's capitals are not names the translation added; a name it did add is shown
     let added = |b: &str, t: &str| -> Vec<String> {
-        scorer.score(&Pair::new("A meeting of G7 foreign ministers in Liverpool, Britain, on Sunday.", b).with_similarity(0.9).with_translation(t, "es")).reasons.iter().filter_map(|r| match r {
-            DriftReason::NameAdded { back_translation } => Some(back_translation.text.clone()),
-            _ => None,
-        }).collect()
+        scorer
+            .score(
+                &Pair::new(
+                    "A meeting of G7 foreign ministers in Liverpool, Britain, on Sunday.",
+                    b,
+                )
+                .with_similarity(0.9)
+                .with_translation(t, "es"),
+            )
+            .reasons
+            .iter()
+            .filter_map(|r| match r {
+                DriftReason::NameAdded { back_translation } => Some(back_translation.text.clone()),
+                _ => None,
+            })
+            .collect()
     };
     let a = added("A meeting of ministers of Foreign Affairs of the G7 in Liverpool, Great Britain, on Sunday.", "Una reunión de ministros de Asuntos Exteriores del G7 en Liverpool, Gran Bretaña, el domingo.");
     assert!(a.is_empty(), "{a:?}");
-    let a = added("A meeting of ministers of Foreign Affairs of the G7 in Liverpool with Lavrov on Sunday.", "Una reunión de ministros de Asuntos Exteriores del G7 en Liverpool con Lavrov el domingo.");
+    let a = added(
+        "A meeting of ministers of Foreign Affairs of the G7 in Liverpool with Lavrov on Sunday.",
+        "Una reunión de ministros de Asuntos Exteriores del G7 en Liverpool con Lavrov el domingo.",
+    );
     assert_eq!(a, vec!["Lavrov".to_string()]);
-    let k = kinds("The G7 meeting echoed Washington’s rhetoric.", "The meeting of the G7 made echo of the rhetoric of Washington.", 0.85);
+    let k = kinds(
+        "The G7 meeting echoed Washington’s rhetoric.",
+        "The meeting of the G7 made echo of the rhetoric of Washington.",
+        0.85,
+    );
     assert!(!k.contains(&"tense_changed".to_string()), "{k:?}");
     // while a road made narrow, a fortnight made a month and a certainty turned into a doubt are still seen
-    assert!(kinds("The road was wide.", "The road was narrow.", 0.9).contains(&"opposite_word".to_string()));
-    assert!(kinds("He left a fortnight ago.", "He left thirty days ago.", 0.9).iter().any(|k| k.starts_with("number_")));
-    let k = kinds("And there is no question that the US is more powerful than China.", "And it is doubtful that the United States is more powerful than China.", 0.9);
-    assert!(k.contains(&"certainty_changed".to_string()) || k.contains(&"negation_lost".to_string()), "{k:?}");
-    let d = scorer.score(&Pair::new("And there is no question that the US is more powerful than China.", "And it is doubtful that the United States is more powerful than China.").with_similarity(0.9));
+    assert!(kinds("The road was wide.", "The road was narrow.", 0.9)
+        .contains(&"opposite_word".to_string()));
+    assert!(
+        kinds("He left a fortnight ago.", "He left thirty days ago.", 0.9)
+            .iter()
+            .any(|k| k.starts_with("number_"))
+    );
+    let k = kinds(
+        "And there is no question that the US is more powerful than China.",
+        "And it is doubtful that the United States is more powerful than China.",
+        0.9,
+    );
+    assert!(
+        k.contains(&"certainty_changed".to_string()) || k.contains(&"negation_lost".to_string()),
+        "{k:?}"
+    );
+    let d = scorer.score(
+        &Pair::new(
+            "And there is no question that the US is more powerful than China.",
+            "And it is doubtful that the United States is more powerful than China.",
+        )
+        .with_similarity(0.9),
+    );
     assert!(d.level == driftlens::drift::DriftLevel::Critical, "{:?}", d);
 }
 
@@ -845,11 +1006,32 @@ fn aspect_changed() {
     // translations change the aspect too, so it is named only on a flagged pair)
     let ev = |o: &str, b: &str| driftlens::resources::scorer().evidence(&Pair::new(o, b));
     let o = "Last month a committee recommended the resignation of the former chairman.";
-    assert!(ev(o, "Last month a committee was recommending the resignation of the former chairman.").aspect > 0.0);
-    assert!(ev(o, "Last month a committee has recommended the resignation of the former chairman.").aspect > 0.0);
+    assert!(
+        ev(
+            o,
+            "Last month a committee was recommending the resignation of the former chairman."
+        )
+        .aspect
+            > 0.0
+    );
+    assert!(
+        ev(
+            o,
+            "Last month a committee has recommended the resignation of the former chairman."
+        )
+        .aspect
+            > 0.0
+    );
     assert_eq!(ev(o, o).aspect, 0.0);
     // "is going to" is a future, not an ongoing action
-    assert_eq!(ev("What role China is going to play will be watched.", "What role China will play will be watched.").aspect, 0.0);
+    assert_eq!(
+        ev(
+            "What role China is going to play will be watched.",
+            "What role China will play will be watched."
+        )
+        .aspect,
+        0.0
+    );
 }
 
 #[test]
@@ -908,14 +1090,26 @@ fn a_word_added_or_dropped_in_place() {
     let ev = driftlens::resources::scorer().evidence(&Pair::new(b, o));
     assert!(ev.dropped > 0.0 && ev.inserted == 0.0, "{ev:?}");
     // a word moved, not dropped: no in-place change
-    let ev = driftlens::resources::scorer().evidence(&Pair::new(o, "Affected pets had crystals in their urine like those."));
+    let ev = driftlens::resources::scorer().evidence(&Pair::new(
+        o,
+        "Affected pets had crystals in their urine like those.",
+    ));
     assert_eq!((ev.inserted, ev.dropped), (0.0, 0.0), "{ev:?}");
     // the message names the word and the phrase it was taken from
     let r = DriftReason::WordDropped {
-        word: driftlens::drift::Mention { text: "infrared".into(), span: Span { start: 3, end: 11 } },
-        phrase: driftlens::drift::Mention { text: "by infrared spectroscopy".into(), span: Span { start: 0, end: 24 } },
+        word: driftlens::drift::Mention {
+            text: "infrared".into(),
+            span: Span { start: 3, end: 11 },
+        },
+        phrase: driftlens::drift::Mention {
+            text: "by infrared spectroscopy".into(),
+            span: Span { start: 0, end: 24 },
+        },
     };
-    assert_eq!(r.message(), "“infrared” was dropped from “by infrared spectroscopy”");
+    assert_eq!(
+        r.message(),
+        "“infrared” was dropped from “by infrared spectroscopy”"
+    );
 }
 
 #[test]
@@ -923,12 +1117,23 @@ fn a_statement_softened_or_sharpened() {
     let o = "Peskov said Russia faces a very aggressive rhetoric from NATO.";
     let b = "Peskov said Russia faces a somewhat aggressive rhetoric from NATO.";
     let d = driftlens::resources::scorer().score(&Pair::new(o, b));
-    assert!(messages(o, b).contains(&"“very” became “somewhat”: the statement was softened".to_string()), "{:?}", messages(o, b));
+    assert!(
+        messages(o, b)
+            .contains(&"“very” became “somewhat”: the statement was softened".to_string()),
+        "{:?}",
+        messages(o, b)
+    );
     assert!(d.level.is_flagged(), "{d:?}");
     check_spans(o, b);
     let o = "The G7 threatened Moscow with some consequences.";
     let b = "The G7 threatened Moscow with massive consequences.";
-    assert!(messages(o, b).iter().any(|m| m.ends_with("the statement was sharpened")), "{:?}", messages(o, b));
+    assert!(
+        messages(o, b)
+            .iter()
+            .any(|m| m.ends_with("the statement was sharpened")),
+        "{:?}",
+        messages(o, b)
+    );
     // a strong word simply dropped is not a softening (paraphrases drop "very" all the time)
     let o = "The talks were very useful.";
     assert!(!kinds(o, "The talks were useful.").contains(&"intensity_changed".to_string()));
@@ -936,14 +1141,31 @@ fn a_statement_softened_or_sharpened() {
 
 #[test]
 fn the_compare_command_scores_one_pair() {
-    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_driftlens")).arg("compare").args(args).output().unwrap();
-    let out = run(&["Peskov said 10 soldiers died.", "Peskov said 12 soldiers died.", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_driftlens"))
+            .arg("compare")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "Peskov said 10 soldiers died.",
+        "Peskov said 12 soldiers died.",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["level"], "critical", "{v}");
     assert_eq!(v["reasons"][0]["kind"], "number_changed", "{v}");
     assert_eq!(v["reasons"][0]["message"], "10 became 12", "{v}");
-    assert!(v["similarity"].as_f64().is_some(), "the embedding model is used: {v}");
+    assert!(
+        v["similarity"].as_f64().is_some(),
+        "the embedding model is used: {v}"
+    );
     let out = run(&["Peskov said 10 soldiers died.", "  "]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("both sentences are needed"));

@@ -1,12 +1,17 @@
 //! The model store: the catalog routes every corpus language to a model, files are found in
 //! the documented order, and damaged files are reported by name with the fix.
 
-use driftlens::models::{load_marian, Catalog, FileStatus, Location, ModelError, ModelKind, ModelStore, Presence, StoreConfig};
+use driftlens::models::{
+    load_marian, Catalog, FileStatus, Location, ModelError, ModelKind, ModelStore, Presence,
+    StoreConfig,
+};
 use std::path::{Path, PathBuf};
 
 const CORPUS_LANGUAGES: [&str; 50] = [
-    "ar", "bg", "bn", "ca", "cs", "da", "de", "el", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga", "gl", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "ko", "lt", "lv", "mk", "ms", "nl", "no", "pl", "pt", "ro", "ru", "sk",
-    "sl", "sq", "sr", "sv", "sw", "th", "tr", "uk", "ur", "vi", "zh",
+    "ar", "bg", "bn", "ca", "cs", "da", "de", "el", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga",
+    "gl", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "ko", "lt", "lv", "mk", "ms",
+    "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "sw", "th", "tr", "uk", "ur",
+    "vi", "zh",
 ];
 
 fn fixture_model() -> PathBuf {
@@ -65,24 +70,54 @@ fn hf_layout(hub: &Path, repo: &str, commit: &str) -> PathBuf {
     snap
 }
 
-fn store(catalog: Catalog, user: Option<&Path>, project: Option<&Path>, hub: Option<&Path>) -> ModelStore {
-    ModelStore::new(catalog, StoreConfig { user_dir: user.map(Path::to_path_buf), project_dir: project.map(Path::to_path_buf), hf_cache: hub.map(Path::to_path_buf), offline: true, download: false })
+fn store(
+    catalog: Catalog,
+    user: Option<&Path>,
+    project: Option<&Path>,
+    hub: Option<&Path>,
+) -> ModelStore {
+    ModelStore::new(
+        catalog,
+        StoreConfig {
+            user_dir: user.map(Path::to_path_buf),
+            project_dir: project.map(Path::to_path_buf),
+            hf_cache: hub.map(Path::to_path_buf),
+            offline: true,
+            download: false,
+        },
+    )
 }
 
 #[test]
 fn every_corpus_language_has_a_back_translation_model() {
     let catalog = Catalog::bundled();
     for lang in CORPUS_LANGUAGES {
-        let m = catalog.for_language(lang).unwrap_or_else(|| panic!("no model for {lang}"));
+        let m = catalog
+            .for_language(lang)
+            .unwrap_or_else(|| panic!("no model for {lang}"));
         assert_eq!(m.kind, ModelKind::Translation, "{lang}");
-        assert!(m.repo.starts_with("Helsinki-NLP/opus-mt-") && m.repo.ends_with("-en"), "{lang}: {}", m.repo);
-        assert!(m.files.contains(&"source.spm".to_string()) && m.weights.contains(&"pytorch_model.bin".to_string()), "{lang}: {:?}", m.files);
+        assert!(
+            m.repo.starts_with("Helsinki-NLP/opus-mt-") && m.repo.ends_with("-en"),
+            "{lang}: {}",
+            m.repo
+        );
+        assert!(
+            m.files.contains(&"source.spm".to_string())
+                && m.weights.contains(&"pytorch_model.bin".to_string()),
+            "{lang}: {:?}",
+            m.files
+        );
     }
     // Languages with their own model use it.
     for lang in ["de", "es", "fr", "ru", "zh", "ja", "ar"] {
-        assert_eq!(catalog.for_language(lang).unwrap().name, format!("opus-mt-{lang}-en"));
+        assert_eq!(
+            catalog.for_language(lang).unwrap().name,
+            format!("opus-mt-{lang}-en")
+        );
     }
-    let embed = catalog.model("all-MiniLM-L6-v2").expect("the embedding model is listed");
+    let embed = catalog
+        .model("all-MiniLM-L6-v2")
+        .expect("the embedding model is listed");
     assert_eq!(embed.kind, ModelKind::Embedding);
     // Nothing guessed: checksums, where given, are real sha256 digests (parse checks form).
     for m in &catalog.models {
@@ -124,32 +159,52 @@ fn files_are_found_in_the_documented_order() {
     let snap = hf_layout(&hub, "Example-Org/opus-mt-xx-en", commit);
     let s = store(catalog.clone(), Some(&user), Some(&project), Some(&hub));
     let r = s.resolve(&entry).unwrap();
-    assert_eq!((r.location.clone(), r.dir.clone()), (Location::HfCache, snap.clone()));
-    assert!(r.files.contains_key("model.safetensors") && r.files.contains_key("generation_config.json"));
+    assert_eq!(
+        (r.location.clone(), r.dir.clone()),
+        (Location::HfCache, snap.clone())
+    );
+    assert!(
+        r.files.contains_key("model.safetensors") && r.files.contains_key("generation_config.json")
+    );
     assert!(r.size() > 1_000_000, "{}", r.size());
 
     // models/<name>/ beside the project comes before the cache.
     copy_fixture(&project.join("opus-mt-xx-en"));
     let r = s.resolve(&entry).unwrap();
-    assert_eq!((r.location.clone(), r.dir.clone()), (Location::Project, project.join("opus-mt-xx-en")));
+    assert_eq!(
+        (r.location.clone(), r.dir.clone()),
+        (Location::Project, project.join("opus-mt-xx-en"))
+    );
 
     // A folder the user names comes first: either the model folder itself …
     copy_fixture(&user);
     let r = s.resolve(&entry).unwrap();
-    assert_eq!((r.location.clone(), r.dir.clone()), (Location::UserFolder, user.clone()));
+    assert_eq!(
+        (r.location.clone(), r.dir.clone()),
+        (Location::UserFolder, user.clone())
+    );
     // … or a folder of model folders.
     let parent = tmp.path().join("collection");
     copy_fixture(&parent.join("opus-mt-xx-en"));
     let s2 = store(catalog.clone(), Some(&parent), Some(&project), Some(&hub));
-    assert_eq!(s2.resolve(&entry).unwrap().dir, parent.join("opus-mt-xx-en"));
+    assert_eq!(
+        s2.resolve(&entry).unwrap().dir,
+        parent.join("opus-mt-xx-en")
+    );
 
     // A pinned revision is looked for under its own snapshot only.
     let pinned = test_catalog("fedcba9876543210fedcba9876543210fedcba98", "");
     let s3 = store(pinned.clone(), None, None, Some(&hub));
-    assert_eq!(s3.locate(pinned.model("opus-mt-xx-en").unwrap()), Presence::Missing);
+    assert_eq!(
+        s3.locate(pinned.model("opus-mt-xx-en").unwrap()),
+        Presence::Missing
+    );
     let pinned_same = test_catalog(commit, "");
     let s4 = store(pinned_same.clone(), None, None, Some(&hub));
-    assert!(matches!(s4.locate(pinned_same.model("opus-mt-xx-en").unwrap()), Presence::Present(_)));
+    assert!(matches!(
+        s4.locate(pinned_same.model("opus-mt-xx-en").unwrap()),
+        Presence::Present(_)
+    ));
 
     // The model found through the store translates.
     let m = load_marian(&s, "xx").unwrap_or_else(|e| panic!("{e}"));
@@ -160,7 +215,11 @@ fn files_are_found_in_the_documented_order() {
 fn a_cache_snapshot_with_a_dangling_link_is_not_taken_for_a_whole_model() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = tmp.path().join("hub");
-    let snap = hf_layout(&hub, "Example-Org/opus-mt-xx-en", "0123456789abcdef0123456789abcdef01234567");
+    let snap = hf_layout(
+        &hub,
+        "Example-Org/opus-mt-xx-en",
+        "0123456789abcdef0123456789abcdef01234567",
+    );
     // The blob behind vocab.json is gone (an interrupted cleanup, say).
     let target = std::fs::canonicalize(snap.join("vocab.json")).unwrap();
     std::fs::remove_file(target).unwrap();
@@ -172,7 +231,10 @@ fn a_cache_snapshot_with_a_dangling_link_is_not_taken_for_a_whole_model() {
         other => panic!("{other:?}"),
     }
     let err = s.resolve(&entry).unwrap_err().to_string();
-    assert!(err.contains("vocab.json") && err.contains("driftlens models fetch xx"), "{err}");
+    assert!(
+        err.contains("vocab.json") && err.contains("driftlens models fetch xx"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -181,12 +243,25 @@ fn a_missing_model_offline_says_where_it_looked_and_what_to_do() {
     let catalog = test_catalog("unpinned", "");
     let entry = catalog.model("opus-mt-xx-en").unwrap().clone();
     let project = tmp.path().join("models");
-    let s = store(catalog.clone(), None, Some(&project), Some(&tmp.path().join("hub")));
+    let s = store(
+        catalog.clone(),
+        None,
+        Some(&project),
+        Some(&tmp.path().join("hub")),
+    );
     let err = s.resolve(&entry).unwrap_err();
     assert!(matches!(err, ModelError::NotFound { .. }), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("opus-mt-xx-en") && msg.contains(&project.join("opus-mt-xx-en").display().to_string()), "{msg}");
-    assert!(msg.contains("driftlens models fetch xx") && msg.contains("huggingface.co/Example-Org/opus-mt-xx-en"), "{msg}");
+    assert!(
+        msg.contains("opus-mt-xx-en")
+            && msg.contains(&project.join("opus-mt-xx-en").display().to_string()),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("driftlens models fetch xx")
+            && msg.contains("huggingface.co/Example-Org/opus-mt-xx-en"),
+        "{msg}"
+    );
 
     // Fetching with HF_HUB_OFFLINE set does not touch the network and says why.
     let err = s.fetch(&entry, false).unwrap_err();
@@ -201,14 +276,31 @@ fn fetching_without_a_reachable_hub_fails_with_a_clear_message() {
     let tmp = tempfile::tempdir().unwrap();
     let catalog = test_catalog("unpinned", "");
     let entry = catalog.model("opus-mt-xx-en").unwrap().clone();
-    let mut s = store(catalog, None, Some(&tmp.path().join("models")), Some(&tmp.path().join("hub")));
+    let mut s = store(
+        catalog,
+        None,
+        Some(&tmp.path().join("models")),
+        Some(&tmp.path().join("hub")),
+    );
     s.config.offline = false;
     std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
     let err = s.fetch(&entry, false).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, ModelError::Download { .. }), "{msg}");
-    assert!(msg.contains("config.json") && msg.contains("127.0.0.1:9") && msg.contains("driftlens models fetch xx"), "{msg}");
-    assert!(!tmp.path().join("hub").join("models--Example-Org--opus-mt-xx-en").join("snapshots").exists(), "nothing half-downloaded is left as a snapshot");
+    assert!(
+        msg.contains("config.json")
+            && msg.contains("127.0.0.1:9")
+            && msg.contains("driftlens models fetch xx"),
+        "{msg}"
+    );
+    assert!(
+        !tmp.path()
+            .join("hub")
+            .join("models--Example-Org--opus-mt-xx-en")
+            .join("snapshots")
+            .exists(),
+        "nothing half-downloaded is left as a snapshot"
+    );
 }
 
 #[test]
@@ -217,9 +309,14 @@ fn verify_reports_truncated_and_damaged_files_by_name() {
     let project = tmp.path().join("models");
     let dir = project.join("opus-mt-xx-en");
     copy_fixture(&dir);
-    let weights_len = std::fs::metadata(dir.join("model.safetensors")).unwrap().len();
+    let weights_len = std::fs::metadata(dir.join("model.safetensors"))
+        .unwrap()
+        .len();
     // Sizes known for the weights: a truncated copy is caught by size.
-    let catalog = test_catalog("unpinned", &format!("[model.sizes]\n\"model.safetensors\" = {weights_len}\n"));
+    let catalog = test_catalog(
+        "unpinned",
+        &format!("[model.sizes]\n\"model.safetensors\" = {weights_len}\n"),
+    );
     let entry = catalog.model("opus-mt-xx-en").unwrap().clone();
     let s = store(catalog, None, Some(&project), None);
     let r = match s.locate(&entry) {
@@ -236,22 +333,50 @@ fn verify_reports_truncated_and_damaged_files_by_name() {
     std::fs::write(dir.join("target.spm"), b"garbage").unwrap();
     let checks = driftlens::models::store::verify_files(&r);
     let status = |f: &str| checks.iter().find(|c| c.file == f).unwrap().status.clone();
-    assert!(matches!(status("model.safetensors"), FileStatus::SizeMismatch { .. }), "{:?}", status("model.safetensors"));
-    assert!(matches!(status("vocab.json"), FileStatus::Damaged(_)), "{:?}", status("vocab.json"));
-    assert!(matches!(status("target.spm"), FileStatus::Damaged(_)), "{:?}", status("target.spm"));
+    assert!(
+        matches!(status("model.safetensors"), FileStatus::SizeMismatch { .. }),
+        "{:?}",
+        status("model.safetensors")
+    );
+    assert!(
+        matches!(status("vocab.json"), FileStatus::Damaged(_)),
+        "{:?}",
+        status("vocab.json")
+    );
+    assert!(
+        matches!(status("target.spm"), FileStatus::Damaged(_)),
+        "{:?}",
+        status("target.spm")
+    );
     assert!(status("config.json").is_ok());
-    assert!(status("vocab.json").to_string().contains("truncated"), "{}", status("vocab.json"));
+    assert!(
+        status("vocab.json").to_string().contains("truncated"),
+        "{}",
+        status("vocab.json")
+    );
 
     // Without a known size, a truncated safetensors file is still caught by its header.
     let catalog = test_catalog("unpinned", "");
     let entry = catalog.model("opus-mt-xx-en").unwrap().clone();
-    let st = driftlens::models::store::verify_file(&entry, "model.safetensors", &dir.join("model.safetensors"));
-    assert!(matches!(st, FileStatus::Damaged(ref p) if p.contains("truncated")), "{st:?}");
+    let st = driftlens::models::store::verify_file(
+        &entry,
+        "model.safetensors",
+        &dir.join("model.safetensors"),
+    );
+    assert!(
+        matches!(st, FileStatus::Damaged(ref p) if p.contains("truncated")),
+        "{st:?}"
+    );
 
     // Loading the damaged model fails with the file's name and the fix, no panic.
     let s = store(catalog, None, Some(&project), None);
     let err = load_marian(&s, "xx").unwrap_err().to_string();
-    assert!(err.contains("vocab.json") || err.contains("target.spm") || err.contains("model.safetensors"), "{err}");
+    assert!(
+        err.contains("vocab.json")
+            || err.contains("target.spm")
+            || err.contains("model.safetensors"),
+        "{err}"
+    );
     assert!(err.contains("driftlens models fetch xx"), "{err}");
 }
 
@@ -261,9 +386,16 @@ fn a_wrong_checksum_is_reported() {
     let project = tmp.path().join("models");
     copy_fixture(&project.join("opus-mt-xx-en"));
     let wrong = "0".repeat(64);
-    let catalog = test_catalog("unpinned", &format!("[model.sha256]\n\"config.json\" = \"{wrong}\"\n"));
+    let catalog = test_catalog(
+        "unpinned",
+        &format!("[model.sha256]\n\"config.json\" = \"{wrong}\"\n"),
+    );
     let entry = catalog.model("opus-mt-xx-en").unwrap().clone();
-    let st = driftlens::models::store::verify_file(&entry, "config.json", &project.join("opus-mt-xx-en").join("config.json"));
+    let st = driftlens::models::store::verify_file(
+        &entry,
+        "config.json",
+        &project.join("opus-mt-xx-en").join("config.json"),
+    );
     assert!(matches!(st, FileStatus::ChecksumMismatch { .. }), "{st:?}");
     assert!(st.to_string().contains("sha256"), "{st}");
 }
@@ -272,5 +404,8 @@ fn a_wrong_checksum_is_reported() {
 fn unknown_languages_are_named() {
     let s = store(Catalog::bundled(), None, None, None);
     let err = s.entry("tlh").unwrap_err().to_string();
-    assert!(err.contains("tlh") && err.contains("models.toml") && err.contains(" es "), "{err}");
+    assert!(
+        err.contains("tlh") && err.contains("models.toml") && err.contains(" es "),
+        "{err}"
+    );
 }

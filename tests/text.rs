@@ -13,7 +13,10 @@ fn seed_path() -> PathBuf {
 fn split(text: &str, lang: &str) -> Vec<String> {
     let doc = Document::from_text(text, Format::Plain, Path::new("fixture.txt")).unwrap();
     let seg = text::segment(&doc, Some(lang)).unwrap();
-    seg.sentences.iter().map(|s| s.text(&doc.text).to_string()).collect()
+    seg.sentences
+        .iter()
+        .map(|s| s.text(&doc.text).to_string())
+        .collect()
 }
 
 #[test]
@@ -21,10 +24,28 @@ fn seed_article_loads_without_site_boilerplate() {
     let doc = text::load(&seed_path()).unwrap();
     assert_eq!(doc.format, Format::Markdown);
     assert!(doc.text.starts_with("Russia-China Alliance at the Tipping Point\n\nBy M. K. Bhadrakumar\n\nGlobal Research, December 15, 2021\n\nThe initiative by Beijing"));
-    assert!(doc.text.ends_with("on which the Sino-Russian alliance is anchored."));
-    for junk in ["click here", "Instagram", "Disclaimer", "share buttons", "Featured image", "51 languages", "Region:", "Copyright", "Indian Punchline"] {
-        assert!(!doc.text.contains(junk), "boilerplate {junk:?} left in the article");
-        assert!(doc.dropped.iter().any(|d| d.contains(junk)), "{junk:?} should be reported as dropped");
+    assert!(doc
+        .text
+        .ends_with("on which the Sino-Russian alliance is anchored."));
+    for junk in [
+        "click here",
+        "Instagram",
+        "Disclaimer",
+        "share buttons",
+        "Featured image",
+        "51 languages",
+        "Region:",
+        "Copyright",
+        "Indian Punchline",
+    ] {
+        assert!(
+            !doc.text.contains(junk),
+            "boilerplate {junk:?} left in the article"
+        );
+        assert!(
+            doc.dropped.iter().any(|d| d.contains(junk)),
+            "{junk:?} should be reported as dropped"
+        );
     }
     assert_eq!(doc.paragraphs.len(), 27);
 }
@@ -41,11 +62,21 @@ fn seed_article_sentences_and_tricky_boundaries() {
     assert_eq!(s[1], "By M. K. Bhadrakumar");
     // The quote introduced at the end of one paragraph and given in the next.
     assert_eq!(s[11], "To quote Peskov,");
-    assert_eq!(s[12], "“[The two leaders] will exchange their views on international affairs.");
-    assert!(s[13].starts_with("The recent developments in international affairs") && s[13].ends_with("between Moscow and Beijing.”"));
+    assert_eq!(
+        s[12],
+        "“[The two leaders] will exchange their views on international affairs."
+    );
+    assert!(
+        s[13].starts_with("The recent developments in international affairs")
+            && s[13].ends_with("between Moscow and Beijing.”")
+    );
     assert_eq!(seg.sentences[11].paragraph + 1, seg.sentences[12].paragraph);
     // The date range in parentheses closes its sentence, dot inside.
-    assert!(s[39].ends_with("at the upcoming Winter Olympics (4-20 February.)"), "{}", s[39]);
+    assert!(
+        s[39].ends_with("at the upcoming Winter Olympics (4-20 February.)"),
+        "{}",
+        s[39]
+    );
     assert!(s[40].starts_with("From the look of it"));
     // A quotation running over four sentences is split inside the quotation.
     assert_eq!(s[36], "So to do both, no, absolutely not.”");
@@ -62,7 +93,15 @@ fn seed_article_quotations_and_speakers() {
     let doc = text::load(&seed_path()).unwrap();
     let seg = text::segment(&doc, None).unwrap();
     let top: Vec<_> = seg.quotes.iter().filter(|q| q.inside.is_none()).collect();
-    let got: Vec<(&str, Option<&str>)> = top.iter().map(|q| (&q.text(&doc.text)[..20.min(q.text(&doc.text).len())], q.speaker.as_deref())).collect();
+    let got: Vec<(&str, Option<&str>)> = top
+        .iter()
+        .map(|q| {
+            (
+                &q.text(&doc.text)[..20.min(q.text(&doc.text).len())],
+                q.speaker.as_deref(),
+            )
+        })
+        .collect();
     let expected: Vec<(&str, Option<&str>)> = vec![
         ("massive consequences", Some("G7")),
         ("Indo-Pacific economi", None),
@@ -80,11 +119,19 @@ fn seed_article_quotations_and_speakers() {
         ("I don’t think the", Some("Goldstein")),
         ("are maximally stress", Some("Goldstein")),
         ("only by joining hand", Some("Cui Heng")),
-        ("Russia recognises th", Some("Treaty of Good-Neighbourliness and Friendly Cooperation")),
+        (
+            "Russia recognises th",
+            Some("Treaty of Good-Neighbourliness and Friendly Cooperation"),
+        ),
     ];
     assert_eq!(got.len(), expected.len(), "{got:#?}");
     for (g, e) in got.iter().zip(&expected) {
-        assert!(g.0.starts_with(e.0), "quote {:?} expected to start {:?}", g.0, e.0);
+        assert!(
+            g.0.starts_with(e.0),
+            "quote {:?} expected to start {:?}",
+            g.0,
+            e.0
+        );
         assert_eq!(g.1, e.1, "speaker of the quote starting {:?}", e.0);
     }
     // The Peskov quotation spans two sentences; the nested “back-to-back” sits inside Wang's.
@@ -98,21 +145,49 @@ fn seed_article_quotations_and_speakers() {
 #[test]
 fn abbreviations_initials_and_acronyms() {
     assert_eq!(
-        split("The U.S. Navy said so. Gen. Smith met Mr. Lee at 3 p.m. on Monday. It rained.", "en"),
-        vec!["The U.S. Navy said so.", "Gen. Smith met Mr. Lee at 3 p.m. on Monday.", "It rained."]
+        split(
+            "The U.S. Navy said so. Gen. Smith met Mr. Lee at 3 p.m. on Monday. It rained.",
+            "en"
+        ),
+        vec![
+            "The U.S. Navy said so.",
+            "Gen. Smith met Mr. Lee at 3 p.m. on Monday.",
+            "It rained."
+        ]
     );
-    assert_eq!(split("Prices rose 3.5 per cent to 10,000.50 dollars. Then they fell.", "en"), vec![
-        "Prices rose 3.5 per cent to 10,000.50 dollars.",
-        "Then they fell."
-    ]);
-    assert_eq!(split("He paused... Then he spoke. Wait… What?", "en"), vec!["He paused...", "Then he spoke.", "Wait…", "What?"]);
-    assert_eq!(split("He asked “why?” and left. (This was odd.) Nobody knew.", "en"), vec![
-        "He asked “why?” and left.",
-        "(This was odd.)",
-        "Nobody knew."
-    ]);
-    assert_eq!(split("Los EE. UU. y Rusia firmaron. El Sr. Pérez habló.", "es"), vec!["Los EE. UU. y Rusia firmaron.", "El Sr. Pérez habló."]);
-    assert_eq!(split("Am 15. Dezember 2021 trafen sie sich. Das war neu.", "de"), vec!["Am 15. Dezember 2021 trafen sie sich.", "Das war neu."]);
+    assert_eq!(
+        split(
+            "Prices rose 3.5 per cent to 10,000.50 dollars. Then they fell.",
+            "en"
+        ),
+        vec![
+            "Prices rose 3.5 per cent to 10,000.50 dollars.",
+            "Then they fell."
+        ]
+    );
+    assert_eq!(
+        split("He paused... Then he spoke. Wait… What?", "en"),
+        vec!["He paused...", "Then he spoke.", "Wait…", "What?"]
+    );
+    assert_eq!(
+        split(
+            "He asked “why?” and left. (This was odd.) Nobody knew.",
+            "en"
+        ),
+        vec![
+            "He asked “why?” and left.",
+            "(This was odd.)",
+            "Nobody knew."
+        ]
+    );
+    assert_eq!(
+        split("Los EE. UU. y Rusia firmaron. El Sr. Pérez habló.", "es"),
+        vec!["Los EE. UU. y Rusia firmaron.", "El Sr. Pérez habló."]
+    );
+    assert_eq!(
+        split("Am 15. Dezember 2021 trafen sie sich. Das war neu.", "de"),
+        vec!["Am 15. Dezember 2021 trafen sie sich.", "Das war neu."]
+    );
 }
 
 #[test]
@@ -161,19 +236,46 @@ fn declared_language_wins_and_untranslated_sentences_are_reported() {
     assert_eq!(seg.foreign.len(), 1, "{:?}", seg.foreign);
     assert_eq!(seg.foreign[0].sentence, 1);
     assert_eq!(seg.foreign[0].detected.lang, "en");
-    assert!(matches!(text::segment(&doc, Some("xx")), Err(TextError::UnknownLanguage { .. })));
+    assert!(matches!(
+        text::segment(&doc, Some("xx")),
+        Err(TextError::UnknownLanguage { .. })
+    ));
 }
 
 #[test]
 fn quotation_marks_of_many_languages() {
     let cases: &[(&str, &str, &[&str])] = &[
-        ("de", "Er sagte: „Wir kommen.“ Dann ging er.", &["Wir kommen."]),
-        ("pl", "Powiedział: „Przyjdziemy”. Potem wyszedł.", &["Przyjdziemy"]),
-        ("fr", "Il a dit : « Nous venons. » Puis il est parti.", &["Nous venons."]),
+        (
+            "de",
+            "Er sagte: „Wir kommen.“ Dann ging er.",
+            &["Wir kommen."],
+        ),
+        (
+            "pl",
+            "Powiedział: „Przyjdziemy”. Potem wyszedł.",
+            &["Przyjdziemy"],
+        ),
+        (
+            "fr",
+            "Il a dit : « Nous venons. » Puis il est parti.",
+            &["Nous venons."],
+        ),
         ("da", "Han sagde: »Vi kommer.« Så gik han.", &["Vi kommer."]),
-        ("sv", "Han sa: ”Vi kommer.” Sedan gick han.", &["Vi kommer."]),
-        ("ja", "彼は「協力する」と述べ、『戦略』を語った。", &["協力する", "戦略"]),
-        ("en", "He said 'we will come' and left. Goldstein’s view: don’t.", &["we will come"]),
+        (
+            "sv",
+            "Han sa: ”Vi kommer.” Sedan gick han.",
+            &["Vi kommer."],
+        ),
+        (
+            "ja",
+            "彼は「協力する」と述べ、『戦略』を語った。",
+            &["協力する", "戦略"],
+        ),
+        (
+            "en",
+            "He said 'we will come' and left. Goldstein’s view: don’t.",
+            &["we will come"],
+        ),
         ("he", "פסקוב אמר ב\"שיחה\" כי הוא מרוצה.", &["שיחה"]),
     ];
     for (lang, text, expected) in cases {
@@ -208,15 +310,26 @@ fn bad_input_gets_clear_messages() {
     let e = text::load(&p).unwrap_err().to_string();
     assert!(e.starts_with(&format!("no text in {}", p.display())), "{e}");
     let (_d, p) = write_tmp("blank.md", b"\n\n   \n***\n");
-    assert!(text::load(&p).unwrap_err().to_string().starts_with("no text in"));
+    assert!(text::load(&p)
+        .unwrap_err()
+        .to_string()
+        .starts_with("no text in"));
     let (_d, p) = write_tmp("image.png", &[0x89, b'P', b'N', b'G', 0, 0, 0, 13, 1, 2, 3]);
     let e = text::load(&p).unwrap_err().to_string();
-    assert!(e.starts_with(&format!("{} is not a text file", p.display())), "{e}");
+    assert!(
+        e.starts_with(&format!("{} is not a text file", p.display())),
+        "{e}"
+    );
     let (_d, p) = write_tmp("latin1.txt", b"Caf\xe9 au lait.");
     let e = text::load(&p).unwrap_err().to_string();
-    assert!(e.contains("not valid UTF-8") && e.contains("offset 3"), "{e}");
+    assert!(
+        e.contains("not valid UTF-8") && e.contains("offset 3"),
+        "{e}"
+    );
     let (_d, p) = write_tmp("present.txt", b"x");
-    let e = text::load(&p.with_file_name("does-not-exist.txt")).unwrap_err().to_string();
+    let e = text::load(&p.with_file_name("does-not-exist.txt"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("does-not-exist.txt"), "{e}");
 }
 
@@ -239,8 +352,18 @@ fn boms_and_utf16() {
 fn markdown_and_html_loaders_keep_paragraphs() {
     let md = "# Title\n\nFirst *paragraph* with a [link](http://x) and **bold**\ncontinued.\n\n- item one\n- item two\n";
     let doc = Document::from_text(md, Format::Markdown, Path::new("a.md")).unwrap();
-    let paras: Vec<&str> = (0..doc.paragraphs.len()).map(|i| doc.paragraph(i)).collect();
-    assert_eq!(paras, vec!["Title", "First paragraph with a link and bold continued.", "item one", "item two"]);
+    let paras: Vec<&str> = (0..doc.paragraphs.len())
+        .map(|i| doc.paragraph(i))
+        .collect();
+    assert_eq!(
+        paras,
+        vec![
+            "Title",
+            "First paragraph with a link and bold continued.",
+            "item one",
+            "item two"
+        ]
+    );
 
     let html = r#"<!DOCTYPE html><html><head><title>T</title><script>var x = "no";</script></head><body>
       <nav><a href="/">Home</a> <a href="/world">World</a></nav>
@@ -250,7 +373,9 @@ fn markdown_and_html_loaders_keep_paragraphs() {
       <p>Peskov added that Russia is facing “a very aggressive rhetoric.”</p></article>
       <footer>Copyright © 2021 All rights reserved</footer></body></html>"#;
     let doc = Document::from_text(html, Format::Html, Path::new("a.html")).unwrap();
-    let paras: Vec<&str> = (0..doc.paragraphs.len()).map(|i| doc.paragraph(i)).collect();
+    let paras: Vec<&str> = (0..doc.paragraphs.len())
+        .map(|i| doc.paragraph(i))
+        .collect();
     assert_eq!(paras, vec![
         "Russia-China Alliance",
         "By M. K. Bhadrakumar",
@@ -262,7 +387,10 @@ fn markdown_and_html_loaders_keep_paragraphs() {
 
 #[test]
 fn twenty_megabyte_file_works() {
-    let unit = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance/ru.md")).unwrap();
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance/ru.md"),
+    )
+    .unwrap();
     let mut big = String::with_capacity(21 << 20);
     while big.len() < 20 << 20 {
         big.push_str(&unit);
@@ -272,7 +400,11 @@ fn twenty_megabyte_file_works() {
     let doc = text::load(&p).unwrap();
     let seg = text::segment(&doc, Some("ru")).unwrap();
     let copies = big.len() / (unit.len() + 1);
-    assert!(seg.sentences.len() >= copies * 40, "{} sentences for {copies} copies", seg.sentences.len());
+    assert!(
+        seg.sentences.len() >= copies * 40,
+        "{} sentences for {copies} copies",
+        seg.sentences.len()
+    );
     // A long document is split on all cores: the result must be what one pass, paragraph by
     // paragraph, gives — same sentences, in document order, numbered 0.., with paragraphs.
     let lang = text::language("ru");
@@ -282,13 +414,30 @@ fn twenty_megabyte_file_works() {
             one_pass.push((p.start + r.start, p.start + r.end, pi));
         }
     }
-    let got: Vec<(usize, usize, usize)> = seg.sentences.iter().map(|s| (s.start, s.end, s.paragraph)).collect();
+    let got: Vec<(usize, usize, usize)> = seg
+        .sentences
+        .iter()
+        .map(|s| (s.start, s.end, s.paragraph))
+        .collect();
     assert_eq!(got.len(), one_pass.len());
-    assert!(got == one_pass, "the parallel split differs from the one-pass split");
+    assert!(
+        got == one_pass,
+        "the parallel split differs from the one-pass split"
+    );
     assert!(seg.sentences.iter().enumerate().all(|(i, s)| s.id == i));
     // Every copy of the article holds the same quotations.
-    let per_copy = text::segment(&text::Document::from_text(&unit, Format::Markdown, Path::new("ru.md")).unwrap(), Some("ru")).unwrap().quotes.len();
-    assert!(seg.quotes.len() >= per_copy * copies, "{} quotations for {copies} copies of {per_copy}", seg.quotes.len());
+    let per_copy = text::segment(
+        &text::Document::from_text(&unit, Format::Markdown, Path::new("ru.md")).unwrap(),
+        Some("ru"),
+    )
+    .unwrap()
+    .quotes
+    .len();
+    assert!(
+        seg.quotes.len() >= per_copy * copies,
+        "{} quotations for {copies} copies of {per_copy}",
+        seg.quotes.len()
+    );
 }
 
 mod properties {
@@ -297,9 +446,49 @@ mod properties {
 
     fn pieces() -> impl Strategy<Value = String> {
         let atoms = prop::sample::select(vec![
-            "Word", "word", "U.S.", "Gen.", "Mr.", "3.5", "10,000", "2021-2025", ". ", "? ", "! ", "… ", "...", " ", " ", "\n", "\n\n",
-            "“", "”", "«", "»", "„", "\"", "'", "(", ")", "。", "？", "।", "؟", "۔", "։", ";", "Путин", "بيسكوف", "习近平", "ภาษาไทย",
-            "Ελλάδα", "ქართული", "M. K. ", "et al.", "Z", "é",
+            "Word",
+            "word",
+            "U.S.",
+            "Gen.",
+            "Mr.",
+            "3.5",
+            "10,000",
+            "2021-2025",
+            ". ",
+            "? ",
+            "! ",
+            "… ",
+            "...",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            "“",
+            "”",
+            "«",
+            "»",
+            "„",
+            "\"",
+            "'",
+            "(",
+            ")",
+            "。",
+            "？",
+            "।",
+            "؟",
+            "۔",
+            "։",
+            ";",
+            "Путин",
+            "بيسكوف",
+            "习近平",
+            "ภาษาไทย",
+            "Ελλάδα",
+            "ქართული",
+            "M. K. ",
+            "et al.",
+            "Z",
+            "é",
         ]);
         prop::collection::vec(atoms, 0..60).prop_map(|v| v.concat())
     }

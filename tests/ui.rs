@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-const LABELS: [&str; 12] = ["es", "es.drift", "ca", "ca.drift", "gl", "gl.drift", "eo", "eo.drift", "ru", "ar", "zh", "hi"];
+const LABELS: [&str; 12] = [
+    "es", "es.drift", "ca", "ca.drift", "gl", "gl.drift", "eo", "eo.drift", "ru", "ar", "zh", "hi",
+];
 
 fn corpus_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
@@ -29,7 +31,10 @@ fn corpus_copy(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(corpus_src()).unwrap().flatten() {
         let n = e.file_name().to_string_lossy().to_string();
-        let label = n.strip_suffix(".md").or_else(|| n.strip_suffix(".labels.toml")).unwrap_or("");
+        let label = n
+            .strip_suffix(".md")
+            .or_else(|| n.strip_suffix(".labels.toml"))
+            .unwrap_or("");
         if n == "en.md" || LABELS.contains(&label) {
             std::fs::copy(e.path(), dir.join(&n)).unwrap();
         }
@@ -38,7 +43,12 @@ fn corpus_copy(name: &str) -> PathBuf {
 }
 
 fn options(cache: &Path) -> Options {
-    Options { cache_dir: Some(cache.to_path_buf()), models_dir: None, labels: None, engine: EngineChoice::Auto }
+    Options {
+        cache_dir: Some(cache.to_path_buf()),
+        models_dir: None,
+        labels: None,
+        engine: EngineChoice::Auto,
+    }
 }
 
 /// One analysis (Apertium for es/ca/gl/eo and their drift variants; ru/ar/zh/hi aligned
@@ -61,7 +71,12 @@ fn report() -> &'static (PathBuf, Report) {
 fn harness(corpus: &Path) -> Harness<'static, Workbench> {
     let (cache, report) = report();
     let wb = Workbench::from_report(corpus, report.clone(), options(cache));
-    Harness::builder().with_size([1500.0, 950.0]).with_theme(egui::Theme::Light).with_max_steps(40).with_render_cursor(false).build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb)
+    Harness::builder()
+        .with_size([1500.0, 950.0])
+        .with_theme(egui::Theme::Light)
+        .with_max_steps(40)
+        .with_render_cursor(false)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb)
 }
 
 fn screenshot(h: &mut Harness<'_, Workbench>, name: &str) {
@@ -79,19 +94,45 @@ fn press(h: &mut Harness<'_, Workbench>, key: egui::Key) {
 fn languages_without_an_engine_are_aligned_with_the_fix() {
     let (_, report) = report();
     for lang in ["ru", "ar", "zh", "hi"] {
-        let t = report.translations.iter().find(|t| t.label == lang).unwrap();
+        let t = report
+            .translations
+            .iter()
+            .find(|t| t.label == lang)
+            .unwrap();
         assert!(!t.is_analysed(), "{lang} has no engine here");
-        assert!(t.aligned.len() > 30, "{lang}: {} aligned rows", t.aligned.len());
-        assert!(t.aligned.iter().filter(|p| !p.original.is_empty() && !p.translation.is_empty()).count() * 10 >= t.aligned.len() * 8, "{lang}: most rows pair both sides");
+        assert!(
+            t.aligned.len() > 30,
+            "{lang}: {} aligned rows",
+            t.aligned.len()
+        );
+        assert!(
+            t.aligned
+                .iter()
+                .filter(|p| !p.original.is_empty() && !p.translation.is_empty())
+                .count()
+                * 10
+                >= t.aligned.len() * 8,
+            "{lang}: most rows pair both sides"
+        );
         match &t.status {
-            analyze::TranslationStatus::NotAnalysed { fix, .. } => assert_eq!(fix, &format!("driftlens models fetch {lang}")),
+            analyze::TranslationStatus::NotAnalysed { fix, .. } => {
+                assert_eq!(fix, &format!("driftlens models fetch {lang}"))
+            }
             _ => unreachable!(),
         }
     }
     let json: serde_json::Value = serde_json::from_str(&driftlens::export::json(report)).unwrap();
-    let ru = json["translations"].as_array().unwrap().iter().find(|t| t["label"] == "ru").unwrap();
+    let ru = json["translations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "ru")
+        .unwrap();
     assert_eq!(ru["status"], "not_analysed");
-    assert!(ru.get("pairs").is_none(), "not-analysed entries keep the issue-7 shape: no scored pairs");
+    assert!(
+        ru.get("pairs").is_none(),
+        "not-analysed entries keep the issue-7 shape: no scored pairs"
+    );
     assert!(ru["aligned"].as_array().unwrap().len() > 30);
 }
 
@@ -112,15 +153,29 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
     let pos = egui::pos2(row.left() + 110.0 + cell_w * 22.5, row.center().y);
     h.hover_at(pos);
     h.run_ok();
-    h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed: true, modifiers: Default::default() });
-    h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed: false, modifiers: Default::default() });
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
     h.run_ok();
     let wb = h.state();
     assert_eq!(wb.state.view, View::SideBySide);
     assert_eq!(wb.state.selection.label.as_deref(), Some("es.drift"));
     let t = wb.translation("es.drift").unwrap();
     let p = &t.pairs[wb.state.selection.pair.expect("a pair is selected")];
-    assert!(p.original.contains(&22), "the clicked sentence: {:?}", p.original);
+    assert!(
+        p.original.contains(&22),
+        "the clicked sentence: {:?}",
+        p.original
+    );
 
     // J steps to the next flagged pair, K back, L to the next language.
     h.remove_cursor();
@@ -128,7 +183,10 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
     press(&mut h, egui::Key::J);
     let after = h.state().state.selection.pair.unwrap();
     let t = h.state().translation("es.drift").unwrap().clone();
-    assert!(t.pairs[after].level.is_flagged(), "J lands on a flagged pair");
+    assert!(
+        t.pairs[after].level.is_flagged(),
+        "J lands on a flagged pair"
+    );
     assert_ne!(before, after);
     press(&mut h, egui::Key::J);
     press(&mut h, egui::Key::K);
@@ -139,29 +197,61 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
         press(&mut h, egui::Key::J);
         seen.insert(h.state().state.selection.pair.unwrap());
     }
-    assert_eq!(seen.len(), flagged, "J visits every flagged pair of es.drift");
+    assert_eq!(
+        seen.len(),
+        flagged,
+        "J visits every flagged pair of es.drift"
+    );
     // Scroll to the first planted change for the screenshot: the bombers (10 became 12).
     let wb = h.state_mut();
-    let i = wb.translation("es.drift").unwrap().pairs.iter().position(|p| p.original.contains(&22)).unwrap();
+    let i = wb
+        .translation("es.drift")
+        .unwrap()
+        .pairs
+        .iter()
+        .position(|p| p.original.contains(&22))
+        .unwrap();
     wb.state.selection.pair = Some(i);
     wb.state.scroll_to_selection = true;
     screenshot(&mut h, "side-by-side-es-drift");
     // The level filter hides unflagged rows (the selected one stays).
     let t = h.state().translation("es.drift").unwrap().clone();
-    let calm = t.pairs.iter().enumerate().find(|(k, p)| !p.level.is_flagged() && p.original.len() == 1 && Some(*k) != h.state().state.selection.pair).map(|(_, p)| format!("#{}", p.original[0])).unwrap();
+    let calm = t
+        .pairs
+        .iter()
+        .enumerate()
+        .find(|(k, p)| {
+            !p.level.is_flagged()
+                && p.original.len() == 1
+                && Some(*k) != h.state().state.selection.pair
+        })
+        .map(|(_, p)| format!("#{}", p.original[0]))
+        .unwrap();
     assert!(h.query_all_by_label(&calm).count() > 0, "{calm} is listed");
-    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "none").click();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "none")
+        .click();
     h.run_ok();
-    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "minor").click();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "minor")
+        .click();
     h.run_ok();
-    assert_eq!(h.query_all_by_label(&calm).count(), 0, "{calm} is hidden by the level filter");
-    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "none").click();
-    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "minor").click();
+    assert_eq!(
+        h.query_all_by_label(&calm).count(),
+        0,
+        "{calm} is hidden by the level filter"
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "none")
+        .click();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "minor")
+        .click();
     h.run_ok();
     assert!(h.query_all_by_label(&calm).count() > 0, "{calm} is back");
     let label = h.state().state.selection.label.clone();
     press(&mut h, egui::Key::L);
-    assert_ne!(h.state().state.selection.label, label, "L moves to another language");
+    assert_ne!(
+        h.state().state.selection.label,
+        label,
+        "L moves to another language"
+    );
 }
 
 #[test]
@@ -176,7 +266,10 @@ fn side_by_side_in_scripts_without_an_engine() {
             wb.state.selection.pair = None;
         }
         h.run_ok();
-        h.get_by_label_contains(&format!("No back-translation for {}", driftlens::text::language(lang).unwrap().name));
+        h.get_by_label_contains(&format!(
+            "No back-translation for {}",
+            driftlens::text::language(lang).unwrap().name
+        ));
         h.get_by_label(&format!("driftlens models fetch {lang}"));
         screenshot(&mut h, &format!("side-by-side-{lang}"));
     }
@@ -211,17 +304,26 @@ fn verdict_and_note_survive_closing_the_workbench() {
     press(&mut h, egui::Key::J);
     let pair = h.state().state.selection.pair.unwrap();
     // A verdict set in place in the side-by-side view shows in the review panel.
-    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Acceptable").click();
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Acceptable")
+        .click();
     h.run_ok();
     h.get_by_label("Review").click();
     h.run_ok();
-    assert_eq!(h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Acceptable").accesskit_node().toggled(), Some(egui::accesskit::Toggled::True));
-    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Real drift").click();
+    assert_eq!(
+        h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Acceptable")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Real drift")
+        .click();
     h.run_ok();
     let note = "10 became 12 bombers: real «drift», tell the translator & check <source>";
-    h.get_by_role(egui::accesskit::Role::MultilineTextInput).focus();
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .focus();
     h.run_ok();
-    h.get_by_role(egui::accesskit::Role::MultilineTextInput).type_text(note);
+    h.get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .type_text(note);
     h.run_ok();
     // Within a second of the edit the project is on disk, before the app closes (written on
     // the saver thread half a second after the last keystroke).
@@ -235,7 +337,10 @@ fn verdict_and_note_survive_closing_the_workbench() {
             break text;
         }
     };
-    assert!(saved.contains("real «drift»"), "the project file is written within a second of an edit: {saved}");
+    assert!(
+        saved.contains("real «drift»"),
+        "the project file is written within a second of an edit: {saved}"
+    );
     drop(h);
 
     let mut h = harness(&corpus);
@@ -247,7 +352,11 @@ fn verdict_and_note_survive_closing_the_workbench() {
     }
     h.run_ok();
     let radio = h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "Real drift");
-    assert_eq!(radio.accesskit_node().toggled(), Some(egui::accesskit::Toggled::True), "the verdict is restored");
+    assert_eq!(
+        radio.accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True),
+        "the verdict is restored"
+    );
     let field = h.get_by_role(egui::accesskit::Role::MultilineTextInput);
     assert_eq!(field.value().as_deref(), Some(note), "the note is restored");
     screenshot(&mut h, "review");
@@ -274,11 +383,25 @@ fn classroom_marks_check_and_score() {
     h.run_ok();
     screenshot(&mut h, "classroom-before");
     // Mark the rows of the first three planted changes and one row with nothing planted.
-    let labels: Labels = toml::from_str(&std::fs::read_to_string(corpus.join("es.drift.labels.toml")).unwrap()).unwrap();
-    let t = report().1.translations.iter().find(|t| t.label == "es.drift").unwrap();
-    let planted: Vec<usize> = labels.change.iter().filter_map(|c| c.variant_id).filter_map(|v| t.pairs.iter().position(|p| p.translation.contains(&v))).collect();
+    let labels: Labels =
+        toml::from_str(&std::fs::read_to_string(corpus.join("es.drift.labels.toml")).unwrap())
+            .unwrap();
+    let t = report()
+        .1
+        .translations
+        .iter()
+        .find(|t| t.label == "es.drift")
+        .unwrap();
+    let planted: Vec<usize> = labels
+        .change
+        .iter()
+        .filter_map(|c| c.variant_id)
+        .filter_map(|v| t.pairs.iter().position(|p| p.translation.contains(&v)))
+        .collect();
     let planted_rows: std::collections::BTreeSet<usize> = planted.iter().copied().collect();
-    let innocent = (0..t.pairs.len()).find(|i| !planted_rows.contains(i)).unwrap();
+    let innocent = (0..t.pairs.len())
+        .find(|i| !planted_rows.contains(i))
+        .unwrap();
     for &row in planted_rows.iter().take(3).chain([innocent].iter()) {
         let name = format!("Mark row {}", row + 1);
         h.get_by_label(&name).scroll_to_me();
@@ -288,7 +411,11 @@ fn classroom_marks_check_and_score() {
     }
     h.get_by_label("Check").click();
     h.run_ok();
-    let score = format!("Found 3 of {} planted changes, missed {}, 1 false mark", planted_rows.len(), planted_rows.len() - 3);
+    let score = format!(
+        "Found 3 of {} planted changes, missed {}, 1 false mark",
+        planted_rows.len(),
+        planted_rows.len() - 3
+    );
     h.get_by_label_contains(&score);
     h.get_by_label_contains("The number of US strategic bombers changed from 10 to 12.");
     screenshot(&mut h, "classroom-after");
@@ -296,9 +423,14 @@ fn classroom_marks_check_and_score() {
     h.run_ok();
     h.get_by_label("Export answer key (HTML)").click();
     h.run_ok();
-    let sheet = std::fs::read_to_string(corpus.join("es.drift-worksheet.html")).expect("the worksheet is written");
-    let key = std::fs::read_to_string(corpus.join("es.drift-answer-key.html")).expect("the answer key is written");
-    assert!(sheet.contains("checkbox") && !sheet.contains("The number of US strategic bombers changed"), "the worksheet has no answers");
+    let sheet = std::fs::read_to_string(corpus.join("es.drift-worksheet.html"))
+        .expect("the worksheet is written");
+    let key = std::fs::read_to_string(corpus.join("es.drift-answer-key.html"))
+        .expect("the answer key is written");
+    assert!(
+        sheet.contains("checkbox") && !sheet.contains("The number of US strategic bombers changed"),
+        "the worksheet has no answers"
+    );
     assert!(key.contains("The number of US strategic bombers changed from 10 to 12."));
 }
 
@@ -315,7 +447,9 @@ fn export_writes_files_that_parse() {
     h.get_by_label("Export now").click();
     h.run_ok();
     let path = corpus.join("driftlens-report.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("the export is written")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the export is written"))
+            .unwrap();
     assert_eq!(json["translations"].as_array().unwrap().len(), LABELS.len());
     h.get_by_label("CSV (one row per pair)").click();
     h.run_ok();
@@ -324,7 +458,10 @@ fn export_writes_files_that_parse() {
     let csv = std::fs::read_to_string(corpus.join("driftlens-report.csv")).unwrap();
     let pairs: usize = report().1.translations.iter().map(|t| t.pairs.len()).sum();
     assert!(csv.starts_with("lang,label,"));
-    assert!(csv.lines().count() > pairs, "a row per pair (and quoted line breaks)");
+    assert!(
+        csv.lines().count() > pairs,
+        "a row per pair (and quoted line breaks)"
+    );
     h.get_by_label("HTML report").click();
     h.run_ok();
     h.get_by_label("Export now").click();
@@ -334,22 +471,43 @@ fn export_writes_files_that_parse() {
 
     // XLIFF of the selected translation, TMX of all: well-formed XML with a unit per pair.
     h.state_mut().state.selection.label = Some("es.drift".into());
-    h.get_by_label("XLIFF 1.2 of the selected translation, with notes").click();
+    h.get_by_label("XLIFF 1.2 of the selected translation, with notes")
+        .click();
     h.run_ok();
     h.get_by_label("Export now").click();
     h.run_ok();
-    let xliff = std::fs::read_to_string(corpus.join("driftlens-es.drift.xlf")).expect("the XLIFF is written");
+    let xliff = std::fs::read_to_string(corpus.join("driftlens-es.drift.xlf"))
+        .expect("the XLIFF is written");
     let doc = roxmltree::Document::parse(&xliff).expect("well-formed XLIFF");
-    let units = doc.descendants().filter(|n| n.has_tag_name("trans-unit")).count();
-    let es_drift = report().1.translations.iter().find(|t| t.label == "es.drift").unwrap();
+    let units = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("trans-unit"))
+        .count();
+    let es_drift = report()
+        .1
+        .translations
+        .iter()
+        .find(|t| t.label == "es.drift")
+        .unwrap();
     assert_eq!(units, es_drift.pairs.len(), "a trans-unit per pair");
     h.get_by_label("TMX 1.4b of all translations").click();
     h.run_ok();
     h.get_by_label("Export now").click();
     h.run_ok();
-    let tmx = std::fs::read_to_string(corpus.join("driftlens-report.tmx")).expect("the TMX is written");
-    let doc = roxmltree::Document::parse_with_options(&tmx, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).expect("well-formed TMX");
-    assert!(doc.descendants().filter(|n| n.has_tag_name("tu")).count() > es_drift.pairs.len(), "units of every translation");
+    let tmx =
+        std::fs::read_to_string(corpus.join("driftlens-report.tmx")).expect("the TMX is written");
+    let doc = roxmltree::Document::parse_with_options(
+        &tmx,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .expect("well-formed TMX");
+    assert!(
+        doc.descendants().filter(|n| n.has_tag_name("tu")).count() > es_drift.pairs.len(),
+        "units of every translation"
+    );
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -360,19 +518,33 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
     let corpus = corpus_copy("live");
     // A cold cache so that the worker has real Apertium work to do while we draw.
-    let cache = std::env::temp_dir().join(format!("driftlens-ui-live-cache-{}", std::process::id()));
+    let cache =
+        std::env::temp_dir().join(format!("driftlens-ui-live-cache-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&cache);
     let ctx = egui::Context::default();
-    let labels = ["es", "ca", "gl", "eo", "ru", "zh"].map(String::from).to_vec();
-    let wb = Workbench::open(&ctx, &corpus, Options { labels: Some(labels.clone()), ..options(&cache) });
-    let mut h = Harness::builder().with_size([1500.0, 950.0]).with_theme(egui::Theme::Light).with_render_cursor(false).build_ui_state(
-        |ui, (wb, times): &mut (Workbench, Vec<Duration>)| {
-            let t = Instant::now();
-            wb.ui(ui);
-            times.push(t.elapsed());
+    let labels = ["es", "ca", "gl", "eo", "ru", "zh"]
+        .map(String::from)
+        .to_vec();
+    let wb = Workbench::open(
+        &ctx,
+        &corpus,
+        Options {
+            labels: Some(labels.clone()),
+            ..options(&cache)
         },
-        (wb, Vec::new()),
     );
+    let mut h = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .with_theme(egui::Theme::Light)
+        .with_render_cursor(false)
+        .build_ui_state(
+            |ui, (wb, times): &mut (Workbench, Vec<Duration>)| {
+                let t = Instant::now();
+                wb.ui(ui);
+                times.push(t.elapsed());
+            },
+            (wb, Vec::new()),
+        );
     let started = Instant::now();
     let mut seen_counts = Vec::new();
     h.state_mut().1.clear();
@@ -380,7 +552,11 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
     while h.state().0.is_busy() && started.elapsed() < Duration::from_secs(120) {
         // Alternate between the overview and side by side while results arrive.
         if frame % 60 == 30 {
-            h.state_mut().0.state.view = if h.state().0.state.view == View::Overview { View::SideBySide } else { View::Overview };
+            h.state_mut().0.state.view = if h.state().0.state.view == View::Overview {
+                View::SideBySide
+            } else {
+                View::Overview
+            };
         }
         h.step();
         frame += 1;
@@ -391,15 +567,25 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
                 // The progress bar with Cancel, and the first results in the heat map.
                 let img = h.render().expect("render");
                 // which two translations finished first differs from run to run
-                common::keep_screenshot_within(&img, &common::screenshot_path("analysing.png"), 0.5);
+                common::keep_screenshot_within(
+                    &img,
+                    &common::screenshot_path("analysing.png"),
+                    0.5,
+                );
             }
         }
         std::thread::sleep(Duration::from_millis(5));
     }
     h.step();
-    assert!(!h.state().0.is_busy(), "the analysis finished within 2 minutes");
+    assert!(
+        !h.state().0.is_busy(),
+        "the analysis finished within 2 minutes"
+    );
     assert_eq!(h.state().0.translations.len(), labels.len());
-    assert!(seen_counts.len() >= 3, "results appeared one language at a time: counts seen {seen_counts:?}");
+    assert!(
+        seen_counts.len() >= 3,
+        "results appeared one language at a time: counts seen {seen_counts:?}"
+    );
     let mut times = h.state().1.clone();
     times.sort();
     assert!(times.len() > 20, "{} frames", times.len());
@@ -411,11 +597,14 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
 #[test]
 fn cancel_stops_the_analysis() {
     let corpus = corpus_copy("cancel");
-    let cache = std::env::temp_dir().join(format!("driftlens-ui-cancel-cache-{}", std::process::id()));
+    let cache =
+        std::env::temp_dir().join(format!("driftlens-ui-cancel-cache-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&cache);
     let ctx = egui::Context::default();
     let wb = Workbench::open(&ctx, &corpus, options(&cache));
-    let mut h = Harness::builder().with_size([1500.0, 950.0]).build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    let mut h = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
     h.step();
     h.get_by_label("Cancel").click();
     h.step();
@@ -427,8 +616,16 @@ fn cancel_stops_the_analysis() {
     }
     let wb = h.state();
     assert!(!wb.is_busy(), "cancelled within a minute");
-    assert!(wb.translations.len() < LABELS.len(), "{} translations done after Cancel", wb.translations.len());
-    assert!(wb.notices.iter().any(|n| n.text.contains("cancelled")), "{:?}", wb.notices);
+    assert!(
+        wb.translations.len() < LABELS.len(),
+        "{} translations done after Cancel",
+        wb.translations.len()
+    );
+    assert!(
+        wb.notices.iter().any(|n| n.text.contains("cancelled")),
+        "{:?}",
+        wb.notices
+    );
 }
 
 #[test]
@@ -447,13 +644,23 @@ fn engines_panel_shows_the_download_error_without_network() {
     h.get_by_label_contains("opus-mt-ru-en missing");
     h.get_by_label("Download ru").click();
     let started = Instant::now();
-    while h.query_by_label_contains("Download failed:").is_none() && started.elapsed() < Duration::from_secs(60) {
+    while h.query_by_label_contains("Download failed:").is_none()
+        && started.elapsed() < Duration::from_secs(60)
+    {
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
     let node = h.get_by_label_contains("Download failed:");
-    let msg = node.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| node.value()).unwrap_or_default();
-    assert!(msg.contains("opus-mt-ru-en") && msg.contains("driftlens models fetch ru"), "the error names the model and the fix: {msg}");
+    let msg = node
+        .accesskit_node()
+        .label()
+        .filter(|l| !l.is_empty())
+        .or_else(|| node.value())
+        .unwrap_or_default();
+    assert!(
+        msg.contains("opus-mt-ru-en") && msg.contains("driftlens models fetch ru"),
+        "the error names the model and the fix: {msg}"
+    );
     h.get_by_label("Retry download ru");
     screenshot(&mut h, "engines");
 }
@@ -462,15 +669,29 @@ fn engines_panel_shows_the_download_error_without_network() {
 fn dropped_files_join_the_corpus_by_language_code() {
     let dir = corpus_src();
     let (original, inputs) = analyze::corpus_inputs(&dir, Some(&["es".to_string()])).unwrap();
-    let dropped = vec![PathBuf::from("/tmp/x/ru.mine.md"), PathBuf::from("/tmp/x/notes.txt"), PathBuf::from("/tmp/x/en.txt")];
+    let dropped = vec![
+        PathBuf::from("/tmp/x/ru.mine.md"),
+        PathBuf::from("/tmp/x/notes.txt"),
+        PathBuf::from("/tmp/x/en.txt"),
+    ];
     let (orig, ins, skipped) = driftlens::ui::dropped_inputs(&original, &inputs, &dropped).unwrap();
-    assert_eq!(orig, PathBuf::from("/tmp/x/en.txt"), "a file named en.* becomes the original");
+    assert_eq!(
+        orig,
+        PathBuf::from("/tmp/x/en.txt"),
+        "a file named en.* becomes the original"
+    );
     let labels: Vec<&str> = ins.iter().map(|i| i.label.as_str()).collect();
     assert_eq!(labels, ["es", "ru.mine"]);
     assert_eq!(ins[1].lang, "ru");
     assert_eq!(skipped.len(), 1);
-    assert!(skipped[0].contains("notes.txt") && skipped[0].contains("language code"), "{skipped:?}");
-    assert!(driftlens::ui::dropped_inputs(&original, &[], &[PathBuf::from("/tmp/x/readme.md")]).is_err());
+    assert!(
+        skipped[0].contains("notes.txt") && skipped[0].contains("language code"),
+        "{skipped:?}"
+    );
+    assert!(
+        driftlens::ui::dropped_inputs(&original, &[], &[PathBuf::from("/tmp/x/readme.md")])
+            .is_err()
+    );
 }
 
 #[test]
@@ -492,8 +713,14 @@ fn without_a_display_the_workbench_falls_back_to_the_terminal_analysis() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"), "{stderr}");
-    assert!(stdout.contains("flagged of") && stdout.contains("fix: driftlens models fetch ru"), "{stdout}");
+    assert!(
+        stderr.contains("no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("flagged of") && stdout.contains("fix: driftlens models fetch ru"),
+        "{stdout}"
+    );
 }
 
 /// A file dropped on the window, as the windowing integration hands it to egui.
@@ -523,20 +750,40 @@ fn run_until_idle(h: &mut Harness<'_, Workbench>) {
 #[test]
 fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
     let corpus = corpus_copy("drop");
-    let cache = std::env::temp_dir().join(format!("driftlens-ui-drop-cache-{}", std::process::id()));
+    let cache =
+        std::env::temp_dir().join(format!("driftlens-ui-drop-cache-{}", std::process::id()));
     let ctx = egui::Context::default();
-    let wb = Workbench::open(&ctx, &corpus, Options { labels: Some(vec!["ru".into()]), ..options(&cache) });
-    let mut h = Harness::builder().with_size([1500.0, 950.0]).build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    let wb = Workbench::open(
+        &ctx,
+        &corpus,
+        Options {
+            labels: Some(vec!["ru".into()]),
+            ..options(&cache)
+        },
+    );
+    let mut h = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
     run_until_idle(&mut h);
     assert_eq!(h.state().translations.len(), 1);
     // A loose file named by its language joins the open corpus.
     let loose = std::env::temp_dir().join(format!("driftlens-ui-{}-loose", std::process::id()));
     std::fs::create_dir_all(&loose).unwrap();
     std::fs::copy(corpus_src().join("zh.md"), loose.join("zh.md")).unwrap();
-    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(loose.join("zh.md"))));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(loose.join("zh.md"))));
     run_until_idle(&mut h);
-    let labels: Vec<String> = h.state().translations.iter().map(|t| t.label.clone()).collect();
-    assert!(labels.contains(&"zh".to_string()) && labels.contains(&"ru".to_string()), "{labels:?}");
+    let labels: Vec<String> = h
+        .state()
+        .translations
+        .iter()
+        .map(|t| t.label.clone())
+        .collect();
+    assert!(
+        labels.contains(&"zh".to_string()) && labels.contains(&"ru".to_string()),
+        "{labels:?}"
+    );
     // A dropped folder opens as a corpus of its own.
     let other = std::env::temp_dir().join(format!("driftlens-ui-{}-other", std::process::id()));
     std::fs::create_dir_all(&other).unwrap();
@@ -544,9 +791,16 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
         std::fs::copy(corpus_src().join(f), other.join(f)).unwrap();
     }
     h.state_mut().options.labels = None;
-    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(other.clone())));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(other.clone())));
     run_until_idle(&mut h);
     assert_eq!(h.state().corpus, other);
-    let labels: Vec<String> = h.state().translations.iter().map(|t| t.label.clone()).collect();
+    let labels: Vec<String> = h
+        .state()
+        .translations
+        .iter()
+        .map(|t| t.label.clone())
+        .collect();
     assert_eq!(labels, ["hi"]);
 }

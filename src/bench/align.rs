@@ -24,13 +24,22 @@ pub struct BenchAlignArgs {
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Gold(#[from] GoldError),
     #[error("no documents in {dir}: expected NAME.xx and NAME.yy (one sentence a line) with gold beads in NAME.xxyy, e.g. dev.de, dev.fr, dev.defr")]
     NoDocuments { dir: PathBuf },
     #[error("{gold}: bead {bead} names sentence {id} of {side}, which has only {count} lines; is the gold file for these texts?")]
-    IdOutOfRange { gold: PathBuf, bead: usize, side: PathBuf, id: usize, count: usize },
+    IdOutOfRange {
+        gold: PathBuf,
+        bead: usize,
+        side: PathBuf,
+        id: usize,
+        count: usize,
+    },
     #[error("{0}")]
     Usage(String),
 }
@@ -61,7 +70,10 @@ pub struct Report {
 }
 
 fn read(path: &Path) -> Result<String, BenchError> {
-    std::fs::read_to_string(path).map_err(|source| BenchError::Io { path: path.to_path_buf(), source })
+    std::fs::read_to_string(path).map_err(|source| BenchError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads one document: two texts one sentence a line, and its gold beads.
@@ -72,22 +84,46 @@ pub fn load_document(src: &Path, tgt: &Path, gold: &Path) -> Result<GoldDocument
     for (k, (a, b)) in beads.iter().enumerate() {
         for (ids, side, count) in [(a, src, original.len()), (b, tgt, translation.len())] {
             if let Some(&id) = ids.iter().find(|&&id| id >= count) {
-                return Err(BenchError::IdOutOfRange { gold: gold.to_path_buf(), bead: k + 1, side: side.to_path_buf(), id, count });
+                return Err(BenchError::IdOutOfRange {
+                    gold: gold.to_path_buf(),
+                    bead: k + 1,
+                    side: side.to_path_buf(),
+                    id,
+                    count,
+                });
             }
         }
     }
-    let name = gold.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    Ok(GoldDocument { name, original, translation, gold: beads })
+    let name = gold
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    Ok(GoldDocument {
+        name,
+        original,
+        translation,
+        gold: beads,
+    })
 }
 
 /// Every document of a folder in the Bleualign / Vecalign layout, by name.
 pub fn load_dir(dir: &Path) -> Result<Vec<GoldDocument>, BenchError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| BenchError::Io { path: dir.to_path_buf(), source })?;
-    let mut golds: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_gold_name(p)).collect();
+    let entries = std::fs::read_dir(dir).map_err(|source| BenchError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut golds: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_gold_name(p))
+        .collect();
     golds.sort();
     let mut docs = Vec::new();
     for gold in golds {
-        let ext = gold.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+        let ext = gold
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_string();
         let (xs, ys) = ext.split_at(2);
         let (src, tgt) = (gold.with_extension(xs), gold.with_extension(ys));
         if src.is_file() && tgt.is_file() {
@@ -95,14 +131,20 @@ pub fn load_dir(dir: &Path) -> Result<Vec<GoldDocument>, BenchError> {
         }
     }
     if docs.is_empty() {
-        return Err(BenchError::NoDocuments { dir: dir.to_path_buf() });
+        return Err(BenchError::NoDocuments {
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(docs)
 }
 
 /// `NAME.xxyy` with two two-letter language codes.
 fn is_gold_name(p: &Path) -> bool {
-    p.is_file() && p.extension().and_then(|e| e.to_str()).map(|e| e.len() == 4 && e.chars().all(|c| c.is_ascii_lowercase())).unwrap_or(false)
+    p.is_file()
+        && p.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.len() == 4 && e.chars().all(|c| c.is_ascii_lowercase()))
+            .unwrap_or(false)
 }
 
 /// Aligns every document with both aligners and scores them.
@@ -120,11 +162,26 @@ pub fn evaluate(source: &str, docs: &[GoldDocument]) -> Report {
         if signals.is_empty() {
             signals = alignment.signals();
         }
-        ours.push(alignment.beads.into_iter().map(|b| (b.original, b.translation)).collect::<Vec<BeadIds>>());
-        baseline.push(gale_church::align(&a, &b).into_iter().map(|b| (b.original, b.translation)).collect::<Vec<BeadIds>>());
+        ours.push(
+            alignment
+                .beads
+                .into_iter()
+                .map(|b| (b.original, b.translation))
+                .collect::<Vec<BeadIds>>(),
+        );
+        baseline.push(
+            gale_church::align(&a, &b)
+                .into_iter()
+                .map(|b| (b.original, b.translation))
+                .collect::<Vec<BeadIds>>(),
+        );
     }
     let driftlens = eval::score(docs.iter().zip(&ours).map(|(d, t)| (&d.gold[..], &t[..])));
-    let gale_church = eval::score(docs.iter().zip(&baseline).map(|(d, t)| (&d.gold[..], &t[..])));
+    let gale_church = eval::score(
+        docs.iter()
+            .zip(&baseline)
+            .map(|(d, t)| (&d.gold[..], &t[..])),
+    );
     Report {
         source: source.to_string(),
         documents: docs.len(),
@@ -164,7 +221,11 @@ pub fn run(args: &BenchAlignArgs) -> Result<String, BenchError> {
         _ => return Err(BenchError::Usage("--src, --tgt and --gold go together: the two texts (one sentence a line) and the gold beads ([i, j]:[k] a line)".into())),
     };
     let report = evaluate(&source, &docs);
-    Ok(if args.json { render_json(&report) } else { render_table(&report) })
+    Ok(if args.json {
+        render_json(&report)
+    } else {
+        render_table(&report)
+    })
 }
 
 /// `{"driftlens": {"strict": {"p","r","f1"}, "lax": {…}, "signals": …}, "gale_church": {…}}`.
@@ -183,14 +244,20 @@ pub fn render_table(r: &Report) -> String {
         r.source, r.documents, r.original_sentences, r.translated_sentences, r.gold_beads
     ));
     s.push_str("Scored as Vecalign's score.py: strict = the same bead; lax = overlapping on both sides;\nprecision over all beads, recall over beads with both sides.\n\n");
-    s.push_str(&format!("{:<14} {:>9} {:>9} {:>9}   {:>6} {:>6} {:>6}\n", "", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"));
+    s.push_str(&format!(
+        "{:<14} {:>9} {:>9} {:>9}   {:>6} {:>6} {:>6}\n",
+        "", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"
+    ));
     for (name, sc) in [("driftlens", r.driftlens), ("Gale-Church", r.gale_church)] {
         s.push_str(&format!(
             "{:<14} {:>9.3} {:>9.3} {:>9.3}   {:>6.3} {:>6.3} {:>6.3}\n",
             name, sc.strict.p, sc.strict.r, sc.strict.f1, sc.lax.p, sc.lax.r, sc.lax.f1
         ));
     }
-    s.push_str(&format!("\ndriftlens used: {} ({:.2} s)\n", r.signals, r.driftlens_seconds));
+    s.push_str(&format!(
+        "\ndriftlens used: {} ({:.2} s)\n",
+        r.signals, r.driftlens_seconds
+    ));
     s.push_str("Gale-Church: character lengths only, c = 1, s² = 6.8, the 1993 priors.\n");
     s
 }

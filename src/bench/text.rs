@@ -17,7 +17,11 @@ use unicode_segmentation::UnicodeSegmentation;
 /// memory figures of every benchmark and of the tests that bound memory come from here.
 pub fn status_kib(field: &str) -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+    s.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Runs the benchmark over the `.md` files of `corpus` and returns the report as text.
@@ -25,12 +29,21 @@ pub fn run(corpus: &Path, megabytes: usize) -> Result<String, String> {
     let mut files: Vec<_> = std::fs::read_dir(corpus)
         .map_err(|e| format!("cannot read the corpus folder {}: {e}", corpus.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.file_name().is_some_and(|n| n != "README.md"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
         .collect();
     files.sort();
-    let texts: Vec<String> = files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let texts: Vec<String> = files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     if texts.is_empty() {
-        return Err(format!("{} holds no .md files to build the benchmark text from", corpus.display()));
+        return Err(format!(
+            "{} holds no .md files to build the benchmark text from",
+            corpus.display()
+        ));
     }
     let target = megabytes.max(1) * 1024 * 1024;
     let mut big = String::with_capacity(target + 64 * 1024);
@@ -46,7 +59,9 @@ pub fn run(corpus: &Path, megabytes: usize) -> Result<String, String> {
     let dir = std::env::temp_dir().join(format!("driftlens-text-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join("multilingual.md");
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(big.as_bytes())).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(big.as_bytes()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let mb = big.len() as f64 / (1024.0 * 1024.0);
     drop(big);
     let result = measure(&path, mb);
@@ -66,7 +81,9 @@ fn measure(path: &Path, mb: f64) -> Result<String, String> {
     let total = t0.elapsed();
     let peak = status_kib("VmHWM:");
     let extra_mb = peak.saturating_sub(rss_before) as f64 / 1024.0;
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let _ = writeln!(out, "input: {mb:.1} MB, {} paragraphs, {} sentences, {} quotations, {} sentences flagged as another language; {threads} threads", doc.paragraphs.len(), seg.sentences.len(), seg.quotes.len(), seg.foreign.len());
     let _ = writeln!(
         out,
@@ -86,7 +103,14 @@ fn measure(path: &Path, mb: f64) -> Result<String, String> {
     let quotes = find_quotes(&doc.text, &doc.paragraphs, &sentences);
     let t_quotes = t0.elapsed();
     let t0 = Instant::now();
-    let flagged = lang.map(|l| sentences.iter().filter(|s| foreign_sentence(s.text(&doc.text), l).is_some()).count()).unwrap_or(0);
+    let flagged = lang
+        .map(|l| {
+            sentences
+                .iter()
+                .filter(|s| foreign_sentence(s.text(&doc.text), l).is_some())
+                .count()
+        })
+        .unwrap_or(0);
     let t_detect = t0.elapsed();
     let _ = writeln!(
         out,
@@ -104,10 +128,22 @@ fn measure(path: &Path, mb: f64) -> Result<String, String> {
     let _ = writeln!(out, "plain UAX #29 (unicode-segmentation, one thread, no rules, no detection): {:.3} s ({:.1} MB/s), {n} segments", uax.as_secs_f64(), mb / uax.as_secs_f64());
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench_pysbd.py");
-    match std::process::Command::new("python3").arg(&script).arg(path).output() {
+    match std::process::Command::new("python3")
+        .arg(&script)
+        .arg(path)
+        .output()
+    {
         Ok(o) if o.status.success() => out.push_str(&String::from_utf8_lossy(&o.stdout)),
         Ok(o) => {
-            let _ = writeln!(out, "pysbd: not measured ({}; pip install pysbd)", String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("").trim());
+            let _ = writeln!(
+                out,
+                "pysbd: not measured ({}; pip install pysbd)",
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+            );
         }
         Err(e) => {
             let _ = writeln!(out, "pysbd: not measured (python3: {e})");

@@ -3,8 +3,8 @@
 //! and what Driftlens flagged). Both are self-contained HTML: inline CSS, no scripts, no
 //! network; `@media print` keeps rows whole across pages.
 
-use crate::review::classroom::Exercise;
 use super::escape;
+use crate::review::classroom::Exercise;
 use std::fmt::Write;
 
 const STYLE: &str = "
@@ -39,7 +39,10 @@ fn head(title: &str) -> String {
 
 fn language(e: &Exercise) -> (String, bool) {
     match crate::text::language(&e.lang) {
-        Some(l) => (l.name.to_string(), l.direction == crate::text::Direction::Rtl),
+        Some(l) => (
+            l.name.to_string(),
+            l.direction == crate::text::Direction::Rtl,
+        ),
         None => (e.lang.clone(), false),
     }
 }
@@ -47,14 +50,22 @@ fn language(e: &Exercise) -> (String, bool) {
 /// `<td lang="ar" dir="rtl">` for a translation cell.
 fn text_cell(class: &str, lang: &str, rtl: bool, text: &str) -> String {
     let dir = if rtl { " dir=\"rtl\"" } else { "" };
-    format!("<td class=\"{class}\" lang=\"{}\"{dir}>{}</td>", escape(lang), escape(text))
+    format!(
+        "<td class=\"{class}\" lang=\"{}\"{dir}>{}</td>",
+        escape(lang),
+        escape(text)
+    )
 }
 
 /// The students' worksheet: every row with a checkbox; no answers.
 pub fn worksheet_html(e: &Exercise) -> String {
     let (lang_name, rtl) = language(e);
     let mut out = head(&format!("Worksheet: did the meaning drift? ({lang_name})"));
-    let _ = writeln!(out, "<h1>Did the meaning drift? An English article and its {} translation</h1>", escape(&lang_name));
+    let _ = writeln!(
+        out,
+        "<h1>Did the meaning drift? An English article and its {} translation</h1>",
+        escape(&lang_name)
+    );
     out.push_str("<p class=\"meta\">Name: <span class=\"fill\"></span> &nbsp; Date: <span class=\"fill\"></span></p>\n");
     let _ = writeln!(
         out,
@@ -63,7 +74,11 @@ pub fn worksheet_html(e: &Exercise) -> String {
         escape(&lang_name)
     );
     out.push_str("<table>\n<thead><tr><th>#</th><th>Drifted?</th><th>Original (English)</th>");
-    let _ = write!(out, "<th>Translation ({})</th><th>Back into English (machine)</th></tr></thead>\n<tbody>\n", escape(&lang_name));
+    let _ = write!(
+        out,
+        "<th>Translation ({})</th><th>Back into English (machine)</th></tr></thead>\n<tbody>\n",
+        escape(&lang_name)
+    );
     for (i, r) in e.rows.iter().enumerate() {
         let n = i + 1;
         let _ = writeln!(
@@ -75,7 +90,12 @@ pub fn worksheet_html(e: &Exercise) -> String {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    let _ = writeln!(out, "<p class=\"meta\">{} rows. Driftlens classroom exercise {}.</p>", e.rows.len(), escape(&e.label));
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">{} rows. Driftlens classroom exercise {}.</p>",
+        e.rows.len(),
+        escape(&e.label)
+    );
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -85,8 +105,17 @@ pub fn worksheet_html(e: &Exercise) -> String {
 pub fn answer_key_html(e: &Exercise) -> String {
     let (lang_name, rtl) = language(e);
     let mut out = head(&format!("Answer key: {} ({lang_name})", e.label));
-    let _ = writeln!(out, "<h1>Answer key: {} planted changes in the {} translation</h1>", e.changes.len(), escape(&lang_name));
-    let flagged = e.rows.iter().filter(|r| !r.planted.is_empty() && r.tool.as_ref().is_some_and(|t| t.flagged())).count();
+    let _ = writeln!(
+        out,
+        "<h1>Answer key: {} planted changes in the {} translation</h1>",
+        e.changes.len(),
+        escape(&lang_name)
+    );
+    let flagged = e
+        .rows
+        .iter()
+        .filter(|r| !r.planted.is_empty() && r.tool.as_ref().is_some_and(|t| t.flagged()))
+        .count();
     let _ = writeln!(
         out,
         "<p class=\"meta\">Exercise {}: {} rows, {} of them changed on purpose. Driftlens flagged {flagged} of the {} changed rows.</p>",
@@ -101,8 +130,16 @@ pub fn answer_key_html(e: &Exercise) -> String {
         for &c in &r.planted {
             let ch = &e.changes[c];
             let tool = match &r.tool {
-                Some(t) if t.flagged() => format!("<span class=\"tool-yes\">flagged</span> ({}, {:.2})", t.level.name(), t.drift),
-                Some(t) => format!("<span class=\"tool-no\">missed</span> ({}, {:.2})", t.level.name(), t.drift),
+                Some(t) if t.flagged() => format!(
+                    "<span class=\"tool-yes\">flagged</span> ({}, {:.2})",
+                    t.level.name(),
+                    t.drift
+                ),
+                Some(t) => format!(
+                    "<span class=\"tool-no\">missed</span> ({}, {:.2})",
+                    t.level.name(),
+                    t.drift
+                ),
                 None => "not scored".to_string(),
             };
             let _ = writeln!(
@@ -122,7 +159,13 @@ pub fn answer_key_html(e: &Exercise) -> String {
         out.push_str("<h2>Changes not on any row</h2>\n<p>The aligner did not give these sentences a row of their own, so students could not mark them; they are not counted.</p>\n<ul>\n");
         for &c in &e.unplaced {
             let ch = &e.changes[c];
-            let _ = writeln!(out, "<li><span class=\"kind\">{}</span> (sentence {}): {}</li>", escape(&ch.kind_words()), ch.variant_id, escape(&ch.explanation));
+            let _ = writeln!(
+                out,
+                "<li><span class=\"kind\">{}</span> (sentence {}): {}</li>",
+                escape(&ch.kind_words()),
+                ch.variant_id,
+                escape(&ch.explanation)
+            );
         }
         out.push_str("</ul>\n");
     }

@@ -1,8 +1,8 @@
 //! The HTML report: one self-contained file (inline CSS, no scripts, no network).
 
+use super::escape;
 use crate::analyze::{PairReport, Report, TranslationReport, TranslationStatus};
 use crate::drift::DriftLevel;
-use super::escape;
 use std::fmt::Write;
 
 /// A colour from white (no drift) through amber to red (certain drift).
@@ -28,7 +28,9 @@ fn highlight(text: &str, marks: &[[usize; 2]]) -> String {
     let mut ranges: Vec<[usize; 2]> = marks
         .iter()
         .copied()
-        .filter(|[a, b]| a < b && *b <= text.len() && text.is_char_boundary(*a) && text.is_char_boundary(*b))
+        .filter(|[a, b]| {
+            a < b && *b <= text.len() && text.is_char_boundary(*a) && text.is_char_boundary(*b)
+        })
         .collect();
     ranges.sort();
     let mut out = String::new();
@@ -75,8 +77,17 @@ mark{background:#ffd34d;padding:0 1px;border-radius:2px}
 /// The whole report as one HTML page.
 pub fn html(report: &Report) -> String {
     let mut h = String::new();
-    let analysed: Vec<&TranslationReport> = report.translations.iter().filter(|t| t.is_analysed()).collect();
-    let title = report.original.sentences.first().map(|s| s.text.as_str()).unwrap_or("Driftlens report");
+    let analysed: Vec<&TranslationReport> = report
+        .translations
+        .iter()
+        .filter(|t| t.is_analysed())
+        .collect();
+    let title = report
+        .original
+        .sentences
+        .first()
+        .map(|s| s.text.as_str())
+        .unwrap_or("Driftlens report");
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Driftlens — {}</title><style>{STYLE}</style></head><body>",
@@ -100,7 +111,9 @@ pub fn html(report: &Report) -> String {
     for d in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let _ = write!(h, "<span style=\"background:{}\"></span>", colour(d));
     }
-    h.push_str(" none → certain; a blank row means no counterpart was found</div><table class=\"heat\">");
+    h.push_str(
+        " none → certain; a blank row means no counterpart was found</div><table class=\"heat\">",
+    );
     for t in &analysed {
         let mut per_sentence = vec![None::<(f32, DriftLevel)>; report.original.sentences.len()];
         for p in &t.pairs {
@@ -112,7 +125,12 @@ pub fn html(report: &Report) -> String {
                 }
             }
         }
-        let _ = write!(h, "<tr><th><a href=\"#lang-{0}\">{0}</a> ({1})</th>", escape(&t.label), t.flagged().count());
+        let _ = write!(
+            h,
+            "<tr><th><a href=\"#lang-{0}\">{0}</a> ({1})</th>",
+            escape(&t.label),
+            t.flagged().count()
+        );
         for (i, cell) in per_sentence.iter().enumerate() {
             match cell {
                 Some((d, l)) => {
@@ -125,12 +143,26 @@ pub fn html(report: &Report) -> String {
     }
     h.push_str("</table>");
 
-    let skipped: Vec<&TranslationReport> = report.translations.iter().filter(|t| !t.is_analysed()).collect();
+    let skipped: Vec<&TranslationReport> = report
+        .translations
+        .iter()
+        .filter(|t| !t.is_analysed())
+        .collect();
     if !skipped.is_empty() {
-        let _ = write!(h, "<h2>Not analysed ({})</h2><ul class=\"na\">", skipped.len());
+        let _ = write!(
+            h,
+            "<h2>Not analysed ({})</h2><ul class=\"na\">",
+            skipped.len()
+        );
         for t in skipped {
             if let TranslationStatus::NotAnalysed { why, fix } = &t.status {
-                let _ = write!(h, "<li><b>{}</b>: {} — fix: <code>{}</code></li>", escape(&t.label), escape(why), escape(fix));
+                let _ = write!(
+                    h,
+                    "<li><b>{}</b>: {} — fix: <code>{}</code></li>",
+                    escape(&t.label),
+                    escape(why),
+                    escape(fix)
+                );
             }
         }
         h.push_str("</ul>");
@@ -138,19 +170,36 @@ pub fn html(report: &Report) -> String {
 
     // Quote fidelity grid.
     if !report.original.quotes.is_empty() && !analysed.is_empty() {
-        h.push_str("<h2>Quotations</h2><table class=\"quotes\"><tr><th>quotation</th><th>speaker</th>");
+        h.push_str(
+            "<h2>Quotations</h2><table class=\"quotes\"><tr><th>quotation</th><th>speaker</th>",
+        );
         for t in &analysed {
             let _ = write!(h, "<th>{}</th>", escape(&t.label));
         }
         h.push_str("</tr>");
         for q in &report.original.quotes {
             let short: String = q.text.chars().take(90).collect();
-            let more = if q.text.chars().count() > 90 { "…" } else { "" };
-            let _ = write!(h, "<tr><td class=\"q\">“{}{more}”</td><td>{}</td>", escape(&short), escape(q.speaker.as_deref().unwrap_or("—")));
+            let more = if q.text.chars().count() > 90 {
+                "…"
+            } else {
+                ""
+            };
+            let _ = write!(
+                h,
+                "<tr><td class=\"q\">“{}{more}”</td><td>{}</td>",
+                escape(&short),
+                escape(q.speaker.as_deref().unwrap_or("—"))
+            );
             for t in &analysed {
                 match t.quotes.iter().find(|f| f.quote == q.id) {
                     Some(f) => {
-                        let _ = write!(h, "<td style=\"background:{}\" title=\"{}\">{:.2}</td>", colour(1.0 - f.fidelity), escape(&f.message), f.fidelity);
+                        let _ = write!(
+                            h,
+                            "<td style=\"background:{}\" title=\"{}\">{:.2}</td>",
+                            colour(1.0 - f.fidelity),
+                            escape(&f.message),
+                            f.fidelity
+                        );
                     }
                     None => h.push_str("<td></td>"),
                 }
@@ -183,8 +232,17 @@ pub fn html(report: &Report) -> String {
 }
 
 fn pair_row(h: &mut String, t: &TranslationReport, p: &PairReport) {
-    let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let anchor = p.original.first().map(|i| format!(" id=\"{}-{i}\"", escape(&t.label))).unwrap_or_default();
+    let ids = |v: &[usize]| {
+        v.iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let anchor = p
+        .original
+        .first()
+        .map(|i| format!(" id=\"{}-{i}\"", escape(&t.label)))
+        .unwrap_or_default();
     let orig_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.original_span).collect();
     let back_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.back_span).collect();
     let _ = write!(
@@ -202,7 +260,12 @@ fn pair_row(h: &mut String, t: &TranslationReport, p: &PairReport) {
         p.drift
     );
     for r in &p.reasons {
-        let _ = write!(h, "<span class=\"reason\" title=\"{}\">{}</span> ", escape(&r.kind), escape(&r.message));
+        let _ = write!(
+            h,
+            "<span class=\"reason\" title=\"{}\">{}</span> ",
+            escape(&r.kind),
+            escape(&r.message)
+        );
     }
     h.push_str("</td></tr>");
 }

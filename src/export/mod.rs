@@ -1,8 +1,8 @@
 //! Report writers: JSON (the stable format other tools read), CSV (one row per pair) and a
 //! self-contained HTML report (heat map, side-by-side tables, quote-fidelity grid).
 
-mod html;
 pub mod classroom;
+mod html;
 pub mod tmx;
 pub mod xliff;
 
@@ -49,8 +49,18 @@ pub fn csv(report: &Report) -> String {
     let mut out = String::from("lang,label,original_ids,translation_ids,original,translation,back_translation,drift,level,reasons\n");
     for t in &report.translations {
         for p in &t.pairs {
-            let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ");
-            let reasons = p.reasons.iter().map(|r| format!("{}: {}", r.kind, r.message)).collect::<Vec<_>>().join("; ");
+            let ids = |v: &[usize]| {
+                v.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let reasons = p
+                .reasons
+                .iter()
+                .map(|r| format!("{}: {}", r.kind, r.message))
+                .collect::<Vec<_>>()
+                .join("; ");
             let fields = [
                 t.lang.clone(),
                 t.label.clone(),
@@ -63,7 +73,13 @@ pub fn csv(report: &Report) -> String {
                 p.level.name().to_string(),
                 reasons,
             ];
-            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+            out.push_str(
+                &fields
+                    .iter()
+                    .map(|f| csv_field(f))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
             out.push('\n');
         }
     }

@@ -13,7 +13,8 @@ pub fn tmx(report: &Report, only: Option<&str>, project: Option<&Project>) -> St
     let src = &report.original.lang;
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n<tmx version=\"1.4\">\n");
-    let date = crate::review::project::timestamp(std::time::SystemTime::now()).replace(['-', ':'], "");
+    let date =
+        crate::review::project::timestamp(std::time::SystemTime::now()).replace(['-', ':'], "");
     let _ = writeln!(
         out,
         "  <header creationtool=\"Driftlens\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"driftlens\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\" creationdate=\"{date}\"/>",
@@ -21,28 +22,66 @@ pub fn tmx(report: &Report, only: Option<&str>, project: Option<&Project>) -> St
         escape(src)
     );
     out.push_str("  <body>\n");
-    for t in report.translations.iter().filter(|t| only.is_none_or(|l| l == t.label)) {
+    for t in report
+        .translations
+        .iter()
+        .filter(|t| only.is_none_or(|l| l == t.label))
+    {
         for u in t.beads() {
             if u.original_text.trim().is_empty() || u.translated_text.trim().is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "    <tu tuid=\"{}\">", escape(&format!("{}:{}", t.label, u.id())));
-            let _ = writeln!(out, "      <prop type=\"x-driftlens-label\">{}</prop>", escape(&t.label));
+            let _ = writeln!(
+                out,
+                "    <tu tuid=\"{}\">",
+                escape(&format!("{}:{}", t.label, u.id()))
+            );
+            let _ = writeln!(
+                out,
+                "      <prop type=\"x-driftlens-label\">{}</prop>",
+                escape(&t.label)
+            );
             if let Some(p) = u.scored {
                 let _ = writeln!(out, "      <prop type=\"x-drift\">{:.3}</prop>", p.drift);
-                let _ = writeln!(out, "      <prop type=\"x-drift-level\">{}</prop>", p.level.name());
+                let _ = writeln!(
+                    out,
+                    "      <prop type=\"x-drift-level\">{}</prop>",
+                    p.level.name()
+                );
                 if let Some(v) = project.and_then(|pr| pr.verdict(&t.label, p)) {
-                    let _ = writeln!(out, "      <prop type=\"x-driftlens-verdict\">{}</prop>", v.name());
+                    let _ = writeln!(
+                        out,
+                        "      <prop type=\"x-driftlens-verdict\">{}</prop>",
+                        v.name()
+                    );
                 }
                 for r in &p.reasons {
-                    let _ = writeln!(out, "      <note>{}: {}</note>", escape(&r.kind), escape(&r.message));
+                    let _ = writeln!(
+                        out,
+                        "      <note>{}: {}</note>",
+                        escape(&r.kind),
+                        escape(&r.message)
+                    );
                 }
-                if let Some(n) = project.map(|pr| pr.note(&t.label, p)).filter(|n| !n.is_empty()) {
+                if let Some(n) = project
+                    .map(|pr| pr.note(&t.label, p))
+                    .filter(|n| !n.is_empty())
+                {
                     let _ = writeln!(out, "      <note>reviewer: {}</note>", escape(&n));
                 }
             }
-            let _ = writeln!(out, "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", escape(src), escape(u.original_text));
-            let _ = writeln!(out, "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", escape(&t.lang), escape(u.translated_text));
+            let _ = writeln!(
+                out,
+                "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
+                escape(src),
+                escape(u.original_text)
+            );
+            let _ = writeln!(
+                out,
+                "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
+                escape(&t.lang),
+                escape(u.translated_text)
+            );
             out.push_str("    </tu>\n");
         }
     }

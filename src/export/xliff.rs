@@ -11,8 +11,8 @@
 //! Flagged pairs, and pairs a reviewer judged real drift, get
 //! `state="needs-review-translation"` on their target.
 
-use crate::analyze::{BeadView, Report, TranslationReport};
 use super::escape;
+use crate::analyze::{BeadView, Report, TranslationReport};
 use crate::review::{Project, Verdict};
 use std::fmt::Write;
 
@@ -22,18 +22,29 @@ pub const DRIFTLENS_NS: &str = "urn:driftlens:xliff:1";
 impl BeadView<'_> {
     /// `o22-t22`, `o3,4-t3`, `o-t27` (an added sentence): unique within a translation.
     pub(crate) fn id(&self) -> String {
-        let ids = |v: &[usize]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+        let ids = |v: &[usize]| {
+            v.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         format!("o{}-t{}", ids(self.original), ids(self.translation))
     }
 }
 
 fn file_name(p: &std::path::Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
 }
 
 /// The XLIFF 1.2 document for one translation of `report`; `project` adds the reviewer's
 /// verdicts and notes.
-pub fn xliff(report: &Report, translation: &TranslationReport, project: Option<&Project>) -> String {
+pub fn xliff(
+    report: &Report,
+    translation: &TranslationReport,
+    project: Option<&Project>,
+) -> String {
     let src = &report.original.lang;
     let tgt = &translation.lang;
     let mut out = String::new();
@@ -48,40 +59,93 @@ pub fn xliff(report: &Report, translation: &TranslationReport, project: Option<&
         escape(&translation.label)
     );
     out.push_str("    <header>\n");
-    let _ = writeln!(out, "      <tool tool-id=\"driftlens\" tool-name=\"Driftlens\" tool-version=\"{}\"/>", escape(&report.driftlens));
+    let _ = writeln!(
+        out,
+        "      <tool tool-id=\"driftlens\" tool-name=\"Driftlens\" tool-version=\"{}\"/>",
+        escape(&report.driftlens)
+    );
     let about = match (&translation.engine, translation.is_analysed()) {
-        (Some(engine), true) => format!("Drift review of {} ({}), back-translated with {engine}.", translation.label, file_name(&translation.path)),
-        _ => format!("{} ({}) was aligned but not back-translated, so it has no drift scores.", translation.label, file_name(&translation.path)),
+        (Some(engine), true) => format!(
+            "Drift review of {} ({}), back-translated with {engine}.",
+            translation.label,
+            file_name(&translation.path)
+        ),
+        _ => format!(
+            "{} ({}) was aligned but not back-translated, so it has no drift scores.",
+            translation.label,
+            file_name(&translation.path)
+        ),
     };
-    let _ = writeln!(out, "      <note from=\"driftlens\">{}</note>", escape(&about));
+    let _ = writeln!(
+        out,
+        "      <note from=\"driftlens\">{}</note>",
+        escape(&about)
+    );
     out.push_str("    </header>\n    <body>\n");
     for u in translation.beads() {
-        let verdict = u.scored.and_then(|p| project.and_then(|pr| pr.verdict(&translation.label, p)));
-        let note = u.scored.and_then(|p| project.map(|pr| pr.note(&translation.label, p))).filter(|n| !n.is_empty());
+        let verdict = u
+            .scored
+            .and_then(|p| project.and_then(|pr| pr.verdict(&translation.label, p)));
+        let note = u
+            .scored
+            .and_then(|p| project.map(|pr| pr.note(&translation.label, p)))
+            .filter(|n| !n.is_empty());
         let flagged = u.scored.map(|p| p.level.is_flagged()).unwrap_or(false);
         let needs_review = verdict == Some(Verdict::RealDrift) || (flagged && verdict.is_none());
         let mut attrs = String::new();
         if let Some(p) = u.scored {
-            let _ = write!(attrs, " dl:drift=\"{:.3}\" dl:level=\"{}\"", p.drift, p.level.name());
+            let _ = write!(
+                attrs,
+                " dl:drift=\"{:.3}\" dl:level=\"{}\"",
+                p.drift,
+                p.level.name()
+            );
         }
         if let Some(v) = verdict {
             let _ = write!(attrs, " dl:verdict=\"{}\"", v.name());
         }
         let _ = writeln!(out, "      <trans-unit id=\"{}\"{attrs}>", escape(&u.id()));
-        let _ = writeln!(out, "        <source xml:lang=\"{}\">{}</source>", escape(src), escape(u.original_text));
-        let state = if needs_review { "needs-review-translation" } else { "translated" };
-        let _ = writeln!(out, "        <target xml:lang=\"{}\" state=\"{state}\">{}</target>", escape(tgt), escape(u.translated_text));
+        let _ = writeln!(
+            out,
+            "        <source xml:lang=\"{}\">{}</source>",
+            escape(src),
+            escape(u.original_text)
+        );
+        let state = if needs_review {
+            "needs-review-translation"
+        } else {
+            "translated"
+        };
+        let _ = writeln!(
+            out,
+            "        <target xml:lang=\"{}\" state=\"{state}\">{}</target>",
+            escape(tgt),
+            escape(u.translated_text)
+        );
         if let Some(p) = u.scored {
             let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">drift {:.2} ({}); back-translation: {}</note>", p.drift, p.level.name(), escape(&p.back_translation));
             for r in &p.reasons {
-                let _ = writeln!(out, "        <note from=\"driftlens\" priority=\"2\">{}: {}</note>", escape(&r.kind), escape(&r.message));
+                let _ = writeln!(
+                    out,
+                    "        <note from=\"driftlens\" priority=\"2\">{}: {}</note>",
+                    escape(&r.kind),
+                    escape(&r.message)
+                );
             }
         }
         if let Some(v) = verdict {
-            let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">verdict: {}</note>", v.title());
+            let _ = writeln!(
+                out,
+                "        <note from=\"reviewer\" priority=\"1\">verdict: {}</note>",
+                v.title()
+            );
         }
         if let Some(n) = note {
-            let _ = writeln!(out, "        <note from=\"reviewer\" priority=\"1\">{}</note>", escape(&n));
+            let _ = writeln!(
+                out,
+                "        <note from=\"reviewer\" priority=\"1\">{}</note>",
+                escape(&n)
+            );
         }
         out.push_str("      </trans-unit>\n");
     }

@@ -109,18 +109,22 @@ impl Catalog {
 
     /// Reads a catalog file.
     pub fn load(path: &Path) -> Result<Catalog, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Catalog::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Parses catalog text, checking that every language points at a listed model and that
     /// checksums look like checksums.
     pub fn parse(text: &str) -> Result<Catalog, String> {
-        let raw: RawCatalog = toml::from_str(text).map_err(|e| format!("not a valid model catalog: {e}"))?;
+        let raw: RawCatalog =
+            toml::from_str(text).map_err(|e| format!("not a valid model catalog: {e}"))?;
         let defaults = raw.marian_files.unwrap_or_default();
         let mut models = Vec::with_capacity(raw.model.len());
         for m in raw.model {
-            let revision = m.revision.filter(|r| !r.is_empty() && r != "unpinned" && r != "main");
+            let revision = m
+                .revision
+                .filter(|r| !r.is_empty() && r != "unpinned" && r != "main");
             if let Some(r) = &revision {
                 if r.len() != 40 || !r.chars().all(|c| c.is_ascii_hexdigit()) {
                     return Err(format!("model {}: revision \"{r}\" is not a 40-digit commit hash (write \"unpinned\" when none is known)", m.name));
@@ -128,12 +132,23 @@ impl Catalog {
             }
             for (file, digest) in &m.sha256 {
                 if digest.len() != 64 || !digest.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return Err(format!("model {}: the sha256 of {file} is not 64 hex digits", m.name));
+                    return Err(format!(
+                        "model {}: the sha256 of {file} is not 64 hex digits",
+                        m.name
+                    ));
                 }
             }
             let (files, weights, optional) = match m.kind {
-                ModelKind::Translation => (m.files.unwrap_or(defaults.files.clone()), m.weights.unwrap_or(defaults.weights.clone()), m.optional.unwrap_or(defaults.optional.clone())),
-                ModelKind::Embedding => (m.files.unwrap_or_default(), m.weights.unwrap_or_default(), m.optional.unwrap_or_default()),
+                ModelKind::Translation => (
+                    m.files.unwrap_or(defaults.files.clone()),
+                    m.weights.unwrap_or(defaults.weights.clone()),
+                    m.optional.unwrap_or(defaults.optional.clone()),
+                ),
+                ModelKind::Embedding => (
+                    m.files.unwrap_or_default(),
+                    m.weights.unwrap_or_default(),
+                    m.optional.unwrap_or_default(),
+                ),
             };
             if files.is_empty() && weights.is_empty() {
                 return Err(format!("model {} lists no files", m.name));
@@ -147,7 +162,11 @@ impl Catalog {
                 weights,
                 optional,
                 sizes: m.sizes,
-                sha256: m.sha256.into_iter().map(|(k, v)| (k, v.to_ascii_lowercase())).collect(),
+                sha256: m
+                    .sha256
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_ascii_lowercase()))
+                    .collect(),
             });
         }
         let mut seen = std::collections::HashSet::new();
@@ -158,10 +177,15 @@ impl Catalog {
         }
         for (lang, name) in &raw.languages {
             if !models.iter().any(|m| &m.name == name) {
-                return Err(format!("language {lang} points at model {name}, which is not listed"));
+                return Err(format!(
+                    "language {lang} points at model {name}, which is not listed"
+                ));
             }
         }
-        Ok(Catalog { models, languages: raw.languages })
+        Ok(Catalog {
+            models,
+            languages: raw.languages,
+        })
     }
 
     pub fn model(&self, name: &str) -> Option<&ModelEntry> {
@@ -170,12 +194,17 @@ impl Catalog {
 
     /// The model that back-translates a language (ISO 639-1, case-insensitive) into English.
     pub fn for_language(&self, lang: &str) -> Option<&ModelEntry> {
-        let code = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let code = lang
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         self.languages.get(&code).and_then(|n| self.model(n))
     }
 
     /// A language code or a model name.
     pub fn find(&self, lang_or_name: &str) -> Option<&ModelEntry> {
-        self.for_language(lang_or_name).or_else(|| self.model(lang_or_name))
+        self.for_language(lang_or_name)
+            .or_else(|| self.model(lang_or_name))
     }
 }

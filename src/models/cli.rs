@@ -63,33 +63,103 @@ pub fn run(args: ModelsArgs) -> Result<(), String> {
 }
 
 fn list(store: &ModelStore) {
-    println!("{:<5} {:<22} {:<10} {:<10} {:>8}  {}", "lang", "model", "revision", "status", "size", "where");
+    println!(
+        "{:<5} {:<22} {:<10} {:<10} {:>8}  {}",
+        "lang", "model", "revision", "status", "size", "where"
+    );
     let mut present = 0;
     for (lang, name) in &store.catalog.languages {
-        let Some(entry) = store.catalog.model(name) else { continue };
+        let Some(entry) = store.catalog.model(name) else {
+            continue;
+        };
         let (status, size, place) = match store.locate(entry) {
             Presence::Present(r) => {
                 present += 1;
-                ("present".to_string(), human(r.size()), format!("{} ({})", r.dir.display(), r.location))
+                (
+                    "present".to_string(),
+                    human(r.size()),
+                    format!("{} ({})", r.dir.display(), r.location),
+                )
             }
-            Presence::Incomplete { dir, missing, .. } => ("incomplete".to_string(), "-".to_string(), format!("{} lacks {}", dir.display(), missing.join(", "))),
-            Presence::Missing => ("missing".to_string(), "-".to_string(), format!("driftlens models fetch {lang}")),
+            Presence::Incomplete { dir, missing, .. } => (
+                "incomplete".to_string(),
+                "-".to_string(),
+                format!("{} lacks {}", dir.display(), missing.join(", ")),
+            ),
+            Presence::Missing => (
+                "missing".to_string(),
+                "-".to_string(),
+                format!("driftlens models fetch {lang}"),
+            ),
         };
-        println!("{:<5} {:<22} {:<10} {:<10} {:>8}  {}", lang, entry.name, entry.revision_label(), status, size, place);
+        println!(
+            "{:<5} {:<22} {:<10} {:<10} {:>8}  {}",
+            lang,
+            entry.name,
+            entry.revision_label(),
+            status,
+            size,
+            place
+        );
     }
-    for entry in store.catalog.models.iter().filter(|m| m.kind == ModelKind::Embedding) {
+    for entry in store
+        .catalog
+        .models
+        .iter()
+        .filter(|m| m.kind == ModelKind::Embedding)
+    {
         let (status, size, place) = match store.locate(entry) {
-            Presence::Present(r) => ("present".to_string(), human(r.size()), format!("{} ({})", r.dir.display(), r.location)),
-            Presence::Incomplete { dir, missing, .. } => ("incomplete".to_string(), "-".to_string(), format!("{} lacks {}", dir.display(), missing.join(", "))),
-            Presence::Missing => ("missing".to_string(), "-".to_string(), format!("driftlens models fetch {}", entry.name)),
+            Presence::Present(r) => (
+                "present".to_string(),
+                human(r.size()),
+                format!("{} ({})", r.dir.display(), r.location),
+            ),
+            Presence::Incomplete { dir, missing, .. } => (
+                "incomplete".to_string(),
+                "-".to_string(),
+                format!("{} lacks {}", dir.display(), missing.join(", ")),
+            ),
+            Presence::Missing => (
+                "missing".to_string(),
+                "-".to_string(),
+                format!("driftlens models fetch {}", entry.name),
+            ),
         };
-        println!("{:<5} {:<22} {:<10} {:<10} {:>8}  {} (embeddings)", "-", entry.name, entry.revision_label(), status, size, place);
+        println!(
+            "{:<5} {:<22} {:<10} {:<10} {:>8}  {} (embeddings)",
+            "-",
+            entry.name,
+            entry.revision_label(),
+            status,
+            size,
+            place
+        );
     }
     let models: std::collections::BTreeSet<&String> = store.catalog.languages.values().collect();
     println!("\n{} languages routed to {} models; {present} languages have their model on this computer.", store.catalog.languages.len(), models.len());
     println!("{}", crate::resources::wordnet_status());
     if let Some(hub) = &store.config.hf_cache {
-        println!("Looked in: {}the project's models/ ({}), the Hugging Face cache ({}){}.", store.config.user_dir.as_ref().map(|u| format!("{}, ", u.display())).unwrap_or_default(), store.config.project_dir.clone().unwrap_or_default().display(), hub.display(), if store.config.offline { "; HF_HUB_OFFLINE is set" } else { "" });
+        println!(
+            "Looked in: {}the project's models/ ({}), the Hugging Face cache ({}){}.",
+            store
+                .config
+                .user_dir
+                .as_ref()
+                .map(|u| format!("{}, ", u.display()))
+                .unwrap_or_default(),
+            store
+                .config
+                .project_dir
+                .clone()
+                .unwrap_or_default()
+                .display(),
+            hub.display(),
+            if store.config.offline {
+                "; HF_HUB_OFFLINE is set"
+            } else {
+                ""
+            }
+        );
     }
 }
 
@@ -102,14 +172,26 @@ fn fetch(store: &ModelStore, langs: &[String]) -> Result<(), String> {
             continue;
         }
         if let Presence::Present(r) = store.locate(entry) {
-            println!("{lang}: {} is already on this computer ({})", entry.name, r.dir.display());
+            println!(
+                "{lang}: {} is already on this computer ({})",
+                entry.name,
+                r.dir.display()
+            );
             continue;
         }
         if !store.config.offline {
-            eprintln!("{lang}: downloading {} from https://huggingface.co/{} …", entry.name, entry.repo);
+            eprintln!(
+                "{lang}: downloading {} from https://huggingface.co/{} …",
+                entry.name, entry.repo
+            );
         }
         match store.fetch(entry, true) {
-            Ok(r) => println!("{lang}: {} ready in {} ({})", entry.name, r.dir.display(), human(r.size())),
+            Ok(r) => println!(
+                "{lang}: {} ready in {} ({})",
+                entry.name,
+                r.dir.display(),
+                human(r.size())
+            ),
             Err(e) => {
                 eprintln!("driftlens: {e}");
                 failures.push(lang.clone());
@@ -119,16 +201,27 @@ fn fetch(store: &ModelStore, langs: &[String]) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("could not fetch the models for {}", failures.join(", ")))
+        Err(format!(
+            "could not fetch the models for {}",
+            failures.join(", ")
+        ))
     }
 }
 
 fn verify(store: &ModelStore, langs: &[String]) -> Result<(), String> {
     let entries: Vec<_> = if langs.is_empty() {
         let mut seen = std::collections::HashSet::new();
-        store.catalog.models.iter().filter(|m| seen.insert(m.name.clone())).collect()
+        store
+            .catalog
+            .models
+            .iter()
+            .filter(|m| seen.insert(m.name.clone()))
+            .collect()
     } else {
-        langs.iter().map(|l| store.entry(l).map_err(|e| e.to_string())).collect::<Result<_, _>>()?
+        langs
+            .iter()
+            .map(|l| store.entry(l).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?
     };
     let (mut checked, mut bad) = (0, 0);
     for entry in entries {
@@ -140,24 +233,41 @@ fn verify(store: &ModelStore, langs: &[String]) -> Result<(), String> {
                         println!("ok       {}/{}  {}", entry.name, c.file, c.status);
                     } else {
                         bad += 1;
-                        println!("DAMAGED  {} {}; {}", c.path.display(), c.status, store.fetch_hint(entry));
+                        println!(
+                            "DAMAGED  {} {}; {}",
+                            c.path.display(),
+                            c.status,
+                            store.fetch_hint(entry)
+                        );
                     }
                 }
             }
             Presence::Incomplete { dir, missing, .. } => {
                 bad += 1;
-                println!("MISSING  {}: {} lacks {}; {}", entry.name, dir.display(), missing.join(", "), store.fetch_hint(entry));
+                println!(
+                    "MISSING  {}: {} lacks {}; {}",
+                    entry.name,
+                    dir.display(),
+                    missing.join(", "),
+                    store.fetch_hint(entry)
+                );
             }
             Presence::Missing if !langs.is_empty() => {
                 bad += 1;
-                println!("MISSING  {}: not on this computer; {}", entry.name, store.fetch_hint(entry));
+                println!(
+                    "MISSING  {}: not on this computer; {}",
+                    entry.name,
+                    store.fetch_hint(entry)
+                );
             }
             Presence::Missing => {}
         }
     }
     println!("{checked} files checked, {bad} problems.");
     if bad > 0 {
-        Err(format!("{bad} model files are missing or damaged (see above)"))
+        Err(format!(
+            "{bad} model files are missing or damaged (see above)"
+        ))
     } else {
         Ok(())
     }

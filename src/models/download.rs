@@ -11,8 +11,17 @@ use hf_hub::{Repo, RepoType};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn bar(show: bool) -> ProgressBar {
-    let pb = ProgressBar::with_draw_target(None, if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-    if let Ok(style) = ProgressStyle::with_template("{msg:<28} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
+    let pb = ProgressBar::with_draw_target(
+        None,
+        if show {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg:<28} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    ) {
         pb.set_style(style.progress_chars("=> "));
     }
     pb
@@ -32,7 +41,9 @@ pub fn fetch(store: &ModelStore, entry: &ModelEntry, progress: bool) -> Result<(
         pb.set_message(file.to_string());
         pb
     };
-    fetch_impl(store, entry, &make, &|pb: &ProgressBar| pb.finish_and_clear())
+    fetch_impl(store, entry, &make, &|pb: &ProgressBar| {
+        pb.finish_and_clear()
+    })
 }
 
 /// What a download reports to a caller that draws its own progress (the workbench).
@@ -48,8 +59,16 @@ pub enum DownloadEvent {
 
 /// [`fetch`] reporting its progress through `on` (called on the downloading thread) instead
 /// of drawing a terminal bar.
-pub fn fetch_reporting(store: &ModelStore, entry: &ModelEntry, on: std::sync::Arc<dyn Fn(DownloadEvent) + Send + Sync>) -> Result<(), ModelError> {
-    let make = |file: &str| EventProgress { name: file.to_string(), on: on.clone(), finished: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)) };
+pub fn fetch_reporting(
+    store: &ModelStore,
+    entry: &ModelEntry,
+    on: std::sync::Arc<dyn Fn(DownloadEvent) + Send + Sync>,
+) -> Result<(), ModelError> {
+    let make = |file: &str| EventProgress {
+        name: file.to_string(),
+        on: on.clone(),
+        finished: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    };
     fetch_impl(store, entry, &make, &|p: &EventProgress| p.finish())
 }
 
@@ -63,10 +82,16 @@ struct EventProgress {
 
 impl Progress for EventProgress {
     fn init(&mut self, size: usize, _filename: &str) {
-        (self.on)(DownloadEvent::File { name: self.name.clone(), size });
+        (self.on)(DownloadEvent::File {
+            name: self.name.clone(),
+            size,
+        });
     }
     fn update(&mut self, size: usize) {
-        (self.on)(DownloadEvent::Bytes { name: self.name.clone(), bytes: size });
+        (self.on)(DownloadEvent::Bytes {
+            name: self.name.clone(),
+            bytes: size,
+        });
     }
     fn finish(&mut self) {
         EventProgress::finish(self);
@@ -75,15 +100,30 @@ impl Progress for EventProgress {
 
 impl EventProgress {
     fn finish(&self) {
-        if !self.finished.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            (self.on)(DownloadEvent::FileDone { name: self.name.clone() });
+        if !self
+            .finished
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            (self.on)(DownloadEvent::FileDone {
+                name: self.name.clone(),
+            });
         }
     }
 }
 
-fn fetch_impl<P: Progress + Clone>(store: &ModelStore, entry: &ModelEntry, make: &dyn Fn(&str) -> P, clear: &dyn Fn(&P)) -> Result<(), ModelError> {
+fn fetch_impl<P: Progress + Clone>(
+    store: &ModelStore,
+    entry: &ModelEntry,
+    make: &dyn Fn(&str) -> P,
+    clear: &dyn Fn(&P),
+) -> Result<(), ModelError> {
     let fix = store.fetch_hint(entry);
-    let first_file = entry.files.first().or(entry.weights.first()).cloned().unwrap_or_default();
+    let first_file = entry
+        .files
+        .first()
+        .or(entry.weights.first())
+        .cloned()
+        .unwrap_or_default();
     if store.config.offline {
         return Err(ModelError::Offline {
             model: entry.name.clone(),
@@ -95,9 +135,19 @@ fn fetch_impl<P: Progress + Clone>(store: &ModelStore, entry: &ModelEntry, make:
     if let Some(hub) = &store.config.hf_cache {
         builder = builder.with_cache_dir(hub.clone());
     }
-    let api = builder.build().map_err(|e| ModelError::Download { model: entry.name.clone(), file: first_file.clone(), url: format!("https://huggingface.co/{}", entry.repo), reason: e.to_string(), fix: fix.clone() })?;
+    let api = builder.build().map_err(|e| ModelError::Download {
+        model: entry.name.clone(),
+        file: first_file.clone(),
+        url: format!("https://huggingface.co/{}", entry.repo),
+        reason: e.to_string(),
+        fix: fix.clone(),
+    })?;
     let revision = entry.revision.clone().unwrap_or_else(|| "main".to_string());
-    let repo = api.repo(Repo::with_revision(entry.repo.clone(), RepoType::Model, revision));
+    let repo = api.repo(Repo::with_revision(
+        entry.repo.clone(),
+        RepoType::Model,
+        revision,
+    ));
     let get = |file: &str| -> Result<Option<std::path::PathBuf>, ModelError> {
         let pb = make(file);
         match repo.download_with_progress(file, pb.clone()) {
@@ -110,7 +160,11 @@ fn fetch_impl<P: Progress + Clone>(store: &ModelStore, entry: &ModelEntry, make:
                         let _ = std::fs::remove_file(&blob);
                     }
                     let _ = std::fs::remove_file(&path);
-                    return Err(ModelError::BadFile { path, problem: format!("{status}; it was removed"), fix: fix.clone() });
+                    return Err(ModelError::BadFile {
+                        path,
+                        problem: format!("{status}; it was removed"),
+                        fix: fix.clone(),
+                    });
                 }
                 Ok(Some(path))
             }
@@ -120,13 +174,25 @@ fn fetch_impl<P: Progress + Clone>(store: &ModelStore, entry: &ModelEntry, make:
             }
             Err(e) => {
                 clear(&pb);
-                Err(ModelError::Download { model: entry.name.clone(), file: file.to_string(), url: repo.url(file), reason: e.to_string(), fix: fix.clone() })
+                Err(ModelError::Download {
+                    model: entry.name.clone(),
+                    file: file.to_string(),
+                    url: repo.url(file),
+                    reason: e.to_string(),
+                    fix: fix.clone(),
+                })
             }
         }
     };
     for f in &entry.files {
         if get(f)?.is_none() {
-            return Err(ModelError::Download { model: entry.name.clone(), file: f.clone(), url: repo.url(f), reason: "the hub has no such file".into(), fix: fix.clone() });
+            return Err(ModelError::Download {
+                model: entry.name.clone(),
+                file: f.clone(),
+                url: repo.url(f),
+                reason: "the hub has no such file".into(),
+                fix: fix.clone(),
+            });
         }
     }
     let mut have_weights = entry.weights.is_empty();
@@ -137,7 +203,13 @@ fn fetch_impl<P: Progress + Clone>(store: &ModelStore, entry: &ModelEntry, make:
         }
     }
     if !have_weights {
-        return Err(ModelError::Download { model: entry.name.clone(), file: entry.weights.join(" or "), url: format!("https://huggingface.co/{}", entry.repo), reason: "the hub has none of these files".into(), fix });
+        return Err(ModelError::Download {
+            model: entry.name.clone(),
+            file: entry.weights.join(" or "),
+            url: format!("https://huggingface.co/{}", entry.repo),
+            reason: "the hub has none of these files".into(),
+            fix,
+        });
     }
     for f in &entry.optional {
         get(f)?;

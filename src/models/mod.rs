@@ -8,7 +8,9 @@ pub mod download;
 pub mod store;
 
 pub use catalog::{Catalog, ModelEntry, ModelKind};
-pub use store::{FileCheck, FileStatus, Location, ModelError, ModelStore, Presence, ResolvedModel, StoreConfig};
+pub use store::{
+    FileCheck, FileStatus, Location, ModelError, ModelStore, Presence, ResolvedModel, StoreConfig,
+};
 
 use crate::translate::marian::{Marian, MarianError, ModelFiles};
 

@@ -51,7 +51,11 @@ pub struct ResolvedModel {
 impl ResolvedModel {
     /// Bytes on disk, over all files present.
     pub fn size(&self) -> u64 {
-        self.files.values().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+        self.files
+            .values()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
     }
 }
 
@@ -60,23 +64,51 @@ impl ResolvedModel {
 pub enum Presence {
     Present(ResolvedModel),
     /// Some files were found, not all: the most complete folder and what it lacks.
-    Incomplete { dir: PathBuf, location: Location, missing: Vec<String> },
+    Incomplete {
+        dir: PathBuf,
+        location: Location,
+        missing: Vec<String>,
+    },
     Missing,
 }
 
 /// Why a model cannot be had. Every message names the model or file and what to do.
 #[derive(Debug)]
 pub enum ModelError {
-    UnknownLanguage { lang: String, known: String },
+    UnknownLanguage {
+        lang: String,
+        known: String,
+    },
     /// Not on disk, and downloading is off or not allowed.
-    NotFound { model: String, looked: Vec<PathBuf>, fix: String },
+    NotFound {
+        model: String,
+        looked: Vec<PathBuf>,
+        fix: String,
+    },
     /// Downloading was needed but `HF_HUB_OFFLINE` forbids it.
-    Offline { model: String, file: String, fix: String },
+    Offline {
+        model: String,
+        file: String,
+        fix: String,
+    },
     /// The download failed.
-    Download { model: String, file: String, url: String, reason: String, fix: String },
+    Download {
+        model: String,
+        file: String,
+        url: String,
+        reason: String,
+        fix: String,
+    },
     /// A file is there but wrong: truncated, damaged, or not the file models.toml names.
-    BadFile { path: PathBuf, problem: String, fix: String },
-    Io { path: PathBuf, error: std::io::Error },
+    BadFile {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for ModelError {
@@ -114,7 +146,11 @@ pub struct StoreConfig {
 
 /// The Hugging Face hub cache folder as `huggingface_hub` finds it.
 pub fn hf_cache_from_env() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(p) = var("HF_HUB_CACHE") {
         return Some(p);
     }
@@ -129,7 +165,14 @@ pub fn hf_cache_from_env() -> Option<PathBuf> {
 
 /// Whether `HF_HUB_OFFLINE` asks for no network (`1`, `true`, `yes`, `on`).
 pub fn offline_from_env() -> bool {
-    std::env::var("HF_HUB_OFFLINE").map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")).unwrap_or(false)
+    std::env::var("HF_HUB_OFFLINE")
+        .map(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            )
+        })
+        .unwrap_or(false)
 }
 
 /// The project's `models/` folder: in the working directory if there is one, else beside
@@ -145,7 +188,13 @@ pub fn project_models_dir() -> PathBuf {
 impl StoreConfig {
     /// Settings from the environment, with an optional user folder.
     pub fn from_env(user_dir: Option<PathBuf>) -> StoreConfig {
-        StoreConfig { user_dir, project_dir: Some(project_models_dir()), hf_cache: hf_cache_from_env(), offline: offline_from_env(), download: false }
+        StoreConfig {
+            user_dir,
+            project_dir: Some(project_models_dir()),
+            hf_cache: hf_cache_from_env(),
+            offline: offline_from_env(),
+            download: false,
+        }
     }
 }
 
@@ -211,7 +260,14 @@ fn hf_snapshots(hub: &Path, entry: &ModelEntry) -> Vec<PathBuf> {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.is_dir() && !out.contains(p))
-        .map(|p| (std::fs::metadata(&p).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), p))
+        .map(|p| {
+            (
+                std::fs::metadata(&p)
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                p,
+            )
+        })
         .collect();
     others.sort_by(|a, b| b.0.cmp(&a.0));
     out.extend(others.into_iter().map(|(_, p)| p));
@@ -230,7 +286,18 @@ impl ModelStore {
 
     /// The model for a language code or model name.
     pub fn entry(&self, lang_or_name: &str) -> Result<&ModelEntry, ModelError> {
-        self.catalog.find(lang_or_name).ok_or_else(|| ModelError::UnknownLanguage { lang: lang_or_name.to_string(), known: self.catalog.languages.keys().cloned().collect::<Vec<_>>().join(" ") })
+        self.catalog
+            .find(lang_or_name)
+            .ok_or_else(|| ModelError::UnknownLanguage {
+                lang: lang_or_name.to_string(),
+                known: self
+                    .catalog
+                    .languages
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
     }
 
     /// The folders to look in for a model, in order, with their kind.
@@ -244,7 +311,11 @@ impl ModelStore {
             out.push((Location::Project, p.join(&entry.name)));
         }
         if let Some(h) = &self.config.hf_cache {
-            out.extend(hf_snapshots(h, entry).into_iter().map(|p| (Location::HfCache, p)));
+            out.extend(
+                hf_snapshots(h, entry)
+                    .into_iter()
+                    .map(|p| (Location::HfCache, p)),
+            );
         }
         out
     }
@@ -258,24 +329,47 @@ impl ModelStore {
             }
             let (found, missing) = files_in(entry, &dir);
             if missing.is_empty() {
-                return Presence::Present(ResolvedModel { entry: entry.clone(), location: loc, dir, files: found });
+                return Presence::Present(ResolvedModel {
+                    entry: entry.clone(),
+                    location: loc,
+                    dir,
+                    files: found,
+                });
             }
             // A user folder that holds other things is not a partial copy of this model.
-            let relevant = found.keys().filter(|f| entry.files.contains(f) || entry.weights.contains(f)).count();
+            let relevant = found
+                .keys()
+                .filter(|f| entry.files.contains(f) || entry.weights.contains(f))
+                .count();
             if relevant > 0 && best.as_ref().map(|b| relevant > b.0).unwrap_or(true) {
                 best = Some((relevant, dir, loc, missing));
             }
         }
         match best {
-            Some((_, dir, location, missing)) => Presence::Incomplete { dir, location, missing },
+            Some((_, dir, location, missing)) => Presence::Incomplete {
+                dir,
+                location,
+                missing,
+            },
             None => Presence::Missing,
         }
     }
 
     /// What to tell the user to do to get a model.
     pub fn fetch_hint(&self, entry: &ModelEntry) -> String {
-        let lang = self.catalog.languages.iter().find(|(_, n)| **n == entry.name).map(|(l, _)| l.as_str()).unwrap_or(entry.name.as_str());
-        let project = self.config.project_dir.clone().unwrap_or_else(|| PathBuf::from("models")).join(&entry.name);
+        let lang = self
+            .catalog
+            .languages
+            .iter()
+            .find(|(_, n)| **n == entry.name)
+            .map(|(l, _)| l.as_str())
+            .unwrap_or(entry.name.as_str());
+        let project = self
+            .config
+            .project_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("models"))
+            .join(&entry.name);
         format!(
             "run `driftlens models fetch {lang}` where the Hugging Face hub is reachable, or copy the files of https://huggingface.co/{} into {}",
             entry.repo,
@@ -287,9 +381,19 @@ impl ModelStore {
     pub fn resolve(&self, entry: &ModelEntry) -> Result<ResolvedModel, ModelError> {
         match self.locate(entry) {
             Presence::Present(r) => Ok(r),
-            Presence::Incomplete { dir, missing, .. } if !self.config.download => Err(ModelError::BadFile { path: dir.join(&missing[0]), problem: format!("is missing (the folder lacks {})", missing.join(", ")), fix: self.fetch_hint(entry) }),
+            Presence::Incomplete { dir, missing, .. } if !self.config.download => {
+                Err(ModelError::BadFile {
+                    path: dir.join(&missing[0]),
+                    problem: format!("is missing (the folder lacks {})", missing.join(", ")),
+                    fix: self.fetch_hint(entry),
+                })
+            }
             _ if self.config.download => self.fetch(entry, true),
-            _ => Err(ModelError::NotFound { model: entry.name.clone(), looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(), fix: self.fetch_hint(entry) }),
+            _ => Err(ModelError::NotFound {
+                model: entry.name.clone(),
+                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
+                fix: self.fetch_hint(entry),
+            }),
         }
     }
 
@@ -298,13 +402,24 @@ impl ModelStore {
         super::download::fetch(self, entry, progress)?;
         match self.locate(entry) {
             Presence::Present(r) => {
-                let bad: Vec<FileCheck> = verify_files(&r).into_iter().filter(|c| !c.status.is_ok()).collect();
+                let bad: Vec<FileCheck> = verify_files(&r)
+                    .into_iter()
+                    .filter(|c| !c.status.is_ok())
+                    .collect();
                 if let Some(c) = bad.into_iter().next() {
-                    return Err(ModelError::BadFile { path: c.path.clone(), problem: c.status.to_string(), fix: self.fetch_hint(entry) });
+                    return Err(ModelError::BadFile {
+                        path: c.path.clone(),
+                        problem: c.status.to_string(),
+                        fix: self.fetch_hint(entry),
+                    });
                 }
                 Ok(r)
             }
-            _ => Err(ModelError::NotFound { model: entry.name.clone(), looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(), fix: self.fetch_hint(entry) }),
+            _ => Err(ModelError::NotFound {
+                model: entry.name.clone(),
+                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
+                fix: self.fetch_hint(entry),
+            }),
         }
     }
 }
@@ -365,9 +480,13 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
 pub fn check_format(name: &str, path: &Path) -> Result<(), String> {
     let read = || std::fs::read(path).map_err(|e| e.to_string());
     if name.ends_with(".json") {
-        serde_json::from_slice::<serde_json::Value>(&read()?).map(|_| ()).map_err(|e| format!("it is not valid JSON ({e}); truncated download?"))
+        serde_json::from_slice::<serde_json::Value>(&read()?)
+            .map(|_| ())
+            .map_err(|e| format!("it is not valid JSON ({e}); truncated download?"))
     } else if name.ends_with(".spm") || name.ends_with(".model") {
-        SentencePiece::from_bytes(&read()?).map(|_| ()).map_err(|e| format!("it is not a usable SentencePiece model: {e}"))
+        SentencePiece::from_bytes(&read()?)
+            .map(|_| ())
+            .map_err(|e| format!("it is not a usable SentencePiece model: {e}"))
     } else if name.ends_with(".safetensors") {
         // The header alone says how long the file must be; no need to read the weights.
         let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
@@ -396,7 +515,8 @@ pub fn check_format(name: &str, path: &Path) -> Result<(), String> {
         }
         use std::io::{Seek, SeekFrom};
         let tail_len = len.min(65536 + 22);
-        f.seek(SeekFrom::End(-(tail_len as i64))).map_err(|e| e.to_string())?;
+        f.seek(SeekFrom::End(-(tail_len as i64)))
+            .map_err(|e| e.to_string())?;
         let mut tail = vec![0u8; tail_len as usize];
         f.read_exact(&mut tail).map_err(|e| e.to_string())?;
         if tail.windows(4).any(|w| w == b"PK\x05\x06") {
@@ -417,24 +537,43 @@ pub fn verify_file(entry: &ModelEntry, name: &str, path: &Path) -> FileStatus {
     };
     if let Some(&expected) = entry.sizes.get(name) {
         if expected != size {
-            return FileStatus::SizeMismatch { expected, actual: size };
+            return FileStatus::SizeMismatch {
+                expected,
+                actual: size,
+            };
         }
     }
     let mut checked = false;
     if let Some(expected) = entry.sha256.get(name) {
         match sha256_file(path) {
             Ok(actual) if &actual == expected => checked = true,
-            Ok(actual) => return FileStatus::ChecksumMismatch { expected: expected.clone(), actual },
+            Ok(actual) => {
+                return FileStatus::ChecksumMismatch {
+                    expected: expected.clone(),
+                    actual,
+                }
+            }
             Err(e) => return FileStatus::Unreadable(e.to_string()),
         }
     }
     match check_format(name, path) {
-        Ok(()) => FileStatus::Ok { size, sha256_checked: checked },
+        Ok(()) => FileStatus::Ok {
+            size,
+            sha256_checked: checked,
+        },
         Err(p) => FileStatus::Damaged(p),
     }
 }
 
 /// Checks every file of a model found on disk.
 pub fn verify_files(model: &ResolvedModel) -> Vec<FileCheck> {
-    model.files.iter().map(|(name, path)| FileCheck { file: name.clone(), path: path.clone(), status: verify_file(&model.entry, name, path) }).collect()
+    model
+        .files
+        .iter()
+        .map(|(name, path)| FileCheck {
+            file: name.clone(),
+            path: path.clone(),
+            status: verify_file(&model.entry, name, path),
+        })
+        .collect()
 }

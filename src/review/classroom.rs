@@ -48,7 +48,10 @@ impl PlantedChange {
 #[derive(Debug, thiserror::Error)]
 pub enum ClassroomError {
     #[error("cannot read the labels file {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{} is not a labels file: {message}", path.display())]
     Parse { path: PathBuf, message: String },
     #[error("{label} has no aligned sentences to build an exercise from (was it analysed?)")]
@@ -57,8 +60,14 @@ pub enum ClassroomError {
 
 impl Labels {
     pub fn load(path: &Path) -> Result<Labels, ClassroomError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ClassroomError::Read { path: path.to_path_buf(), source })?;
-        toml::from_str(&text).map_err(|e| ClassroomError::Parse { path: path.to_path_buf(), message: e.to_string() })
+        let text = std::fs::read_to_string(path).map_err(|source| ClassroomError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ClassroomError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
     }
 
     /// The labels file beside a variant: `es.drift.md` → `es.drift.labels.toml`.
@@ -116,7 +125,10 @@ pub struct Exercise {
 
 impl Exercise {
     /// Builds the exercise from a labels file and the analysis of its variant.
-    pub fn load(labels_path: &Path, variant: &TranslationReport) -> Result<Exercise, ClassroomError> {
+    pub fn load(
+        labels_path: &Path,
+        variant: &TranslationReport,
+    ) -> Result<Exercise, ClassroomError> {
         Exercise::new(&Labels::load(labels_path)?, variant)
     }
 
@@ -132,23 +144,44 @@ impl Exercise {
                 translation_ids: b.translation.to_vec(),
                 original: b.original_text.to_string(),
                 translation: b.translated_text.to_string(),
-                back_translation: b.scored.map(|p| p.back_translation.clone()).unwrap_or_default(),
+                back_translation: b
+                    .scored
+                    .map(|p| p.back_translation.clone())
+                    .unwrap_or_default(),
                 planted: Vec::new(),
-                tool: b.scored.map(|p| ToolView { drift: p.drift, level: p.level, reasons: p.reasons.iter().map(|r| r.message.clone()).collect() }),
+                tool: b.scored.map(|p| ToolView {
+                    drift: p.drift,
+                    level: p.level,
+                    reasons: p.reasons.iter().map(|r| r.message.clone()).collect(),
+                }),
             })
             .collect();
         if rows.is_empty() {
-            return Err(ClassroomError::Empty { label: variant.label.clone() });
+            return Err(ClassroomError::Empty {
+                label: variant.label.clone(),
+            });
         }
         let mut unplaced = Vec::new();
         for (i, c) in labels.change.iter().enumerate() {
-            let row = rows.iter().position(|r| r.translation_ids.contains(&c.variant_id)).or_else(|| c.original_id.and_then(|o| rows.iter().position(|r| r.original_ids.contains(&o))));
+            let row = rows
+                .iter()
+                .position(|r| r.translation_ids.contains(&c.variant_id))
+                .or_else(|| {
+                    c.original_id
+                        .and_then(|o| rows.iter().position(|r| r.original_ids.contains(&o)))
+                });
             match row {
                 Some(r) => rows[r].planted.push(i),
                 None => unplaced.push(i),
             }
         }
-        Ok(Exercise { label: variant.label.clone(), lang: variant.lang.clone(), rows, changes: labels.change.clone(), unplaced })
+        Ok(Exercise {
+            label: variant.label.clone(),
+            lang: variant.lang.clone(),
+            rows,
+            changes: labels.change.clone(),
+            unplaced,
+        })
     }
 
     /// Rows that hold a planted change.
@@ -174,16 +207,42 @@ impl Exercise {
                     row: i,
                     marked,
                     outcome,
-                    explanations: r.planted.iter().map(|&c| (self.changes[c].kind.clone(), self.changes[c].explanation.clone())).collect(),
+                    explanations: r
+                        .planted
+                        .iter()
+                        .map(|&c| {
+                            (
+                                self.changes[c].kind.clone(),
+                                self.changes[c].explanation.clone(),
+                            )
+                        })
+                        .collect(),
                     tool_flagged: r.tool.as_ref().map(ToolView::flagged),
                 }
             })
             .collect();
         let count = |o: RowOutcome| rows.iter().filter(|r| r.outcome == o).count();
-        let (hits, misses, false_marks) = (count(RowOutcome::Hit), count(RowOutcome::Missed), count(RowOutcome::FalseMark));
-        let tool_hits = rows.iter().filter(|r| !r.explanations.is_empty() && r.tool_flagged == Some(true)).count();
-        let tool_false = rows.iter().filter(|r| r.explanations.is_empty() && r.tool_flagged == Some(true)).count();
-        Checked { rows, hits, misses, false_marks, tool_hits, tool_false_flags: tool_false }
+        let (hits, misses, false_marks) = (
+            count(RowOutcome::Hit),
+            count(RowOutcome::Missed),
+            count(RowOutcome::FalseMark),
+        );
+        let tool_hits = rows
+            .iter()
+            .filter(|r| !r.explanations.is_empty() && r.tool_flagged == Some(true))
+            .count();
+        let tool_false = rows
+            .iter()
+            .filter(|r| r.explanations.is_empty() && r.tool_flagged == Some(true))
+            .count();
+        Checked {
+            rows,
+            hits,
+            misses,
+            false_marks,
+            tool_hits,
+            tool_false_flags: tool_false,
+        }
     }
 }
 
@@ -256,6 +315,11 @@ impl Checked {
 
     /// What Driftlens itself found, for comparison.
     pub fn tool_summary(&self) -> String {
-        format!("Driftlens flagged {} of the {} planted rows, and {} rows with nothing planted.", self.tool_hits, self.planted(), self.tool_false_flags)
+        format!(
+            "Driftlens flagged {} of the {} planted rows, and {} rows with nothing planted.",
+            self.tool_hits,
+            self.planted(),
+            self.tool_false_flags
+        )
     }
 }

@@ -83,7 +83,9 @@ impl Entry {
         self.label == label && self.original == p.original && self.translation == p.translation
     }
     fn same_texts(&self, label: &str, p: &PairReport) -> bool {
-        self.label == label && self.original_text == p.original_text && self.translated_text == p.translated_text
+        self.label == label
+            && self.original_text == p.original_text
+            && self.translated_text == p.translated_text
     }
 }
 
@@ -98,11 +100,20 @@ struct ProjectFile {
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
     #[error("the review project {} is damaged (line {line}, column {column}: {message}); it was left as it is. Keep it aside and start a fresh review, or repair the file by hand", path.display())]
-    Damaged { path: PathBuf, line: usize, column: usize, message: String },
+    Damaged {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("the review project {} was written by a newer Driftlens (format {version}, this one reads up to {VERSION}); update Driftlens to open it", path.display())]
     TooNew { path: PathBuf, version: u32 },
     #[error("cannot {what} {}: {source}", path.display())]
-    Io { what: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Verdicts and notes of one corpus, and the file they live in.
@@ -126,7 +137,13 @@ impl Project {
         let entries = match std::fs::read_to_string(&path) {
             Ok(text) => parse(&path, &text)?.entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(source) => return Err(ProjectError::Io { what: "read", path, source }),
+            Err(source) => {
+                return Err(ProjectError::Io {
+                    what: "read",
+                    path,
+                    source,
+                })
+            }
         };
         Ok(Project { path, entries })
     }
@@ -142,9 +159,19 @@ impl Project {
             n += 1;
             aside = path.with_file_name(format!("{FILE_NAME}.damaged-{stamp}-{n}"));
         }
-        std::fs::rename(&path, &aside).map_err(|source| ProjectError::Io { what: "move aside", path: path.clone(), source })?;
+        std::fs::rename(&path, &aside).map_err(|source| ProjectError::Io {
+            what: "move aside",
+            path: path.clone(),
+            source,
+        })?;
         sync_dir(&path);
-        Ok((Project { path, entries: Vec::new() }, aside))
+        Ok((
+            Project {
+                path,
+                entries: Vec::new(),
+            },
+            aside,
+        ))
     }
 
     pub fn path(&self) -> &Path {
@@ -163,7 +190,10 @@ impl Project {
     }
 
     fn index(&self, label: &str, pair: &PairReport) -> Option<usize> {
-        self.entries.iter().position(|e| e.same_ids(label, pair)).or_else(|| self.entries.iter().position(|e| e.same_texts(label, pair)))
+        self.entries
+            .iter()
+            .position(|e| e.same_ids(label, pair))
+            .or_else(|| self.entries.iter().position(|e| e.same_texts(label, pair)))
     }
 
     pub fn verdict(&self, label: &str, pair: &PairReport) -> Option<Verdict> {
@@ -171,12 +201,20 @@ impl Project {
     }
 
     pub fn note(&self, label: &str, pair: &PairReport) -> String {
-        self.entry(label, pair).map(|e| e.note.clone()).unwrap_or_default()
+        self.entry(label, pair)
+            .map(|e| e.note.clone())
+            .unwrap_or_default()
     }
 
     /// Sets the verdict (`None` clears it) and, when given, the note of a pair. The entry
     /// takes the pair's current ids and texts. Returns whether anything changed.
-    pub fn set(&mut self, label: &str, pair: &PairReport, verdict: Option<Verdict>, note: Option<String>) -> bool {
+    pub fn set(
+        &mut self,
+        label: &str,
+        pair: &PairReport,
+        verdict: Option<Verdict>,
+        note: Option<String>,
+    ) -> bool {
         let i = match self.index(label, pair) {
             Some(i) => i,
             None => {
@@ -204,7 +242,10 @@ impl Project {
             e.note = n;
         }
         // Re-key to the pair as it is now.
-        changed |= e.original != pair.original || e.translation != pair.translation || e.original_text != pair.original_text || e.translated_text != pair.translated_text;
+        changed |= e.original != pair.original
+            || e.translation != pair.translation
+            || e.original_text != pair.original_text
+            || e.translated_text != pair.translated_text;
         e.original = pair.original.clone();
         e.translation = pair.translation.clone();
         e.original_text = pair.original_text.clone();
@@ -221,7 +262,11 @@ impl Project {
         self.entries
             .iter()
             .filter(|e| {
-                !translations.iter().filter(|t| t.label == e.label).any(|t| t.pairs.iter().any(|p| e.same_ids(&t.label, p) || e.same_texts(&t.label, p)))
+                !translations.iter().filter(|t| t.label == e.label).any(|t| {
+                    t.pairs
+                        .iter()
+                        .any(|p| e.same_ids(&t.label, p) || e.same_texts(&t.label, p))
+                })
             })
             .collect()
     }
@@ -233,10 +278,14 @@ impl Project {
         if let Ok(text) = std::fs::read_to_string(&self.path) {
             parse(&self.path, &text)?;
         }
-        let file = ProjectFile { version: VERSION, entries: self.entries.clone() };
+        let file = ProjectFile {
+            version: VERSION,
+            entries: self.entries.clone(),
+        };
         let mut text = serde_json::to_string_pretty(&file).expect("a project serialises");
         text.push('\n');
-        write_atomically(&self.path, text.as_bytes()).map_err(|(what, path, source)| ProjectError::Io { what, path, source })
+        write_atomically(&self.path, text.as_bytes())
+            .map_err(|(what, path, source)| ProjectError::Io { what, path, source })
     }
 }
 
@@ -248,14 +297,27 @@ fn parse(path: &Path, text: &str) -> Result<ProjectFile, ProjectError> {
     }
     if let Ok(v) = serde_json::from_str::<VersionOnly>(text) {
         if v.version > VERSION {
-            return Err(ProjectError::TooNew { path: path.to_path_buf(), version: v.version });
+            return Err(ProjectError::TooNew {
+                path: path.to_path_buf(),
+                version: v.version,
+            });
         }
     }
-    serde_json::from_str(text).map_err(|e| ProjectError::Damaged { path: path.to_path_buf(), line: e.line(), column: e.column(), message: e.to_string() })
+    serde_json::from_str(text).map_err(|e| ProjectError::Damaged {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })
 }
 
 fn temporary_prefix(path: &Path) -> String {
-    format!(".{}.tmp-", path.file_name().and_then(|n| n.to_str()).unwrap_or(FILE_NAME))
+    format!(
+        ".{}.tmp-",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(FILE_NAME)
+    )
 }
 
 fn remove_stale_temporaries(path: &Path) {
@@ -263,7 +325,10 @@ fn remove_stale_temporaries(path: &Path) {
     let prefix = temporary_prefix(path);
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
-            if e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) {
+            if e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+            {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -274,7 +339,11 @@ fn sync_dir(path: &Path) {
     // Not every platform can open a folder for fsync (Windows cannot); the rename is atomic
     // there regardless.
     if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
@@ -288,9 +357,17 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IoFailur
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = path.with_file_name(format!("{}{}-{n}", temporary_prefix(path), std::process::id()));
+    let tmp = path.with_file_name(format!(
+        "{}{}-{n}",
+        temporary_prefix(path),
+        std::process::id()
+    ));
     let result = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| ("create", tmp.clone(), e))?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| ("create", tmp.clone(), e))?;
         f.write_all(bytes).map_err(|e| ("write", tmp.clone(), e))?;
         f.sync_all().map_err(|e| ("fsync", tmp.clone(), e))?;
         drop(f);
@@ -306,7 +383,10 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IoFailur
 
 /// UTC time as RFC 3339, to the second: `2026-12-01T08:50:00Z`.
 pub fn timestamp(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;
@@ -318,7 +398,12 @@ pub fn timestamp(t: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -329,7 +414,13 @@ mod tests {
     #[test]
     fn timestamps_are_rfc3339_utc() {
         assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(timestamp(UNIX_EPOCH + Duration::from_secs(1_796_114_096)), "2026-12-01T08:34:56Z");
-        assert_eq!(timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(1_796_114_096)),
+            "2026-12-01T08:34:56Z"
+        );
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
     }
 }

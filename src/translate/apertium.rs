@@ -41,7 +41,11 @@ pub struct ApertiumOptions {
 
 impl Default for ApertiumOptions {
     fn default() -> Self {
-        ApertiumOptions { program: PathBuf::from("apertium"), datadir: None, timeout: None }
+        ApertiumOptions {
+            program: PathBuf::from("apertium"),
+            datadir: None,
+            timeout: None,
+        }
     }
 }
 
@@ -60,7 +64,10 @@ pub struct Apertium {
 
 impl std::fmt::Debug for Apertium {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Apertium").field("pair", &self.pair).field("id", &self.id).finish()
+        f.debug_struct("Apertium")
+            .field("pair", &self.pair)
+            .field("id", &self.id)
+            .finish()
     }
 }
 
@@ -72,22 +79,44 @@ impl Apertium {
 
     /// Apertium for the language with ISO 639-1 code `lang` (`es`, `hr`, …).
     pub fn for_language(lang: &str, options: ApertiumOptions) -> Result<Apertium, TranslateError> {
-        let route = apertium_route(lang).ok_or_else(|| TranslateError::NoApertiumPair { lang: lang.to_string(), known: apertium_languages() })?;
+        let route = apertium_route(lang).ok_or_else(|| TranslateError::NoApertiumPair {
+            lang: lang.to_string(),
+            known: apertium_languages(),
+        })?;
         Apertium::open(route.pair, options)
     }
 
     /// Apertium for `pair` with the given options. Fails, naming the Debian package to
     /// install, when Apertium or the pair is missing.
     pub fn open(pair: &str, options: ApertiumOptions) -> Result<Apertium, TranslateError> {
-        let package = apertium_package(pair).map(str::to_string).unwrap_or_else(|| format!("the Apertium package for {pair}"));
+        let package = apertium_package(pair)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("the Apertium package for {pair}"));
         let installed = list_pairs(&options, &package)?;
         if !installed.iter().any(|p| p == pair) {
-            return Err(TranslateError::PairMissing { pair: pair.to_string(), package, installed: describe_installed(&installed) });
+            return Err(TranslateError::PairMissing {
+                pair: pair.to_string(),
+                package,
+                installed: describe_installed(&installed),
+            });
         }
         let cyrillic_to_latin = apertium_route_for_pair(pair);
-        let revision = format!("{}, data {:016x}", version(&options), data_fingerprint(&options, pair));
+        let revision = format!(
+            "{}, data {:016x}",
+            version(&options),
+            data_fingerprint(&options, pair)
+        );
         let id = EngineId::new("apertium", pair, &revision, "unknown-words=marked");
-        Ok(Apertium { options, pair: pair.to_string(), package, cyrillic_to_latin, installed, id, invocations: AtomicUsize::new(0), last_pid: AtomicU32::new(0) })
+        Ok(Apertium {
+            options,
+            pair: pair.to_string(),
+            package,
+            cyrillic_to_latin,
+            installed,
+            id,
+            invocations: AtomicUsize::new(0),
+            last_pid: AtomicU32::new(0),
+        })
     }
 
     /// The same engine with another time limit for a batch.
@@ -126,12 +155,21 @@ impl Apertium {
     }
 
     fn timeout_for(&self, sentences: usize) -> Duration {
-        self.options.timeout.unwrap_or_else(|| Duration::from_secs(30) + Duration::from_millis(100) * sentences as u32)
+        self.options.timeout.unwrap_or_else(|| {
+            Duration::from_secs(30) + Duration::from_millis(100) * sentences as u32
+        })
     }
 
     /// Translates `texts` (one sentence each, no line breaks, none empty) with `mode`,
     /// splitting the batch where Apertium does not return one paragraph per sentence.
-    fn run_segments(&self, mode: &str, texts: &[String], progress: Progress<'_>, cancel: &CancelFlag, deadline: Deadline) -> Result<Vec<String>, TranslateError> {
+    fn run_segments(
+        &self,
+        mode: &str,
+        texts: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+        deadline: Deadline,
+    ) -> Result<Vec<String>, TranslateError> {
         let mut input = String::with_capacity(texts.iter().map(|t| t.len() + 2).sum());
         for t in texts {
             input.push_str(t);
@@ -146,15 +184,35 @@ impl Apertium {
             return Ok(vec![paragraphs.join(" ")]);
         }
         let half = texts.len() / 2;
-        let mut first = self.run_segments(mode, &texts[..half], &|d, _| progress(d, texts.len()), cancel, deadline)?;
-        let second = self.run_segments(mode, &texts[half..], &|d, _| progress(half + d, texts.len()), cancel, deadline)?;
+        let mut first = self.run_segments(
+            mode,
+            &texts[..half],
+            &|d, _| progress(d, texts.len()),
+            cancel,
+            deadline,
+        )?;
+        let second = self.run_segments(
+            mode,
+            &texts[half..],
+            &|d, _| progress(half + d, texts.len()),
+            cancel,
+            deadline,
+        )?;
         first.extend(second);
         Ok(first)
     }
 
     /// Runs one Apertium process over `input` and returns what it printed. Reports the
     /// paragraphs finished so far; kills the process group on timeout or cancellation.
-    fn run_process(&self, mode: &str, input: String, expected: usize, progress: Progress<'_>, cancel: &CancelFlag, deadline: Deadline) -> Result<String, TranslateError> {
+    fn run_process(
+        &self,
+        mode: &str,
+        input: String,
+        expected: usize,
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+        deadline: Deadline,
+    ) -> Result<String, TranslateError> {
         let engine = self.engine_name(mode);
         if cancel.is_cancelled() {
             return Err(TranslateError::Cancelled { engine });
@@ -168,13 +226,19 @@ impl Apertium {
         if self.cyrillic_to_latin.as_deref() == Some(mode) {
             cmd.arg("-u");
         }
-        cmd.args(["-f", "txt", mode]).env("LC_ALL", "C.UTF-8").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.args(["-f", "txt", mode])
+            .env("LC_ALL", "C.UTF-8")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         #[cfg(unix)]
         {
             use std::os::unix::process::CommandExt;
             cmd.process_group(0);
         }
-        let mut child = cmd.spawn().map_err(|e| spawn_error(e, &self.options, &self.package, &engine))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| spawn_error(e, &self.options, &self.package, &engine))?;
         self.invocations.fetch_add(1, Ordering::SeqCst);
         self.last_pid.store(child.id(), Ordering::SeqCst);
 
@@ -231,7 +295,11 @@ impl Apertium {
             if Instant::now() >= deadline.at {
                 kill_group(&mut child);
                 let _ = (writer.join(), reader.join(), errors.join());
-                return Err(TranslateError::Timeout { engine, sentences: deadline.sentences, timeout: deadline.limit });
+                return Err(TranslateError::Timeout {
+                    engine,
+                    sentences: deadline.sentences,
+                    timeout: deadline.limit,
+                });
             }
             let now = done.load(Ordering::SeqCst).min(expected.saturating_sub(1));
             if now > reported {
@@ -241,13 +309,31 @@ impl Apertium {
             std::thread::sleep(Duration::from_millis(5));
         };
         let _ = writer.join();
-        let output = reader.join().map_err(|_| TranslateError::Other(format!("{engine}: the output reader stopped unexpectedly")))?;
+        let output = reader.join().map_err(|_| {
+            TranslateError::Other(format!("{engine}: the output reader stopped unexpectedly"))
+        })?;
         let stderr = errors.join().unwrap_or_default();
         if !status.success() {
             let text = String::from_utf8_lossy(&stderr);
-            let tail: String = text.trim().chars().rev().take(2000).collect::<Vec<_>>().into_iter().rev().collect();
-            let stderr = if tail.is_empty() { "it printed no message".to_string() } else { tail };
-            return Err(TranslateError::EngineFailed { engine, status: status.to_string(), stderr });
+            let tail: String = text
+                .trim()
+                .chars()
+                .rev()
+                .take(2000)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let stderr = if tail.is_empty() {
+                "it printed no message".to_string()
+            } else {
+                tail
+            };
+            return Err(TranslateError::EngineFailed {
+                engine,
+                status: status.to_string(),
+                stderr,
+            });
         }
         let output = output.map_err(|e| TranslateError::Io { engine, source: e })?;
         Ok(String::from_utf8_lossy(&output).into_owned())
@@ -259,13 +345,24 @@ impl Translator for Apertium {
         self.id.clone()
     }
 
-    fn translate_batch(&self, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<String>, TranslateError> {
+    fn translate_batch(
+        &self,
+        sentences: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<String>, TranslateError> {
         let total = sentences.len();
         if cancel.is_cancelled() {
-            return Err(TranslateError::Cancelled { engine: self.engine_name(&self.pair) });
+            return Err(TranslateError::Cancelled {
+                engine: self.engine_name(&self.pair),
+            });
         }
         let limit = self.timeout_for(total);
-        let deadline = Deadline { at: Instant::now() + limit, limit, sentences: total };
+        let deadline = Deadline {
+            at: Instant::now() + limit,
+            limit,
+            sentences: total,
+        };
         // Line breaks inside a sentence would read as paragraph breaks: one line each.
         let cleaned: Vec<String> = sentences.iter().map(|s| one_line(s)).collect();
         let kept: Vec<usize> = (0..total).filter(|&i| !cleaned[i].is_empty()).collect();
@@ -279,14 +376,24 @@ impl Translator for Apertium {
             if let Some(mode) = &self.cyrillic_to_latin {
                 if !self.installed.iter().any(|p| p == mode) {
                     let package = apertium_package(mode).unwrap_or(&self.package).to_string();
-                    return Err(TranslateError::PairMissing { pair: mode.clone(), package, installed: describe_installed(&self.installed) });
+                    return Err(TranslateError::PairMissing {
+                        pair: mode.clone(),
+                        package,
+                        installed: describe_installed(&self.installed),
+                    });
                 }
                 texts = self.run_segments(mode, &texts, &super::no_progress, cancel, deadline)?;
             }
         }
         // Progress counts the caller's sentences, empty ones included (they are done).
         let skipped = total - kept.len();
-        let english = self.run_segments(&self.pair, &texts, &|d, _| progress(skipped + d, total), cancel, deadline)?;
+        let english = self.run_segments(
+            &self.pair,
+            &texts,
+            &|d, _| progress(skipped + d, total),
+            cancel,
+            deadline,
+        )?;
         for (i, e) in kept.into_iter().zip(english) {
             out[i] = e;
         }
@@ -313,12 +420,20 @@ fn list_pairs(options: &ApertiumOptions, package: &str) -> Result<Vec<String>, T
         cmd.arg("-d").arg(dir);
     }
     let engine = "apertium -l".to_string();
-    let out = cmd.arg("-l").env("LC_ALL", "C.UTF-8").stdin(Stdio::null()).output().map_err(|e| spawn_error(e, options, package, &engine))?;
+    let out = cmd
+        .arg("-l")
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| spawn_error(e, options, package, &engine))?;
     // `apertium -l` lists nothing (and may exit non-zero) when no pair is installed.
     // With no modes at all it prints an unexpanded `*`: keep only names a mode can have.
     Ok(String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
-        .filter(|p| p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|p| {
+            p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
         .map(str::to_string)
         .collect())
 }
@@ -328,7 +443,14 @@ fn describe_installed(pairs: &[String]) -> String {
     let into_english: Vec<&str> = pairs
         .iter()
         .map(String::as_str)
-        .filter(|p| p.rsplit('-').next().is_some_and(|target| target == "en" || target == "eng" || target.starts_with("eng_") || target.starts_with("en_")))
+        .filter(|p| {
+            p.rsplit('-').next().is_some_and(|target| {
+                target == "en"
+                    || target == "eng"
+                    || target.starts_with("eng_")
+                    || target.starts_with("en_")
+            })
+        })
         .collect();
     if into_english.is_empty() {
         "none into English".to_string()
@@ -337,22 +459,45 @@ fn describe_installed(pairs: &[String]) -> String {
     }
 }
 
-fn spawn_error(e: std::io::Error, options: &ApertiumOptions, package: &str, engine: &str) -> TranslateError {
+fn spawn_error(
+    e: std::io::Error,
+    options: &ApertiumOptions,
+    package: &str,
+    engine: &str,
+) -> TranslateError {
     if e.kind() == std::io::ErrorKind::NotFound {
-        let install = if package.starts_with("apertium-") { format!("apertium {package}") } else { "apertium".to_string() };
-        TranslateError::ApertiumMissing { program: options.program.display().to_string(), install }
+        let install = if package.starts_with("apertium-") {
+            format!("apertium {package}")
+        } else {
+            "apertium".to_string()
+        };
+        TranslateError::ApertiumMissing {
+            program: options.program.display().to_string(),
+            install,
+        }
     } else {
-        TranslateError::Io { engine: engine.to_string(), source: e }
+        TranslateError::Io {
+            engine: engine.to_string(),
+            source: e,
+        }
     }
 }
 
 fn apertium_route_for_pair(pair: &str) -> Option<String> {
-    super::route::APERTIUM_ROUTES.iter().find(|r| r.pair == pair).and_then(|r| r.cyrillic_to_latin).map(str::to_string)
+    super::route::APERTIUM_ROUTES
+        .iter()
+        .find(|r| r.pair == pair)
+        .and_then(|r| r.cyrillic_to_latin)
+        .map(str::to_string)
 }
 
 /// `Apertium 3.8.3` → `apertium 3.8.3`; `apertium (version unknown)` where `-V` fails.
 fn version(options: &ApertiumOptions) -> String {
-    let out = Command::new(&options.program).arg("-V").env("LC_ALL", "C.UTF-8").stdin(Stdio::null()).output();
+    let out = Command::new(&options.program)
+        .arg("-V")
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output();
     match out {
         Ok(o) if o.status.success() => {
             let v = String::from_utf8_lossy(&o.stdout).trim().to_string();
@@ -375,7 +520,9 @@ fn data_dir(options: &ApertiumOptions) -> PathBuf {
     if let Some(d) = std::env::var_os("APERTIUM_DATADIR") {
         return PathBuf::from(d);
     }
-    let script = which(&options.program).and_then(|p| std::fs::read(p).ok()).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let script = which(&options.program)
+        .and_then(|p| std::fs::read(p).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
     if let Some(script) = script {
         let marker = "APERTIUM_DATADIR:-";
         if let Some(at) = script.find(marker) {
@@ -392,7 +539,9 @@ fn which(program: &Path) -> Option<PathBuf> {
     if program.components().count() > 1 {
         return Some(program.to_path_buf());
     }
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(program)).find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
 }
 
 /// A fingerprint of the pair's data: its mode file and the size and modification time of
@@ -411,7 +560,10 @@ fn data_fingerprint(options: &ApertiumOptions, pair: &str) -> u64 {
         }
         if let Ok(meta) = std::fs::metadata(path) {
             h.write(&meta.len().to_le_bytes());
-            if let Ok(t) = meta.modified().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).map_err(std::io::Error::other)) {
+            if let Ok(t) = meta.modified().and_then(|m| {
+                m.duration_since(std::time::UNIX_EPOCH)
+                    .map_err(std::io::Error::other)
+            }) {
                 h.write(&t.as_secs().to_le_bytes());
             }
         }
@@ -503,7 +655,9 @@ pub fn unmark(text: &str) -> (String, Vec<MarkedWord>) {
     let is_word = |c: char| c.is_alphanumeric();
     while let Some((_, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
-        let at_word_start = prev.map_or(true, |p| !(p.is_alphanumeric() || matches!(p, '*' | '@' | '#')));
+        let at_word_start = prev.map_or(true, |p| {
+            !(p.is_alphanumeric() || matches!(p, '*' | '@' | '#'))
+        });
         if matches!(c, '*' | '@' | '#') && at_word_start && next.is_some_and(char::is_alphabetic) {
             let start = out.len();
             // the word: letters and digits, joined by inner hyphens and apostrophes
@@ -524,7 +678,10 @@ pub fn unmark(text: &str) -> (String, Vec<MarkedWord>) {
                 }
                 break;
             }
-            marked.push(MarkedWord { range: start..out.len(), mark: c });
+            marked.push(MarkedWord {
+                range: start..out.len(),
+                mark: c,
+            });
             prev = out.chars().last();
             continue;
         }
@@ -544,13 +701,26 @@ mod tests {
 
     #[test]
     fn output_splits_at_blank_lines() {
-        assert_eq!(paragraphs("Hello  there.\n\nSecond\nline.\n\n\nThird\n"), vec!["Hello there.", "Second line.", "Third"]);
+        assert_eq!(
+            paragraphs("Hello  there.\n\nSecond\nline.\n\n\nThird\n"),
+            vec!["Hello there.", "Second line.", "Third"]
+        );
         assert!(paragraphs("\n\n").is_empty());
     }
 
     #[test]
     fn messages_list_only_pairs_into_english() {
-        let listed: Vec<String> = ["Cyrl-Latn", "eng-spa", "spa-eng", "spa-eng_US", "eo-en", "en-eo"].iter().map(|s| s.to_string()).collect();
+        let listed: Vec<String> = [
+            "Cyrl-Latn",
+            "eng-spa",
+            "spa-eng",
+            "spa-eng_US",
+            "eo-en",
+            "en-eo",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(describe_installed(&listed), "spa-eng, spa-eng_US, eo-en");
         assert_eq!(describe_installed(&[]), "none into English");
     }
@@ -559,10 +729,27 @@ mod tests {
     fn marks_of_untranslated_words_are_stripped_and_located() {
         let (text, words) = unmark("It said that the *bravuconadas of *Lavrov in @Liverpool. But #blablaísmo works, *hind-*pacifikan.");
         assert_eq!(text, "It said that the bravuconadas of Lavrov in Liverpool. But blablaísmo works, hind-pacifikan.");
-        let found: Vec<(&str, char)> = words.iter().map(|w| (&text[w.range.clone()], w.mark)).collect();
-        assert_eq!(found, vec![("bravuconadas", '*'), ("Lavrov", '*'), ("Liverpool", '@'), ("blablaísmo", '#'), ("hind", '*'), ("pacifikan", '*')]);
-        let (text, words) = unmark("*EE. *UU.», said *Peskov's aide; 5 * 3 = 15, mail user@example.org, #1 *");
-        assert_eq!(text, "EE. UU.», said Peskov's aide; 5 * 3 = 15, mail user@example.org, #1 *");
+        let found: Vec<(&str, char)> = words
+            .iter()
+            .map(|w| (&text[w.range.clone()], w.mark))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("bravuconadas", '*'),
+                ("Lavrov", '*'),
+                ("Liverpool", '@'),
+                ("blablaísmo", '#'),
+                ("hind", '*'),
+                ("pacifikan", '*')
+            ]
+        );
+        let (text, words) =
+            unmark("*EE. *UU.», said *Peskov's aide; 5 * 3 = 15, mail user@example.org, #1 *");
+        assert_eq!(
+            text,
+            "EE. UU.», said Peskov's aide; 5 * 3 = 15, mail user@example.org, #1 *"
+        );
         let found: Vec<&str> = words.iter().map(|w| &text[w.range.clone()]).collect();
         assert_eq!(found, vec!["EE", "UU", "Peskov's"]);
         assert_eq!(unmark("No marks here.").0, "No marks here.");

@@ -49,8 +49,16 @@ impl TranslationCache {
         let base = std::env::var_os("DRIFTLENS_CACHE")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()).map(|x| PathBuf::from(x).join("driftlens")))
-            .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache").join("driftlens")))
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME")
+                    .filter(|v| !v.is_empty())
+                    .map(|x| PathBuf::from(x).join("driftlens"))
+            })
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .map(|h| PathBuf::from(h).join(".cache").join("driftlens"))
+            })
             .unwrap_or_else(|| std::env::temp_dir().join("driftlens"));
         base.join("translations")
     }
@@ -74,9 +82,18 @@ impl TranslationCache {
         let key = format!("{:032x}", entry_key(engine, source));
         let folder: String = format!("{}-{}", engine.engine, engine.model)
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        self.dir.join(folder).join(&key[..2]).join(format!("{key}.json"))
+        self.dir
+            .join(folder)
+            .join(&key[..2])
+            .join(format!("{key}.json"))
     }
 
     /// The stored back-translation of `source` by `engine`, if any.
@@ -88,8 +105,15 @@ impl TranslationCache {
             Err(e) => return Lookup::Damaged(format!("{}: {e}", path.display())),
         };
         match serde_json::from_slice::<Entry>(&bytes) {
-            Ok(entry) if entry.format == FORMAT && &entry.engine == engine && entry.source == source => Lookup::Hit(entry.english),
-            Ok(_) => Lookup::Damaged(format!("{}: holds another engine's or sentence's entry", path.display())),
+            Ok(entry)
+                if entry.format == FORMAT && &entry.engine == engine && entry.source == source =>
+            {
+                Lookup::Hit(entry.english)
+            }
+            Ok(_) => Lookup::Damaged(format!(
+                "{}: holds another engine's or sentence's entry",
+                path.display()
+            )),
             Err(e) => Lookup::Damaged(format!("{}: {e}", path.display())),
         }
     }
@@ -99,7 +123,12 @@ impl TranslationCache {
         let path = self.entry_path(engine, source);
         let folder = path.parent().expect("entry paths have a folder");
         std::fs::create_dir_all(folder)?;
-        let entry = Entry { format: FORMAT.to_string(), engine: engine.clone(), source: source.to_string(), english: english.to_string() };
+        let entry = Entry {
+            format: FORMAT.to_string(),
+            engine: engine.clone(),
+            source: source.to_string(),
+            english: english.to_string(),
+        };
         let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -119,7 +148,14 @@ fn entry_key(engine: &EngineId, source: &str) -> u128 {
     const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
     const PRIME: u128 = 0x0000000001000000000000000000013B;
     let mut h = OFFSET;
-    for part in [FORMAT, &engine.engine, &engine.model, &engine.revision, &engine.settings, source] {
+    for part in [
+        FORMAT,
+        &engine.engine,
+        &engine.model,
+        &engine.revision,
+        &engine.settings,
+        source,
+    ] {
         for &b in part.as_bytes().iter().chain(std::iter::once(&0u8)) {
             h ^= b as u128;
             h = h.wrapping_mul(PRIME);
@@ -153,7 +189,11 @@ pub struct CachedTranslator<T> {
 
 impl<T: Translator> CachedTranslator<T> {
     pub fn new(inner: T, cache: TranslationCache) -> CachedTranslator<T> {
-        CachedTranslator { inner, cache, stats: Mutex::new(CacheStats::default()) }
+        CachedTranslator {
+            inner,
+            cache,
+            stats: Mutex::new(CacheStats::default()),
+        }
     }
 
     /// The engine behind the cache.
@@ -182,7 +222,12 @@ impl<T: Translator> Translator for CachedTranslator<T> {
         self.inner.id()
     }
 
-    fn translate_batch(&self, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<String>, TranslateError> {
+    fn translate_batch(
+        &self,
+        sentences: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<String>, TranslateError> {
         let id = self.inner.id();
         let total = sentences.len();
         let mut out: Vec<Option<String>> = Vec::with_capacity(total);
@@ -216,13 +261,24 @@ impl<T: Translator> Translator for CachedTranslator<T> {
             if hits > 0 {
                 progress(hits, total);
             }
-            let english = self.inner.translate_batch(&unique, &|d, _| progress((hits + d).min(total), total), cancel)?;
+            let english = self.inner.translate_batch(
+                &unique,
+                &|d, _| progress((hits + d).min(total), total),
+                cancel,
+            )?;
             if english.len() != unique.len() {
-                return Err(TranslateError::Misaligned { engine: id.to_string(), expected: unique.len(), got: english.len() });
+                return Err(TranslateError::Misaligned {
+                    engine: id.to_string(),
+                    expected: unique.len(),
+                    got: english.len(),
+                });
             }
             for (s, e) in unique.iter().zip(&english) {
                 if let Err(err) = self.cache.put(&id, s, e) {
-                    let msg = format!("cannot write the back-translation cache in {}: {err}", self.cache.dir().display());
+                    let msg = format!(
+                        "cannot write the back-translation cache in {}: {err}",
+                        self.cache.dir().display()
+                    );
                     self.record(|st| {
                         st.write_errors += 1;
                         st.last_write_error = Some(msg);
@@ -249,7 +305,12 @@ mod tests {
         let a = EngineId::new("apertium", "spa-eng", "r1", "");
         let b = EngineId::new("apertium", "spa-eng", "r2", "");
         let c = EngineId::new("apertium", "spa-eng", "r1", "beam=4");
-        let keys = [entry_key(&a, "Hola."), entry_key(&b, "Hola."), entry_key(&c, "Hola."), entry_key(&a, "Hola!")];
+        let keys = [
+            entry_key(&a, "Hola."),
+            entry_key(&b, "Hola."),
+            entry_key(&c, "Hola."),
+            entry_key(&a, "Hola!"),
+        ];
         for i in 0..keys.len() {
             for j in i + 1..keys.len() {
                 assert_ne!(keys[i], keys[j]);

@@ -43,7 +43,12 @@ pub struct EngineId {
 
 impl EngineId {
     pub fn new(engine: &str, model: &str, revision: &str, settings: &str) -> EngineId {
-        EngineId { engine: engine.into(), model: model.into(), revision: revision.into(), settings: settings.into() }
+        EngineId {
+            engine: engine.into(),
+            model: model.into(),
+            revision: revision.into(),
+            settings: settings.into(),
+        }
     }
 }
 
@@ -103,19 +108,38 @@ pub enum TranslateError {
     #[error("Apertium is not installed (`{program}` was not found); install it with `sudo apt-get install {install}`, or choose --engine marian")]
     ApertiumMissing { program: String, install: String },
     #[error("Apertium has no {pair} pair installed (it has: {installed}); install it with `sudo apt-get install {package}`")]
-    PairMissing { pair: String, package: String, installed: String },
+    PairMissing {
+        pair: String,
+        package: String,
+        installed: String,
+    },
     #[error("Apertium cannot translate '{lang}' into English (it has pairs for {known}); choose --engine marian")]
     NoApertiumPair { lang: String, known: String },
     #[error("{engine} did not finish {sentences} sentences within {:.1} s and was stopped; give it more time (the timeout) or translate a smaller document", .timeout.as_secs_f64())]
-    Timeout { engine: String, sentences: usize, timeout: Duration },
+    Timeout {
+        engine: String,
+        sentences: usize,
+        timeout: Duration,
+    },
     #[error("back-translation with {engine} was cancelled")]
     Cancelled { engine: String },
     #[error("{engine} failed ({status}): {stderr}")]
-    EngineFailed { engine: String, status: String, stderr: String },
+    EngineFailed {
+        engine: String,
+        status: String,
+        stderr: String,
+    },
     #[error("{engine} returned {got} sentences for {expected}; the sentence boundaries were lost (please report this with the input)")]
-    Misaligned { engine: String, expected: usize, got: usize },
+    Misaligned {
+        engine: String,
+        expected: usize,
+        got: usize,
+    },
     #[error("cannot run {engine}: {source}")]
-    Io { engine: String, source: std::io::Error },
+    Io {
+        engine: String,
+        source: std::io::Error,
+    },
     #[error("model {model}: {message}")]
     Model { model: String, message: String },
     #[error("{path}: {message}")]
@@ -133,14 +157,24 @@ pub trait Translator: Send + Sync {
     /// Translates `sentences` into English, returning exactly one string per sentence, in
     /// order (an empty sentence gives an empty string). Calls `progress(done, total)` as
     /// sentences finish and stops with [`TranslateError::Cancelled`] once `cancel` is set.
-    fn translate_batch(&self, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<String>, TranslateError>;
+    fn translate_batch(
+        &self,
+        sentences: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<String>, TranslateError>;
 }
 
 impl<T: Translator + ?Sized> Translator for Box<T> {
     fn id(&self) -> EngineId {
         (**self).id()
     }
-    fn translate_batch(&self, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<String>, TranslateError> {
+    fn translate_batch(
+        &self,
+        sentences: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<String>, TranslateError> {
         (**self).translate_batch(sentences, progress, cancel)
     }
 }
@@ -149,7 +183,12 @@ impl<T: Translator + ?Sized> Translator for Arc<T> {
     fn id(&self) -> EngineId {
         (**self).id()
     }
-    fn translate_batch(&self, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<String>, TranslateError> {
+    fn translate_batch(
+        &self,
+        sentences: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<String>, TranslateError> {
         (**self).translate_batch(sentences, progress, cancel)
     }
 }
@@ -158,17 +197,39 @@ impl<T: Translator + ?Sized> Translator for &T {
     fn id(&self) -> EngineId {
         (**self).id()
     }
-    fn translate_batch(&self, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<String>, TranslateError> {
+    fn translate_batch(
+        &self,
+        sentences: &[String],
+        progress: Progress<'_>,
+        cancel: &CancelFlag,
+    ) -> Result<Vec<String>, TranslateError> {
         (**self).translate_batch(sentences, progress, cancel)
     }
 }
 
 /// Back-translates `sentences` with `engine` and pairs every result with its source.
-pub fn back_translate(engine: &dyn Translator, sentences: &[String], progress: Progress<'_>, cancel: &CancelFlag) -> Result<Vec<BackTranslation>, TranslateError> {
+pub fn back_translate(
+    engine: &dyn Translator,
+    sentences: &[String],
+    progress: Progress<'_>,
+    cancel: &CancelFlag,
+) -> Result<Vec<BackTranslation>, TranslateError> {
     let id = engine.id();
     let english = engine.translate_batch(sentences, progress, cancel)?;
     if english.len() != sentences.len() {
-        return Err(TranslateError::Misaligned { engine: id.to_string(), expected: sentences.len(), got: english.len() });
+        return Err(TranslateError::Misaligned {
+            engine: id.to_string(),
+            expected: sentences.len(),
+            got: english.len(),
+        });
     }
-    Ok(sentences.iter().zip(english).map(|(s, e)| BackTranslation { source: s.clone(), english: e, engine: id.clone() }).collect())
+    Ok(sentences
+        .iter()
+        .zip(english)
+        .map(|(s, e)| BackTranslation {
+            source: s.clone(),
+            english: e,
+            engine: id.clone(),
+        })
+        .collect())
 }

@@ -17,22 +17,81 @@ pub struct ApertiumRoute {
 
 /// Every language Apertium can translate into English from Debian's packages.
 pub const APERTIUM_ROUTES: &[ApertiumRoute] = &[
-    ApertiumRoute { lang: "es", pair: "spa-eng", package: "apertium-eng-spa", cyrillic_to_latin: None },
-    ApertiumRoute { lang: "ca", pair: "cat-eng", package: "apertium-eng-cat", cyrillic_to_latin: None },
-    ApertiumRoute { lang: "gl", pair: "gl-en", package: "apertium-en-gl", cyrillic_to_latin: None },
-    ApertiumRoute { lang: "eo", pair: "eo-en", package: "apertium-eo-en", cyrillic_to_latin: None },
-    ApertiumRoute { lang: "hr", pair: "hbs-eng", package: "apertium-hbs-eng", cyrillic_to_latin: Some("Cyrl-Latn") },
-    ApertiumRoute { lang: "sr", pair: "hbs-eng", package: "apertium-hbs-eng", cyrillic_to_latin: Some("Cyrl-Latn") },
-    ApertiumRoute { lang: "bs", pair: "hbs-eng", package: "apertium-hbs-eng", cyrillic_to_latin: Some("Cyrl-Latn") },
-    ApertiumRoute { lang: "sh", pair: "hbs-eng", package: "apertium-hbs-eng", cyrillic_to_latin: Some("Cyrl-Latn") },
-    ApertiumRoute { lang: "eu", pair: "eu-en", package: "apertium-eu-en", cyrillic_to_latin: None },
-    ApertiumRoute { lang: "is", pair: "isl-eng", package: "apertium-isl-eng", cyrillic_to_latin: None },
-    ApertiumRoute { lang: "mk", pair: "mkd-eng", package: "apertium-mkd-eng", cyrillic_to_latin: None },
+    ApertiumRoute {
+        lang: "es",
+        pair: "spa-eng",
+        package: "apertium-eng-spa",
+        cyrillic_to_latin: None,
+    },
+    ApertiumRoute {
+        lang: "ca",
+        pair: "cat-eng",
+        package: "apertium-eng-cat",
+        cyrillic_to_latin: None,
+    },
+    ApertiumRoute {
+        lang: "gl",
+        pair: "gl-en",
+        package: "apertium-en-gl",
+        cyrillic_to_latin: None,
+    },
+    ApertiumRoute {
+        lang: "eo",
+        pair: "eo-en",
+        package: "apertium-eo-en",
+        cyrillic_to_latin: None,
+    },
+    ApertiumRoute {
+        lang: "hr",
+        pair: "hbs-eng",
+        package: "apertium-hbs-eng",
+        cyrillic_to_latin: Some("Cyrl-Latn"),
+    },
+    ApertiumRoute {
+        lang: "sr",
+        pair: "hbs-eng",
+        package: "apertium-hbs-eng",
+        cyrillic_to_latin: Some("Cyrl-Latn"),
+    },
+    ApertiumRoute {
+        lang: "bs",
+        pair: "hbs-eng",
+        package: "apertium-hbs-eng",
+        cyrillic_to_latin: Some("Cyrl-Latn"),
+    },
+    ApertiumRoute {
+        lang: "sh",
+        pair: "hbs-eng",
+        package: "apertium-hbs-eng",
+        cyrillic_to_latin: Some("Cyrl-Latn"),
+    },
+    ApertiumRoute {
+        lang: "eu",
+        pair: "eu-en",
+        package: "apertium-eu-en",
+        cyrillic_to_latin: None,
+    },
+    ApertiumRoute {
+        lang: "is",
+        pair: "isl-eng",
+        package: "apertium-isl-eng",
+        cyrillic_to_latin: None,
+    },
+    ApertiumRoute {
+        lang: "mk",
+        pair: "mkd-eng",
+        package: "apertium-mkd-eng",
+        cyrillic_to_latin: None,
+    },
 ];
 
 /// The Apertium pair for an ISO 639-1 code (case-insensitive; `es-ES` counts as `es`).
 pub fn apertium_route(lang: &str) -> Option<&'static ApertiumRoute> {
-    let code = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let code = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     APERTIUM_ROUTES.iter().find(|r| r.lang == code)
 }
 
@@ -40,7 +99,10 @@ pub fn apertium_route(lang: &str) -> Option<&'static ApertiumRoute> {
 /// Variants such as `spa-eng_US` belong to the package of their pair.
 pub fn apertium_package(pair: &str) -> Option<&'static str> {
     let base = pair.split('_').next().unwrap_or(pair);
-    APERTIUM_ROUTES.iter().find(|r| r.pair == base || r.cyrillic_to_latin == Some(base)).map(|r| r.package)
+    APERTIUM_ROUTES
+        .iter()
+        .find(|r| r.pair == base || r.cyrillic_to_latin == Some(base))
+        .map(|r| r.package)
 }
 
 /// The languages that have an Apertium route, for messages: `bs, ca, eo, …`.
@@ -58,7 +120,10 @@ mod tests {
     fn codes_map_to_pairs_and_packages() {
         assert_eq!(apertium_route("es").unwrap().pair, "spa-eng");
         assert_eq!(apertium_route("ES-mx").unwrap().pair, "spa-eng");
-        assert_eq!(apertium_route("sr").unwrap().cyrillic_to_latin, Some("Cyrl-Latn"));
+        assert_eq!(
+            apertium_route("sr").unwrap().cyrillic_to_latin,
+            Some("Cyrl-Latn")
+        );
         assert!(apertium_route("ja").is_none());
         assert_eq!(apertium_package("spa-eng_US"), Some("apertium-eng-spa"));
         assert_eq!(apertium_package("Cyrl-Latn"), Some("apertium-hbs-eng"));

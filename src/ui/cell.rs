@@ -11,8 +11,19 @@ use crate::analyze::PairReport;
 /// side-by-side rows and the review list show the same).
 pub fn highlights(p: &PairReport) -> (Vec<Highlight>, Vec<Highlight>) {
     let color = colors::highlight(p.level.max(crate::drift::DriftLevel::Minor));
-    let span = |s: Option<[usize; 2]>, text: &str| s.filter(|[a, b]| a < b && *b <= text.len()).map(|[a, b]| Highlight { range: a..b, color });
-    let o = p.reasons.iter().filter_map(|r| span(r.original_span, &p.original_text)).collect();
-    let b = p.reasons.iter().filter_map(|r| span(r.back_span, &p.back_translation)).collect();
+    let span = |s: Option<[usize; 2]>, text: &str| {
+        s.filter(|[a, b]| a < b && *b <= text.len())
+            .map(|[a, b]| Highlight { range: a..b, color })
+    };
+    let o = p
+        .reasons
+        .iter()
+        .filter_map(|r| span(r.original_span, &p.original_text))
+        .collect();
+    let b = p
+        .reasons
+        .iter()
+        .filter_map(|r| span(r.back_span, &p.back_translation))
+        .collect();
     (o, b)
 }

@@ -23,7 +23,12 @@ pub struct ClassroomState {
 
 /// Labels of the analysed translations that have planted changes (`<label>.labels.toml`).
 fn variants(wb: &Workbench) -> Vec<String> {
-    let mut v: Vec<String> = wb.translations.iter().filter(|t| t.is_analysed() && labels_file(t).is_file()).map(|t| t.label.clone()).collect();
+    let mut v: Vec<String> = wb
+        .translations
+        .iter()
+        .filter(|t| t.is_analysed() && labels_file(t).is_file())
+        .map(|t| t.label.clone())
+        .collect();
     v.sort();
     v
 }
@@ -42,7 +47,9 @@ impl Workbench {
         c.checked = None;
         c.exercise = None;
         c.error = None;
-        let Some(t) = self.translations.iter().find(|t| t.label == label) else { return };
+        let Some(t) = self.translations.iter().find(|t| t.label == label) else {
+            return;
+        };
         match Exercise::load(&labels_file(t), t) {
             Ok(e) => c.exercise = Some(e),
             Err(e) => c.error = Some(e.to_string()),
@@ -53,21 +60,33 @@ impl Workbench {
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     let vs = variants(wb);
     if vs.is_empty() {
-        ui.label(if wb.is_busy() { "Waiting for a drift variant (es.drift, ca.drift …) to be analysed…" } else { "No analysed translation has planted changes (a <label>.labels.toml beside it)." });
+        ui.label(if wb.is_busy() {
+            "Waiting for a drift variant (es.drift, ca.drift …) to be analysed…"
+        } else {
+            "No analysed translation has planted changes (a <label>.labels.toml beside it)."
+        });
         return;
     }
     let current = wb.classroom.exercise.as_ref().map(|e| e.label.clone());
     let mut start = None;
     ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Drift variant").selected_text(current.clone().unwrap_or_else(|| "choose…".into())).show_ui(ui, |ui| {
-            for v in &vs {
-                if ui.selectable_label(current.as_deref() == Some(v), v).clicked() {
-                    start = Some(v.clone());
+        egui::ComboBox::from_label("Drift variant")
+            .selected_text(current.clone().unwrap_or_else(|| "choose…".into()))
+            .show_ui(ui, |ui| {
+                for v in &vs {
+                    if ui
+                        .selectable_label(current.as_deref() == Some(v), v)
+                        .clicked()
+                    {
+                        start = Some(v.clone());
+                    }
                 }
-            }
-        });
+            });
         if let Some(e) = &wb.classroom.exercise {
-            ui.label(format!("{} rows · mark the ones whose meaning drifted, then Check", e.rows.len()));
+            ui.label(format!(
+                "{} rows · mark the ones whose meaning drifted, then Check",
+                e.rows.len()
+            ));
         }
     });
     if let Some(v) = start {
@@ -76,9 +95,13 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     if let Some(e) = &wb.classroom.error {
         ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
     }
-    let Some(ex) = wb.classroom.exercise.as_ref() else { return };
+    let Some(ex) = wb.classroom.exercise.as_ref() else {
+        return;
+    };
     let lang = ex.lang.clone();
-    let rtl = crate::text::language(&lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
+    let rtl = crate::text::language(&lang)
+        .map(|l| l.direction == crate::text::Direction::Rtl)
+        .unwrap_or(false);
     let mut check = false;
     let mut reset = false;
     let mut export: Option<(bool, PathBuf)> = None;
@@ -90,14 +113,24 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
             reset = true;
         }
         if ui.button("Export worksheet (HTML)").clicked() {
-            export = Some((false, wb.corpus.join(format!("{}-worksheet.html", ex.label))));
+            export = Some((
+                false,
+                wb.corpus.join(format!("{}-worksheet.html", ex.label)),
+            ));
         }
         if ui.button("Export answer key (HTML)").clicked() {
-            export = Some((true, wb.corpus.join(format!("{}-answer-key.html", ex.label))));
+            export = Some((
+                true,
+                wb.corpus.join(format!("{}-answer-key.html", ex.label)),
+            ));
         }
     });
     if let Some(c) = &wb.classroom.checked {
-        ui.label(egui::RichText::new(c.summary()).heading().color(egui::Color32::from_rgb(40, 140, 60)));
+        ui.label(
+            egui::RichText::new(c.summary())
+                .heading()
+                .color(egui::Color32::from_rgb(40, 140, 60)),
+        );
         ui.label(c.tool_summary());
     }
     ui.separator();
@@ -105,67 +138,116 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     let col = ((w - 150.0) / 3.0).max(140.0);
     ui.horizontal(|ui| {
         ui.add_space(118.0);
-        for title in ["Original (en)", &format!("Translation ({})", ex.label), "Back-translation (en)"] {
-            ui.allocate_ui_with_layout(egui::Vec2::new(col, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
-                ui.set_width(col);
-                ui.label(egui::RichText::new(title).strong());
-            });
+        for title in [
+            "Original (en)",
+            &format!("Translation ({})", ex.label),
+            "Back-translation (en)",
+        ] {
+            ui.allocate_ui_with_layout(
+                egui::Vec2::new(col, 0.0),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_width(col);
+                    ui.label(egui::RichText::new(title).strong());
+                },
+            );
         }
     });
     let marks = &mut wb.classroom.marks;
     let checked = wb.classroom.checked.as_ref();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for (i, row) in ex.rows.iter().enumerate() {
-            let result = checked.and_then(|c| c.rows.iter().find(|r| r.row == i));
-            let fill = match result.map(|r| r.outcome) {
-                Some(RowOutcome::Hit) => egui::Color32::from_rgba_unmultiplied(80, 190, 90, 60),
-                Some(RowOutcome::Missed) => egui::Color32::from_rgba_unmultiplied(230, 150, 40, 70),
-                Some(RowOutcome::FalseMark) => egui::Color32::from_rgba_unmultiplied(200, 60, 60, 60),
-                _ => egui::Color32::TRANSPARENT,
-            };
-            egui::Frame::new().fill(fill).inner_margin(3.0).stroke(egui::Stroke::new(0.5, ui.visuals().widgets.noninteractive.bg_stroke.color)).show(ui, |ui| {
-                ui.horizontal_top(|ui| {
-                    ui.allocate_ui_with_layout(egui::Vec2::new(110.0, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
-                        ui.set_width(110.0);
-                        let mut m = marks.contains(&i);
-                        if ui.checkbox(&mut m, format!("Mark row {}", i + 1)).changed() {
-                            if m {
-                                marks.insert(i);
-                            } else {
-                                marks.remove(&i);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, row) in ex.rows.iter().enumerate() {
+                let result = checked.and_then(|c| c.rows.iter().find(|r| r.row == i));
+                let fill = match result.map(|r| r.outcome) {
+                    Some(RowOutcome::Hit) => egui::Color32::from_rgba_unmultiplied(80, 190, 90, 60),
+                    Some(RowOutcome::Missed) => {
+                        egui::Color32::from_rgba_unmultiplied(230, 150, 40, 70)
+                    }
+                    Some(RowOutcome::FalseMark) => {
+                        egui::Color32::from_rgba_unmultiplied(200, 60, 60, 60)
+                    }
+                    _ => egui::Color32::TRANSPARENT,
+                };
+                egui::Frame::new()
+                    .fill(fill)
+                    .inner_margin(3.0)
+                    .stroke(egui::Stroke::new(
+                        0.5,
+                        ui.visuals().widgets.noninteractive.bg_stroke.color,
+                    ))
+                    .show(ui, |ui| {
+                        ui.horizontal_top(|ui| {
+                            ui.allocate_ui_with_layout(
+                                egui::Vec2::new(110.0, 0.0),
+                                egui::Layout::top_down(egui::Align::Min),
+                                |ui| {
+                                    ui.set_width(110.0);
+                                    let mut m = marks.contains(&i);
+                                    if ui.checkbox(&mut m, format!("Mark row {}", i + 1)).changed()
+                                    {
+                                        if m {
+                                            marks.insert(i);
+                                        } else {
+                                            marks.remove(&i);
+                                        }
+                                    }
+                                },
+                            );
+                            for (text, rtl) in [
+                                (&row.original, false),
+                                (&row.translation, rtl),
+                                (&row.back_translation, false),
+                            ] {
+                                ui.allocate_ui_with_layout(
+                                    egui::Vec2::new(col, 0.0),
+                                    egui::Layout::top_down(egui::Align::Min),
+                                    |ui| {
+                                        ui.set_width(col);
+                                        show_text(ui, text, rtl, &[]);
+                                    },
+                                );
+                            }
+                        });
+                        if let Some(r) = result {
+                            let why = r
+                                .explanations
+                                .iter()
+                                .map(|(kind, e)| format!("{} — {e}", kind.replace('_', " ")))
+                                .collect::<Vec<_>>()
+                                .join("; ");
+                            let tool = match r.tool_flagged {
+                                Some(true) => " (Driftlens flagged it)",
+                                Some(false) => " (Driftlens did not flag it)",
+                                None => "",
+                            };
+                            match r.outcome {
+                                RowOutcome::Hit => {
+                                    ui.label(
+                                        egui::RichText::new(format!("Found: {why}{tool}")).strong(),
+                                    );
+                                }
+                                RowOutcome::Missed => {
+                                    ui.label(
+                                        egui::RichText::new(format!("Missed: {why}{tool}"))
+                                            .strong(),
+                                    );
+                                }
+                                RowOutcome::FalseMark => {
+                                    ui.label(
+                                        egui::RichText::new(format!(
+                                            "Marked, but nothing was planted here{tool}"
+                                        ))
+                                        .strong(),
+                                    );
+                                }
+                                RowOutcome::Unchanged => {}
                             }
                         }
                     });
-                    for (text, rtl) in [(&row.original, false), (&row.translation, rtl), (&row.back_translation, false)] {
-                        ui.allocate_ui_with_layout(egui::Vec2::new(col, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
-                            ui.set_width(col);
-                            show_text(ui, text, rtl, &[]);
-                        });
-                    }
-                });
-                if let Some(r) = result {
-                    let why = r.explanations.iter().map(|(kind, e)| format!("{} — {e}", kind.replace('_', " "))).collect::<Vec<_>>().join("; ");
-                    let tool = match r.tool_flagged {
-                        Some(true) => " (Driftlens flagged it)",
-                        Some(false) => " (Driftlens did not flag it)",
-                        None => "",
-                    };
-                    match r.outcome {
-                        RowOutcome::Hit => {
-                            ui.label(egui::RichText::new(format!("Found: {why}{tool}")).strong());
-                        }
-                        RowOutcome::Missed => {
-                            ui.label(egui::RichText::new(format!("Missed: {why}{tool}")).strong());
-                        }
-                        RowOutcome::FalseMark => {
-                            ui.label(egui::RichText::new(format!("Marked, but nothing was planted here{tool}")).strong());
-                        }
-                        RowOutcome::Unchanged => {}
-                    }
-                }
-            });
-        }
-    });
+            }
+        });
     if check {
         let c = ex.check(&wb.classroom.marks);
         wb.classroom.checked = Some(c);
@@ -176,11 +258,23 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     }
     if let Some((answers, path)) = export {
         let ex = wb.classroom.exercise.as_ref().expect("an exercise is open");
-        let html: Result<String, String> = Ok(if answers { crate::export::classroom::answer_key_html(ex) } else { crate::export::classroom::worksheet_html(ex) });
-        let r = html.and_then(|h| std::fs::write(&path, h).map_err(|e| format!("cannot write {}: {e}", path.display())));
+        let html: Result<String, String> = Ok(if answers {
+            crate::export::classroom::answer_key_html(ex)
+        } else {
+            crate::export::classroom::worksheet_html(ex)
+        });
+        let r = html.and_then(|h| {
+            std::fs::write(&path, h).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        });
         wb.notices.push(match r {
-            Ok(()) => Notice { error: false, text: format!("wrote {}", path.display()) },
-            Err(e) => Notice { error: true, text: e },
+            Ok(()) => Notice {
+                error: false,
+                text: format!("wrote {}", path.display()),
+            },
+            Err(e) => Notice {
+                error: true,
+                text: e,
+            },
         });
     }
 }

@@ -48,7 +48,9 @@ impl EnginesState {
                         d.size = size;
                         d.received = 0;
                     }
-                    Ok(DownloadMessage::Event(DownloadEvent::Bytes { bytes, .. })) => d.received += bytes,
+                    Ok(DownloadMessage::Event(DownloadEvent::Bytes { bytes, .. })) => {
+                        d.received += bytes
+                    }
                     Ok(DownloadMessage::Event(DownloadEvent::FileDone { .. })) => {}
                     Ok(DownloadMessage::Done(r)) => {
                         d.done = true;
@@ -73,7 +75,12 @@ impl EnginesState {
     }
 
     /// Starts downloading the Marian model for `lang` on a worker thread.
-    pub fn start_download(&mut self, lang: &str, models_dir: Option<std::path::PathBuf>, ctx: &egui::Context) {
+    pub fn start_download(
+        &mut self,
+        lang: &str,
+        models_dir: Option<std::path::PathBuf>,
+        ctx: &egui::Context,
+    ) {
         let (tx, rx) = std::sync::mpsc::channel();
         let lang_owned = lang.to_string();
         let ctx = ctx.clone();
@@ -86,13 +93,21 @@ impl EnginesState {
                 ctx_events.request_repaint();
             });
             let result = match store.entry(&lang_owned) {
-                Ok(entry) => crate::models::download::fetch_reporting(&store, entry, on).map_err(|e| e.to_string()),
+                Ok(entry) => crate::models::download::fetch_reporting(&store, entry, on)
+                    .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             let _ = tx.send(DownloadMessage::Done(result));
             ctx.request_repaint();
         });
-        self.downloads.insert(lang.to_string(), Download { file: "connecting…".into(), rx: Some(rx), ..Default::default() });
+        self.downloads.insert(
+            lang.to_string(),
+            Download {
+                file: "connecting…".into(),
+                rx: Some(rx),
+                ..Default::default()
+            },
+        );
         self.presence = None;
     }
 }
@@ -101,7 +116,12 @@ fn presence(store: &ModelStore, lang: &str) -> String {
     match store.entry(lang) {
         Ok(e) => match store.locate(e) {
             Presence::Present(r) => format!("{} present ({})", e.name, r.dir.display()),
-            Presence::Incomplete { dir, missing, .. } => format!("{} incomplete in {}: lacks {}", e.name, dir.display(), missing.join(", ")),
+            Presence::Incomplete { dir, missing, .. } => format!(
+                "{} incomplete in {}: lacks {}",
+                e.name,
+                dir.display(),
+                missing.join(", ")
+            ),
             Presence::Missing => format!("{} missing", e.name),
         },
         Err(_) => "no Marian model listed in models/models.toml".into(),
@@ -117,7 +137,12 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     langs.dedup();
     if wb.engines.presence.is_none() {
         let store = ModelStore::from_env(wb.options.models_dir.clone());
-        wb.engines.presence = Some(langs.iter().map(|l| (l.clone(), presence(&store, l))).collect());
+        wb.engines.presence = Some(
+            langs
+                .iter()
+                .map(|l| (l.clone(), presence(&store, l)))
+                .collect(),
+        );
     }
     let embed_dir = crate::embed::model_dir("all-MiniLM-L6-v2");
     ui.label(egui::RichText::new("Engines and models").heading());
@@ -125,7 +150,10 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         "Sentence embeddings (all-MiniLM-L6-v2): {}",
         if embed_dir.is_dir() { format!("present in {}", embed_dir.display()) } else { format!("missing ({}); drift then rests on chrF and the fact checks — run scripts/fetch-test-models", embed_dir.display()) }
     ));
-    ui.label(format!("Apertium serves: {}", crate::translate::route::apertium_languages()));
+    ui.label(format!(
+        "Apertium serves: {}",
+        crate::translate::route::apertium_languages()
+    ));
     ui.label(crate::resources::wordnet_status());
     ui.separator();
     let mut start = None;
@@ -187,6 +215,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         });
     });
     if let Some(lang) = start {
-        wb.engines.start_download(&lang, wb.options.models_dir.clone(), ui.ctx());
+        wb.engines
+            .start_download(&lang, wb.options.models_dir.clone(), ui.ctx());
     }
 }

@@ -16,7 +16,13 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 5] = [ExportFormat::Html, ExportFormat::Csv, ExportFormat::Json, ExportFormat::Xliff, ExportFormat::Tmx];
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::Html,
+        ExportFormat::Csv,
+        ExportFormat::Json,
+        ExportFormat::Xliff,
+        ExportFormat::Tmx,
+    ];
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Html => "html",
@@ -49,14 +55,23 @@ pub struct ExportState {
 impl Workbench {
     /// Writes an export to `path` (atomically: a temporary file renamed into place).
     pub fn export_to(&self, format: ExportFormat, path: &Path) -> Result<(), String> {
-        let report = self.report().ok_or("nothing to export yet: the original is still being read")?;
+        let report = self
+            .report()
+            .ok_or("nothing to export yet: the original is still being read")?;
         let text = match format {
             ExportFormat::Html => crate::export::html(&report),
             ExportFormat::Csv => crate::export::csv(&report),
             ExportFormat::Json => crate::export::json(&report),
             ExportFormat::Xliff => {
-                let label = self.state.selection.label.as_deref().ok_or("select a translation first (side by side), then export it as XLIFF")?;
-                let t = report.translations.iter().find(|t| t.label == label).ok_or_else(|| format!("{label} is not analysed yet"))?;
+                let label =
+                    self.state.selection.label.as_deref().ok_or(
+                        "select a translation first (side by side), then export it as XLIFF",
+                    )?;
+                let t = report
+                    .translations
+                    .iter()
+                    .find(|t| t.label == label)
+                    .ok_or_else(|| format!("{label} is not analysed yet"))?;
                 self.review.xliff(&report, t)?
             }
             ExportFormat::Tmx => self.review.tmx(&report)?,
@@ -79,67 +94,91 @@ pub fn window(wb: &mut Workbench, ctx: &egui::Context) {
                 wb.export.pick = None;
             }
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => wb.export.pick = None,
-            Err(std::sync::mpsc::TryRecvError::Empty) => ctx.request_repaint_after(std::time::Duration::from_millis(200)),
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(200))
+            }
         }
     }
     let format = *wb.export.format.get_or_insert(ExportFormat::Html);
     if wb.export.path.is_empty() {
-        wb.export.path = default_path(&wb.corpus, format, wb.state.selection.label.as_deref()).display().to_string();
+        wb.export.path = default_path(&wb.corpus, format, wb.state.selection.label.as_deref())
+            .display()
+            .to_string();
     }
     let mut close = false;
-    egui::Window::new("Export").collapsible(false).resizable(false).default_width(520.0).show(ctx, |ui| {
-        ui.label("Format:");
-        for f in ExportFormat::ALL {
-            if ui.radio(wb.export.format == Some(f), f.title()).clicked() && wb.export.format != Some(f) {
-                wb.export.format = Some(f);
-                wb.export.path = default_path(&wb.corpus, f, wb.state.selection.label.as_deref()).display().to_string();
+    egui::Window::new("Export")
+        .collapsible(false)
+        .resizable(false)
+        .default_width(520.0)
+        .show(ctx, |ui| {
+            ui.label("Format:");
+            for f in ExportFormat::ALL {
+                if ui.radio(wb.export.format == Some(f), f.title()).clicked()
+                    && wb.export.format != Some(f)
+                {
+                    wb.export.format = Some(f);
+                    wb.export.path =
+                        default_path(&wb.corpus, f, wb.state.selection.label.as_deref())
+                            .display()
+                            .to_string();
+                }
             }
-        }
-        ui.horizontal(|ui| {
-            let l = ui.label("File:");
-            ui.add(egui::TextEdit::singleline(&mut wb.export.path).desired_width(360.0).hint_text("file to write")).labelled_by(l.id);
-            if ui.button("Choose…").clicked() {
-                let (tx, rx) = std::sync::mpsc::channel();
-                let current = PathBuf::from(&wb.export.path);
-                std::thread::spawn(move || {
-                    let mut d = rfd::FileDialog::new().set_title("Export the report");
-                    if let Some(dir) = current.parent() {
-                        d = d.set_directory(dir);
-                    }
-                    if let Some(name) = current.file_name() {
-                        d = d.set_file_name(name.to_string_lossy());
-                    }
-                    let _ = tx.send(d.save_file());
-                });
-                wb.export.pick = Some(rx);
+            ui.horizontal(|ui| {
+                let l = ui.label("File:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut wb.export.path)
+                        .desired_width(360.0)
+                        .hint_text("file to write"),
+                )
+                .labelled_by(l.id);
+                if ui.button("Choose…").clicked() {
+                    let (tx, rx) = std::sync::mpsc::channel();
+                    let current = PathBuf::from(&wb.export.path);
+                    std::thread::spawn(move || {
+                        let mut d = rfd::FileDialog::new().set_title("Export the report");
+                        if let Some(dir) = current.parent() {
+                            d = d.set_directory(dir);
+                        }
+                        if let Some(name) = current.file_name() {
+                            d = d.set_file_name(name.to_string_lossy());
+                        }
+                        let _ = tx.send(d.save_file());
+                    });
+                    wb.export.pick = Some(rx);
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button("Export now").clicked() {
+                    let path = PathBuf::from(wb.export.path.trim());
+                    let f = wb.export.format.unwrap_or(ExportFormat::Html);
+                    let r = wb.export_to(f, &path).map(|_| path);
+                    let notice = match &r {
+                        Ok(p) => Notice {
+                            error: false,
+                            text: format!("exported {}", p.display()),
+                        },
+                        Err(e) => Notice {
+                            error: true,
+                            text: format!("export failed: {e}"),
+                        },
+                    };
+                    wb.notices.push(notice);
+                    wb.export.last = Some(r);
+                }
+                if ui.button("Close").clicked() {
+                    close = true;
+                }
+            });
+            match &wb.export.last {
+                Some(Ok(p)) => {
+                    ui.label(format!("Written: {}", p.display()));
+                }
+                Some(Err(e)) => {
+                    ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
+                }
+                None => {}
             }
         });
-        ui.horizontal(|ui| {
-            if ui.button("Export now").clicked() {
-                let path = PathBuf::from(wb.export.path.trim());
-                let f = wb.export.format.unwrap_or(ExportFormat::Html);
-                let r = wb.export_to(f, &path).map(|_| path);
-                let notice = match &r {
-                    Ok(p) => Notice { error: false, text: format!("exported {}", p.display()) },
-                    Err(e) => Notice { error: true, text: format!("export failed: {e}") },
-                };
-                wb.notices.push(notice);
-                wb.export.last = Some(r);
-            }
-            if ui.button("Close").clicked() {
-                close = true;
-            }
-        });
-        match &wb.export.last {
-            Some(Ok(p)) => {
-                ui.label(format!("Written: {}", p.display()));
-            }
-            Some(Err(e)) => {
-                ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
-            }
-            None => {}
-        }
-    });
     if close {
         wb.export.open = false;
         wb.export.last = None;
@@ -148,7 +187,11 @@ pub fn window(wb: &mut Workbench, ctx: &egui::Context) {
 
 fn default_path(corpus: &Path, f: ExportFormat, label: Option<&str>) -> PathBuf {
     let name = match f {
-        ExportFormat::Xliff => format!("driftlens-{}.{}", label.unwrap_or("translation"), f.extension()),
+        ExportFormat::Xliff => format!(
+            "driftlens-{}.{}",
+            label.unwrap_or("translation"),
+            f.extension()
+        ),
         _ => format!("driftlens-report.{}", f.extension()),
     };
     corpus.join(name)

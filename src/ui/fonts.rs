@@ -61,17 +61,62 @@ impl Script {
     /// The system font file (name, face index in a collection) and the bundled subset.
     fn files(self) -> (&'static str, u32, &'static str, &'static [u8]) {
         match self {
-            Script::GreekCyrillic => ("NotoSans-Regular.ttf", 0, "NotoSans-GreekCyrillic.ttf", include_bytes!("fonts/NotoSans-GreekCyrillic.ttf")),
-            Script::Arabic => ("NotoSansArabic-Regular.ttf", 0, "NotoSansArabic.ttf", include_bytes!("fonts/NotoSansArabic.ttf")),
-            Script::Hebrew => ("NotoSansHebrew-Regular.ttf", 0, "NotoSansHebrew.ttf", include_bytes!("fonts/NotoSansHebrew.ttf")),
-            Script::Devanagari => ("NotoSansDevanagari-Regular.ttf", 0, "NotoSansDevanagari.ttf", include_bytes!("fonts/NotoSansDevanagari.ttf")),
-            Script::Bengali => ("NotoSansBengali-Regular.ttf", 0, "NotoSansBengali.ttf", include_bytes!("fonts/NotoSansBengali.ttf")),
-            Script::Thai => ("NotoSansThai-Regular.ttf", 0, "NotoSansThai.ttf", include_bytes!("fonts/NotoSansThai.ttf")),
-            Script::Georgian => ("NotoSansGeorgian-Regular.ttf", 0, "NotoSansGeorgian.ttf", include_bytes!("fonts/NotoSansGeorgian.ttf")),
-            Script::Armenian => ("NotoSansArmenian-Regular.ttf", 0, "NotoSansArmenian.ttf", include_bytes!("fonts/NotoSansArmenian.ttf")),
+            Script::GreekCyrillic => (
+                "NotoSans-Regular.ttf",
+                0,
+                "NotoSans-GreekCyrillic.ttf",
+                include_bytes!("fonts/NotoSans-GreekCyrillic.ttf"),
+            ),
+            Script::Arabic => (
+                "NotoSansArabic-Regular.ttf",
+                0,
+                "NotoSansArabic.ttf",
+                include_bytes!("fonts/NotoSansArabic.ttf"),
+            ),
+            Script::Hebrew => (
+                "NotoSansHebrew-Regular.ttf",
+                0,
+                "NotoSansHebrew.ttf",
+                include_bytes!("fonts/NotoSansHebrew.ttf"),
+            ),
+            Script::Devanagari => (
+                "NotoSansDevanagari-Regular.ttf",
+                0,
+                "NotoSansDevanagari.ttf",
+                include_bytes!("fonts/NotoSansDevanagari.ttf"),
+            ),
+            Script::Bengali => (
+                "NotoSansBengali-Regular.ttf",
+                0,
+                "NotoSansBengali.ttf",
+                include_bytes!("fonts/NotoSansBengali.ttf"),
+            ),
+            Script::Thai => (
+                "NotoSansThai-Regular.ttf",
+                0,
+                "NotoSansThai.ttf",
+                include_bytes!("fonts/NotoSansThai.ttf"),
+            ),
+            Script::Georgian => (
+                "NotoSansGeorgian-Regular.ttf",
+                0,
+                "NotoSansGeorgian.ttf",
+                include_bytes!("fonts/NotoSansGeorgian.ttf"),
+            ),
+            Script::Armenian => (
+                "NotoSansArmenian-Regular.ttf",
+                0,
+                "NotoSansArmenian.ttf",
+                include_bytes!("fonts/NotoSansArmenian.ttf"),
+            ),
             // Face 2 of the collection is Noto Sans CJK SC (0 JP, 1 KR, 2 SC, 3 TC, 4 HK); every
             // face covers Han, kana and Hangul.
-            Script::Cjk => ("NotoSansCJK-Regular.ttc", 2, "NotoSansCJK-Subset.otf", include_bytes!("fonts/NotoSansCJK-Subset.otf")),
+            Script::Cjk => (
+                "NotoSansCJK-Regular.ttc",
+                2,
+                "NotoSansCJK-Subset.otf",
+                include_bytes!("fonts/NotoSansCJK-Subset.otf"),
+            ),
         }
     }
 
@@ -97,7 +142,10 @@ pub struct FontReport {
 
 impl FontReport {
     pub fn source(&self, script: Script) -> Option<&FontSource> {
-        self.scripts.iter().find(|(s, _)| *s == script).map(|(_, src)| src)
+        self.scripts
+            .iter()
+            .find(|(s, _)| *s == script)
+            .map(|(_, src)| src)
     }
 }
 
@@ -105,9 +153,15 @@ impl fmt::Display for FontReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (script, source) in &self.scripts {
             match source {
-                FontSource::System { path, face: 0 } => writeln!(f, "{}: {}", script.name(), path.display())?,
-                FontSource::System { path, face } => writeln!(f, "{}: {} (face {face})", script.name(), path.display())?,
-                FontSource::Bundled { file, why } => writeln!(f, "{}: bundled {file} ({why})", script.name())?,
+                FontSource::System { path, face: 0 } => {
+                    writeln!(f, "{}: {}", script.name(), path.display())?
+                }
+                FontSource::System { path, face } => {
+                    writeln!(f, "{}: {} (face {face})", script.name(), path.display())?
+                }
+                FontSource::Bundled { file, why } => {
+                    writeln!(f, "{}: bundled {file} ({why})", script.name())?
+                }
             }
         }
         Ok(())
@@ -116,7 +170,10 @@ impl fmt::Display for FontReport {
 
 /// Folders searched for installed fonts, in order.
 pub fn system_font_dirs() -> Vec<PathBuf> {
-    let mut dirs = vec![PathBuf::from("/usr/share/fonts"), PathBuf::from("/usr/local/share/fonts")];
+    let mut dirs = vec![
+        PathBuf::from("/usr/share/fonts"),
+        PathBuf::from("/usr/local/share/fonts"),
+    ];
     if let Some(home) = std::env::var_os("HOME") {
         dirs.push(Path::new(&home).join(".local/share/fonts"));
         dirs.push(Path::new(&home).join(".fonts"));
@@ -139,7 +196,12 @@ fn find_file(dirs: &[PathBuf], name: &str) -> Option<PathBuf> {
         if depth == 0 {
             return None;
         }
-        let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
         subdirs.sort();
         subdirs.iter().find_map(|d| walk(d, name, depth - 1))
     }
@@ -148,14 +210,19 @@ fn find_file(dirs: &[PathBuf], name: &str) -> Option<PathBuf> {
 
 /// A font file starts with one of these tags (TrueType, OpenType CFF, collection).
 fn looks_like_font(bytes: &[u8]) -> bool {
-    matches!(bytes.get(..4), Some([0, 1, 0, 0]) | Some(b"OTTO") | Some(b"ttcf") | Some(b"true"))
+    matches!(
+        bytes.get(..4),
+        Some([0, 1, 0, 0]) | Some(b"OTTO") | Some(b"ttcf") | Some(b"true")
+    )
 }
 
 /// egui's default fonts plus a fallback per [`Script`], looked up under `system_dirs` (pass
 /// an empty slice to use only the bundled subsets).
 pub fn font_definitions(system_dirs: &[PathBuf]) -> (FontDefinitions, FontReport) {
     let mut defs = FontDefinitions::default();
-    let mut report = FontReport { scripts: Vec::new() };
+    let mut report = FontReport {
+        scripts: Vec::new(),
+    };
     let mut names = Vec::new();
     for script in Script::ALL {
         let (system_name, face, bundled_name, bundled) = script.files();
@@ -163,23 +230,38 @@ pub fn font_definitions(system_dirs: &[PathBuf]) -> (FontDefinitions, FontReport
             None => Err(format!("{system_name} is not installed")),
             Some(path) => match std::fs::read(&path) {
                 Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-                Ok(bytes) if !looks_like_font(&bytes) => Err(format!("{} is not a font file", path.display())),
+                Ok(bytes) if !looks_like_font(&bytes) => {
+                    Err(format!("{} is not a font file", path.display()))
+                }
                 Ok(bytes) => Ok((path, bytes)),
             },
         };
         let (data, source) = match system {
-            Ok((path, bytes)) => (FontData::from_blob(std::sync::Arc::new(bytes), face), FontSource::System { path, face }),
-            Err(why) => (FontData::from_static(bundled), FontSource::Bundled { file: bundled_name, why }),
+            Ok((path, bytes)) => (
+                FontData::from_blob(std::sync::Arc::new(bytes), face),
+                FontSource::System { path, face },
+            ),
+            Err(why) => (
+                FontData::from_static(bundled),
+                FontSource::Bundled {
+                    file: bundled_name,
+                    why,
+                },
+            ),
         };
         let name = script.font_name();
-        defs.font_data.insert(name.clone(), std::sync::Arc::new(data));
+        defs.font_data
+            .insert(name.clone(), std::sync::Arc::new(data));
         names.push(name);
         report.scripts.push((script, source));
     }
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         let list = defs.families.entry(family).or_default();
         // After the text fonts, before egui's icon and emoji fonts.
-        let at = list.iter().position(|n| n == "egui-icons").unwrap_or(list.len());
+        let at = list
+            .iter()
+            .position(|n| n == "egui-icons")
+            .unwrap_or(list.len());
         for (i, name) in names.iter().enumerate() {
             list.insert(at + i, name.clone());
         }

@@ -22,7 +22,9 @@ mod quotes;
 mod review_view;
 mod side_by_side;
 
-use crate::analyze::{EngineChoice, OriginalReport, Progress, Report, Settings, TranslationInput, TranslationReport};
+use crate::analyze::{
+    EngineChoice, OriginalReport, Progress, Report, Settings, TranslationInput, TranslationReport,
+};
 use crate::translate::TranslationCache;
 use state::{UiState, View};
 use std::collections::BTreeMap;
@@ -45,7 +47,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { cache_dir: Some(TranslationCache::default_dir()), models_dir: None, labels: None, engine: EngineChoice::Auto }
+        Options {
+            cache_dir: Some(TranslationCache::default_dir()),
+            models_dir: None,
+            labels: None,
+            engine: EngineChoice::Auto,
+        }
     }
 }
 
@@ -102,9 +109,26 @@ impl Workbench {
     pub fn from_report(corpus: &Path, report: Report, options: Options) -> Workbench {
         let mut wb = Workbench::empty(corpus, options);
         wb.original_path = report.original.path.clone();
-        wb.inputs = report.translations.iter().map(|t| TranslationInput { lang: t.lang.clone(), label: t.label.clone(), path: t.path.clone() }).collect();
+        wb.inputs = report
+            .translations
+            .iter()
+            .map(|t| TranslationInput {
+                lang: t.lang.clone(),
+                label: t.label.clone(),
+                path: t.path.clone(),
+            })
+            .collect();
         for t in &report.translations {
-            wb.progress.insert(t.label.clone(), LangProgress { stage: "done".into(), done: 1, total: 1, finished: true, analysed: t.is_analysed() });
+            wb.progress.insert(
+                t.label.clone(),
+                LangProgress {
+                    stage: "done".into(),
+                    done: 1,
+                    total: 1,
+                    finished: true,
+                    analysed: t.is_analysed(),
+                },
+            );
         }
         wb.original = Some(report.original);
         wb.translations = report.translations;
@@ -139,11 +163,20 @@ impl Workbench {
     pub fn start_analysis(&mut self, ctx: &egui::Context, corpus: &Path) {
         match crate::analyze::corpus_inputs(corpus, self.options.labels.as_deref()) {
             Ok((original, inputs)) => self.start_inputs(ctx, corpus, original, inputs),
-            Err(e) => self.notices.push(Notice { error: true, text: format!("cannot open {}: {e}", corpus.display()) }),
+            Err(e) => self.notices.push(Notice {
+                error: true,
+                text: format!("cannot open {}: {e}", corpus.display()),
+            }),
         }
     }
 
-    fn start_inputs(&mut self, ctx: &egui::Context, corpus: &Path, original: PathBuf, inputs: Vec<TranslationInput>) {
+    fn start_inputs(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Path,
+        original: PathBuf,
+        inputs: Vec<TranslationInput>,
+    ) {
         self.review.save_now(&mut self.notices);
         self.worker = None; // cancels and joins a running analysis
         self.corpus = corpus.to_path_buf();
@@ -151,7 +184,18 @@ impl Workbench {
         self.inputs = inputs.clone();
         self.original = None;
         self.translations.clear();
-        self.progress = inputs.iter().map(|i| (i.label.clone(), LangProgress { stage: "waiting".into(), ..Default::default() })).collect();
+        self.progress = inputs
+            .iter()
+            .map(|i| {
+                (
+                    i.label.clone(),
+                    LangProgress {
+                        stage: "waiting".into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .collect();
         self.analysis_seconds = None;
         self.review.open(corpus, &mut self.notices);
         self.classroom = Default::default();
@@ -162,7 +206,12 @@ impl Workbench {
             cancel: Default::default(),
         };
         let ctx = ctx.clone();
-        self.worker = Some(worker::Worker::start(original, inputs, settings, move || ctx.request_repaint()));
+        self.worker = Some(worker::Worker::start(
+            original,
+            inputs,
+            settings,
+            move || ctx.request_repaint(),
+        ));
     }
 
     /// Whether an analysis is running.
@@ -181,9 +230,18 @@ impl Workbench {
     pub fn report(&self) -> Option<Report> {
         let original = self.original.clone()?;
         let mut translations = self.translations.clone();
-        let order: BTreeMap<&str, usize> = self.inputs.iter().enumerate().map(|(i, t)| (t.label.as_str(), i)).collect();
+        let order: BTreeMap<&str, usize> = self
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.label.as_str(), i))
+            .collect();
         translations.sort_by_key(|t| order.get(t.label.as_str()).copied().unwrap_or(usize::MAX));
-        Some(Report { driftlens: env!("CARGO_PKG_VERSION").to_string(), original, translations })
+        Some(Report {
+            driftlens: env!("CARGO_PKG_VERSION").to_string(),
+            original,
+            translations,
+        })
     }
 
     pub fn translation(&self, label: &str) -> Option<&TranslationReport> {
@@ -192,7 +250,11 @@ impl Workbench {
 
     /// The selected translation.
     pub fn selected(&self) -> Option<&TranslationReport> {
-        self.state.selection.label.as_deref().and_then(|l| self.translation(l))
+        self.state
+            .selection
+            .label
+            .as_deref()
+            .and_then(|l| self.translation(l))
     }
 
     /// Saves what the reviewer typed (the workbench also saves within a second of each edit
@@ -202,7 +264,9 @@ impl Workbench {
     }
 
     fn poll_worker(&mut self) {
-        let Some(w) = self.worker.as_mut() else { return };
+        let Some(w) = self.worker.as_mut() else {
+            return;
+        };
         let messages = w.poll();
         let mut changed = false;
         for m in messages {
@@ -214,7 +278,10 @@ impl Workbench {
                     self.translations.push(*t);
                     changed = true;
                 }
-                worker::Message::Failed(e) => self.notices.push(Notice { error: true, text: e }),
+                worker::Message::Failed(e) => self.notices.push(Notice {
+                    error: true,
+                    text: e,
+                }),
                 worker::Message::Finished { cancelled, seconds } => {
                     self.analysis_seconds = Some(seconds);
                     let done = self.translations.len();
@@ -239,7 +306,9 @@ impl Workbench {
                 e.total = sentences;
                 e.stage = "starting".into();
             }
-            Progress::Stage { label, stage } => self.progress.entry(label).or_default().stage = stage.to_string(),
+            Progress::Stage { label, stage } => {
+                self.progress.entry(label).or_default().stage = stage.to_string()
+            }
             Progress::Sentences { label, done, total } => {
                 let e = self.progress.entry(label).or_default();
                 e.done = done;
@@ -249,7 +318,11 @@ impl Workbench {
                 let e = self.progress.entry(label).or_default();
                 e.finished = true;
                 e.analysed = analysed;
-                e.stage = if analysed { "done".into() } else { "aligned only".into() };
+                e.stage = if analysed {
+                    "done".into()
+                } else {
+                    "aligned only".into()
+                };
                 e.done = e.total;
             }
         }
@@ -257,7 +330,9 @@ impl Workbench {
 
     fn after_report_changed(&mut self) {
         if self.state.selection.label.is_none() {
-            if let Some(first) = state::sorted_languages(&self.translations, self.state.sort).first() {
+            if let Some(first) =
+                state::sorted_languages(&self.translations, self.state.sort).first()
+            {
                 self.state.selection.label = Some(self.translations[*first].label.clone());
             }
         }
@@ -300,7 +375,10 @@ impl Workbench {
                 });
                 ui.separator();
                 for v in View::ALL {
-                    if ui.selectable_label(self.state.view == v, v.title()).clicked() {
+                    if ui
+                        .selectable_label(self.state.view == v, v.title())
+                        .clicked()
+                    {
                         self.state.view = v;
                     }
                 }
@@ -335,8 +413,12 @@ impl Workbench {
         if lang {
             self.state.select_next_language(&self.translations);
         }
-        let Some(label) = self.state.selection.label.clone() else { return };
-        let Some(t) = self.translations.iter().find(|t| t.label == label) else { return };
+        let Some(label) = self.state.selection.label.clone() else {
+            return;
+        };
+        let Some(t) = self.translations.iter().find(|t| t.label == label) else {
+            return;
+        };
         if next {
             self.state.select_next_flagged(t);
         } else if prev {
@@ -347,19 +429,42 @@ impl Workbench {
     fn progress_bar(&mut self, ui: &mut egui::Ui) {
         let finished = self.progress.values().filter(|p| p.finished).count();
         let total = self.progress.len().max(1);
-        let current = self.progress.iter().find(|(_, p)| !p.finished && p.stage != "waiting");
+        let current = self
+            .progress
+            .iter()
+            .find(|(_, p)| !p.finished && p.stage != "waiting");
         let what = match current {
-            Some((label, p)) if p.total > 0 => format!("{label}: {} {}/{}", p.stage, p.done, p.total),
+            Some((label, p)) if p.total > 0 => {
+                format!("{label}: {} {}/{}", p.stage, p.done, p.total)
+            }
             Some((label, p)) => format!("{label}: {}", p.stage),
             None if self.original.is_none() => "reading the original".into(),
             None => "starting the next translation".into(),
         };
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.add(egui::ProgressBar::new(finished as f32 / total as f32).desired_width(240.0).text(format!("{finished}/{total} translations")));
+            ui.add(
+                egui::ProgressBar::new(finished as f32 / total as f32)
+                    .desired_width(240.0)
+                    .text(format!("{finished}/{total} translations")),
+            );
             ui.label(what);
-            let cancelling = self.worker.as_ref().map(|w| w.is_cancelled()).unwrap_or(false);
-            if ui.add_enabled(!cancelling, egui::Button::new(if cancelling { "Cancelling…" } else { "Cancel" })).clicked() {
+            let cancelling = self
+                .worker
+                .as_ref()
+                .map(|w| w.is_cancelled())
+                .unwrap_or(false);
+            if ui
+                .add_enabled(
+                    !cancelling,
+                    egui::Button::new(if cancelling {
+                        "Cancelling…"
+                    } else {
+                        "Cancel"
+                    }),
+                )
+                .clicked()
+            {
                 self.cancel();
             }
         });
@@ -367,11 +472,19 @@ impl Workbench {
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!("{} — {} translations", self.corpus.display(), self.inputs.len()));
+            ui.label(format!(
+                "{} — {} translations",
+                self.corpus.display(),
+                self.inputs.len()
+            ));
             if let Some(n) = self.notices.last() {
                 ui.separator();
                 let text = egui::RichText::new(&n.text);
-                ui.label(if n.error { text.color(ui.visuals().error_fg_color) } else { text });
+                ui.label(if n.error {
+                    text.color(ui.visuals().error_fg_color)
+                } else {
+                    text
+                });
             }
         });
     }
@@ -380,7 +493,10 @@ impl Workbench {
         let (tx, rx) = std::sync::mpsc::channel();
         let start = self.corpus.clone();
         std::thread::spawn(move || {
-            let picked = rfd::FileDialog::new().set_title("Open a corpus folder").set_directory(start).pick_folder();
+            let picked = rfd::FileDialog::new()
+                .set_title("Open a corpus folder")
+                .set_directory(start)
+                .pick_folder();
             let _ = tx.send(picked);
         });
         self.folder_pick = Some(rx);
@@ -395,7 +511,9 @@ impl Workbench {
                 self.start_analysis(ctx, &dir);
             }
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.folder_pick = None,
-            Err(std::sync::mpsc::TryRecvError::Empty) => ctx.request_repaint_after(std::time::Duration::from_millis(200)),
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(200))
+            }
         }
     }
 
@@ -403,7 +521,14 @@ impl Workbench {
     /// translations named by their language code (`ru.md`, `ru.mine.md`), and a file named
     /// `en.*` becomes the original.
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
         if dropped.is_empty() {
             return;
         }
@@ -415,19 +540,29 @@ impl Workbench {
         match dropped_inputs(&self.original_path, &self.inputs, &dropped) {
             Ok((original, inputs, skipped)) => {
                 for s in skipped {
-                    self.notices.push(Notice { error: true, text: s });
+                    self.notices.push(Notice {
+                        error: true,
+                        text: s,
+                    });
                 }
                 let corpus = self.corpus.clone();
                 self.start_inputs(ctx, &corpus, original, inputs);
             }
-            Err(e) => self.notices.push(Notice { error: true, text: e }),
+            Err(e) => self.notices.push(Notice {
+                error: true,
+                text: e,
+            }),
         }
     }
 }
 
 /// The original and translations after dropping loose files on the workbench, and a
 /// message for each file that was not used.
-pub fn dropped_inputs(original: &Path, inputs: &[TranslationInput], dropped: &[PathBuf]) -> Result<(PathBuf, Vec<TranslationInput>, Vec<String>), String> {
+pub fn dropped_inputs(
+    original: &Path,
+    inputs: &[TranslationInput],
+    dropped: &[PathBuf],
+) -> Result<(PathBuf, Vec<TranslationInput>, Vec<String>), String> {
     let mut original = original.to_path_buf();
     let mut inputs = inputs.to_vec();
     let mut skipped = Vec::new();
@@ -477,13 +612,17 @@ impl Drop for Workbench {
 /// Colours shared by the panels.
 pub mod colors {
     use crate::drift::DriftLevel;
-    use egui::Color32;
     use eframe::egui;
+    use egui::Color32;
 
     /// Drift 0 (pale green) → 0.5 (amber) → 1 (red).
     pub fn drift(d: f32) -> Color32 {
         let d = d.clamp(0.0, 1.0);
-        let (a, b, t) = if d < 0.5 { ([198, 232, 190], [245, 196, 80], d / 0.5) } else { ([245, 196, 80], [200, 40, 40], (d - 0.5) / 0.5) };
+        let (a, b, t) = if d < 0.5 {
+            ([198, 232, 190], [245, 196, 80], d / 0.5)
+        } else {
+            ([245, 196, 80], [200, 40, 40], (d - 0.5) / 0.5)
+        };
         let mix = |i: usize| (a[i] as f32 + (b[i] as f32 - a[i] as f32) * t) as u8;
         Color32::from_rgb(mix(0), mix(1), mix(2))
     }
@@ -510,14 +649,26 @@ pub mod colors {
 pub fn run(corpus: &Path, options: Options) -> Result<(), String> {
     let corpus = corpus.to_path_buf();
     let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_title("Driftlens").with_inner_size([1400.0, 900.0]).with_drag_and_drop(true),
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Driftlens")
+            .with_inner_size([1400.0, 900.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native("Driftlens", native, Box::new(move |cc| Ok(Box::new(Workbench::open(&cc.egui_ctx, &corpus, options)))))
-        .map_err(|e| format!("cannot open the workbench window: {e}"))
+    eframe::run_native(
+        "Driftlens",
+        native,
+        Box::new(move |cc| Ok(Box::new(Workbench::open(&cc.egui_ctx, &corpus, options)))),
+    )
+    .map_err(|e| format!("cannot open the workbench window: {e}"))
 }
 
 /// Whether a display is available for a window (X11 or Wayland).
 pub fn display_available() -> bool {
-    std::env::var_os("DISPLAY").map(|d| !d.is_empty()).unwrap_or(false) || std::env::var_os("WAYLAND_DISPLAY").map(|d| !d.is_empty()).unwrap_or(false)
+    std::env::var_os("DISPLAY")
+        .map(|d| !d.is_empty())
+        .unwrap_or(false)
+        || std::env::var_os("WAYLAND_DISPLAY")
+            .map(|d| !d.is_empty())
+            .unwrap_or(false)
 }

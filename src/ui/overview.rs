@@ -19,98 +19,173 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     };
     let n = original.sentences.len();
     ui.horizontal(|ui| {
-        ui.heading(format!("{} sentences × {} translations", n, wb.translations.len()));
+        ui.heading(format!(
+            "{} sentences × {} translations",
+            n,
+            wb.translations.len()
+        ));
         ui.separator();
         ui.label("Sort languages:");
-        if ui.selectable_label(wb.state.sort == SortOrder::MostDrifted, "most drifted first").clicked() {
+        if ui
+            .selectable_label(
+                wb.state.sort == SortOrder::MostDrifted,
+                "most drifted first",
+            )
+            .clicked()
+        {
             wb.state.sort = SortOrder::MostDrifted;
         }
-        if ui.selectable_label(wb.state.sort == SortOrder::Label, "by name").clicked() {
+        if ui
+            .selectable_label(wb.state.sort == SortOrder::Label, "by name")
+            .clicked()
+        {
             wb.state.sort = SortOrder::Label;
         }
     });
     let order = state::sorted_languages(&wb.translations, wb.state.sort);
     let mut open: Option<(String, Option<usize>)> = None;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        ui.columns(2, |cols| {
-            // Left: heat map.
-            let ui = &mut cols[0];
-            ui.label(egui::RichText::new("Drift by sentence (click a cell to open the pair)").strong());
-            legend(ui);
-            let cell_w = ((ui.available_width() - LABEL_WIDTH) / n.max(1) as f32).clamp(2.0, 18.0);
-            for &i in &order {
-                let t = &wb.translations[i];
-                let (rect, resp) = ui.allocate_exact_size(Vec2::new(LABEL_WIDTH + cell_w * n as f32, ROW_HEIGHT), Sense::click());
-                let label = t.label.clone();
-                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Heat map row {label}")));
-                let painter = ui.painter_at(rect);
-                painter.text(rect.left_center(), egui::Align2::LEFT_CENTER, &t.label, egui::FontId::proportional(11.0), ui.visuals().text_color());
-                let cells = state::drift_by_sentence(t, n);
-                for (s, cell) in cells.iter().enumerate() {
-                    let r = egui::Rect::from_min_size(rect.min + Vec2::new(LABEL_WIDTH + s as f32 * cell_w, 1.0), Vec2::new((cell_w - 1.0).max(1.0), ROW_HEIGHT - 2.0));
-                    let color = match cell {
-                        Some((d, _)) => colors::drift(*d),
-                        None if t.is_analysed() => Color32::from_gray(60),
-                        None => colors::NOT_ANALYSED,
-                    };
-                    painter.rect_filled(r, 1.0, color);
-                }
-                let sentence_at = |pos: egui::Pos2| -> Option<usize> {
-                    let x = pos.x - rect.left() - LABEL_WIDTH;
-                    (x >= 0.0).then(|| ((x / cell_w) as usize).min(n.saturating_sub(1)))
-                };
-                if let Some(pos) = resp.hover_pos() {
-                    if let Some(s) = sentence_at(pos) {
-                        let text = &original.sentences[s].text;
-                        let short: String = text.chars().take(120).collect();
-                        let drift = cells[s].map(|(d, _)| format!("drift {d:.2}")).unwrap_or_else(|| if t.is_analysed() { "no pair".into() } else { "not analysed".into() });
-                        resp.clone().on_hover_text(format!("{} · sentence {s} · {drift}\n{short}", t.label));
-                    }
-                }
-                if resp.clicked() {
-                    let pair = resp.interact_pointer_pos().and_then(sentence_at).and_then(|s| state::pair_of_sentence(t, s));
-                    open = Some((t.label.clone(), pair));
-                }
-            }
-
-            // Right: counts and chart.
-            let ui = &mut cols[1];
-            ui.label(egui::RichText::new("Pairs per level").strong());
-            egui::Grid::new("counts").striped(true).num_columns(7).show(ui, |ui| {
-                for h in ["language", "engine", "none", "minor", "major", "critical", "mean drift"] {
-                    ui.label(egui::RichText::new(h).small().strong());
-                }
-                ui.end_row();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.columns(2, |cols| {
+                // Left: heat map.
+                let ui = &mut cols[0];
+                ui.label(
+                    egui::RichText::new("Drift by sentence (click a cell to open the pair)")
+                        .strong(),
+                );
+                legend(ui);
+                let cell_w =
+                    ((ui.available_width() - LABEL_WIDTH) / n.max(1) as f32).clamp(2.0, 18.0);
                 for &i in &order {
                     let t = &wb.translations[i];
-                    if ui.link(&t.label).on_hover_text(format!("Open {} side by side", t.label)).clicked() {
-                        open = Some((t.label.clone(), None));
+                    let (rect, resp) = ui.allocate_exact_size(
+                        Vec2::new(LABEL_WIDTH + cell_w * n as f32, ROW_HEIGHT),
+                        Sense::click(),
+                    );
+                    let label = t.label.clone();
+                    resp.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::Role::Button,
+                            true,
+                            format!("Heat map row {label}"),
+                        )
+                    });
+                    let painter = ui.painter_at(rect);
+                    painter.text(
+                        rect.left_center(),
+                        egui::Align2::LEFT_CENTER,
+                        &t.label,
+                        egui::FontId::proportional(11.0),
+                        ui.visuals().text_color(),
+                    );
+                    let cells = state::drift_by_sentence(t, n);
+                    for (s, cell) in cells.iter().enumerate() {
+                        let r = egui::Rect::from_min_size(
+                            rect.min + Vec2::new(LABEL_WIDTH + s as f32 * cell_w, 1.0),
+                            Vec2::new((cell_w - 1.0).max(1.0), ROW_HEIGHT - 2.0),
+                        );
+                        let color = match cell {
+                            Some((d, _)) => colors::drift(*d),
+                            None if t.is_analysed() => Color32::from_gray(60),
+                            None => colors::NOT_ANALYSED,
+                        };
+                        painter.rect_filled(r, 1.0, color);
                     }
-                    if t.is_analysed() {
-                        let s = DriftSummary::of(t);
-                        let engine = t.engine.as_deref().unwrap_or("");
-                        let short = engine.split(" (").next().unwrap_or(engine);
-                        ui.label(egui::RichText::new(short).small()).on_hover_text(engine);
-                        for (k, c) in s.counts.iter().enumerate() {
-                            let text = egui::RichText::new(c.to_string());
-                            ui.label(if k >= 2 && *c > 0 { text.color(colors::level(state::LEVELS[k])).strong() } else { text });
+                    let sentence_at = |pos: egui::Pos2| -> Option<usize> {
+                        let x = pos.x - rect.left() - LABEL_WIDTH;
+                        (x >= 0.0).then(|| ((x / cell_w) as usize).min(n.saturating_sub(1)))
+                    };
+                    if let Some(pos) = resp.hover_pos() {
+                        if let Some(s) = sentence_at(pos) {
+                            let text = &original.sentences[s].text;
+                            let short: String = text.chars().take(120).collect();
+                            let drift = cells[s]
+                                .map(|(d, _)| format!("drift {d:.2}"))
+                                .unwrap_or_else(|| {
+                                    if t.is_analysed() {
+                                        "no pair".into()
+                                    } else {
+                                        "not analysed".into()
+                                    }
+                                });
+                            resp.clone().on_hover_text(format!(
+                                "{} · sentence {s} · {drift}\n{short}",
+                                t.label
+                            ));
                         }
-                        ui.label(format!("{:.2}", s.mean));
-                    } else {
-                        ui.label(egui::RichText::new("not analysed").small().color(colors::NOT_ANALYSED));
-                        for _ in 0..4 {
-                            ui.label("–");
-                        }
-                        ui.label("");
                     }
-                    ui.end_row();
+                    if resp.clicked() {
+                        let pair = resp
+                            .interact_pointer_pos()
+                            .and_then(sentence_at)
+                            .and_then(|s| state::pair_of_sentence(t, s));
+                        open = Some((t.label.clone(), pair));
+                    }
                 }
+
+                // Right: counts and chart.
+                let ui = &mut cols[1];
+                ui.label(egui::RichText::new("Pairs per level").strong());
+                egui::Grid::new("counts")
+                    .striped(true)
+                    .num_columns(7)
+                    .show(ui, |ui| {
+                        for h in [
+                            "language",
+                            "engine",
+                            "none",
+                            "minor",
+                            "major",
+                            "critical",
+                            "mean drift",
+                        ] {
+                            ui.label(egui::RichText::new(h).small().strong());
+                        }
+                        ui.end_row();
+                        for &i in &order {
+                            let t = &wb.translations[i];
+                            if ui
+                                .link(&t.label)
+                                .on_hover_text(format!("Open {} side by side", t.label))
+                                .clicked()
+                            {
+                                open = Some((t.label.clone(), None));
+                            }
+                            if t.is_analysed() {
+                                let s = DriftSummary::of(t);
+                                let engine = t.engine.as_deref().unwrap_or("");
+                                let short = engine.split(" (").next().unwrap_or(engine);
+                                ui.label(egui::RichText::new(short).small())
+                                    .on_hover_text(engine);
+                                for (k, c) in s.counts.iter().enumerate() {
+                                    let text = egui::RichText::new(c.to_string());
+                                    ui.label(if k >= 2 && *c > 0 {
+                                        text.color(colors::level(state::LEVELS[k])).strong()
+                                    } else {
+                                        text
+                                    });
+                                }
+                                ui.label(format!("{:.2}", s.mean));
+                            } else {
+                                ui.label(
+                                    egui::RichText::new("not analysed")
+                                        .small()
+                                        .color(colors::NOT_ANALYSED),
+                                );
+                                for _ in 0..4 {
+                                    ui.label("–");
+                                }
+                                ui.label("");
+                            }
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(8.0);
+                ui.label(egui::RichText::new("Share of pairs flagged, per language").strong());
+                chart(wb, &order, ui);
             });
-            ui.add_space(8.0);
-            ui.label(egui::RichText::new("Share of pairs flagged, per language").strong());
-            chart(wb, &order, ui);
         });
-    });
     if let Some((label, pair)) = open {
         wb.state.open_pair(&label, pair);
     }
@@ -118,7 +193,13 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
 
 fn legend(ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        for (d, name) in [(0.0, "0"), (0.25, ""), (0.5, "0.5"), (0.75, ""), (1.0, "1 drift")] {
+        for (d, name) in [
+            (0.0, "0"),
+            (0.25, ""),
+            (0.5, "0.5"),
+            (0.75, ""),
+            (1.0, "1 drift"),
+        ] {
             let (r, _) = ui.allocate_exact_size(Vec2::new(14.0, 10.0), Sense::hover());
             ui.painter().rect_filled(r, 1.0, colors::drift(d));
             if !name.is_empty() {
@@ -133,14 +214,24 @@ fn legend(ui: &mut egui::Ui) {
 
 fn chart(wb: &Workbench, order: &[usize], ui: &mut egui::Ui) {
     use egui_plot::{Bar, BarChart, Plot};
-    let analysed: Vec<usize> = order.iter().copied().filter(|&i| wb.translations[i].is_analysed()).collect();
-    let labels: Vec<String> = analysed.iter().map(|&i| wb.translations[i].label.clone()).collect();
+    let analysed: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| wb.translations[i].is_analysed())
+        .collect();
+    let labels: Vec<String> = analysed
+        .iter()
+        .map(|&i| wb.translations[i].label.clone())
+        .collect();
     let bars: Vec<Bar> = analysed
         .iter()
         .enumerate()
         .map(|(x, &i)| {
             let s = DriftSummary::of(&wb.translations[i]);
-            Bar::new(x as f64, s.flagged_share() as f64).name(&wb.translations[i].label).fill(colors::drift(s.flagged_share().max(s.mean))).width(0.7)
+            Bar::new(x as f64, s.flagged_share() as f64)
+                .name(&wb.translations[i].label)
+                .fill(colors::drift(s.flagged_share().max(s.mean)))
+                .width(0.7)
         })
         .collect();
     let chart = BarChart::new("flagged share", bars);

@@ -12,8 +12,8 @@ use eframe::egui;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub use crate::review::Verdict;
 use crate::review::Project;
+pub use crate::review::Verdict;
 
 /// How long after an edit the project is saved.
 pub const SAVE_AFTER: Duration = Duration::from_millis(500);
@@ -55,8 +55,16 @@ impl Default for Saver {
             })
             .ok();
         match thread {
-            Some(t) => Saver { tx: Some(tx), errors: Some(erx), thread: Some(t) },
-            None => Saver { tx: None, errors: None, thread: None },
+            Some(t) => Saver {
+                tx: Some(tx),
+                errors: Some(erx),
+                thread: Some(t),
+            },
+            None => Saver {
+                tx: None,
+                errors: None,
+                thread: None,
+            },
         }
     }
 }
@@ -94,7 +102,10 @@ impl ReviewState {
             }
             Err(e) => {
                 let e = e.to_string();
-                notices.push(Notice { error: true, text: e.clone() });
+                notices.push(Notice {
+                    error: true,
+                    text: e.clone(),
+                });
                 self.open_error = Some(e);
                 self.project = None;
             }
@@ -108,7 +119,10 @@ impl ReviewState {
     pub fn autosave(&mut self, ctx: &egui::Context, notices: &mut Vec<Notice>) {
         if let Some(e) = self.saver.failure() {
             // said, and tried again after the next pause
-            notices.push(Notice { error: true, text: e });
+            notices.push(Notice {
+                error: true,
+                text: e,
+            });
             self.dirty_since.get_or_insert_with(Instant::now);
         }
         if let Some(t) = self.dirty_since {
@@ -126,7 +140,10 @@ impl ReviewState {
         }
         if let Some(p) = &self.project {
             if let Err(e) = self.saver.save(p) {
-                notices.push(Notice { error: true, text: e });
+                notices.push(Notice {
+                    error: true,
+                    text: e,
+                });
                 self.dirty_since = Some(Instant::now());
             }
         }
@@ -137,10 +154,19 @@ impl ReviewState {
     }
 
     pub fn note(&self, label: &str, p: &PairReport) -> String {
-        self.project.as_ref().map(|s| s.note(label, p)).unwrap_or_default()
+        self.project
+            .as_ref()
+            .map(|s| s.note(label, p))
+            .unwrap_or_default()
     }
 
-    pub(super) fn set(&mut self, label: &str, p: &PairReport, verdict: Option<Verdict>, note: Option<String>) {
+    pub(super) fn set(
+        &mut self,
+        label: &str,
+        p: &PairReport,
+        verdict: Option<Verdict>,
+        note: Option<String>,
+    ) {
         if let Some(s) = &mut self.project {
             if s.set(label, p, verdict, note) {
                 self.dirty_since.get_or_insert_with(Instant::now);
@@ -150,7 +176,11 @@ impl ReviewState {
 
     /// XLIFF 1.2 of one translation, with the drift reasons and the reviewer's verdicts and notes.
     pub fn xliff(&self, report: &Report, t: &TranslationReport) -> Result<String, String> {
-        Ok(crate::export::xliff::xliff(report, t, self.project.as_ref()))
+        Ok(crate::export::xliff::xliff(
+            report,
+            t,
+            self.project.as_ref(),
+        ))
     }
 
     /// TMX 1.4b of every translation.
@@ -159,21 +189,32 @@ impl ReviewState {
     }
 
     pub fn reviewed_count(&self, label: &str, t: &TranslationReport) -> usize {
-        t.flagged().filter(|p| self.verdict(label, p).is_some()).count()
+        t.flagged()
+            .filter(|p| self.verdict(label, p).is_some())
+            .count()
     }
 }
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     if let Some(e) = wb.review.open_error.clone() {
         ui.label(egui::RichText::new(format!("The review project could not be opened, so verdicts are not saved (the file is left as it is): {e}")).color(ui.visuals().error_fg_color));
-        if ui.button("Keep the damaged file aside and start a fresh review").clicked() {
+        if ui
+            .button("Keep the damaged file aside and start a fresh review")
+            .clicked()
+        {
             match Project::keep_damaged_aside(&wb.review.corpus) {
                 Ok((p, aside)) => {
-                    wb.notices.push(Notice { error: false, text: format!("the damaged project file is kept as {}", aside.display()) });
+                    wb.notices.push(Notice {
+                        error: false,
+                        text: format!("the damaged project file is kept as {}", aside.display()),
+                    });
                     wb.review.project = Some(p);
                     wb.review.open_error = None;
                 }
-                Err(e) => wb.notices.push(Notice { error: true, text: e.to_string() }),
+                Err(e) => wb.notices.push(Notice {
+                    error: true,
+                    text: e.to_string(),
+                }),
             }
         }
     }
@@ -189,23 +230,50 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         ui.label(format!("{label} has no back-translation on this computer, so nothing is flagged to review (see Engines and models)."));
         return;
     }
-    let flagged: Vec<usize> = (0..t.pairs.len()).filter(|&i| t.pairs[i].level.is_flagged()).collect();
+    let flagged: Vec<usize> = (0..t.pairs.len())
+        .filter(|&i| t.pairs[i].level.is_flagged())
+        .collect();
     let reviewed = wb.review.reviewed_count(&label, t);
     ui.horizontal(|ui| {
         ui.heading(format!("Review {label}"));
-        ui.label(format!("{reviewed} of {} flagged pairs have a verdict", flagged.len()));
+        ui.label(format!(
+            "{reviewed} of {} flagged pairs have a verdict",
+            flagged.len()
+        ));
         if ui.button("Next flagged (J)").clicked() {
             wb.state.select_next_flagged(t);
         }
     });
-    let t = wb.translations.iter().find(|t| t.label == label).cloned().unwrap_or_else(|| unreachable_report(&label));
-    let selected = wb.state.selection.pair.filter(|i| flagged.contains(i)).or(flagged.first().copied());
+    let t = wb
+        .translations
+        .iter()
+        .find(|t| t.label == label)
+        .cloned()
+        .unwrap_or_else(|| unreachable_report(&label));
+    let selected = wb
+        .state
+        .selection
+        .pair
+        .filter(|i| flagged.contains(i))
+        .or(flagged.first().copied());
     ui.separator();
     if let Some(i) = selected {
         let p = &t.pairs[i];
-        let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
+        let rtl = crate::text::language(&t.lang)
+            .map(|l| l.direction == crate::text::Direction::Rtl)
+            .unwrap_or(false);
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(egui::RichText::new(format!("Pair {} — original {:?}, translation {:?} — drift {:.2} ({})", i, p.original, p.translation, p.drift, p.level.name())).strong());
+            ui.label(
+                egui::RichText::new(format!(
+                    "Pair {} — original {:?}, translation {:?} — drift {:.2} ({})",
+                    i,
+                    p.original,
+                    p.translation,
+                    p.drift,
+                    p.level.name()
+                ))
+                .strong(),
+            );
             let (oh, bh) = super::cell::highlights(p);
             ui.label(egui::RichText::new("Original").small());
             show_text(ui, &p.original_text, false, &oh);
@@ -231,7 +299,14 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
             });
             let mut note = wb.review.note(&label, p);
             let l = ui.label("Note:");
-            let r = ui.add(egui::TextEdit::multiline(&mut note).desired_rows(3).desired_width(f32::INFINITY).hint_text("what you found, for the translator")).labelled_by(l.id);
+            let r = ui
+                .add(
+                    egui::TextEdit::multiline(&mut note)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY)
+                        .hint_text("what you found, for the translator"),
+                )
+                .labelled_by(l.id);
             if r.changed() {
                 let verdict = wb.review.verdict(&label, p);
                 wb.review.set(&label, p, verdict, Some(note));
@@ -243,27 +318,48 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     ui.separator();
     orphaned(wb, ui, &label);
     let mut clicked = None;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        egui::Grid::new("review list").striped(true).num_columns(4).show(ui, |ui| {
-            for h in ["pair", "level", "verdict", "original · note"] {
-                ui.label(egui::RichText::new(h).small().strong());
-            }
-            ui.end_row();
-            for &i in &flagged {
-                let p = &t.pairs[i];
-                if ui.selectable_label(selected == Some(i), format!("Review pair {i}")).clicked() {
-                    clicked = Some(i);
-                }
-                ui.label(egui::RichText::new(p.level.name()).color(colors::level(p.level)));
-                ui.label(wb.review.verdict(&label, p).map(|v| v.title()).unwrap_or("—"));
-                let text = if p.original_text.is_empty() { format!("(added in translation) {}", p.translated_text) } else { p.original_text.clone() };
-                let short: String = text.chars().take(90).collect();
-                let note = wb.review.note(&label, p);
-                ui.label(if note.is_empty() { short } else { format!("{short}\nNote: {note}") });
-                ui.end_row();
-            }
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("review list")
+                .striped(true)
+                .num_columns(4)
+                .show(ui, |ui| {
+                    for h in ["pair", "level", "verdict", "original · note"] {
+                        ui.label(egui::RichText::new(h).small().strong());
+                    }
+                    ui.end_row();
+                    for &i in &flagged {
+                        let p = &t.pairs[i];
+                        if ui
+                            .selectable_label(selected == Some(i), format!("Review pair {i}"))
+                            .clicked()
+                        {
+                            clicked = Some(i);
+                        }
+                        ui.label(egui::RichText::new(p.level.name()).color(colors::level(p.level)));
+                        ui.label(
+                            wb.review
+                                .verdict(&label, p)
+                                .map(|v| v.title())
+                                .unwrap_or("—"),
+                        );
+                        let text = if p.original_text.is_empty() {
+                            format!("(added in translation) {}", p.translated_text)
+                        } else {
+                            p.original_text.clone()
+                        };
+                        let short: String = text.chars().take(90).collect();
+                        let note = wb.review.note(&label, p);
+                        ui.label(if note.is_empty() {
+                            short
+                        } else {
+                            format!("{short}\nNote: {note}")
+                        });
+                        ui.end_row();
+                    }
+                });
         });
-    });
     if let Some(i) = clicked {
         wb.state.selection.pair = Some(i);
     }
@@ -272,18 +368,29 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
 /// Verdicts and notes whose pair is not in this analysis any more (the aligner paired the
 /// sentences differently): kept in the project and listed, so nothing written is lost.
 fn orphaned(wb: &Workbench, ui: &mut egui::Ui, label: &str) {
-    let Some(project) = wb.review.project.as_ref() else { return };
+    let Some(project) = wb.review.project.as_ref() else {
+        return;
+    };
     if wb.is_busy() {
         return;
     }
-    let orphans: Vec<_> = project.orphaned(&wb.translations).into_iter().filter(|e| e.label == label).collect();
+    let orphans: Vec<_> = project
+        .orphaned(&wb.translations)
+        .into_iter()
+        .filter(|e| e.label == label)
+        .collect();
     if orphans.is_empty() {
         return;
     }
     ui.label(egui::RichText::new(format!("{} earlier verdicts or notes of {label} match no pair of this analysis (kept in the project file):", orphans.len())).strong());
     for e in orphans {
         let short: String = e.original_text.chars().take(80).collect();
-        ui.label(format!("original {:?}: {short} — {} {}", e.original, e.verdict.map(|v| v.title()).unwrap_or("no verdict"), e.note));
+        ui.label(format!(
+            "original {:?}: {short} — {} {}",
+            e.original,
+            e.verdict.map(|v| v.title()).unwrap_or("no verdict"),
+            e.note
+        ));
     }
 }
 

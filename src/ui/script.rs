@@ -70,7 +70,9 @@ fn base_level(rtl: bool) -> Level {
 /// Letters and what joins them: marks (bidi class NSM), ZWJ, ZWNJ (Persian uses it inside
 /// words), tatweel.
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || bidi_class(c) == BidiClass::NSM || matches!(c, '\u{200C}' | '\u{200D}' | '\u{0640}')
+    c.is_alphabetic()
+        || bidi_class(c) == BidiClass::NSM
+        || matches!(c, '\u{200C}' | '\u{200D}' | '\u{0640}')
 }
 
 fn is_arabic_digit(c: char) -> bool {
@@ -96,14 +98,19 @@ pub fn atoms(paragraph: &str, rtl: bool) -> Vec<Atom> {
         if kind == AtomKind::Word {
             if let Some(last) = out.last_mut() {
                 // A mark always stays with its base, whatever level it resolved to.
-                let joins = last.kind == AtomKind::Word && (last.level == level || bidi_class(c) == BidiClass::NSM);
+                let joins = last.kind == AtomKind::Word
+                    && (last.level == level || bidi_class(c) == BidiClass::NSM);
                 if joins && last.range.end == i {
                     last.range.end = end;
                     continue;
                 }
             }
         }
-        out.push(Atom { range: i..end, kind, level });
+        out.push(Atom {
+            range: i..end,
+            kind,
+            level,
+        });
     }
     out
 }
@@ -111,7 +118,11 @@ pub fn atoms(paragraph: &str, rtl: bool) -> Vec<Atom> {
 /// Breaks a paragraph's atoms into lines no wider than `max_width` (a word wider than the
 /// whole line gets a line of its own). Lines break after spaces; trailing spaces do not count
 /// toward the width. Returns ranges of atom indices.
-pub fn break_lines(atoms: &[Atom], width_of: impl Fn(usize) -> f32, max_width: f32) -> Vec<Range<usize>> {
+pub fn break_lines(
+    atoms: &[Atom],
+    width_of: impl Fn(usize) -> f32,
+    max_width: f32,
+) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut start = 0;
     let mut width = 0.0_f32; // of atoms start..i, without trailing spaces
@@ -150,8 +161,17 @@ pub fn break_lines(atoms: &[Atom], width_of: impl Fn(usize) -> f32, max_width: f
 
 /// The atoms of one line (`line`, a range of atom indices) in visual order, left to right,
 /// each with its level after rule L1 (trailing whitespace takes the paragraph's level).
-pub fn visual_order(paragraph: &str, atoms: &[Atom], line: Range<usize>, rtl: bool) -> Vec<(usize, u8)> {
-    visual_order_in(&BidiInfo::new(paragraph, Some(base_level(rtl))), atoms, line)
+pub fn visual_order(
+    paragraph: &str,
+    atoms: &[Atom],
+    line: Range<usize>,
+    rtl: bool,
+) -> Vec<(usize, u8)> {
+    visual_order_in(
+        &BidiInfo::new(paragraph, Some(base_level(rtl))),
+        atoms,
+        line,
+    )
 }
 
 /// [`visual_order`] with the paragraph's bidi analysis done once for all its lines.
@@ -165,7 +185,10 @@ fn visual_order_in(bidi: &BidiInfo<'_>, atoms: &[Atom], line: Range<usize>) -> V
         None => return line.map(|i| (i, atoms[i].level)).collect(),
     };
     let atom_levels: Vec<Level> = line.clone().map(|i| levels[atoms[i].range.start]).collect();
-    BidiInfo::reorder_visual(&atom_levels).into_iter().map(|k| (line.start + k, atom_levels[k].number())).collect()
+    BidiInfo::reorder_visual(&atom_levels)
+        .into_iter()
+        .map(|k| (line.start + k, atom_levels[k].number()))
+        .collect()
 }
 
 /// The mirrored form of a bracket-like character shown right to left (rule L4).
@@ -229,7 +252,13 @@ pub fn visual_string(paragraph: &str, rtl: bool) -> String {
 /// Where part of an atom lies, given the atom's left edge and width, and the widths of the
 /// atom's text up to the start and up to the end of the part (logical prefixes). A
 /// right-to-left atom starts at its right edge.
-pub fn part_extent(left: f32, width: f32, rtl: bool, prefix_start: f32, prefix_end: f32) -> Range<f32> {
+pub fn part_extent(
+    left: f32,
+    width: f32,
+    rtl: bool,
+    prefix_start: f32,
+    prefix_end: f32,
+) -> Range<f32> {
     if rtl {
         (left + width - prefix_end).max(left)..(left + width - prefix_start).min(left + width)
     } else {
@@ -238,18 +267,28 @@ pub fn part_extent(left: f32, width: f32, rtl: bool, prefix_start: f32, prefix_e
 }
 
 fn layout(ui: &egui::Ui, text: String, font: &FontId, color: Color32) -> Arc<Galley> {
-    ui.ctx().fonts_mut(|f| f.layout_no_wrap(text, font.clone(), color))
+    ui.ctx()
+        .fonts_mut(|f| f.layout_no_wrap(text, font.clone(), color))
 }
 
 /// Lays `text` out wrapped to the available width and paints it, with `highlights` (byte
 /// ranges of `text`) as background colours. Right-to-left text (`rtl`) is reordered per
 /// line by the bidi algorithm and right-aligned. The response carries the text as its
 /// AccessKit label.
-pub fn show_text(ui: &mut egui::Ui, text: &str, rtl: bool, highlights: &[Highlight]) -> egui::Response {
+pub fn show_text(
+    ui: &mut egui::Ui,
+    text: &str,
+    rtl: bool,
+    highlights: &[Highlight],
+) -> egui::Response {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let color = ui.visuals().text_color();
     let max_width = ui.available_width().max(1.0);
-    let response = if rtl { show_rtl(ui, text, highlights, &font, color, max_width) } else { show_ltr(ui, text, highlights, &font, color, max_width) };
+    let response = if rtl {
+        show_rtl(ui, text, highlights, &font, color, max_width)
+    } else {
+        show_ltr(ui, text, highlights, &font, color, max_width)
+    };
     let enabled = ui.is_enabled();
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, enabled, text));
     response
@@ -275,21 +314,50 @@ fn highlight_sections(text: &str, highlights: &[Highlight]) -> Vec<(Range<usize>
     cuts.dedup();
     cuts.windows(2)
         .map(|w| {
-            let bg = highlights.iter().rev().find(|h| snap(h.range.start) <= w[0] && w[1] <= snap(h.range.end)).map(|h| h.color).unwrap_or(Color32::TRANSPARENT);
+            let bg = highlights
+                .iter()
+                .rev()
+                .find(|h| snap(h.range.start) <= w[0] && w[1] <= snap(h.range.end))
+                .map(|h| h.color)
+                .unwrap_or(Color32::TRANSPARENT);
             (w[0]..w[1], bg)
         })
         .collect()
 }
 
-fn show_ltr(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &FontId, color: Color32, max_width: f32) -> egui::Response {
+fn show_ltr(
+    ui: &mut egui::Ui,
+    text: &str,
+    highlights: &[Highlight],
+    font: &FontId,
+    color: Color32,
+    max_width: f32,
+) -> egui::Response {
     let mut job = egui::text::LayoutJob::default();
     job.text = text.to_string();
     job.wrap.max_width = max_width;
     for (range, bg) in highlight_sections(text, highlights) {
-        job.sections.push(egui::text::LayoutSection { leading_space: 0.0, byte_range: egui::text::ByteIndex(range.start)..egui::text::ByteIndex(range.end), format: TextFormat { font_id: font.clone(), color, background: bg, ..Default::default() } });
+        job.sections.push(egui::text::LayoutSection {
+            leading_space: 0.0,
+            byte_range: egui::text::ByteIndex(range.start)..egui::text::ByteIndex(range.end),
+            format: TextFormat {
+                font_id: font.clone(),
+                color,
+                background: bg,
+                ..Default::default()
+            },
+        });
     }
     if job.sections.is_empty() {
-        job.sections.push(egui::text::LayoutSection { leading_space: 0.0, byte_range: egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len()), format: TextFormat { font_id: font.clone(), color, ..Default::default() } });
+        job.sections.push(egui::text::LayoutSection {
+            leading_space: 0.0,
+            byte_range: egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len()),
+            format: TextFormat {
+                font_id: font.clone(),
+                color,
+                ..Default::default()
+            },
+        });
     }
     let galley = ui.ctx().fonts_mut(|f| f.layout_job(job));
     let (rect, response) = ui.allocate_exact_size(galley.size(), Sense::hover());
@@ -307,7 +375,14 @@ struct Placed {
     galley: Arc<Galley>,
 }
 
-fn show_rtl(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &FontId, color: Color32, max_width: f32) -> egui::Response {
+fn show_rtl(
+    ui: &mut egui::Ui,
+    text: &str,
+    highlights: &[Highlight],
+    font: &FontId,
+    color: Color32,
+    max_width: f32,
+) -> egui::Response {
     let row_height = ui.ctx().fonts_mut(|f| f.row_height(font));
     // Lay out every paragraph's lines first, then allocate the space and paint.
     let mut lines: Vec<(usize, Vec<Placed>, f32)> = Vec::new(); // (paragraph start, atoms, height)
@@ -315,7 +390,10 @@ fn show_rtl(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &Font
     for paragraph in text.split('\n') {
         let atoms = atoms(paragraph, true);
         let bidi = BidiInfo::new(paragraph, Some(base_level(true)));
-        let galleys: Vec<Arc<Galley>> = atoms.iter().map(|a| layout(ui, atom_display_text(paragraph, a, a.level), font, color)).collect();
+        let galleys: Vec<Arc<Galley>> = atoms
+            .iter()
+            .map(|a| layout(ui, atom_display_text(paragraph, a, a.level), font, color))
+            .collect();
         for line in break_lines(&atoms, |i| galleys[i].size().x, max_width) {
             let order = visual_order_in(&bidi, &atoms, line);
             let total: f32 = order.iter().map(|&(i, _)| galleys[i].size().x).sum();
@@ -327,7 +405,12 @@ fn show_rtl(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &Font
                 let galley = galleys[i].clone();
                 height = height.max(galley.size().y);
                 let w = galley.size().x;
-                placed.push(Placed { atom: i, level, x, galley });
+                placed.push(Placed {
+                    atom: i,
+                    level,
+                    x,
+                    galley,
+                });
                 x += w;
             }
             lines.push((paragraph_start, placed, height));
@@ -380,13 +463,20 @@ fn show_rtl(ui: &mut egui::Ui, text: &str, highlights: &[Highlight], font: &Font
                     };
                     part_extent(0.0, w, p.level % 2 == 1, prefix(ra), prefix(rb))
                 };
-                let r = Rect::from_min_max(egui::pos2(rect.left() + p.x + extent.start, y), egui::pos2(rect.left() + p.x + extent.end, y + line_height));
+                let r = Rect::from_min_max(
+                    egui::pos2(rect.left() + p.x + extent.start, y),
+                    egui::pos2(rect.left() + p.x + extent.end, y + line_height),
+                );
                 painter.rect_filled(r, 0.0, h.color);
             }
         }
         for p in placed {
             let dy = (line_height - p.galley.size().y) / 2.0;
-            painter.galley(egui::pos2(rect.left() + p.x, y + dy), p.galley.clone(), color);
+            painter.galley(
+                egui::pos2(rect.left() + p.x, y + dy),
+                p.galley.clone(),
+                color,
+            );
         }
         y += line_height;
     }
@@ -398,7 +488,10 @@ mod tests {
     use super::*;
 
     fn kinds(s: &str, rtl: bool) -> Vec<(String, AtomKind, u8)> {
-        atoms(s, rtl).into_iter().map(|a| (s[a.range.clone()].to_string(), a.kind, a.level)).collect()
+        atoms(s, rtl)
+            .into_iter()
+            .map(|a| (s[a.range.clone()].to_string(), a.kind, a.level))
+            .collect()
     }
 
     #[test]
@@ -408,14 +501,22 @@ mod tests {
         assert_eq!(texts, ["قال", ":", " ", "(", "سلام", ")", " ", "2021"]);
         assert_eq!(k[0].1, AtomKind::Word);
         assert_eq!(k[0].2, 1, "Arabic letters are right to left");
-        assert_eq!(k[3].1, AtomKind::Single, "a bracket in right-to-left text stands alone to be mirrored");
+        assert_eq!(
+            k[3].1,
+            AtomKind::Single,
+            "a bracket in right-to-left text stands alone to be mirrored"
+        );
         assert_eq!(k[7].2 % 2, 0, "the number is left to right");
     }
 
     #[test]
     fn persian_zwnj_and_marks_stay_inside_the_word() {
         let k = kinds("می‌خواهم مُحَمَّد", true);
-        let words: Vec<&str> = k.iter().filter(|x| x.1 == AtomKind::Word).map(|x| x.0.as_str()).collect();
+        let words: Vec<&str> = k
+            .iter()
+            .filter(|x| x.1 == AtomKind::Word)
+            .map(|x| x.0.as_str())
+            .collect();
         assert_eq!(words, ["می‌خواهم", "مُحَمَّد"]);
     }
 
@@ -440,7 +541,10 @@ mod tests {
     fn a_number_range_follows_the_bidi_rules_of_its_script() {
         // After Arabic letters numbers are Arabic numbers (W2) and a hyphen between them is
         // not a number separator (W4 joins only a comma or colon): the range runs right to left.
-        assert_eq!(visual_string("للفترة 2021-2025، التي", true), "يتلا ،2025-2021 ةرتفلل");
+        assert_eq!(
+            visual_string("للفترة 2021-2025، التي", true),
+            "يتلا ،2025-2021 ةرتفلل"
+        );
         // After Hebrew letters they stay European numbers, and the hyphen joins them (W4).
         assert_eq!(visual_string("בשנים 2021-2025", true), "2021-2025 םינשב");
     }
@@ -464,11 +568,22 @@ mod tests {
         // Every character 1 unit wide; 10 units per line.
         let width = |i: usize| p[a[i].range.clone()].chars().count() as f32;
         let lines = break_lines(&a, width, 10.0);
-        let texts: Vec<&str> = lines.iter().map(|l| p[a[l.start].range.start..a[l.end - 1].range.end].trim_end()).collect();
-        assert_eq!(texts, ["אחת שתיים", "שלוש ארבע"], "the first words of the logical text fill the first line");
+        let texts: Vec<&str> = lines
+            .iter()
+            .map(|l| p[a[l.start].range.start..a[l.end - 1].range.end].trim_end())
+            .collect();
+        assert_eq!(
+            texts,
+            ["אחת שתיים", "שלוש ארבע"],
+            "the first words of the logical text fill the first line"
+        );
         // The first line reordered on its own: its first logical word is at the right.
         let order = visual_order(p, &a, lines[0].clone(), true);
-        let words: Vec<&str> = order.iter().map(|&(i, _)| &p[a[i].range.clone()]).filter(|s| !s.trim().is_empty()).collect();
+        let words: Vec<&str> = order
+            .iter()
+            .map(|&(i, _)| &p[a[i].range.clone()])
+            .filter(|s| !s.trim().is_empty())
+            .collect();
         assert_eq!(words, ["שתיים", "אחת"]);
     }
 
@@ -488,7 +603,10 @@ mod tests {
         let order = visual_order(p, &a, 0..a.len(), true);
         let nato = p.find("NATO").unwrap();
         let first = order.first().unwrap().0;
-        assert_eq!(a[first].range.start, nato, "the highlighted name is the leftmost atom");
+        assert_eq!(
+            a[first].range.start, nato,
+            "the highlighted name is the leftmost atom"
+        );
         // Inside a right-to-left word the first logical letters are at the right edge.
         let e = part_extent(100.0, 40.0, true, 0.0, 10.0);
         assert_eq!(e, 130.0..140.0);
@@ -498,22 +616,57 @@ mod tests {
 
     #[test]
     fn highlight_sections_cover_the_text_and_later_highlights_win() {
-        let hs = [Highlight { range: 2..6, color: Color32::RED }, Highlight { range: 4..8, color: Color32::BLUE }];
+        let hs = [
+            Highlight {
+                range: 2..6,
+                color: Color32::RED,
+            },
+            Highlight {
+                range: 4..8,
+                color: Color32::BLUE,
+            },
+        ];
         let s = highlight_sections("abcdefghij", &hs);
-        assert_eq!(s, vec![(0..2, Color32::TRANSPARENT), (2..4, Color32::RED), (4..6, Color32::BLUE), (6..8, Color32::BLUE), (8..10, Color32::TRANSPARENT)]);
+        assert_eq!(
+            s,
+            vec![
+                (0..2, Color32::TRANSPARENT),
+                (2..4, Color32::RED),
+                (4..6, Color32::BLUE),
+                (6..8, Color32::BLUE),
+                (8..10, Color32::TRANSPARENT)
+            ]
+        );
     }
 
     #[test]
     fn highlights_off_character_boundaries_or_past_the_end_do_not_lose_text() {
         // "ж" is two bytes: a highlight starting inside it snaps back to its start.
         let text = "aж b";
-        let hs = [Highlight { range: 2..99, color: Color32::RED }, Highlight { range: 7..3, color: Color32::BLUE }];
+        let hs = [
+            Highlight {
+                range: 2..99,
+                color: Color32::RED,
+            },
+            Highlight {
+                range: 7..3,
+                color: Color32::BLUE,
+            },
+        ];
         let s = highlight_sections(text, &hs);
         assert_eq!(s.first().unwrap().0.start, 0);
         assert_eq!(s.last().unwrap().0.end, text.len());
-        assert!(s.windows(2).all(|w| w[0].0.end == w[1].0.start), "contiguous: {s:?}");
-        assert!(s.iter().all(|(r, _)| text.is_char_boundary(r.start) && text.is_char_boundary(r.end)));
+        assert!(
+            s.windows(2).all(|w| w[0].0.end == w[1].0.start),
+            "contiguous: {s:?}"
+        );
+        assert!(s
+            .iter()
+            .all(|(r, _)| text.is_char_boundary(r.start) && text.is_char_boundary(r.end)));
         assert_eq!(s[0], (0..1, Color32::TRANSPARENT));
-        assert!(s[1..].iter().all(|(_, c)| *c == Color32::RED), "an inverted range highlights nothing: {s:?}");
+        assert!(
+            s[1..].iter().all(|(_, c)| *c == Color32::RED),
+            "an inverted range highlights nothing: {s:?}"
+        );
     }
 }

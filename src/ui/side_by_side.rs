@@ -13,7 +13,11 @@ use eframe::egui;
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     let Some(label) = wb.state.selection.label.clone() else {
-        ui.label(if wb.is_busy() { "The first translation is being analysed…" } else { "No translation to show." });
+        ui.label(if wb.is_busy() {
+            "The first translation is being analysed…"
+        } else {
+            "No translation to show."
+        });
         return;
     };
     controls(wb, ui, &label);
@@ -22,8 +26,12 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         ui.label(format!("{label} is still being analysed…"));
         return;
     };
-    let rtl = crate::text::language(&t.lang).map(|l| l.direction == crate::text::Direction::Rtl).unwrap_or(false);
-    let name = crate::text::language(&t.lang).map(|l| l.name).unwrap_or(&t.lang);
+    let rtl = crate::text::language(&t.lang)
+        .map(|l| l.direction == crate::text::Direction::Rtl)
+        .unwrap_or(false);
+    let name = crate::text::language(&t.lang)
+        .map(|l| l.name)
+        .unwrap_or(&t.lang);
     match &t.status {
         TranslationStatus::Analysed => analysed(wb, ui, &label, rtl),
         TranslationStatus::NotAnalysed { why, fix } => {
@@ -45,15 +53,20 @@ fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
     let order = state::sorted_languages(&wb.translations, wb.state.sort);
     ui.horizontal_wrapped(|ui| {
         let mut chosen = None;
-        egui::ComboBox::from_label("Language").selected_text(label).show_ui(ui, |ui| {
-            for &i in &order {
-                let t = &wb.translations[i];
-                let name = crate::text::language(&t.lang).map(|l| l.name).unwrap_or("");
-                if ui.selectable_label(t.label == label, format!("{} {name}", t.label)).clicked() {
-                    chosen = Some(t.label.clone());
+        egui::ComboBox::from_label("Language")
+            .selected_text(label)
+            .show_ui(ui, |ui| {
+                for &i in &order {
+                    let t = &wb.translations[i];
+                    let name = crate::text::language(&t.lang).map(|l| l.name).unwrap_or("");
+                    if ui
+                        .selectable_label(t.label == label, format!("{} {name}", t.label))
+                        .clicked()
+                    {
+                        chosen = Some(t.label.clone());
+                    }
                 }
-            }
-        });
+            });
         if let Some(c) = chosen {
             wb.state.selection.label = Some(c);
             wb.state.selection.pair = None;
@@ -85,17 +98,34 @@ fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
             ui.checkbox(&mut wb.state.filters.levels[k], level.name());
         }
         let kinds = t.map(state::reason_kinds).unwrap_or_default();
-        let current = wb.state.filters.reason.clone().map(|k| state::reason_label(&k)).unwrap_or_else(|| "any reason".into());
-        egui::ComboBox::from_label("Reason").selected_text(current).show_ui(ui, |ui| {
-            if ui.selectable_label(wb.state.filters.reason.is_none(), "any reason").clicked() {
-                wb.state.filters.reason = None;
-            }
-            for k in kinds {
-                if ui.selectable_label(wb.state.filters.reason.as_deref() == Some(&k), state::reason_label(&k)).clicked() {
-                    wb.state.filters.reason = Some(k);
+        let current = wb
+            .state
+            .filters
+            .reason
+            .clone()
+            .map(|k| state::reason_label(&k))
+            .unwrap_or_else(|| "any reason".into());
+        egui::ComboBox::from_label("Reason")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(wb.state.filters.reason.is_none(), "any reason")
+                    .clicked()
+                {
+                    wb.state.filters.reason = None;
                 }
-            }
-        });
+                for k in kinds {
+                    if ui
+                        .selectable_label(
+                            wb.state.filters.reason.as_deref() == Some(&k),
+                            state::reason_label(&k),
+                        )
+                        .clicked()
+                    {
+                        wb.state.filters.reason = Some(k);
+                    }
+                }
+            });
     });
 }
 
@@ -109,7 +139,9 @@ fn widths(ui: &egui::Ui, n: usize, reasons: bool) -> (f32, f32, f32) {
 }
 
 fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else { return };
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+        return;
+    };
     let s = state::DriftSummary::of(t);
     ui.label(format!(
         "{} · {} · {} pairs, {} flagged (major {}, critical {}) · aligned by {}",
@@ -122,7 +154,12 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
         t.alignment.as_deref().unwrap_or("?")
     ));
     // The verdict of the selected flagged pair, set in place while stepping with J/K.
-    if let Some(i) = wb.state.selection.pair.filter(|&i| t.pairs.get(i).map(|p| p.level.is_flagged()).unwrap_or(false)) {
+    if let Some(i) = wb.state.selection.pair.filter(|&i| {
+        t.pairs
+            .get(i)
+            .map(|p| p.level.is_flagged())
+            .unwrap_or(false)
+    }) {
         let p = t.pairs[i].clone();
         let current = wb.review.verdict(label, &p);
         let note = wb.review.note(label, &p);
@@ -135,7 +172,13 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
                 }
             }
             if !note.is_empty() {
-                ui.label(egui::RichText::new(format!("note: {}", note.chars().take(80).collect::<String>())).small());
+                ui.label(
+                    egui::RichText::new(format!(
+                        "note: {}",
+                        note.chars().take(80).collect::<String>()
+                    ))
+                    .small(),
+                );
             }
             ui.label(egui::RichText::new("(notes in Review)").small());
         });
@@ -143,81 +186,120 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
             wb.review.set(label, &p, Some(v), None);
         }
     }
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else { return };
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+        return;
+    };
     let (head, col, side) = widths(ui, 3, true);
-    header(ui, head, col, side, &["Original (en)", &format!("Translation ({})", t.label), "Back-translation"]);
+    header(
+        ui,
+        head,
+        col,
+        side,
+        &[
+            "Original (en)",
+            &format!("Translation ({})", t.label),
+            "Back-translation",
+        ],
+    );
     let mut clicked = None;
     let scroll_to = std::mem::take(&mut wb.state.scroll_to_selection);
     let selected = wb.state.selection.pair;
     let filters = wb.state.filters.clone();
     let t: &TranslationReport = t;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for (i, p) in t.pairs.iter().enumerate() {
-            if !filters.shows(p) && selected != Some(i) {
-                continue;
-            }
-            let is_selected = selected == Some(i);
-            let resp = row_frame(ui, is_selected, |ui| {
-                ui.horizontal_top(|ui| {
-                    column(ui, head, |ui| {
-                        if ui.selectable_label(is_selected, ids_label(&p.original)).on_hover_text(format!("Select pair {} (original {:?}, translation {:?})", i, p.original, p.translation)).clicked() {
-                            clicked = Some(i);
-                        }
-                        ui.label(egui::RichText::new(format!("{:.2}", p.drift)).small().color(colors::level(p.level)));
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, p) in t.pairs.iter().enumerate() {
+                if !filters.shows(p) && selected != Some(i) {
+                    continue;
+                }
+                let is_selected = selected == Some(i);
+                let resp = row_frame(ui, is_selected, |ui| {
+                    ui.horizontal_top(|ui| {
+                        column(ui, head, |ui| {
+                            if ui
+                                .selectable_label(is_selected, ids_label(&p.original))
+                                .on_hover_text(format!(
+                                    "Select pair {} (original {:?}, translation {:?})",
+                                    i, p.original, p.translation
+                                ))
+                                .clicked()
+                            {
+                                clicked = Some(i);
+                            }
+                            ui.label(
+                                egui::RichText::new(format!("{:.2}", p.drift))
+                                    .small()
+                                    .color(colors::level(p.level)),
+                            );
+                        });
+                        let (orig_h, back_h) = highlights(p);
+                        column(ui, col, |ui| {
+                            show_text(ui, &p.original_text, false, &orig_h);
+                        });
+                        column(ui, col, |ui| {
+                            show_text(ui, &p.translated_text, rtl, &[]);
+                        });
+                        column(ui, col, |ui| {
+                            show_text(ui, &p.back_translation, false, &back_h);
+                        });
+                        column(ui, side, |ui| reasons(ui, p));
                     });
-                    let (orig_h, back_h) = highlights(p);
-                    column(ui, col, |ui| {
-                        show_text(ui, &p.original_text, false, &orig_h);
-                    });
-                    column(ui, col, |ui| {
-                        show_text(ui, &p.translated_text, rtl, &[]);
-                    });
-                    column(ui, col, |ui| {
-                        show_text(ui, &p.back_translation, false, &back_h);
-                    });
-                    column(ui, side, |ui| reasons(ui, p));
                 });
-            });
-            if is_selected && scroll_to {
-                resp.scroll_to_me(Some(egui::Align::Center));
+                if is_selected && scroll_to {
+                    resp.scroll_to_me(Some(egui::Align::Center));
+                }
             }
-        }
-    });
+        });
     if let Some(i) = clicked {
         wb.state.selection.pair = Some(i);
     }
 }
 
 fn aligned_only(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else { return };
+    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+        return;
+    };
     let (head, col, _) = widths(ui, 2, false);
-    header(ui, head, col, 0.0, &["Original (en)", &format!("Translation ({})", t.label)]);
+    header(
+        ui,
+        head,
+        col,
+        0.0,
+        &["Original (en)", &format!("Translation ({})", t.label)],
+    );
     let mut clicked = None;
     let scroll_to = std::mem::take(&mut wb.state.scroll_to_selection);
     let selected = wb.state.selection.pair;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for (i, p) in t.aligned.iter().enumerate() {
-            let is_selected = selected == Some(i);
-            let resp = row_frame(ui, is_selected, |ui| {
-                ui.horizontal_top(|ui| {
-                    column(ui, head, |ui| {
-                        if ui.selectable_label(is_selected, ids_label(&p.original)).on_hover_text(format!("Select pair {i}")).clicked() {
-                            clicked = Some(i);
-                        }
-                    });
-                    column(ui, col, |ui| {
-                        show_text(ui, &p.original_text, false, &[]);
-                    });
-                    column(ui, col, |ui| {
-                        show_text(ui, &p.translated_text, rtl, &[]);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (i, p) in t.aligned.iter().enumerate() {
+                let is_selected = selected == Some(i);
+                let resp = row_frame(ui, is_selected, |ui| {
+                    ui.horizontal_top(|ui| {
+                        column(ui, head, |ui| {
+                            if ui
+                                .selectable_label(is_selected, ids_label(&p.original))
+                                .on_hover_text(format!("Select pair {i}"))
+                                .clicked()
+                            {
+                                clicked = Some(i);
+                            }
+                        });
+                        column(ui, col, |ui| {
+                            show_text(ui, &p.original_text, false, &[]);
+                        });
+                        column(ui, col, |ui| {
+                            show_text(ui, &p.translated_text, rtl, &[]);
+                        });
                     });
                 });
-            });
-            if is_selected && scroll_to {
-                resp.scroll_to_me(Some(egui::Align::Center));
+                if is_selected && scroll_to {
+                    resp.scroll_to_me(Some(egui::Align::Center));
+                }
             }
-        }
-    });
+        });
     if let Some(i) = clicked {
         wb.state.selection.pair = Some(i);
     }
@@ -253,24 +335,50 @@ fn column(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
     if width <= 0.0 {
         return;
     }
-    ui.allocate_ui_with_layout(egui::Vec2::new(width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
-        ui.set_width(width);
-        add(ui);
-    });
+    ui.allocate_ui_with_layout(
+        egui::Vec2::new(width, 0.0),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_width(width);
+            add(ui);
+        },
+    );
 }
 
 fn row_frame(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
-    let stroke = if selected { egui::Stroke::new(2.0, ui.visuals().selection.stroke.color) } else { egui::Stroke::new(0.5, ui.visuals().widgets.noninteractive.bg_stroke.color) };
-    let fill = if selected { ui.visuals().selection.bg_fill.gamma_multiply(0.25) } else { egui::Color32::TRANSPARENT };
-    egui::Frame::new().stroke(stroke).fill(fill).inner_margin(4.0).show(ui, add).response
+    let stroke = if selected {
+        egui::Stroke::new(2.0, ui.visuals().selection.stroke.color)
+    } else {
+        egui::Stroke::new(0.5, ui.visuals().widgets.noninteractive.bg_stroke.color)
+    };
+    let fill = if selected {
+        ui.visuals().selection.bg_fill.gamma_multiply(0.25)
+    } else {
+        egui::Color32::TRANSPARENT
+    };
+    egui::Frame::new()
+        .stroke(stroke)
+        .fill(fill)
+        .inner_margin(4.0)
+        .show(ui, add)
+        .response
 }
-
 
 fn reasons(ui: &mut egui::Ui, p: &PairReport) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(p.level.name()).small().strong().color(colors::level(p.level)));
+        ui.label(
+            egui::RichText::new(p.level.name())
+                .small()
+                .strong()
+                .color(colors::level(p.level)),
+        );
         for r in &p.reasons {
-            ui.label(egui::RichText::new(state::reason_label(&r.kind)).small().background_color(ui.visuals().faint_bg_color)).on_hover_text(&r.message);
+            ui.label(
+                egui::RichText::new(state::reason_label(&r.kind))
+                    .small()
+                    .background_color(ui.visuals().faint_bg_color),
+            )
+            .on_hover_text(&r.message);
         }
     });
 }

@@ -17,7 +17,14 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 6] = [View::Overview, View::SideBySide, View::Quotes, View::Review, View::Classroom, View::Engines];
+    pub const ALL: [View; 6] = [
+        View::Overview,
+        View::SideBySide,
+        View::Quotes,
+        View::Review,
+        View::Classroom,
+        View::Engines,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
@@ -50,7 +57,10 @@ pub struct Filters {
 
 impl Default for Filters {
     fn default() -> Self {
-        Filters { levels: [true; 4], reason: None }
+        Filters {
+            levels: [true; 4],
+            reason: None,
+        }
     }
 }
 
@@ -63,11 +73,21 @@ pub fn level_index(level: DriftLevel) -> usize {
     }
 }
 
-pub const LEVELS: [DriftLevel; 4] = [DriftLevel::None, DriftLevel::Minor, DriftLevel::Major, DriftLevel::Critical];
+pub const LEVELS: [DriftLevel; 4] = [
+    DriftLevel::None,
+    DriftLevel::Minor,
+    DriftLevel::Major,
+    DriftLevel::Critical,
+];
 
 impl Filters {
     pub fn shows(&self, pair: &PairReport) -> bool {
-        self.levels[level_index(pair.level)] && self.reason.as_ref().map(|k| pair.reasons.iter().any(|r| &r.kind == k)).unwrap_or(true)
+        self.levels[level_index(pair.level)]
+            && self
+                .reason
+                .as_ref()
+                .map(|k| pair.reasons.iter().any(|r| &r.kind == k))
+                .unwrap_or(true)
     }
 }
 
@@ -92,7 +112,13 @@ pub struct UiState {
 
 impl Default for UiState {
     fn default() -> Self {
-        UiState { view: View::Overview, selection: Selection::default(), filters: Filters::default(), sort: SortOrder::MostDrifted, scroll_to_selection: false }
+        UiState {
+            view: View::Overview,
+            selection: Selection::default(),
+            filters: Filters::default(),
+            sort: SortOrder::MostDrifted,
+            scroll_to_selection: false,
+        }
     }
 }
 
@@ -111,7 +137,11 @@ impl DriftSummary {
         for p in &t.pairs {
             counts[level_index(p.level)] += 1;
         }
-        let mean = if t.pairs.is_empty() { 0.0 } else { t.pairs.iter().map(|p| p.drift).sum::<f32>() / t.pairs.len() as f32 };
+        let mean = if t.pairs.is_empty() {
+            0.0
+        } else {
+            t.pairs.iter().map(|p| p.drift).sum::<f32>() / t.pairs.len() as f32
+        };
         DriftSummary { counts, mean }
     }
     pub fn flagged(&self) -> usize {
@@ -145,7 +175,12 @@ pub fn sorted_languages(translations: &[TranslationReport], order: SortOrder) ->
                 })
                 .collect();
             idx.sort_by(|&a, &b| {
-                key[b].0.cmp(&key[a].0).then(key[b].1.total_cmp(&key[a].1)).then(key[b].2.total_cmp(&key[a].2)).then(translations[a].label.cmp(&translations[b].label))
+                key[b]
+                    .0
+                    .cmp(&key[a].0)
+                    .then(key[b].1.total_cmp(&key[a].1))
+                    .then(key[b].2.total_cmp(&key[a].2))
+                    .then(translations[a].label.cmp(&translations[b].label))
             });
         }
     }
@@ -168,29 +203,43 @@ pub fn drift_by_sentence(t: &TranslationReport, sentences: usize) -> Vec<Option<
 
 /// The index of the pair holding original sentence `sentence`, in pairs or aligned rows.
 pub fn pair_of_sentence(t: &TranslationReport, sentence: usize) -> Option<usize> {
-    t.beads().iter().position(|b| b.original.contains(&sentence))
+    t.beads()
+        .iter()
+        .position(|b| b.original.contains(&sentence))
 }
 
 /// The next flagged pair after `current` that the filters show (wrapping around), or the
 /// first one when nothing is selected. `None` when no pair is flagged and shown.
-pub fn next_flagged(pairs: &[PairReport], current: Option<usize>, filters: &Filters) -> Option<usize> {
+pub fn next_flagged(
+    pairs: &[PairReport],
+    current: Option<usize>,
+    filters: &Filters,
+) -> Option<usize> {
     let n = pairs.len();
     if n == 0 {
         return None;
     }
     let start = current.map(|c| c + 1).unwrap_or(0);
-    (0..n).map(|k| (start + k) % n).find(|&i| pairs[i].level.is_flagged() && filters.shows(&pairs[i]))
+    (0..n)
+        .map(|k| (start + k) % n)
+        .find(|&i| pairs[i].level.is_flagged() && filters.shows(&pairs[i]))
 }
 
 /// The previous flagged pair before `current` that the filters show (wrapping around), or
 /// the last one when nothing is selected.
-pub fn previous_flagged(pairs: &[PairReport], current: Option<usize>, filters: &Filters) -> Option<usize> {
+pub fn previous_flagged(
+    pairs: &[PairReport],
+    current: Option<usize>,
+    filters: &Filters,
+) -> Option<usize> {
     let n = pairs.len();
     if n == 0 {
         return None;
     }
     let start = current.unwrap_or(0) + n;
-    (1..=n).map(|k| (start - k) % n).find(|&i| pairs[i].level.is_flagged() && filters.shows(&pairs[i]))
+    (1..=n)
+        .map(|k| (start - k) % n)
+        .find(|&i| pairs[i].level.is_flagged() && filters.shows(&pairs[i]))
 }
 
 /// The label after `current` in `labels` (wrapping around); the first when `current` is
@@ -199,13 +248,20 @@ pub fn next_language(labels: &[&str], current: Option<&str>) -> Option<String> {
     if labels.is_empty() {
         return None;
     }
-    let i = current.and_then(|c| labels.iter().position(|l| *l == c)).map(|i| (i + 1) % labels.len()).unwrap_or(0);
+    let i = current
+        .and_then(|c| labels.iter().position(|l| *l == c))
+        .map(|i| (i + 1) % labels.len())
+        .unwrap_or(0);
     Some(labels[i].to_string())
 }
 
 /// The reason kinds that occur in a translation, sorted, for the reason filter.
 pub fn reason_kinds(t: &TranslationReport) -> Vec<String> {
-    let mut kinds: Vec<String> = t.pairs.iter().flat_map(|p| p.reasons.iter().map(|r| r.kind.clone())).collect();
+    let mut kinds: Vec<String> = t
+        .pairs
+        .iter()
+        .flat_map(|p| p.reasons.iter().map(|r| r.kind.clone()))
+        .collect();
     kinds.sort();
     kinds.dedup();
     kinds
@@ -234,7 +290,10 @@ impl UiState {
     /// translation has it.
     pub fn select_next_language(&mut self, translations: &[TranslationReport]) {
         let order = sorted_languages(translations, self.sort);
-        let labels: Vec<&str> = order.iter().map(|&i| translations[i].label.as_str()).collect();
+        let labels: Vec<&str> = order
+            .iter()
+            .map(|&i| translations[i].label.as_str())
+            .collect();
         let sentence = self.selected_original_sentence(translations);
         if let Some(next) = next_language(&labels, self.selection.label.as_deref()) {
             let t = translations.iter().find(|t| t.label == next);
@@ -248,13 +307,18 @@ impl UiState {
     }
     /// The first original sentence of the selected pair.
     pub fn selected_original_sentence(&self, translations: &[TranslationReport]) -> Option<usize> {
-        let t = translations.iter().find(|t| Some(&t.label) == self.selection.label.as_ref())?;
+        let t = translations
+            .iter()
+            .find(|t| Some(&t.label) == self.selection.label.as_ref())?;
         let i = self.selection.pair?;
         t.beads().get(i)?.original.first().copied()
     }
     /// Opens a pair in the side-by-side view.
     pub fn open_pair(&mut self, label: &str, pair: Option<usize>) {
-        self.selection = Selection { label: Some(label.to_string()), pair };
+        self.selection = Selection {
+            label: Some(label.to_string()),
+            pair,
+        };
         self.view = View::SideBySide;
         self.scroll_to_selection = true;
     }
@@ -274,7 +338,16 @@ mod tests {
             back_translation: format!("b{original}"),
             drift,
             level,
-            reasons: if kind.is_empty() { vec![] } else { vec![ReasonReport { kind: kind.into(), message: kind.into(), original_span: None, back_span: None }] },
+            reasons: if kind.is_empty() {
+                vec![]
+            } else {
+                vec![ReasonReport {
+                    kind: kind.into(),
+                    message: kind.into(),
+                    original_span: None,
+                    back_span: None,
+                }]
+            },
             alignment_cost: 0.0,
         }
     }
@@ -309,9 +382,17 @@ mod tests {
         let f = Filters::default();
         assert_eq!(next_flagged(&pairs, None, &f), Some(1));
         assert_eq!(next_flagged(&pairs, Some(1), &f), Some(3));
-        assert_eq!(next_flagged(&pairs, Some(3), &f), Some(1), "wraps to the first flagged pair");
+        assert_eq!(
+            next_flagged(&pairs, Some(3), &f),
+            Some(1),
+            "wraps to the first flagged pair"
+        );
         assert_eq!(previous_flagged(&pairs, Some(3), &f), Some(1));
-        assert_eq!(previous_flagged(&pairs, Some(1), &f), Some(3), "wraps backwards");
+        assert_eq!(
+            previous_flagged(&pairs, Some(1), &f),
+            Some(3),
+            "wraps backwards"
+        );
         assert_eq!(previous_flagged(&pairs, None, &f), Some(3));
         assert_eq!(next_flagged(&pairs[..1], None, &f), None, "nothing flagged");
         assert_eq!(next_flagged(&[], None, &f), None);
@@ -320,9 +401,19 @@ mod tests {
     #[test]
     fn filters_restrict_navigation() {
         let pairs = sample();
-        let only_numbers = Filters { reason: Some("number_changed".into()), ..Filters::default() };
-        assert_eq!(next_flagged(&pairs, Some(1), &only_numbers), Some(1), "the only flagged number change");
-        let no_critical = Filters { levels: [true, true, true, false], reason: None };
+        let only_numbers = Filters {
+            reason: Some("number_changed".into()),
+            ..Filters::default()
+        };
+        assert_eq!(
+            next_flagged(&pairs, Some(1), &only_numbers),
+            Some(1),
+            "the only flagged number change"
+        );
+        let no_critical = Filters {
+            levels: [true, true, true, false],
+            reason: None,
+        };
         assert_eq!(next_flagged(&pairs, Some(1), &no_critical), Some(1));
         assert!(!no_critical.shows(&pairs[3]));
         assert!(no_critical.shows(&pairs[2]));
@@ -340,10 +431,19 @@ mod tests {
 
     #[test]
     fn most_drifted_sorts_by_flagged_share_and_puts_not_analysed_last() {
-        let calm = translation("ca", vec![pair(0, 0.1, DriftLevel::None, ""), pair(1, 0.2, DriftLevel::Minor, "")]);
+        let calm = translation(
+            "ca",
+            vec![
+                pair(0, 0.1, DriftLevel::None, ""),
+                pair(1, 0.2, DriftLevel::Minor, ""),
+            ],
+        );
         let drifted = translation("es", sample());
         let mut absent = translation("ar", vec![]);
-        absent.status = TranslationStatus::NotAnalysed { why: "no model".into(), fix: "driftlens models fetch ar".into() };
+        absent.status = TranslationStatus::NotAnalysed {
+            why: "no model".into(),
+            fix: "driftlens models fetch ar".into(),
+        };
         let ts = vec![calm, drifted, absent];
         assert_eq!(sorted_languages(&ts, SortOrder::MostDrifted), vec![1, 0, 2]);
         assert_eq!(sorted_languages(&ts, SortOrder::Label), vec![2, 0, 1]);
@@ -355,7 +455,10 @@ mod tests {
     #[test]
     fn heat_map_cells_take_the_worst_pair_of_each_sentence() {
         let mut t = translation("es", sample());
-        t.pairs.push(PairReport { original: vec![0, 1], ..pair(0, 0.95, DriftLevel::Critical, "") });
+        t.pairs.push(PairReport {
+            original: vec![0, 1],
+            ..pair(0, 0.95, DriftLevel::Critical, "")
+        });
         let cells = drift_by_sentence(&t, 7);
         assert_eq!(cells[0], Some((0.95, 5)));
         assert_eq!(cells[2], Some((0.3, 2)));
@@ -369,11 +472,21 @@ mod tests {
         let mut b = translation("es", sample());
         b.pairs.swap(1, 3);
         let ts = vec![a, b];
-        let mut s = UiState { sort: SortOrder::Label, ..UiState::default() };
-        s.selection = Selection { label: Some("ca".into()), pair: Some(1) };
+        let mut s = UiState {
+            sort: SortOrder::Label,
+            ..UiState::default()
+        };
+        s.selection = Selection {
+            label: Some("ca".into()),
+            pair: Some(1),
+        };
         s.select_next_language(&ts);
         assert_eq!(s.selection.label.as_deref(), Some("es"));
-        assert_eq!(s.selection.pair, Some(3), "the pair holding original sentence 1 in es");
+        assert_eq!(
+            s.selection.pair,
+            Some(3),
+            "the pair holding original sentence 1 in es"
+        );
         s.select_next_flagged(&ts[1]);
         assert_eq!(s.selection.pair, Some(1));
     }

@@ -3,7 +3,9 @@
 //! in between. The UI polls the channel every frame; the worker asks for a repaint whenever
 //! it sends something.
 
-use crate::analyze::{self, OriginalReport, Prepared, Progress, Settings, TranslationInput, TranslationReport};
+use crate::analyze::{
+    self, OriginalReport, Prepared, Progress, Settings, TranslationInput, TranslationReport,
+};
 use crate::translate::CancelFlag;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -20,7 +22,10 @@ pub enum Message {
     /// The original could not be read: nothing can be analysed.
     Failed(String),
     /// All done (or cancelled).
-    Finished { cancelled: bool, seconds: f64 },
+    Finished {
+        cancelled: bool,
+        seconds: f64,
+    },
 }
 
 /// A running analysis.
@@ -34,7 +39,12 @@ pub struct Worker {
 impl Worker {
     /// Starts analysing `inputs` against `original`. `repaint` is called after each message
     /// (the workbench passes `ctx.request_repaint`).
-    pub fn start(original: PathBuf, inputs: Vec<TranslationInput>, mut settings: Settings, repaint: impl Fn() + Send + 'static) -> Worker {
+    pub fn start(
+        original: PathBuf,
+        inputs: Vec<TranslationInput>,
+        mut settings: Settings,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Worker {
         let (tx, rx) = mpsc::channel();
         let cancel = CancelFlag::new();
         settings.cancel = cancel.clone();
@@ -42,7 +52,12 @@ impl Worker {
             .name("driftlens-analysis".into())
             .spawn(move || run(original, inputs, settings, tx, repaint))
             .ok();
-        Worker { rx, cancel, thread, finished: false }
+        Worker {
+            rx,
+            cancel,
+            thread,
+            finished: false,
+        }
     }
 
     /// Asks the worker to stop; it stops at the next sentence batch and reports Finished.
@@ -88,7 +103,13 @@ impl Drop for Worker {
     }
 }
 
-fn run(original: PathBuf, inputs: Vec<TranslationInput>, settings: Settings, tx: Sender<Message>, repaint: impl Fn()) {
+fn run(
+    original: PathBuf,
+    inputs: Vec<TranslationInput>,
+    settings: Settings,
+    tx: Sender<Message>,
+    repaint: impl Fn(),
+) {
     let started = Instant::now();
     let send = |m: Message| {
         let _ = tx.send(m);
@@ -97,7 +118,10 @@ fn run(original: PathBuf, inputs: Vec<TranslationInput>, settings: Settings, tx:
     let prepared = match Prepared::new(&original, Some("en"), settings.models_dir.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            send(Message::Failed(format!("cannot read the original {}: {e}", original.display())));
+            send(Message::Failed(format!(
+                "cannot read the original {}: {e}",
+                original.display()
+            )));
             return;
         }
     };
@@ -107,7 +131,9 @@ fn run(original: PathBuf, inputs: Vec<TranslationInput>, settings: Settings, tx:
     let last = std::cell::Cell::new(Instant::now() - std::time::Duration::from_secs(1));
     let progress = |p: Progress| {
         let forward = match &p {
-            Progress::Sentences { done, total, .. } => done == total || last.get().elapsed().as_millis() >= 33,
+            Progress::Sentences { done, total, .. } => {
+                done == total || last.get().elapsed().as_millis() >= 33
+            }
             _ => true,
         };
         if forward {
@@ -120,10 +146,16 @@ fn run(original: PathBuf, inputs: Vec<TranslationInput>, settings: Settings, tx:
             break;
         }
         let report = prepared.analyze_translation(input, &settings, &progress);
-        send(Message::Progress(Progress::Finished { label: input.label.clone(), analysed: report.is_analysed() }));
+        send(Message::Progress(Progress::Finished {
+            label: input.label.clone(),
+            analysed: report.is_analysed(),
+        }));
         send(Message::Translation(Box::new(report)));
     }
-    send(Message::Finished { cancelled: settings.cancel.is_cancelled(), seconds: started.elapsed().as_secs_f64() });
+    send(Message::Finished {
+        cancelled: settings.cancel.is_cancelled(),
+        seconds: started.elapsed().as_secs_f64(),
+    });
 }
 
 /// The inputs of a corpus folder, or of loose files (a file named `en.*` is the original).

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 /// `screenshots/NAME` in the project.
 pub fn screenshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("screenshots")
+        .join(name)
 }
 
 /// Saves a screenshot to `path` unless the picture there already looks the same (at most
@@ -24,14 +26,19 @@ pub fn keep_screenshot_within(img: &image::RgbaImage, path: &Path, share: f64) {
     if let Ok(old) = image::open(path) {
         let old = old.to_rgba8();
         if old.dimensions() == img.dimensions() {
-            let differ = old.pixels().zip(img.pixels()).filter(|(a, b)| a != b).count();
+            let differ = old
+                .pixels()
+                .zip(img.pixels())
+                .filter(|(a, b)| a != b)
+                .count();
             if differ as f64 <= share * (img.width() * img.height()) as f64 {
                 return;
             }
         }
     }
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    img.save(path).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    img.save(path)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 pub fn corpus() -> PathBuf {
@@ -40,7 +47,11 @@ pub fn corpus() -> PathBuf {
 
 /// Fails with the command that installs Apertium when it is missing.
 pub fn require_apertium() {
-    let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
+    let ok = std::process::Command::new("apertium")
+        .arg("-l")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
 }
 
@@ -51,12 +62,22 @@ pub fn apertium_request(labels: &[&str], cache: TranslationCache) -> Request {
     let labels: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
     let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&labels)).unwrap();
     assert_eq!(translations.len(), labels.len(), "{translations:?}");
-    Request { original, original_lang: Some("en".into()), translations, engine: EngineChoice::Apertium, models_dir: None, cache: Some(cache), cancel: CancelFlag::new() }
+    Request {
+        original,
+        original_lang: Some("en".into()),
+        translations,
+        engine: EngineChoice::Apertium,
+        models_dir: None,
+        cache: Some(cache),
+        cancel: CancelFlag::new(),
+    }
 }
 
 /// Those translations analysed, with a back-translation cache of this test process's own
 /// (named by `tag`).
 pub fn apertium_report(labels: &[&str], tag: &str) -> Report {
-    let cache = TranslationCache::new(std::env::temp_dir().join(format!("driftlens-{tag}-test-cache-{}", std::process::id())));
+    let cache = TranslationCache::new(
+        std::env::temp_dir().join(format!("driftlens-{tag}-test-cache-{}", std::process::id())),
+    );
     analyze::analyze(&apertium_request(labels, cache), &|_| {}).unwrap()
 }

@@ -105,7 +105,11 @@ pub fn marks_with_chances(side: &[SentenceFeatures], other: &[SentenceFeatures])
                 .iter()
                 .filter_map(|&key| {
                     let with = sentences_with.get(&key).copied().unwrap_or(0) as f32;
-                    (with > 0.0).then(|| Mark { key, chance: with / total, sentence_chars: f.chars.max(1) as f32 })
+                    (with > 0.0).then(|| Mark {
+                        key,
+                        chance: with / total,
+                        sentence_chars: f.chars.max(1) as f32,
+                    })
                 })
                 .collect()
         })
@@ -157,14 +161,17 @@ pub fn ascii_digit(c: char) -> Option<u8> {
         return Some(c as u8 - b'0');
     }
     const ZEROS: [u32; 19] = [
-        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20,
-        0x1040, 0x17E0, 0xFF10,
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+        0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0xFF10,
     ];
     let u = c as u32;
     if (0x1810..=0x1819).contains(&u) {
         return Some((u - 0x1810) as u8);
     }
-    ZEROS.iter().find(|&&z| u >= z && u < z + 10).map(|&z| (u - z) as u8)
+    ZEROS
+        .iter()
+        .find(|&&z| u >= z && u < z + 10)
+        .map(|&z| (u - z) as u8)
 }
 
 /// Separators that may sit inside a number.
@@ -226,7 +233,8 @@ fn normalise_number(groups: &[String], seps: &[char]) -> Vec<String> {
     let mut start = 0;
     for k in 0..seps.len() {
         if seps[k] == ' ' {
-            let joins = group_len(&groups[k + 1]) == 3 && (k > start || group_len(&groups[start]) <= 3);
+            let joins =
+                group_len(&groups[k + 1]) == 3 && (k > start || group_len(&groups[start]) <= 3);
             if !joins {
                 out.push(read_number(&groups[start..=k], &seps[start..k]));
                 start = k + 1;
@@ -301,8 +309,29 @@ pub fn fold(c: char) -> char {
     }
     // Latin Extended-A: pairs of upper/lower case letters.
     const EXT_A: &str = concat!(
-        "AaAaAa", "CcCcCcCc", "DdDd", "EeEeEeEeEe", "GgGgGgGg", "HhHh", "IiIiIiIiIi", "Ii", "Jj", "Kkk", "LlLlLlLlLl", "NnNnNnn", "Nn",
-        "OoOoOo", "Oo", "RrRrRr", "SsSsSsSs", "TtTtTt", "UuUuUuUuUuUu", "Ww", "YyY", "ZzZzZz", "s"
+        "AaAaAa",
+        "CcCcCcCc",
+        "DdDd",
+        "EeEeEeEeEe",
+        "GgGgGgGg",
+        "HhHh",
+        "IiIiIiIiIi",
+        "Ii",
+        "Jj",
+        "Kkk",
+        "LlLlLlLlLl",
+        "NnNnNnn",
+        "Nn",
+        "OoOoOo",
+        "Oo",
+        "RrRrRr",
+        "SsSsSsSs",
+        "TtTtTt",
+        "UuUuUuUuUuUu",
+        "Ww",
+        "YyY",
+        "ZzZzZz",
+        "s"
     );
     if (0x100..=0x17F).contains(&u) {
         if let Some(f) = EXT_A.as_bytes().get((u - 0x100) as usize) {
@@ -322,7 +351,11 @@ pub fn words(text: &str) -> Vec<String> {
             continue; // mixed with digits: already a number, or a code
         }
         if letters >= 4 {
-            let k: String = w.chars().take(4).flat_map(|c| fold(c).to_lowercase()).collect();
+            let k: String = w
+                .chars()
+                .take(4)
+                .flat_map(|c| fold(c).to_lowercase())
+                .collect();
             out.push(k);
         } else if letters >= 2 && w.chars().all(|c| c.is_uppercase()) {
             out.push(w.chars().map(fold).collect());
@@ -337,7 +370,9 @@ pub fn punctuation_class(c: char) -> Option<&'static str> {
     Some(match c {
         '?' | '？' | '¿' | '؟' | '\u{037E}' => "?",
         '!' | '！' | '¡' => "!",
-        '"' | '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '「' | '」' | '『' | '』' | '‚' => "\"",
+        '"' | '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '「' | '」' | '『' | '』' | '‚' => {
+            "\""
+        }
         '(' | '（' => "(",
         ':' | '：' => ":",
         _ => return None,
@@ -350,7 +385,15 @@ mod tests {
 
     #[test]
     fn numbers_read_alike_across_conventions_and_scripts() {
-        for t in ["10,000 troops", "10.000 Soldaten", "10 000 soldats", "10'000 Soldaten", "۱۰٬۰۰۰ سرباز", "১০,০০০ সৈন্য", "١٠٬٠٠٠"] {
+        for t in [
+            "10,000 troops",
+            "10.000 Soldaten",
+            "10 000 soldats",
+            "10'000 Soldaten",
+            "۱۰٬۰۰۰ سرباز",
+            "১০,০০০ সৈন্য",
+            "١٠٬٠٠٠",
+        ] {
             assert_eq!(numbers(t), vec!["10000"], "{t}");
         }
         assert_eq!(numbers("3,5 Prozent"), vec!["3.5"]);
@@ -385,4 +428,3 @@ mod tests {
         assert_eq!(s[Kind::Punctuation as usize], 1);
     }
 }
-

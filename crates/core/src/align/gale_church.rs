@@ -14,7 +14,10 @@ pub const PRIORS: [f64; 6] = [0.89, 0.0099, 0.0099, 0.089, 0.089, 0.011];
 /// Aligns by character length alone.
 pub fn align(original: &[&str], translation: &[&str]) -> Vec<Bead> {
     let a: Vec<f64> = original.iter().map(|s| s.chars().count() as f64).collect();
-    let b: Vec<f64> = translation.iter().map(|s| s.chars().count() as f64).collect();
+    let b: Vec<f64> = translation
+        .iter()
+        .map(|s| s.chars().count() as f64)
+        .collect();
     let (rows, cols) = (a.len(), b.len());
     // The baseline is searched whole up to 16 M cells, else in a wide band around the
     // diagonal (it is a benchmark baseline, not the aligner Driftlens uses).
@@ -30,13 +33,24 @@ pub fn align(original: &[&str], translation: &[&str]) -> Vec<Bead> {
         let t = SHAPES.iter().position(|&s| s == (m, n)).unwrap_or(0);
         bead_cost(l1, l2, PRIORS[t]) as f32
     });
-    steps.into_iter().map(|s| Bead { original: (s.i..s.i + s.m).collect(), translation: (s.j..s.j + s.n).collect(), cost: s.cost }).collect()
+    steps
+        .into_iter()
+        .map(|s| Bead {
+            original: (s.i..s.i + s.m).collect(),
+            translation: (s.j..s.j + s.n).collect(),
+            cost: s.cost,
+        })
+        .collect()
 }
 
 /// −ln(2·(1 − Φ(|δ|))·prior).
 pub fn bead_cost(l1: f64, l2: f64, prior: f64) -> f64 {
     let mean = (l1 + l2 / MEAN_RATIO) / 2.0;
-    let delta = if mean > 0.0 { (l1 * MEAN_RATIO - l2) / (mean * VARIANCE).sqrt() } else { 0.0 };
+    let delta = if mean > 0.0 {
+        (l1 * MEAN_RATIO - l2) / (mean * VARIANCE).sqrt()
+    } else {
+        0.0
+    };
     -(std::f64::consts::LN_2 + log_normal_sf(delta.abs()) + prior.ln())
 }
 
@@ -49,9 +63,16 @@ pub fn log_normal_sf(x: f64) -> f64 {
 pub fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t * (-z * z - 1.26551223
-        + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
-        .exp();
+    let r = t
+        * (-z * z - 1.26551223
+            + t * (1.00002368
+                + t * (0.37409196
+                    + t * (0.09678418
+                        + t * (-0.18628806
+                            + t * (0.27886807
+                                + t * (-1.13520398
+                                    + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
+            .exp();
     if x >= 0.0 {
         r
     } else {

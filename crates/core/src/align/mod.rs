@@ -29,7 +29,10 @@ pub mod model;
 pub mod search;
 
 use features::{marks_with_chances, Kind, Mark, SentenceFeatures};
-use model::{kind_of, BlockLengthTerms, Evidence, Model, AFTER_ADDED, AFTER_DROPPED, AFTER_PAIRED, BEAD_KINDS, MAX_SIDE, SHAPES};
+use model::{
+    kind_of, BlockLengthTerms, Evidence, Model, AFTER_ADDED, AFTER_DROPPED, AFTER_PAIRED,
+    BEAD_KINDS, MAX_SIDE, SHAPES,
+};
 use search::{best_path, best_path_with_memory, corners, refine, Band};
 use serde::Serialize;
 use std::fmt;
@@ -135,7 +138,9 @@ pub struct Alignment {
 impl Alignment {
     /// Whether a model's similarity took part.
     pub fn used_a_model(&self) -> bool {
-        self.signals_used.iter().any(|s| matches!(s, Signal::Similarity(_)))
+        self.signals_used
+            .iter()
+            .any(|s| matches!(s, Signal::Similarity(_)))
     }
 
     /// The signals in words, e.g. "length, numbers, names and cognates (no model)".
@@ -150,7 +155,9 @@ impl Alignment {
 
     /// Beads with an empty side, with the reason.
     pub fn unmatched(&self) -> impl Iterator<Item = (&Bead, Unmatched)> {
-        self.beads.iter().filter_map(|b| b.unmatched().map(|u| (b, u)))
+        self.beads
+            .iter()
+            .filter_map(|b| b.unmatched().map(|u| (b, u)))
     }
 }
 
@@ -192,12 +199,18 @@ pub struct Side<'a> {
 impl<'a> Side<'a> {
     /// Sentences with no paragraph structure (one sentence a line).
     pub fn lines(sentences: &[&'a str]) -> Side<'a> {
-        Side { sentences: sentences.to_vec(), paragraphs: Vec::new() }
+        Side {
+            sentences: sentences.to_vec(),
+            paragraphs: Vec::new(),
+        }
     }
 
     /// The sentences of a segmented document, with their paragraphs.
     pub fn segmented(doc: &'a crate::text::Document, seg: &crate::text::Segmented) -> Side<'a> {
-        Side { sentences: seg.sentences.iter().map(|s| s.text(&doc.text)).collect(), paragraphs: seg.sentences.iter().map(|s| s.paragraph).collect() }
+        Side {
+            sentences: seg.sentences.iter().map(|s| s.text(&doc.text)).collect(),
+            paragraphs: seg.sentences.iter().map(|s| s.paragraph).collect(),
+        }
     }
 
     fn paragraph_ranges(&self) -> Option<Vec<Range<usize>>> {
@@ -234,30 +247,54 @@ pub struct AlignOptions {
 
 impl Default for AlignOptions {
     fn default() -> Self {
-        AlignOptions { full_search_cells: FULL_SEARCH_CELLS }
+        AlignOptions {
+            full_search_cells: FULL_SEARCH_CELLS,
+        }
     }
 }
 
 /// Aligns two sides; paragraphs anchor the alignment where both sides have the same
 /// number of them, and `similarity` joins the evidence where given.
-pub fn align_sides(original: &Side, translation: &Side, similarity: Option<&dyn PairSimilarity>) -> Alignment {
+pub fn align_sides(
+    original: &Side,
+    translation: &Side,
+    similarity: Option<&dyn PairSimilarity>,
+) -> Alignment {
     align_sides_with(original, translation, similarity, &AlignOptions::default())
 }
 
 /// [`align_sides`] with options.
-pub fn align_sides_with(original: &Side, translation: &Side, similarity: Option<&dyn PairSimilarity>, options: &AlignOptions) -> Alignment {
-    let src: Vec<SentenceFeatures> = original.sentences.iter().map(|s| SentenceFeatures::of(s)).collect();
-    let tgt: Vec<SentenceFeatures> = translation.sentences.iter().map(|s| SentenceFeatures::of(s)).collect();
+pub fn align_sides_with(
+    original: &Side,
+    translation: &Side,
+    similarity: Option<&dyn PairSimilarity>,
+    options: &AlignOptions,
+) -> Alignment {
+    let src: Vec<SentenceFeatures> = original
+        .sentences
+        .iter()
+        .map(|s| SentenceFeatures::of(s))
+        .collect();
+    let tgt: Vec<SentenceFeatures> = translation
+        .sentences
+        .iter()
+        .map(|s| SentenceFeatures::of(s))
+        .collect();
     let mut signals = vec![Signal::Length];
-    let segments: Vec<(Range<usize>, Range<usize>)> = match (original.paragraph_ranges(), translation.paragraph_ranges()) {
-        (Some(a), Some(b)) if a.len() == b.len() && a.len() > 1 => {
-            signals.push(Signal::ParagraphAnchors);
-            a.into_iter().zip(b).collect()
-        }
-        _ => vec![(0..src.len(), 0..tgt.len())],
-    };
+    let segments: Vec<(Range<usize>, Range<usize>)> =
+        match (original.paragraph_ranges(), translation.paragraph_ranges()) {
+            (Some(a), Some(b)) if a.len() == b.len() && a.len() > 1 => {
+                signals.push(Signal::ParagraphAnchors);
+                a.into_iter().zip(b).collect()
+            }
+            _ => vec![(0..src.len(), 0..tgt.len())],
+        };
     let (steps, model) = align_features(&src, &tgt, &segments, similarity, options);
-    for (kind, signal) in [(Kind::Number, Signal::Numbers), (Kind::Word, Signal::NamesAndCognates), (Kind::Punctuation, Signal::Punctuation)] {
+    for (kind, signal) in [
+        (Kind::Number, Signal::Numbers),
+        (Kind::Word, Signal::NamesAndCognates),
+        (Kind::Punctuation, Signal::Punctuation),
+    ] {
         if model.carry_over[kind as usize] >= 0.02 {
             signals.push(signal);
         }
@@ -274,8 +311,18 @@ pub fn align_sides_with(original: &Side, translation: &Side, similarity: Option<
         Signal::ParagraphAnchors => 4,
         Signal::Similarity(_) => 5,
     });
-    let beads = steps.into_iter().map(|s| Bead { original: (s.i..s.i + s.m).collect(), translation: (s.j..s.j + s.n).collect(), cost: s.cost }).collect();
-    Alignment { beads, signals_used: signals }
+    let beads = steps
+        .into_iter()
+        .map(|s| Bead {
+            original: (s.i..s.i + s.m).collect(),
+            translation: (s.j..s.j + s.n).collect(),
+            cost: s.cost,
+        })
+        .collect();
+    Alignment {
+        beads,
+        signals_used: signals,
+    }
 }
 
 /// Grids up to this many cells are searched whole; larger ones coarse to fine.
@@ -316,7 +363,12 @@ struct Passes<'a> {
 }
 
 impl<'a> Passes<'a> {
-    fn new(src: &'a [SentenceFeatures], tgt: &'a [SentenceFeatures], similarity: Option<&'a dyn PairSimilarity>, options: &AlignOptions) -> Passes<'a> {
+    fn new(
+        src: &'a [SentenceFeatures],
+        tgt: &'a [SentenceFeatures],
+        similarity: Option<&'a dyn PairSimilarity>,
+        options: &AlignOptions,
+    ) -> Passes<'a> {
         let src_marks = marks_with_chances(src, tgt);
         let tgt_marks = marks_with_chances(tgt, src);
         let src_groups = Groups::new(src, &src_marks);
@@ -340,32 +392,68 @@ impl<'a> Passes<'a> {
         NullLengths::new(model, self.src, self.tgt)
     }
 
-    fn grid<'b>(&'b self, model: &'b Model, nulls: &'b NullLengths, src_at: usize, tgt_at: usize) -> SentenceGrid<'b> {
-        SentenceGrid { src: &self.src_marks, tgt: &self.tgt_marks, src_groups: &self.src_groups, tgt_groups: &self.tgt_groups, nulls, model, similarity: self.similarity, src_at, tgt_at }
+    fn grid<'b>(
+        &'b self,
+        model: &'b Model,
+        nulls: &'b NullLengths,
+        src_at: usize,
+        tgt_at: usize,
+    ) -> SentenceGrid<'b> {
+        SentenceGrid {
+            src: &self.src_marks,
+            tgt: &self.tgt_marks,
+            src_groups: &self.src_groups,
+            tgt_groups: &self.tgt_groups,
+            nulls,
+            model,
+            similarity: self.similarity,
+            src_at,
+            tgt_at,
+        }
     }
 
     fn coarse_units(&self, nulls: &NullLengths) -> (Vec<Unit>, Vec<Unit>) {
-        CoarseUnits::new(&self.src_marks, &self.tgt_marks, &self.src_chars, &self.tgt_chars).units(nulls)
+        CoarseUnits::new(
+            &self.src_marks,
+            &self.tgt_marks,
+            &self.src_chars,
+            &self.tgt_chars,
+        )
+        .units(nulls)
     }
 
     /// One pass over the segments with `model`; `guides` holds, per segment, the corners of
     /// the previous pass's path (empty before the first) and receives this pass's.
-    fn pass(&self, segments: &[(Range<usize>, Range<usize>)], model: &Model, guides: &mut [Vec<(usize, usize)>], width: usize) -> Vec<search::Step> {
+    fn pass(
+        &self,
+        segments: &[(Range<usize>, Range<usize>)],
+        model: &Model,
+        guides: &mut [Vec<(usize, usize)>],
+        width: usize,
+    ) -> Vec<search::Step> {
         let nulls = self.nulls(model);
         let mut coarse: Option<(Vec<Unit>, Vec<Unit>)> = None;
         let mut steps = Vec::new();
         for (k, (rs, rt)) in segments.iter().enumerate() {
             let grid = self.grid(model, &nulls, rs.start, rt.start);
             let (rows, cols) = (rs.len(), rt.len());
-            let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= self.full_search_cells || rows == 0 || cols == 0 {
+            let band = if rows.saturating_add(1).saturating_mul(cols + 1) <= self.full_search_cells
+                || rows == 0
+                || cols == 0
+            {
                 Band::full(rows, cols)
             } else {
                 // Around the path over blocks under the current model, and in later passes
                 // also around the previous pass's path: the block path finds what the
                 // first model could not see (a run of added captions), the previous path
                 // keeps what the finer level found.
-                let (src_units, tgt_units) = coarse.get_or_insert_with(|| self.coarse_units(&nulls));
-                let path = block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), model);
+                let (src_units, tgt_units) =
+                    coarse.get_or_insert_with(|| self.coarse_units(&nulls));
+                let path = block_path(
+                    &halve(&src_units[rs.clone()]),
+                    &halve(&tgt_units[rt.clone()]),
+                    model,
+                );
                 let band = Band::around(&refine(&path), rows, cols, width);
                 if guides[k].is_empty() {
                     band
@@ -375,7 +463,11 @@ impl<'a> Passes<'a> {
             };
             let found = search_segment(&grid, rows, cols, &band, &SHAPES);
             guides[k] = corners(&found);
-            steps.extend(found.into_iter().map(|s| search::Step { i: s.i + rs.start, j: s.j + rt.start, ..s }));
+            steps.extend(found.into_iter().map(|s| search::Step {
+                i: s.i + rs.start,
+                j: s.j + rt.start,
+                ..s
+            }));
         }
         steps
     }
@@ -384,14 +476,26 @@ impl<'a> Passes<'a> {
     fn reestimate(&self, model: &Model, steps: &[search::Step]) -> Model {
         let nulls = self.nulls(model);
         let grid = self.grid(model, &nulls, 0, 0);
-        let evidence: Vec<Evidence> = steps.iter().map(|s| grid.evidence_for(s.i, s.m, s.j, s.n, true)).collect();
-        model.reestimate(&evidence, &self.src_chars, &self.tgt_chars, self.unrelated_similarity)
+        let evidence: Vec<Evidence> = steps
+            .iter()
+            .map(|s| grid.evidence_for(s.i, s.m, s.j, s.n, true))
+            .collect();
+        model.reestimate(
+            &evidence,
+            &self.src_chars,
+            &self.tgt_chars,
+            self.unrelated_similarity,
+        )
     }
 
     /// The stretch of a long document the model is estimated on: about
     /// [`ESTIMATION_SENTENCES`] original sentences from the middle, with the translated
     /// sentences the path over blocks pairs with them; `None` when the document is short.
-    fn estimation_segments(&self, segments: &[(Range<usize>, Range<usize>)], model: &Model) -> Option<Vec<(Range<usize>, Range<usize>)>> {
+    fn estimation_segments(
+        &self,
+        segments: &[(Range<usize>, Range<usize>)],
+        model: &Model,
+    ) -> Option<Vec<(Range<usize>, Range<usize>)>> {
         let n = self.src.len();
         if n <= ESTIMATION_SENTENCES + ESTIMATION_SENTENCES / 2 {
             return None;
@@ -410,10 +514,19 @@ impl<'a> Passes<'a> {
             }
             // Cut the segment where the path over blocks crosses the window's rows.
             let (src_units, tgt_units) = coarse.get_or_insert_with(|| self.coarse_units(&nulls));
-            let path = refine(&block_path(&halve(&src_units[rs.clone()]), &halve(&tgt_units[rt.clone()]), model));
+            let path = refine(&block_path(
+                &halve(&src_units[rs.clone()]),
+                &halve(&tgt_units[rt.clone()]),
+                model,
+            ));
             let column_at = |row: usize| -> usize {
                 let r = row.clamp(rs.start, rs.end) - rs.start;
-                path.iter().find(|&&(i, _)| i >= r).map(|&(_, j)| j).unwrap_or(rt.len()).min(rt.len()) + rt.start
+                path.iter()
+                    .find(|&&(i, _)| i >= r)
+                    .map(|&(_, j)| j)
+                    .unwrap_or(rt.len())
+                    .min(rt.len())
+                    + rt.start
             };
             let (a, b) = (window.start.max(rs.start), window.end.min(rs.end));
             let (ja, jb) = (column_at(a), column_at(b));
@@ -425,12 +538,21 @@ impl<'a> Passes<'a> {
 
 /// Whether two passes found the same beads.
 fn same_path(a: &[search::Step], b: &[search::Step]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x.i, x.m, x.j, x.n) == (y.i, y.m, y.j, y.n))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x.i, x.m, x.j, x.n) == (y.i, y.m, y.j, y.n))
 }
 
 /// The whole alignment over features: passes of alignment and re-estimation; returns the
 /// steps (global ids) and the final model.
-fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: &[(Range<usize>, Range<usize>)], similarity: Option<&dyn PairSimilarity>, options: &AlignOptions) -> (Vec<search::Step>, Model) {
+fn align_features(
+    src: &[SentenceFeatures],
+    tgt: &[SentenceFeatures],
+    segments: &[(Range<usize>, Range<usize>)],
+    similarity: Option<&dyn PairSimilarity>,
+    options: &AlignOptions,
+) -> (Vec<search::Step>, Model) {
     let passes = Passes::new(src, tgt, similarity, options);
     let mut model = Model::initial(&passes.src_chars, &passes.tgt_chars);
     // A long document: estimate on a stretch of it, then align the whole once.
@@ -446,13 +568,20 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
             // outside it: learn from the beads of its middle four fifths.
             let (first, last) = (stretch[0].0.start, stretch[stretch.len() - 1].0.end);
             let margin = (last - first) / 10;
-            let inner: Vec<search::Step> = steps.iter().copied().filter(|s| s.i >= first + margin && s.i + s.m <= last - margin).collect();
+            let inner: Vec<search::Step> = steps
+                .iter()
+                .copied()
+                .filter(|s| s.i >= first + margin && s.i + s.m <= last - margin)
+                .collect();
             model = passes.reestimate(&model, &inner);
             previous = Some(steps);
         }
         let mut guides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); segments.len()];
         // The settled model draws a surer path over blocks: a narrower band around it.
-        return (passes.pass(segments, &model, &mut guides, SETTLED_BAND), model);
+        return (
+            passes.pass(segments, &model, &mut guides, SETTLED_BAND),
+            model,
+        );
     }
     let mut previous: Option<Vec<search::Step>> = None;
     // Per segment, the corners of the previous pass's path: the guide of a banded search.
@@ -471,7 +600,11 @@ fn align_features(src: &[SentenceFeatures], tgt: &[SentenceFeatures], segments: 
 
 /// Mean and spread of the caller's similarity on unrelated sentence pairs (pairs half a
 /// document apart).
-fn unrelated_similarity(n: usize, m: usize, similarity: Option<&dyn PairSimilarity>) -> Option<(f64, f64)> {
+fn unrelated_similarity(
+    n: usize,
+    m: usize,
+    similarity: Option<&dyn PairSimilarity>,
+) -> Option<(f64, f64)> {
     let sim = similarity?;
     if n == 0 || m == 0 {
         return None;
@@ -529,7 +662,11 @@ impl Groups {
                 if start + size > feats.len() {
                     break;
                 }
-                let shorter: &[Mark] = if size == 2 { &sentence_marks[start] } else { &merged[size - 3][start] };
+                let shorter: &[Mark] = if size == 2 {
+                    &sentence_marks[start]
+                } else {
+                    &merged[size - 3][start]
+                };
                 let last = &sentence_marks[start + size - 1];
                 let mut v = Vec::with_capacity(shorter.len() + last.len());
                 let (mut a, mut b) = (0, 0);
@@ -546,7 +683,11 @@ impl Groups {
             }
             merged.push(level);
         }
-        Groups { chars, marks, merged }
+        Groups {
+            chars,
+            marks,
+            merged,
+        }
     }
 
     #[inline(always)]
@@ -621,7 +762,11 @@ impl SentenceGrid<'_> {
     /// `for_estimate` (the beads a re-estimation learns from).
     #[inline(always)]
     fn evidence_for(&self, i: usize, m: usize, j: usize, n: usize, for_estimate: bool) -> Evidence {
-        let mut e = Evidence { m, n, ..Evidence::default() };
+        let mut e = Evidence {
+            m,
+            n,
+            ..Evidence::default()
+        };
         e.original_chars = self.src_groups.chars(i, m);
         e.translated_chars = self.tgt_groups.chars(j, n);
         if m == 0 || n == 0 {
@@ -631,7 +776,12 @@ impl SentenceGrid<'_> {
         e.translated_null = self.nulls.translated(j, n);
         e.original_marks = self.src_groups.marks(i, m);
         e.translated_marks = self.tgt_groups.marks(j, n);
-        (e.shared, e.shared_llr) = self.model.match_marks(self.src_groups.keys(self.src, i, m), self.tgt_groups.keys(self.tgt, j, n), e.original_chars, e.translated_chars);
+        (e.shared, e.shared_llr) = self.model.match_marks(
+            self.src_groups.keys(self.src, i, m),
+            self.tgt_groups.keys(self.tgt, j, n),
+            e.original_chars,
+            e.translated_chars,
+        );
         if let Some(sim) = self.similarity {
             if for_estimate || self.model.similarity.is_some() {
                 e.similarity = sim.similarity(i..i + m, j..j + n);
@@ -659,10 +809,25 @@ impl SentenceGrid<'_> {
 /// Aligns one segment within a band: the whole grid when small; else, in the first pass,
 /// around the path over blocks (coarse to fine), and in later passes around the previous
 /// pass's path.
-fn search_segment(grid: &SentenceGrid, rows: usize, cols: usize, band: &Band, shapes: &[(usize, usize)]) -> Vec<search::Step> {
+fn search_segment(
+    grid: &SentenceGrid,
+    rows: usize,
+    cols: usize,
+    band: &Band,
+    shapes: &[(usize, usize)],
+) -> Vec<search::Step> {
     let kinds: Vec<usize> = shapes.iter().map(|&(m, n)| kind_of(m, n)).collect();
     let follow = |before: usize, t: usize| -grid.model.log_prior[before][t];
-    best_path_with_memory(rows, cols, band, shapes, &kinds, BEAD_KINDS, &follow, &|i, m, j, n| grid.cost(i, m, j, n))
+    best_path_with_memory(
+        rows,
+        cols,
+        band,
+        shapes,
+        &kinds,
+        BEAD_KINDS,
+        &follow,
+        &|i, m, j, n| grid.cost(i, m, j, n),
+    )
 }
 
 /// A run of sentences as the coarse levels see it: length and rare marks only.
@@ -684,25 +849,54 @@ struct CoarseUnits {
 impl CoarseUnits {
     /// Sentences as units, keeping the numbers, names and cognates found in at most 1 % of
     /// the other side's sentences: they anchor blocks without making block marks long.
-    fn new(src: &[Vec<Mark>], tgt: &[Vec<Mark>], src_chars: &[u32], tgt_chars: &[u32]) -> CoarseUnits {
+    fn new(
+        src: &[Vec<Mark>],
+        tgt: &[Vec<Mark>],
+        src_chars: &[u32],
+        tgt_chars: &[u32],
+    ) -> CoarseUnits {
         fn side(marks: &[Vec<Mark>], chars: &[u32]) -> Vec<Unit> {
             marks
                 .iter()
                 .zip(chars)
                 .map(|(sm, &c)| {
-                    let mut keys: Vec<Mark> = sm.iter().copied().filter(|m| Kind::of_key(m.key) != Kind::Punctuation && m.chance <= 0.01).collect();
+                    let mut keys: Vec<Mark> = sm
+                        .iter()
+                        .copied()
+                        .filter(|m| Kind::of_key(m.key) != Kind::Punctuation && m.chance <= 0.01)
+                        .collect();
                     keys.dedup_by_key(|m| m.key);
-                    Unit { chars: c as f64, sentences: 1, null: 0.0, keys }
+                    Unit {
+                        chars: c as f64,
+                        sentences: 1,
+                        null: 0.0,
+                        keys,
+                    }
                 })
                 .collect()
         }
-        CoarseUnits { src: side(src, src_chars), tgt: side(tgt, tgt_chars) }
+        CoarseUnits {
+            src: side(src, src_chars),
+            tgt: side(tgt, tgt_chars),
+        }
     }
 
     /// Sentence-level units with the current model's null lengths.
     fn units(&self, nulls: &NullLengths) -> (Vec<Unit>, Vec<Unit>) {
-        let with = |units: &[Unit], f: &dyn Fn(usize) -> f64| -> Vec<Unit> { units.iter().enumerate().map(|(i, u)| Unit { null: f(i), ..u.clone() }).collect() };
-        (with(&self.src, &|i| nulls.original(i, 1)), with(&self.tgt, &|j| nulls.translated(j, 1)))
+        let with = |units: &[Unit], f: &dyn Fn(usize) -> f64| -> Vec<Unit> {
+            units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| Unit {
+                    null: f(i),
+                    ..u.clone()
+                })
+                .collect()
+        };
+        (
+            with(&self.src, &|i| nulls.original(i, 1)),
+            with(&self.tgt, &|j| nulls.translated(j, 1)),
+        )
     }
 }
 
@@ -711,8 +905,17 @@ fn halve(units: &[Unit]) -> Vec<Unit> {
     units
         .chunks(2)
         .map(|c| {
-            let keys = if c.len() == 2 { merge_marks(&c[0].keys, &c[1].keys) } else { c[0].keys.clone() };
-            Unit { chars: c.iter().map(|u| u.chars).sum(), sentences: c.iter().map(|u| u.sentences).sum(), null: c.iter().map(|u| u.null).sum(), keys }
+            let keys = if c.len() == 2 {
+                merge_marks(&c[0].keys, &c[1].keys)
+            } else {
+                c[0].keys.clone()
+            };
+            Unit {
+                chars: c.iter().map(|u| u.chars).sum(),
+                sentences: c.iter().map(|u| u.sentences).sum(),
+                null: c.iter().map(|u| u.null).sum(),
+                keys,
+            }
         })
         .collect()
 }
@@ -732,10 +935,20 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
         Band::around(&refine(&path), rows, cols, BLOCK_BAND)
     };
     // Marks of every two neighbouring units, merged once.
-    let pairs = |units: &[Unit]| -> Vec<Vec<Mark>> { units.windows(2).map(|w| merge_marks(&w[0].keys, &w[1].keys)).collect() };
+    let pairs = |units: &[Unit]| -> Vec<Vec<Mark>> {
+        units
+            .windows(2)
+            .map(|w| merge_marks(&w[0].keys, &w[1].keys))
+            .collect()
+    };
     let (src_pairs, tgt_pairs) = (pairs(src), pairs(tgt));
     // A block bead spans at most two units a side.
-    let most = 2 * src.iter().chain(tgt).map(|u| u.sentences as usize).max().unwrap_or(1);
+    let most = 2 * src
+        .iter()
+        .chain(tgt)
+        .map(|u| u.sentences as usize)
+        .max()
+        .unwrap_or(1);
     let terms = BlockLengthTerms::new(model, most);
     let cost = |i: usize, m: usize, j: usize, n: usize| -> f32 {
         let (us, ut) = (&src[i..i + m], &tgt[j..j + n]);
@@ -743,17 +956,31 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
         // dropped (added) after a paired one, the others after a dropped (added) one.
         if n == 0 {
             let s = us.iter().map(|u| u.sentences as f64).sum::<f64>();
-            return -(model.shapes.dropped[AFTER_PAIRED].ln() + (s - 1.0).max(0.0) * model.shapes.dropped[AFTER_DROPPED].ln()) as f32;
+            return -(model.shapes.dropped[AFTER_PAIRED].ln()
+                + (s - 1.0).max(0.0) * model.shapes.dropped[AFTER_DROPPED].ln())
+                as f32;
         }
         if m == 0 {
             let s = ut.iter().map(|u| u.sentences as f64).sum::<f64>();
-            return -(model.shapes.added[AFTER_PAIRED].ln() + (s - 1.0).max(0.0) * model.shapes.added[AFTER_ADDED].ln()) as f32;
+            return -(model.shapes.added[AFTER_PAIRED].ln()
+                + (s - 1.0).max(0.0) * model.shapes.added[AFTER_ADDED].ln())
+                as f32;
         }
-        let prior = if (m, n) == (1, 1) { 0.0 } else { BLOCK_MERGE_PRIOR.ln() };
+        let prior = if (m, n) == (1, 1) {
+            0.0
+        } else {
+            BLOCK_MERGE_PRIOR.ln()
+        };
         let ka: &[Mark] = if m == 1 { &us[0].keys } else { &src_pairs[i] };
         let kb: &[Mark] = if n == 1 { &ut[0].keys } else { &tgt_pairs[j] };
-        let (sm, sn) = (us.iter().map(|u| u.sentences as usize).sum(), ut.iter().map(|u| u.sentences as usize).sum());
-        let (ca, cb) = (us.iter().map(|u| u.chars).sum(), ut.iter().map(|u| u.chars).sum());
+        let (sm, sn) = (
+            us.iter().map(|u| u.sentences as usize).sum(),
+            ut.iter().map(|u| u.sentences as usize).sum(),
+        );
+        let (ca, cb) = (
+            us.iter().map(|u| u.chars).sum(),
+            ut.iter().map(|u| u.chars).sum(),
+        );
         let (shared, shared_llr) = model.match_marks(ka, kb, ca, cb);
         let e = Evidence {
             m: sm,
@@ -768,7 +995,8 @@ fn block_path(src: &[Unit], tgt: &[Unit], model: &Model) -> Vec<(usize, usize)> 
             translated_null: ut.iter().map(|u| u.null).sum(),
             similarity: None,
         };
-        let score = prior + model.block_length_llr_with(ca, sm, cb, sn, &terms) + model.marks_llr(&e);
+        let score =
+            prior + model.block_length_llr_with(ca, sm, cb, sn, &terms) + model.marks_llr(&e);
         -score as f32
     };
     corners(&best_path(rows, cols, &band, &BLOCK_SHAPES, &cost))
@@ -796,7 +1024,11 @@ mod tests {
 
     #[test]
     fn identical_lists_align_one_to_one() {
-        let s = ["The first sentence is here.", "A second one, longer than the first one.", "Third: 42 apples?"];
+        let s = [
+            "The first sentence is here.",
+            "A second one, longer than the first one.",
+            "Third: 42 apples?",
+        ];
         let a = align(&s, &s);
         let shapes: Vec<_> = a.beads.iter().map(|b| b.shape()).collect();
         assert_eq!(shapes, vec![(1, 1); 3]);
@@ -811,15 +1043,25 @@ mod tests {
         assert!(a.beads[0].is_dropped());
         let a = align(&[], &["Nur hier.", "Und hier."]);
         assert!(a.beads.iter().all(|b| b.is_added()));
-        assert_eq!(a.beads.iter().map(|b| b.translation.len()).sum::<usize>(), 2);
+        assert_eq!(
+            a.beads.iter().map(|b| b.translation.len()).sum::<usize>(),
+            2
+        );
     }
 }
 
 /// Development aid: the final model and the score parts of given beads.
 #[doc(hidden)]
-pub fn explain(original: &[&str], translation: &[&str], beads: &[(Range<usize>, Range<usize>)]) -> String {
+pub fn explain(
+    original: &[&str],
+    translation: &[&str],
+    beads: &[(Range<usize>, Range<usize>)],
+) -> String {
     let src: Vec<SentenceFeatures> = original.iter().map(|s| SentenceFeatures::of(s)).collect();
-    let tgt: Vec<SentenceFeatures> = translation.iter().map(|s| SentenceFeatures::of(s)).collect();
+    let tgt: Vec<SentenceFeatures> = translation
+        .iter()
+        .map(|s| SentenceFeatures::of(s))
+        .collect();
     let segments = vec![(0..src.len(), 0..tgt.len())];
     let (_, model) = align_features(&src, &tgt, &segments, None, &AlignOptions::default());
     let src_marks = marks_with_chances(&src, &tgt);
@@ -827,14 +1069,35 @@ pub fn explain(original: &[&str], translation: &[&str], beads: &[(Range<usize>, 
     let src_groups = Groups::new(&src, &src_marks);
     let tgt_groups = Groups::new(&tgt, &tgt_marks);
     let nulls = NullLengths::new(&model, &src, &tgt);
-    let grid = SentenceGrid { src: &src_marks, tgt: &tgt_marks, src_groups: &src_groups, tgt_groups: &tgt_groups, nulls: &nulls, model: &model, similarity: None, src_at: 0, tgt_at: 0 };
+    let grid = SentenceGrid {
+        src: &src_marks,
+        tgt: &tgt_marks,
+        src_groups: &src_groups,
+        tgt_groups: &tgt_groups,
+        nulls: &nulls,
+        model: &model,
+        similarity: None,
+        src_at: 0,
+        tgt_at: 0,
+    };
     let mut out = format!("{model:?}\n");
     for (a, b) in beads {
         let e = grid.evidence(a.start, a.len(), b.start, b.len());
-        let len = if e.m > 0 && e.n > 0 { model.length_llr(&e) } else { 0.0 };
-        let marks = if e.m > 0 && e.n > 0 { model.marks_llr(&e) } else { 0.0 };
+        let len = if e.m > 0 && e.n > 0 {
+            model.length_llr(&e)
+        } else {
+            0.0
+        };
+        let marks = if e.m > 0 && e.n > 0 {
+            model.marks_llr(&e)
+        } else {
+            0.0
+        };
         let prior = model.prior(model::AFTER_PAIRED, e.m, e.n);
-        out.push_str(&format!("{a:?}:{b:?} prior {prior:.2} length {len:.2} marks {marks:.2} total {:.2} | {e:?}\n", prior + model.evidence_llr(&e)));
+        out.push_str(&format!(
+            "{a:?}:{b:?} prior {prior:.2} length {len:.2} marks {marks:.2} total {:.2} | {e:?}\n",
+            prior + model.evidence_llr(&e)
+        ));
     }
     out
 }

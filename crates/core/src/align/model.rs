@@ -80,11 +80,19 @@ pub struct ShapePrior {
 impl ShapePrior {
     /// Gale & Church's priors (1993): 0.0099 for 1-0 and for 0-1 whatever came before;
     /// 1-2 and 2-1 a tenth as likely as 1-1 (0.089 against 0.89), so one more sentence at 0.1.
-    pub const GALE_CHURCH: ShapePrior = ShapePrior { dropped: [0.0099; 3], added: [0.0099; 3], one_more: 0.1 };
+    pub const GALE_CHURCH: ShapePrior = ShapePrior {
+        dropped: [0.0099; 3],
+        added: [0.0099; 3],
+        one_more: 0.1,
+    };
 
     /// Log prior of every shape of [`SHAPES`] after each kind of bead.
     pub fn log_priors(&self) -> [[f64; SHAPES.len()]; BEAD_KINDS] {
-        let paired: f64 = SHAPES.iter().filter(|&&(m, n)| m > 0 && n > 0).map(|&(m, n)| self.one_more.powi((m + n) as i32 - 2)).sum();
+        let paired: f64 = SHAPES
+            .iter()
+            .filter(|&&(m, n)| m > 0 && n > 0)
+            .map(|&(m, n)| self.one_more.powi((m + n) as i32 - 2))
+            .sum();
         let mut out = [[0.0; SHAPES.len()]; BEAD_KINDS];
         for (k, row) in out.iter_mut().enumerate() {
             let rest = (1.0 - self.dropped[k] - self.added[k]).max(1e-6);
@@ -177,8 +185,16 @@ impl Model {
     /// a priori rates (numbers nearly always survive translation); cognates join once
     /// their rate is estimated from a first alignment.
     pub fn initial(original_chars: &[u32], translated_chars: &[u32]) -> Model {
-        let so: f64 = original_chars.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
-        let st: f64 = translated_chars.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
+        let so: f64 = original_chars
+            .iter()
+            .map(|&c| c as f64)
+            .sum::<f64>()
+            .max(1.0);
+        let st: f64 = translated_chars
+            .iter()
+            .map(|&c| c as f64)
+            .sum::<f64>()
+            .max(1.0);
         let ratio = (st / so).clamp(0.05, 20.0);
         let mut model = Model {
             ratio,
@@ -207,12 +223,20 @@ impl Model {
 
     /// Log density of an original sentence's length as one with no counterpart.
     pub fn dropped_log_density(&self, chars: u32) -> f64 {
-        gamma_log_pdf((chars.max(1)) as f64, self.dropped_length.0, self.dropped_length.1)
+        gamma_log_pdf(
+            (chars.max(1)) as f64,
+            self.dropped_length.0,
+            self.dropped_length.1,
+        )
     }
 
     /// Log density of a translated sentence's length as one with no counterpart.
     pub fn added_log_density(&self, chars: u32) -> f64 {
-        gamma_log_pdf((chars.max(1)) as f64 / self.ratio, self.added_length.0, self.added_length.1)
+        gamma_log_pdf(
+            (chars.max(1)) as f64 / self.ratio,
+            self.added_length.0,
+            self.added_length.1,
+        )
     }
 
     /// Log prior of a shape after a bead of kind `after`.
@@ -239,26 +263,55 @@ impl Model {
     /// sentences of `a_chars` characters, `b_sentences` translated ones of `b_chars`), for
     /// the coarse levels of the search: the totals against the totals of as many sentences
     /// drawn at random (a sum of gamma lengths is gamma).
-    pub fn block_length_llr(&self, a_chars: f64, a_sentences: usize, b_chars: f64, b_sentences: usize) -> f64 {
-        self.block_length_llr_with(a_chars, a_sentences, b_chars, b_sentences, &BlockLengthTerms::new(self, 0))
+    pub fn block_length_llr(
+        &self,
+        a_chars: f64,
+        a_sentences: usize,
+        b_chars: f64,
+        b_sentences: usize,
+    ) -> f64 {
+        self.block_length_llr_with(
+            a_chars,
+            a_sentences,
+            b_chars,
+            b_sentences,
+            &BlockLengthTerms::new(self, 0),
+        )
     }
 
     /// [`Model::block_length_llr`] with the terms of the gamma densities that depend only
     /// on the number of sentences taken from `terms`.
     #[inline(always)]
-    pub fn block_length_llr_with(&self, a_chars: f64, a_sentences: usize, b_chars: f64, b_sentences: usize, terms: &BlockLengthTerms) -> f64 {
+    pub fn block_length_llr_with(
+        &self,
+        a_chars: f64,
+        a_sentences: usize,
+        b_chars: f64,
+        b_sentences: usize,
+        terms: &BlockLengthTerms,
+    ) -> f64 {
         let a = a_chars.max(1.0);
         let u = b_chars.max(1.0) / self.ratio;
         let mean = (a + u) / 2.0;
         let var = self.variance * mean;
-        let log_normal = -0.5 * (u - a).powi(2) / var - 0.5 * (2.0 * std::f64::consts::PI * var).ln();
+        let log_normal =
+            -0.5 * (u - a).powi(2) / var - 0.5 * (2.0 * std::f64::consts::PI * var).ln();
         let (ka, ta) = self.original_length;
         let (kb, tb) = self.translated_length;
         let (sa, sb) = (a_sentences.max(1), b_sentences.max(1));
         let (shape_a, shape_b) = (sa as f64 * ka, sb as f64 * kb);
-        let ca = terms.original.get(sa).copied().unwrap_or_else(|| -shape_a * ta.ln() - ln_gamma(shape_a));
-        let cb = terms.translated.get(sb).copied().unwrap_or_else(|| -shape_b * tb.ln() - ln_gamma(shape_b));
-        let log_unrelated = 0.5 * ((shape_a - 1.0) * a.ln() - a / ta + ca + (shape_b - 1.0) * u.ln() - u / tb + cb);
+        let ca = terms
+            .original
+            .get(sa)
+            .copied()
+            .unwrap_or_else(|| -shape_a * ta.ln() - ln_gamma(shape_a));
+        let cb = terms
+            .translated
+            .get(sb)
+            .copied()
+            .unwrap_or_else(|| -shape_b * tb.ln() - ln_gamma(shape_b));
+        let log_unrelated =
+            0.5 * ((shape_a - 1.0) * a.ln() - a / ta + ca + (shape_b - 1.0) * u.ln() - u / tb + cb);
         with_outliers(log_normal - log_unrelated, self.length_outliers)
     }
 
@@ -271,8 +324,10 @@ impl Model {
         let var = self.variance * mean;
         // Logarithms in single precision: plenty for a log-likelihood ratio, and this runs
         // for every bead the search considers.
-        let log_normal = -0.5 * (u - a).powi(2) / var - 0.5 * ((2.0 * std::f64::consts::PI * var) as f32).ln() as f64;
-        let log_aligned = log_normal + 0.5 * (log_uniform_split(e.m, a) + log_uniform_split(e.n, u));
+        let log_normal = -0.5 * (u - a).powi(2) / var
+            - 0.5 * ((2.0 * std::f64::consts::PI * var) as f32).ln() as f64;
+        let log_aligned =
+            log_normal + 0.5 * (log_uniform_split(e.m, a) + log_uniform_split(e.n, u));
         let log_unrelated = 0.5 * (e.original_null + e.translated_null);
         log_aligned - log_unrelated
     }
@@ -286,7 +341,13 @@ impl Model {
     /// document's sentences with that mark). A shared mark is worth
     /// log((c·share + (1 − c)·q) / q), a mark not shared log(1 − c) (see
     /// [`Model::marks_llr`]); both directions are averaged.
-    pub fn match_marks(&self, a: &[Mark], b: &[Mark], a_chars: f64, b_chars: f64) -> ([u32; 3], f64) {
+    pub fn match_marks(
+        &self,
+        a: &[Mark],
+        b: &[Mark],
+        a_chars: f64,
+        b_chars: f64,
+    ) -> ([u32; 3], f64) {
         let mut shared = [0u32; 3];
         // The product of the factors of the shared marks, its logarithm taken once (and
         // whenever it grows large): one logarithm a bead instead of two a mark.
@@ -329,7 +390,8 @@ impl Model {
         for k in 0..KINDS.len() {
             let c = self.carry_over[k];
             if c > 0.0 {
-                let unshared = (e.original_marks[k] + e.translated_marks[k]) as f64 / 2.0 - e.shared[k] as f64;
+                let unshared =
+                    (e.original_marks[k] + e.translated_marks[k]) as f64 / 2.0 - e.shared[k] as f64;
                 llr += unshared.max(0.0) * self.ln_not_carried[k];
             }
         }
@@ -362,7 +424,13 @@ impl Model {
     /// Re-estimates the parameters from the beads of the previous pass (hard EM): length
     /// ratio and variance from beads with both sides, shared-mark rates from the same,
     /// shape priors from shape counts (with Gale & Church's priors as pseudo-counts).
-    pub fn reestimate(&self, beads: &[Evidence], original_chars: &[u32], translated_chars: &[u32], unrelated_similarity: Option<(f64, f64)>) -> Model {
+    pub fn reestimate(
+        &self,
+        beads: &[Evidence],
+        original_chars: &[u32],
+        translated_chars: &[u32],
+        unrelated_similarity: Option<(f64, f64)>,
+    ) -> Model {
         let mut m = self.clone();
         let paired: Vec<&Evidence> = beads.iter().filter(|e| e.m > 0 && e.n > 0).collect();
         if paired.len() >= 3 {
@@ -372,7 +440,11 @@ impl Model {
                 m.ratio = (st / so).clamp(0.05, 20.0);
             }
         }
-        let one_to_one: Vec<&Evidence> = paired.iter().copied().filter(|e| e.m == 1 && e.n == 1).collect();
+        let one_to_one: Vec<&Evidence> = paired
+            .iter()
+            .copied()
+            .filter(|e| e.m == 1 && e.n == 1)
+            .collect();
         if one_to_one.len() >= 10 {
             let mut z2: Vec<f64> = one_to_one
                 .iter()
@@ -391,13 +463,25 @@ impl Model {
         // paired beads under the previous model, with ten pseudo-beads at the starting share.
         if !paired.is_empty() {
             let eps = self.length_outliers;
-            let resp: f64 = paired.iter().map(|e| (eps.ln() - with_outliers(self.length_ratio_clean(e), eps)).exp()).sum();
-            m.length_outliers = ((resp + 10.0 * LENGTH_OUTLIERS) / (paired.len() as f64 + 10.0)).clamp(0.001, 0.5);
+            let resp: f64 = paired
+                .iter()
+                .map(|e| (eps.ln() - with_outliers(self.length_ratio_clean(e), eps)).exp())
+                .sum();
+            m.length_outliers =
+                ((resp + 10.0 * LENGTH_OUTLIERS) / (paired.len() as f64 + 10.0)).clamp(0.001, 0.5);
         }
         // Lengths of sentences without counterpart: those of the previous pass, with ten
         // pseudo-sentences drawn from all sentences of their side.
-        let dropped: Vec<f64> = beads.iter().filter(|e| e.n == 0).map(|e| e.original_chars.max(1.0)).collect();
-        let added: Vec<f64> = beads.iter().filter(|e| e.m == 0).map(|e| e.translated_chars.max(1.0) / m.ratio).collect();
+        let dropped: Vec<f64> = beads
+            .iter()
+            .filter(|e| e.n == 0)
+            .map(|e| e.original_chars.max(1.0))
+            .collect();
+        let added: Vec<f64> = beads
+            .iter()
+            .filter(|e| e.m == 0)
+            .map(|e| e.translated_chars.max(1.0) / m.ratio)
+            .collect();
         m.dropped_length = gamma_fit(&dropped, Some((&chars_of(original_chars, 1.0), 10.0)));
         m.added_length = gamma_fit(&added, Some((&chars_of(translated_chars, m.ratio), 10.0)));
         m.translated_length = gamma_fit(&chars_of(translated_chars, m.ratio), None);
@@ -433,7 +517,11 @@ impl Model {
         let extra: f64 = paired.iter().map(|e| (e.m + e.n - 2) as f64).sum();
         let g_extra = 2.0 * g.one_more / (1.0 - g.one_more);
         let mean_extra = (extra + PSEUDO_BEADS * g_extra) / (paired.len() as f64 + PSEUDO_BEADS);
-        let mut shapes = ShapePrior { dropped: [0.0; 3], added: [0.0; 3], one_more: (mean_extra / (2.0 + mean_extra)).clamp(0.01, 0.6) };
+        let mut shapes = ShapePrior {
+            dropped: [0.0; 3],
+            added: [0.0; 3],
+            one_more: (mean_extra / (2.0 + mean_extra)).clamp(0.01, 0.6),
+        };
         for k in 0..BEAD_KINDS {
             let total = after[k][0] + PSEUDO_BEADS;
             shapes.dropped[k] = (after[k][1] + PSEUDO_BEADS * g.dropped[k]) / total;
@@ -444,12 +532,22 @@ impl Model {
         // The caller's similarity: normal for the previous pass's one-to-one beads and for
         // random pairs.
         if let Some((ur_mean, ur_sd)) = unrelated_similarity {
-            let sims: Vec<f64> = one_to_one.iter().filter_map(|e| e.similarity.map(|s| s as f64)).collect();
+            let sims: Vec<f64> = one_to_one
+                .iter()
+                .filter_map(|e| e.similarity.map(|s| s as f64))
+                .collect();
             if sims.len() >= 5 {
                 let mean = sims.iter().sum::<f64>() / sims.len() as f64;
-                let sd = (sims.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / sims.len() as f64).sqrt().max(0.02);
+                let sd = (sims.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / sims.len() as f64)
+                    .sqrt()
+                    .max(0.02);
                 if mean > ur_mean {
-                    m.similarity = Some(SimilarityModel { aligned_mean: mean, aligned_sd: sd, unrelated_mean: ur_mean, unrelated_sd: ur_sd.max(0.02) });
+                    m.similarity = Some(SimilarityModel {
+                        aligned_mean: mean,
+                        aligned_sd: sd,
+                        unrelated_mean: ur_mean,
+                        unrelated_sd: ur_sd.max(0.02),
+                    });
                 }
             }
         }
@@ -470,9 +568,20 @@ pub struct BlockLengthTerms {
 impl BlockLengthTerms {
     pub fn new(model: &Model, up_to: usize) -> BlockLengthTerms {
         let side = |(k, theta): (f64, f64)| -> Vec<f64> {
-            (0..=up_to).map(|c| if c == 0 { 0.0 } else { -(c as f64 * k) * theta.ln() - ln_gamma(c as f64 * k) }).collect()
+            (0..=up_to)
+                .map(|c| {
+                    if c == 0 {
+                        0.0
+                    } else {
+                        -(c as f64 * k) * theta.ln() - ln_gamma(c as f64 * k)
+                    }
+                })
+                .collect()
         };
-        BlockLengthTerms { original: side(model.original_length), translated: side(model.translated_length) }
+        BlockLengthTerms {
+            original: side(model.original_length),
+            translated: side(model.translated_length),
+        }
     }
 }
 
@@ -503,7 +612,10 @@ fn gamma_fit(xs: &[f64], prior: Option<(&[f64], f64)>) -> (f64, f64) {
             return (0.0, 0.0);
         }
         let n = v.len() as f64;
-        (v.iter().sum::<f64>() / n, v.iter().map(|x| x * x).sum::<f64>() / n)
+        (
+            v.iter().sum::<f64>() / n,
+            v.iter().map(|x| x * x).sum::<f64>() / n,
+        )
     };
     let (m1, m2) = moments(xs);
     let n = xs.len() as f64;
@@ -527,11 +639,23 @@ fn gamma_fit(xs: &[f64], prior: Option<(&[f64], f64)>) -> (f64, f64) {
 #[inline(always)]
 fn log_uniform_split(n: usize, total: f64) -> f64 {
     // ln((n − 1)!) for n = 1 … 8.
-    const LN_FACTORIAL: [f64; 8] = [0.0, 0.0, std::f64::consts::LN_2, 1.791_759_469_228_055, 3.178_053_830_347_945_6, 4.787_491_742_782_046, 6.579_251_212_010_101, 8.525_161_361_065_415];
+    const LN_FACTORIAL: [f64; 8] = [
+        0.0,
+        0.0,
+        std::f64::consts::LN_2,
+        1.791_759_469_228_055,
+        3.178_053_830_347_945_6,
+        4.787_491_742_782_046,
+        6.579_251_212_010_101,
+        8.525_161_361_065_415,
+    ];
     if n <= 1 {
         return 0.0;
     }
-    let ln_fact = LN_FACTORIAL.get(n - 1).copied().unwrap_or_else(|| ln_gamma(n as f64));
+    let ln_fact = LN_FACTORIAL
+        .get(n - 1)
+        .copied()
+        .unwrap_or_else(|| ln_gamma(n as f64));
     ln_fact - (n as f64 - 1.0) * (total.max(1.0) as f32).ln() as f64
 }
 

@@ -16,7 +16,10 @@ pub struct Band {
 
 impl Band {
     pub fn full(rows: usize, cols: usize) -> Band {
-        Band { lo: vec![0; rows + 1], hi: vec![cols; rows + 1] }
+        Band {
+            lo: vec![0; rows + 1],
+            hi: vec![cols; rows + 1],
+        }
     }
 
     pub fn cells(&self) -> usize {
@@ -61,8 +64,18 @@ impl Band {
 
     /// The cells of either band (both monotone, over the same grid).
     pub fn union(&self, other: &Band) -> Band {
-        let lo = self.lo.iter().zip(&other.lo).map(|(a, b)| *a.min(b)).collect();
-        let hi = self.hi.iter().zip(&other.hi).map(|(a, b)| *a.max(b)).collect();
+        let lo = self
+            .lo
+            .iter()
+            .zip(&other.lo)
+            .map(|(a, b)| *a.min(b))
+            .collect();
+        let hi = self
+            .hi
+            .iter()
+            .zip(&other.hi)
+            .map(|(a, b)| *a.max(b))
+            .collect();
         Band { lo, hi }
     }
 
@@ -83,7 +96,13 @@ pub struct Step {
 
 /// The cheapest path from `(0, 0)` to `(rows, cols)` inside `band`, using beads of the given
 /// shapes; `cost(i, m, j, n)` prices a bead (infinite when impossible).
-pub fn best_path(rows: usize, cols: usize, band: &Band, shapes: &[(usize, usize)], cost: &(dyn Fn(usize, usize, usize, usize) -> f32 + Sync)) -> Vec<Step> {
+pub fn best_path(
+    rows: usize,
+    cols: usize,
+    band: &Band,
+    shapes: &[(usize, usize)],
+    cost: &(dyn Fn(usize, usize, usize, usize) -> f32 + Sync),
+) -> Vec<Step> {
     let kinds = vec![0; shapes.len()];
     best_path_with_memory(rows, cols, band, shapes, &kinds, 1, &|_, _| 0.0, cost)
 }
@@ -126,8 +145,14 @@ pub fn best_path_with_memory(
     let mut best = vec![f64::INFINITY; total * kinds];
     let mut back = vec![u8::MAX; total * kinds];
     best[0] = 0.0;
-    let follows: Vec<f64> = (0..kinds).flat_map(|k| (0..s).map(move |t| (k, t))).map(|(k, t)| follow(k, t)).collect();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 16);
+    let follows: Vec<f64> = (0..kinds)
+        .flat_map(|k| (0..s).map(move |t| (k, t)))
+        .map(|(k, t)| follow(k, t))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
     let mut prices: Vec<f32> = Vec::new();
     let mut first_row = 0;
     while first_row <= rows {
@@ -163,7 +188,9 @@ pub fn best_path_with_memory(
             let mut bounds = vec![first_row];
             for p in 1..parts {
                 let target = base + cells * p / parts;
-                let r = (first_row..=last_row).find(|&r| offset[r] >= target).unwrap_or(last_row + 1);
+                let r = (first_row..=last_row)
+                    .find(|&r| offset[r] >= target)
+                    .unwrap_or(last_row + 1);
                 if r > *bounds.last().expect("starts with the first row") {
                     bounds.push(r);
                 }
@@ -212,7 +239,9 @@ pub fn best_path_with_memory(
     let mut steps = Vec::new();
     let (mut i, mut j) = (rows, cols);
     let end = (offset[rows] + cols - band.lo[rows]) * kinds;
-    let mut k = (0..kinds).min_by(|&a, &b| best[end + a].total_cmp(&best[end + b])).unwrap_or(0);
+    let mut k = (0..kinds)
+        .min_by(|&a, &b| best[end + a].total_cmp(&best[end + b]))
+        .unwrap_or(0);
     while i > 0 || j > 0 {
         let here = (offset[i] + j - band.lo[i]) * kinds;
         let code = back[here + k];
@@ -226,7 +255,13 @@ pub fn best_path_with_memory(
         let (pi, pj) = (i - m, j - n);
         let prev = (offset[pi] + pj - band.lo[pi]) * kinds;
         let c = best[here + k] - best[prev + pk];
-        steps.push(Step { i: pi, m, j: pj, n, cost: c as f32 });
+        steps.push(Step {
+            i: pi,
+            m,
+            j: pj,
+            n,
+            cost: c as f32,
+        });
         i = pi;
         j = pj;
         k = pk;

@@ -114,7 +114,10 @@ mod tests {
             negation: 1.0,
             ..Evidence::default()
         };
-        let at = EVIDENCE_NAMES.iter().position(|n| *n == "negation").unwrap();
+        let at = EVIDENCE_NAMES
+            .iter()
+            .position(|n| *n == "negation")
+            .unwrap();
         assert_eq!(ev.to_vec()[at], 1.0);
         assert_eq!(EvidenceKind::Negation.name(), "negation");
         assert_eq!(N_EVIDENCE, 29);

@@ -236,7 +236,11 @@ pub(crate) fn equivalent_names(a: &str, b: &str) -> bool {
 }
 
 /// Names of `from` that `to` lacks (token indices into `from`).
-pub(crate) fn missing_names(from: &[Token], to: &[Token], lexicon: Option<&dyn Lexicon>) -> Vec<usize> {
+pub(crate) fn missing_names(
+    from: &[Token],
+    to: &[Token],
+    lexicon: Option<&dyn Lexicon>,
+) -> Vec<usize> {
     let to_acronyms: Vec<String> = to
         .iter()
         .filter(|t| t.is_acronym())
@@ -426,4 +430,3 @@ pub(crate) fn negated_form(a: &str, b: &str) -> bool {
             || b.strip_prefix(p).is_some_and(|r| r.len() >= 4 && r == a)
     })
 }
-

@@ -245,7 +245,12 @@ impl DriftScorer {
         // Weight of each fact reason: strongest first.
         let w = |r: &DriftReason| -> f32 {
             match r.evidence_kind() {
-                Some(kind) => self.calibration.weights.get(kind.name()).copied().unwrap_or(0.0),
+                Some(kind) => self
+                    .calibration
+                    .weights
+                    .get(kind.name())
+                    .copied()
+                    .unwrap_or(0.0),
                 None => f32::MAX,
             }
         };
@@ -280,7 +285,6 @@ impl DriftScorer {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -303,7 +303,6 @@ fn transposition(a: &str, b: &str) -> bool {
         && a[diff[1]] == b[diff[0]]
 }
 
-
 /// The word lists of `word-lists.toml`, read once.
 #[derive(serde::Deserialize)]
 struct WordLists {

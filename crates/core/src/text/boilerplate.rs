@@ -29,10 +29,24 @@ const PHRASES: &[&str] = &[
 ];
 
 /// Labels that open a boilerplate paragraph however long it is.
-const LABELS: &[&str] = &["disclaimer:", "note to readers", "region:", "theme:", "articles by:", "tags:", "copyright", "source:", "for media inquiries"];
+const LABELS: &[&str] = &[
+    "disclaimer:",
+    "note to readers",
+    "region:",
+    "theme:",
+    "articles by:",
+    "tags:",
+    "copyright",
+    "source:",
+    "for media inquiries",
+];
 
 /// Phrases that mark even a long paragraph as a site's legal footer.
-const LEGAL: &[&str] = &["fair use", "copyrighted material", "grants permission to cross-post"];
+const LEGAL: &[&str] = &[
+    "fair use",
+    "copyrighted material",
+    "grants permission to cross-post",
+];
 
 fn is_boilerplate(p: &str) -> bool {
     let lower = p.to_lowercase();
@@ -72,14 +86,23 @@ pub fn strip(paragraphs: Vec<String>, is_html: bool) -> (Vec<String>, Vec<String
 /// the first real paragraph are dropped: one to four capitalised words and no verb-like
 /// punctuation.
 fn drop_link_lines(kept: &mut Vec<String>, dropped: &mut Vec<String>) {
-    let first_body = kept.iter().position(|p| p.split_whitespace().count() >= 12).unwrap_or(0);
+    let first_body = kept
+        .iter()
+        .position(|p| p.split_whitespace().count() >= 12)
+        .unwrap_or(0);
     let mut i = 0;
     let mut end = first_body;
     while i < end {
         let p = &kept[i];
         let words: Vec<&str> = p.split_whitespace().collect();
-        let title_case = words.iter().all(|w| w.chars().next().map(|c| c.is_uppercase() || !c.is_alphabetic()).unwrap_or(true));
-        let is_byline_or_date = p.to_lowercase().starts_with("by ") || p.chars().any(|c| c.is_ascii_digit());
+        let title_case = words.iter().all(|w| {
+            w.chars()
+                .next()
+                .map(|c| c.is_uppercase() || !c.is_alphabetic())
+                .unwrap_or(true)
+        });
+        let is_byline_or_date =
+            p.to_lowercase().starts_with("by ") || p.chars().any(|c| c.is_ascii_digit());
         if i > 0 && words.len() <= 4 && title_case && !is_byline_or_date && !p.ends_with('.') {
             dropped.push(kept.remove(i));
             end -= 1;

@@ -18,7 +18,9 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<String, TextError> {
         return utf16(rest, path, u16::from_be_bytes);
     }
     if looks_binary(bytes) {
-        return Err(TextError::Binary { path: path.to_path_buf() });
+        return Err(TextError::Binary {
+            path: path.to_path_buf(),
+        });
     }
     utf8(bytes, path, 0)
 }
@@ -29,20 +31,29 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
     !head.is_empty() && controls * 10 > head.len()
 }
 
 fn utf8(bytes: &[u8], path: &Path, bom: usize) -> Result<String, TextError> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_owned()),
-        Err(e) => Err(TextError::InvalidUtf8 { path: path.to_path_buf(), offset: e.valid_up_to() + bom }),
+        Err(e) => Err(TextError::InvalidUtf8 {
+            path: path.to_path_buf(),
+            offset: e.valid_up_to() + bom,
+        }),
     }
 }
 
 fn utf16(bytes: &[u8], path: &Path, unit: fn([u8; 2]) -> u16) -> Result<String, TextError> {
     if bytes.len() % 2 != 0 {
-        return Err(TextError::InvalidUtf16 { path: path.to_path_buf(), offset: bytes.len() + 1 });
+        return Err(TextError::InvalidUtf16 {
+            path: path.to_path_buf(),
+            offset: bytes.len() + 1,
+        });
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
     let mut out = String::with_capacity(units.len());
@@ -53,7 +64,12 @@ fn utf16(bytes: &[u8], path: &Path, unit: fn([u8; 2]) -> u16) -> Result<String, 
                 out.push(c);
                 consumed += c.len_utf16();
             }
-            Err(_) => return Err(TextError::InvalidUtf16 { path: path.to_path_buf(), offset: 2 + 2 * consumed }),
+            Err(_) => {
+                return Err(TextError::InvalidUtf16 {
+                    path: path.to_path_buf(),
+                    offset: 2 + 2 * consumed,
+                })
+            }
         }
     }
     Ok(out)

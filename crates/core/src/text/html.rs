@@ -6,16 +6,35 @@ use super::markdown::collapse;
 use scraper::{ElementRef, Html, Node, Selector};
 
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "select", "svg", "iframe", "template",
-    "figure", "menu",
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "select",
+    "svg", "iframe", "template", "figure", "menu",
 ];
-const BLOCKS: &[&str] = &["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th", "figcaption"];
+const BLOCKS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "figcaption",
+];
 
 pub fn paragraphs(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let root = best_root(&doc);
     let mut out = Vec::new();
-    let title = Selector::parse("h1").ok().and_then(|s| doc.select(&s).next()).map(|h| collapse(&h.text().collect::<String>()));
+    let title = Selector::parse("h1")
+        .ok()
+        .and_then(|s| doc.select(&s).next())
+        .map(|h| collapse(&h.text().collect::<String>()));
     let mut cur = String::new();
     walk(root, &mut cur, &mut out);
     flush(&mut cur, &mut out);
@@ -56,7 +75,9 @@ fn best_root(doc: &Html) -> ElementRef<'_> {
         return e;
     }
     let body = Selector::parse("body").expect("valid selector");
-    doc.select(&body).next().unwrap_or_else(|| doc.root_element())
+    doc.select(&body)
+        .next()
+        .unwrap_or_else(|| doc.root_element())
 }
 
 fn text_len(e: ElementRef) -> usize {
@@ -77,13 +98,25 @@ fn walk(e: ElementRef, cur: &mut String, out: &mut Vec<String>) {
             Node::Text(t) => cur.push_str(t),
             Node::Element(el) => {
                 let name = el.name();
-                if SKIP.contains(&name) || el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+                if SKIP.contains(&name)
+                    || el.attr("hidden").is_some()
+                    || el.attr("aria-hidden") == Some("true")
+                {
                     continue;
                 }
-                let Some(ce) = ElementRef::wrap(child) else { continue };
+                let Some(ce) = ElementRef::wrap(child) else {
+                    continue;
+                };
                 if name == "br" {
                     cur.push(' ');
-                } else if BLOCKS.contains(&name) || name == "div" || name == "section" || name == "ul" || name == "ol" || name == "table" || name == "tr" {
+                } else if BLOCKS.contains(&name)
+                    || name == "div"
+                    || name == "section"
+                    || name == "ul"
+                    || name == "ol"
+                    || name == "table"
+                    || name == "tr"
+                {
                     flush(cur, out);
                     walk(ce, cur, out);
                     flush(cur, out);

@@ -24,14 +24,50 @@ pub struct Language {
     pub ordinal_dot: bool,
 }
 
-const fn l(code: &'static str, name: &'static str, script: &'static str, detector: Option<W>) -> Language {
-    Language { code, name, script, direction: Direction::Ltr, detector, ordinal_dot: false }
+const fn l(
+    code: &'static str,
+    name: &'static str,
+    script: &'static str,
+    detector: Option<W>,
+) -> Language {
+    Language {
+        code,
+        name,
+        script,
+        direction: Direction::Ltr,
+        detector,
+        ordinal_dot: false,
+    }
 }
-const fn rtl(code: &'static str, name: &'static str, script: &'static str, detector: Option<W>) -> Language {
-    Language { code, name, script, direction: Direction::Rtl, detector, ordinal_dot: false }
+const fn rtl(
+    code: &'static str,
+    name: &'static str,
+    script: &'static str,
+    detector: Option<W>,
+) -> Language {
+    Language {
+        code,
+        name,
+        script,
+        direction: Direction::Rtl,
+        detector,
+        ordinal_dot: false,
+    }
 }
-const fn od(code: &'static str, name: &'static str, script: &'static str, detector: Option<W>) -> Language {
-    Language { code, name, script, direction: Direction::Ltr, detector, ordinal_dot: true }
+const fn od(
+    code: &'static str,
+    name: &'static str,
+    script: &'static str,
+    detector: Option<W>,
+) -> Language {
+    Language {
+        code,
+        name,
+        script,
+        direction: Direction::Ltr,
+        detector,
+        ordinal_dot: true,
+    }
 }
 
 /// Every language of the bundled corpus (and English), by ISO 639-1 code.
@@ -117,13 +153,19 @@ pub struct Detection {
 }
 
 fn code_of(lang: W) -> String {
-    from_whatlang(lang).map(|l| l.code.to_string()).unwrap_or_else(|| lang.code().to_string())
+    from_whatlang(lang)
+        .map(|l| l.code.to_string())
+        .unwrap_or_else(|| lang.code().to_string())
 }
 
 /// Detects the language of `text`, or `None` where there is too little text to say.
 pub fn detect(text: &str) -> Option<Detection> {
     let info = Detector::new().detect(text)?;
-    Some(Detection { lang: code_of(info.lang()), confidence: info.confidence(), reliable: info.is_reliable() })
+    Some(Detection {
+        lang: code_of(info.lang()),
+        confidence: info.confidence(),
+        reliable: info.is_reliable(),
+    })
 }
 
 /// The script of a letter, named as in [`LANGUAGES`] ("Japanese" for kana).
@@ -137,7 +179,9 @@ pub fn script_of(c: char) -> Option<&'static str> {
         0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => "Cyrillic",
         0x0530..=0x058F | 0xFB13..=0xFB17 => "Armenian",
         0x0590..=0x05FF | 0xFB1D..=0xFB4F => "Hebrew",
-        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => "Arabic",
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            "Arabic"
+        }
         0x0900..=0x097F => "Devanagari",
         0x0980..=0x09FF => "Bengali",
         0x0E00..=0x0E7F => "Thai",
@@ -172,7 +216,11 @@ fn script_counts(text: &str, script: &str) -> (usize, usize, Option<(&'static st
 
 /// The languages of the table written in `script` that whatlang knows.
 fn whatlang_langs_in(script: &str) -> Vec<W> {
-    LANGUAGES.iter().filter(|l| l.script == script || (script == "Han" && l.script == "Japanese")).filter_map(|l| l.detector).collect()
+    LANGUAGES
+        .iter()
+        .filter(|l| l.script == script || (script == "Han" && l.script == "Japanese"))
+        .filter_map(|l| l.detector)
+        .collect()
 }
 
 /// Decides whether a sentence of a document in `expected` looks like another language:
@@ -205,14 +253,25 @@ pub fn foreign_sentence(text: &str, expected: &Language) -> Option<Detection> {
     };
     let info = Detector::with_allowlist(candidates).detect(text)?;
     let english = info.lang() == W::Eng;
-    let decisive = if expected.detector.is_some() { info.is_reliable() && info.confidence() > 0.5 } else { info.confidence() > 0.9 && total >= 40 && full_says_english(text) };
-    (english && decisive && total >= 30).then(|| Detection { lang: "en".into(), confidence: info.confidence(), reliable: true })
+    let decisive = if expected.detector.is_some() {
+        info.is_reliable() && info.confidence() > 0.5
+    } else {
+        info.confidence() > 0.9 && total >= 40 && full_says_english(text)
+    };
+    (english && decisive && total >= 30).then(|| Detection {
+        lang: "en".into(),
+        confidence: info.confidence(),
+        reliable: true,
+    })
 }
 
 /// For a language whatlang does not know, a one-language allowlist always says English:
 /// ask the full detector instead.
 fn full_says_english(text: &str) -> bool {
-    Detector::new().detect(text).map(|i| i.lang() == W::Eng && i.is_reliable()).unwrap_or(false)
+    Detector::new()
+        .detect(text)
+        .map(|i| i.lang() == W::Eng && i.is_reliable())
+        .unwrap_or(false)
 }
 
 /// Names the language of a sentence written in `script`: directly where only one language of
@@ -220,11 +279,27 @@ fn full_says_english(text: &str) -> bool {
 fn name_in_script(text: &str, script: &str) -> Detection {
     let langs = whatlang_langs_in(script);
     if langs.len() == 1 {
-        return Detection { lang: code_of(langs[0]), confidence: 1.0, reliable: true };
+        return Detection {
+            lang: code_of(langs[0]),
+            confidence: 1.0,
+            reliable: true,
+        };
     }
-    let detector = if langs.is_empty() { Detector::new() } else { Detector::with_allowlist(langs) };
+    let detector = if langs.is_empty() {
+        Detector::new()
+    } else {
+        Detector::with_allowlist(langs)
+    };
     match detector.detect(text) {
-        Some(info) => Detection { lang: code_of(info.lang()), confidence: info.confidence(), reliable: info.is_reliable() },
-        None => Detection { lang: script.to_lowercase(), confidence: 0.0, reliable: false },
+        Some(info) => Detection {
+            lang: code_of(info.lang()),
+            confidence: info.confidence(),
+            reliable: info.is_reliable(),
+        },
+        None => Detection {
+            lang: script.to_lowercase(),
+            confidence: 0.0,
+            reliable: false,
+        },
     }
 }

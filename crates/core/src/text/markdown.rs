@@ -17,12 +17,20 @@ pub fn paragraphs(text: &str) -> Vec<String> {
         match event {
             Event::Text(t) | Event::Code(t) => cur.push_str(&t),
             Event::SoftBreak | Event::HardBreak => cur.push(' '),
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableRow | Tag::CodeBlock(_)) => {
-                flush(&mut cur, &mut out)
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock) => {
-                flush(&mut cur, &mut out)
-            }
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Item
+                | Tag::TableRow
+                | Tag::CodeBlock(_),
+            ) => flush(&mut cur, &mut out),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::CodeBlock,
+            ) => flush(&mut cur, &mut out),
             Event::End(TagEnd::TableCell) => cur.push_str(" | "),
             Event::Html(_) | Event::InlineHtml(_) => {}
             _ => {}
@@ -36,7 +44,10 @@ pub fn paragraphs(text: &str) -> Vec<String> {
 pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     // Only ordinary spaces and line breaks collapse: no-break spaces (French « … ») stay.
-    for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+    for word in s
+        .split(|c: char| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }

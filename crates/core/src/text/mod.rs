@@ -28,10 +28,15 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum TextError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no text in {path}: the file is empty or holds only whitespace or markup")]
     Empty { path: PathBuf },
-    #[error("{path} is not a text file (it holds binary data); give a .txt, .md or saved .html file")]
+    #[error(
+        "{path} is not a text file (it holds binary data); give a .txt, .md or saved .html file"
+    )]
     Binary { path: PathBuf },
     #[error("{path} is not valid UTF-8: invalid byte at offset {offset}; save it as UTF-8 (or UTF-16 with a BOM) and try again")]
     InvalidUtf8 { path: PathBuf, offset: usize },
@@ -67,9 +72,16 @@ impl Format {
     /// Guesses the format from the text itself: HTML by its tags, Markdown by headings,
     /// links and emphasis, else plain text.
     pub fn sniff(text: &str) -> Format {
-        let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
+        let head: String = text
+            .chars()
+            .take(4096)
+            .collect::<String>()
+            .to_ascii_lowercase();
         let head = head.trim_start();
-        if head.starts_with("<!doctype html") || head.starts_with("<html") || (head.contains("<body") && head.contains("</p>")) {
+        if head.starts_with("<!doctype html")
+            || head.starts_with("<html")
+            || (head.contains("<body") && head.contains("</p>"))
+        {
             return Format::Html;
         }
         let mut marks = 0;
@@ -113,18 +125,29 @@ impl Document {
     pub fn from_text(text: &str, format: Format, path: &Path) -> Result<Document, TextError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let paragraphs: Vec<String> = match format {
-            Format::Plain => plain_paragraphs(text).into_iter().map(|r| text[r].to_string()).collect(),
+            Format::Plain => plain_paragraphs(text)
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect(),
             Format::Markdown => markdown::paragraphs(text),
             Format::Html => html::paragraphs(text),
         };
         let (kept, dropped) = boilerplate::strip(paragraphs, format == Format::Html);
         if kept.is_empty() {
-            return Err(TextError::Empty { path: path.to_path_buf() });
+            return Err(TextError::Empty {
+                path: path.to_path_buf(),
+            });
         }
         if format == Format::Plain && dropped.is_empty() {
             // Plain text keeps its own bytes, so offsets point into the file itself.
             let paragraphs = plain_paragraphs(text);
-            return Ok(Document { path: path.to_path_buf(), format, text: text.to_string(), paragraphs, dropped });
+            return Ok(Document {
+                path: path.to_path_buf(),
+                format,
+                text: text.to_string(),
+                paragraphs,
+                dropped,
+            });
         }
         let mut joined = String::with_capacity(kept.iter().map(|p| p.len() + 2).sum());
         let mut ranges = Vec::with_capacity(kept.len());
@@ -136,7 +159,13 @@ impl Document {
             joined.push_str(p);
             ranges.push(start..joined.len());
         }
-        Ok(Document { path: path.to_path_buf(), format, text: joined, paragraphs: ranges, dropped })
+        Ok(Document {
+            path: path.to_path_buf(),
+            format,
+            text: joined,
+            paragraphs: ranges,
+            dropped,
+        })
     }
 
     /// The text of paragraph `i`.
@@ -149,7 +178,9 @@ impl Document {
 /// chooses the format by extension.
 pub fn load_bytes(bytes: &[u8], path: &Path) -> Result<Document, TextError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(TextError::Empty { path: path.to_path_buf() });
+        return Err(TextError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     let text = decode::decode(bytes, path)?;
     let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
@@ -228,7 +259,9 @@ pub struct Segmented {
 /// sentences, finds quotations, and reports sentences that look like another language.
 pub fn segment(doc: &Document, declared: Option<&str>) -> Result<Segmented, TextError> {
     let declared_lang = match declared {
-        Some(code) => Some(language(code).ok_or_else(|| TextError::UnknownLanguage { code: code.to_string() })?),
+        Some(code) => Some(language(code).ok_or_else(|| TextError::UnknownLanguage {
+            code: code.to_string(),
+        })?),
         None => None,
     };
     let detected = detect(sample(&doc.text));
@@ -242,30 +275,67 @@ pub fn segment(doc: &Document, declared: Option<&str>) -> Result<Segmented, Text
     // The quotation pass is one sequential walk over the document; on a long document it
     // runs beside the per-sentence language check instead of before it.
     let (quotes, foreign) = if doc.text.len() < 256 * 1024 {
-        (find_quotes(&doc.text, &doc.paragraphs, &sentences), known.map(|l| foreign_sentences(&doc.text, &sentences, l)).unwrap_or_default())
+        (
+            find_quotes(&doc.text, &doc.paragraphs, &sentences),
+            known
+                .map(|l| foreign_sentences(&doc.text, &sentences, l))
+                .unwrap_or_default(),
+        )
     } else {
         std::thread::scope(|scope| {
             let quotes = scope.spawn(|| find_quotes(&doc.text, &doc.paragraphs, &sentences));
-            let foreign = known.map(|l| foreign_sentences(&doc.text, &sentences, l)).unwrap_or_default();
-            (quotes.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), foreign)
+            let foreign = known
+                .map(|l| foreign_sentences(&doc.text, &sentences, l))
+                .unwrap_or_default();
+            (
+                quotes
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                foreign,
+            )
         })
     };
-    Ok(Segmented { lang: DocumentLanguage { code, declared: declared_lang.is_some(), detected }, sentences, quotes, foreign })
+    Ok(Segmented {
+        lang: DocumentLanguage {
+            code,
+            declared: declared_lang.is_some(),
+            detected,
+        },
+        sentences,
+        quotes,
+        foreign,
+    })
 }
 
 /// Checks every sentence for another language, on all cores for long documents.
 fn foreign_sentences(text: &str, sentences: &[Sentence], l: &Language) -> Vec<ForeignSentence> {
     let check = |chunk: &[Sentence]| -> Vec<ForeignSentence> {
-        chunk.iter().filter_map(|s| lang::foreign_sentence(s.text(text), l).map(|d| ForeignSentence { sentence: s.id, detected: d })).collect()
+        chunk
+            .iter()
+            .filter_map(|s| {
+                lang::foreign_sentence(s.text(text), l).map(|d| ForeignSentence {
+                    sentence: s.id,
+                    detected: d,
+                })
+            })
+            .collect()
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     if sentences.len() < 2000 || threads == 1 {
         return check(sentences);
     }
     let size = sentences.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = sentences.chunks(size).map(|chunk| scope.spawn(move || check(chunk))).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        let handles: Vec<_> = sentences
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || check(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }
 

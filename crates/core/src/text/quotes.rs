@@ -74,7 +74,12 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
         for (k, &(i, c)) in chars.iter().enumerate() {
             let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
             let next = chars.get(k + 1).map(|x| x.1);
-            if closers(c).is_empty() && !matches!(c, '“' | '”' | '’' | '»' | '«' | '‹' | '›' | '‘' | '」' | '』') {
+            if closers(c).is_empty()
+                && !matches!(
+                    c,
+                    '“' | '”' | '’' | '»' | '«' | '‹' | '›' | '‘' | '」' | '』'
+                )
+            {
                 if !c.is_whitespace() {
                     skip_reopen.clear();
                 }
@@ -87,8 +92,16 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
             }
             skip_reopen.clear();
             // French and others set no-break spaces inside « … »: look past them.
-            let prev = if matches!(prev, Some('\u{a0}' | '\u{202f}')) && k > 1 { Some(chars[k - 2].1) } else { prev };
-            let next = if matches!(next, Some('\u{a0}' | '\u{202f}')) { chars.get(k + 2).map(|x| x.1) } else { next };
+            let prev = if matches!(prev, Some('\u{a0}' | '\u{202f}')) && k > 1 {
+                Some(chars[k - 2].1)
+            } else {
+                prev
+            };
+            let next = if matches!(next, Some('\u{a0}' | '\u{202f}')) {
+                chars.get(k + 2).map(|x| x.1)
+            } else {
+                next
+            };
             let word_before = prev.map(|p| p.is_alphanumeric()).unwrap_or(false);
             let word_after = next.map(|n| n.is_alphanumeric()).unwrap_or(false);
             // Apostrophes: don’t, Goldstein’s, l'homme.
@@ -98,8 +111,12 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
             let abs = p.start + i;
             // « texte » with plain spaces: an unambiguous opener on the stack accepts its
             // closer whatever stands before it.
-            let awaited = stack.last().map(|o| !ambiguous(o.mark) && closers(o.mark).contains(&c)).unwrap_or(false);
-            let can_close = awaited || !ambiguous(c) || prev.map(|p| !p.is_whitespace()).unwrap_or(false);
+            let awaited = stack
+                .last()
+                .map(|o| !ambiguous(o.mark) && closers(o.mark).contains(&c))
+                .unwrap_or(false);
+            let can_close =
+                awaited || !ambiguous(c) || prev.map(|p| !p.is_whitespace()).unwrap_or(false);
             if can_close {
                 if let Some(depth) = stack.iter().rposition(|o| closers(o.mark).contains(&c)) {
                     let open = stack.remove(depth);
@@ -112,15 +129,32 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
                 }
             }
             let opens_here = !closers(c).is_empty()
-                && next.map(|n| !n.is_whitespace() || matches!(c, '«' | '„' | '「' | '『')).unwrap_or(false)
-                && (!ambiguous(c) || matches!(c, '“' | '‘') || prev.map(|p| p.is_whitespace() || "([{—–-/:".contains(p) || is_mark(p) || hebrew_prefix(&chars, k)).unwrap_or(true));
+                && next
+                    .map(|n| !n.is_whitespace() || matches!(c, '«' | '„' | '「' | '『'))
+                    .unwrap_or(false)
+                && (!ambiguous(c)
+                    || matches!(c, '“' | '‘')
+                    || prev
+                        .map(|p| {
+                            p.is_whitespace()
+                                || "([{—–-/:".contains(p)
+                                || is_mark(p)
+                                || hebrew_prefix(&chars, k)
+                        })
+                        .unwrap_or(true));
             if opens_here && !(c == '\'' && word_before) {
-                stack.push(Open { mark: c, pos: abs, paragraph: pi });
+                stack.push(Open {
+                    mark: c,
+                    pos: abs,
+                    paragraph: pi,
+                });
             }
         }
         // At the paragraph's end: keep only quotations the next paragraph reopens.
         let next_par = paragraphs.get(pi + 1).map(|r| text[r.clone()].trim_start());
-        stack.retain(|o| o.paragraph <= pi && next_par.map(|np| np.starts_with(o.mark)).unwrap_or(false));
+        stack.retain(|o| {
+            o.paragraph <= pi && next_par.map(|np| np.starts_with(o.mark)).unwrap_or(false)
+        });
     }
     spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
@@ -143,9 +177,22 @@ pub fn find_quotes(text: &str, paragraphs: &[Range<usize>], sentences: &[Sentenc
         let inside = enclosing.last().map(|&e| quotes[e].id);
         // Sentences are sorted and disjoint: find the overlapping ones by binary search.
         let first = sentences.partition_point(|s| s.end <= start);
-        let sents = sentences[first..].iter().take_while(|s| s.start < end).map(|s| s.id).collect();
+        let sents = sentences[first..]
+            .iter()
+            .take_while(|s| s.start < end)
+            .map(|s| s.id)
+            .collect();
         enclosing.push(quotes.len());
-        quotes.push(Quote { id: quotes.len(), start, end, marks: (open, close), sentences: sents, speaker: None, inside, outer });
+        quotes.push(Quote {
+            id: quotes.len(),
+            start,
+            end,
+            marks: (open, close),
+            sentences: sents,
+            speaker: None,
+            inside,
+            outer,
+        });
     }
     attribute_speakers(text, sentences, &mut quotes);
     quotes
@@ -164,32 +211,163 @@ fn is_mark(c: char) -> bool {
 
 /// Verbs (and phrases) that introduce reported speech, in the original's language.
 const REPORTING: &[&str] = &[
-    "quoted as saying", "said", "says", "say", "saying", "added", "adds", "told", "tells", "explained", "explains", "noted",
-    "notes", "concluded", "anticipated", "commented", "disclosed", "stated", "states", "warned", "insisted", "wrote", "writes",
-    "asked", "replied", "declared", "announced", "argued", "claimed", "enshrines", "enshrined", "threatened", "echoed",
-    "stressed", "emphasised", "emphasized", "remarked", "observed", "recalled", "admitted", "acknowledged", "predicted",
-    "commented", "reported", "quote",
+    "quoted as saying",
+    "said",
+    "says",
+    "say",
+    "saying",
+    "added",
+    "adds",
+    "told",
+    "tells",
+    "explained",
+    "explains",
+    "noted",
+    "notes",
+    "concluded",
+    "anticipated",
+    "commented",
+    "disclosed",
+    "stated",
+    "states",
+    "warned",
+    "insisted",
+    "wrote",
+    "writes",
+    "asked",
+    "replied",
+    "declared",
+    "announced",
+    "argued",
+    "claimed",
+    "enshrines",
+    "enshrined",
+    "threatened",
+    "echoed",
+    "stressed",
+    "emphasised",
+    "emphasized",
+    "remarked",
+    "observed",
+    "recalled",
+    "admitted",
+    "acknowledged",
+    "predicted",
+    "commented",
+    "reported",
+    "quote",
 ];
 
 /// Words that name a person's office rather than the person, stripped from the front of
 /// a speaker's name ("Russian Defence Minister Sergei Shoigu" → "Sergei Shoigu").
 const TITLES: &[&str] = &[
-    "The", "President", "Ambassador", "Minister", "Defence", "Defense", "Foreign", "Prime", "Spokesman", "Spokeswoman",
-    "Secretary", "General", "Chancellor", "Mr", "Mrs", "Ms", "Dr", "Professor", "Prof", "Russian", "Chinese", "American", "US",
-    "British", "Kremlin", "Chairman", "Senator", "Governor", "Admiral", "Gen.", "Deputy", "Vice",
+    "The",
+    "President",
+    "Ambassador",
+    "Minister",
+    "Defence",
+    "Defense",
+    "Foreign",
+    "Prime",
+    "Spokesman",
+    "Spokeswoman",
+    "Secretary",
+    "General",
+    "Chancellor",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Professor",
+    "Prof",
+    "Russian",
+    "Chinese",
+    "American",
+    "US",
+    "British",
+    "Kremlin",
+    "Chairman",
+    "Senator",
+    "Governor",
+    "Admiral",
+    "Gen.",
+    "Deputy",
+    "Vice",
 ];
 
 /// Words that start a sentence without naming anyone.
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "In", "And", "But", "Yet", "While", "Most", "No", "So", "Specifically", "Curiously", "Reporting", "Lest",
-    "It", "This", "That", "These", "Those", "At", "On", "For", "From", "As", "If", "When", "Be", "Conceivably", "What",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I", "We", "They", "He", "She",
+    "The",
+    "A",
+    "An",
+    "In",
+    "And",
+    "But",
+    "Yet",
+    "While",
+    "Most",
+    "No",
+    "So",
+    "Specifically",
+    "Curiously",
+    "Reporting",
+    "Lest",
+    "It",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "At",
+    "On",
+    "For",
+    "From",
+    "As",
+    "If",
+    "When",
+    "Be",
+    "Conceivably",
+    "What",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "I",
+    "We",
+    "They",
+    "He",
+    "She",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "He", "She", "They"];
-const INSTITUTION_NOUNS: &[&str] =
-    &["meeting", "ministers", "ministry", "government", "summit", "council", "spokesman", "spokeswoman", "statement", "office", "agency", "leaders"];
+const INSTITUTION_NOUNS: &[&str] = &[
+    "meeting",
+    "ministers",
+    "ministry",
+    "government",
+    "summit",
+    "council",
+    "spokesman",
+    "spokeswoman",
+    "statement",
+    "office",
+    "agency",
+    "leaders",
+];
 
 /// A capitalised run of words: a name such as "Sergei Shoigu", "South China Morning Post",
 /// "Treaty of Good-Neighbourliness and Friendly Cooperation". Connectors ("of", "and") join
@@ -205,9 +383,17 @@ fn name_runs(s: &str) -> Vec<(usize, usize)> {
         let word = tok.trim_end();
         let bare = word.trim_start_matches(|c: char| !c.is_alphanumeric());
         let ends_clause = word.ends_with([',', ';', ':', '.', '(', ')']) || word.ends_with(is_mark);
-        let bare_end = start + (word.len() - word.trim_start_matches(|c: char| !c.is_alphanumeric()).len());
+        let bare_end = start
+            + (word.len()
+                - word
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len());
         let word_end = start + word.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
-        let capital = bare.chars().next().map(|c| c.is_uppercase() || c.is_ascii_digit()).unwrap_or(false)
+        let capital = bare
+            .chars()
+            .next()
+            .map(|c| c.is_uppercase() || c.is_ascii_digit())
+            .unwrap_or(false)
             && bare.chars().any(|c| c.is_uppercase());
         if capital {
             match cur {
@@ -218,7 +404,10 @@ fn name_runs(s: &str) -> Vec<(usize, usize)> {
             if ends_clause {
                 runs.extend(cur.take());
             }
-        } else if cur.is_some() && !pending_connector && matches!(bare, "of" | "and" | "for" | "de" | "van" | "von" | "al") {
+        } else if cur.is_some()
+            && !pending_connector
+            && matches!(bare, "of" | "and" | "for" | "de" | "van" | "von" | "al")
+        {
             pending_connector = true;
         } else {
             runs.extend(cur.take());
@@ -239,7 +428,9 @@ fn clean_name(run: &str) -> Option<String> {
         return None;
     }
     let name = words.join(" ");
-    let name = name.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let name = name
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
     (!name.is_empty()).then_some(name)
 }
 
@@ -252,9 +443,23 @@ fn last_reporting(s: &str) -> Option<(usize, usize)> {
         while let Some(i) = lower[from..].find(v) {
             let a = from + i;
             let b = a + v.len();
-            let left_ok = a == 0 || !lower[..a].chars().last().map(|c| c.is_alphanumeric()).unwrap_or(false);
-            let right_ok = !lower[b..].chars().next().map(|c| c.is_alphanumeric()).unwrap_or(false);
-            if left_ok && right_ok && best.map(|(ba, bb)| a > ba || (a == ba && b > bb)).unwrap_or(true) {
+            let left_ok = a == 0
+                || !lower[..a]
+                    .chars()
+                    .last()
+                    .map(|c| c.is_alphanumeric())
+                    .unwrap_or(false);
+            let right_ok = !lower[b..]
+                .chars()
+                .next()
+                .map(|c| c.is_alphanumeric())
+                .unwrap_or(false);
+            if left_ok
+                && right_ok
+                && best
+                    .map(|(ba, bb)| a > ba || (a == ba && b > bb))
+                    .unwrap_or(true)
+            {
                 best = Some((a, b));
             }
             from = b;
@@ -267,7 +472,14 @@ fn last_reporting(s: &str) -> Option<(usize, usize)> {
 /// the opening mark).
 fn speaker_before(pre: &str, last: Option<&String>) -> Option<String> {
     // "in Goldstein’s estimation", "according to X", "To quote X"
-    for key in ["’s estimation", "'s estimation", "’s view", "'s view", "’s words", "'s words"] {
+    for key in [
+        "’s estimation",
+        "'s estimation",
+        "’s view",
+        "'s view",
+        "’s words",
+        "'s words",
+    ] {
         if let Some(i) = pre.rfind(key) {
             let runs = name_runs(&pre[..i + key.find('s').unwrap_or(0)]);
             if let Some(&(a, b)) = runs.last() {
@@ -285,10 +497,19 @@ fn speaker_before(pre: &str, last: Option<&String>) -> Option<String> {
     let (va, _) = last_reporting(pre)?;
     let subject_zone = pre[..va].trim_end();
     // Pronoun subject: "He said, “…”" → the last named speaker.
-    let last_word = subject_zone.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    let last_word = subject_zone
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
     let last_word = last_word.trim_matches(|c: char| !c.is_alphanumeric());
     let first_word = subject_zone.split_whitespace().last();
-    if PRONOUNS.contains(&last_word) || subject_zone.split_whitespace().rev().take(2).any(|w| PRONOUNS.contains(&w)) {
+    if PRONOUNS.contains(&last_word)
+        || subject_zone
+            .split_whitespace()
+            .rev()
+            .take(2)
+            .any(|w| PRONOUNS.contains(&w))
+    {
         let _ = first_word;
         return last.cloned();
     }
@@ -307,7 +528,9 @@ fn speaker_before(pre: &str, last: Option<&String>) -> Option<String> {
         let before = &subject_zone[..clause_start];
         for &(a, b) in name_runs(before).iter() {
             let after = before[b..].split_whitespace().take(2).collect::<Vec<_>>();
-            if after.iter().any(|w| INSTITUTION_NOUNS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))) {
+            if after.iter().any(|w| {
+                INSTITUTION_NOUNS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
+            }) {
                 return clean_name(&before[a..b]);
             }
         }
@@ -315,11 +538,17 @@ fn speaker_before(pre: &str, last: Option<&String>) -> Option<String> {
     }
     // "X said", "X’s defence ministry said", "the Treaty … signed by … enshrines".
     let runs = name_runs(clause);
-    let &(a, b) = runs.iter().find(|&&(a, b)| clean_name(&clause[a..b]).is_some())?;
+    let &(a, b) = runs
+        .iter()
+        .find(|&&(a, b)| clean_name(&clause[a..b]).is_some())?;
     let run = &clause[a..b];
     if run.ends_with("’s") || run.ends_with("'s") {
         // "China’s defence ministry said"
-        let tail: Vec<&str> = clause[b..].split_whitespace().take_while(|w| w.chars().all(|c| c.is_lowercase())).take(3).collect();
+        let tail: Vec<&str> = clause[b..]
+            .split_whitespace()
+            .take_while(|w| w.chars().all(|c| c.is_lowercase()))
+            .take(3)
+            .collect();
         return Some(format!("{run} {}", tail.join(" ")).trim().to_string());
     }
     clean_name(&clause[a..b])
@@ -354,8 +583,12 @@ fn attribute_speakers(text: &str, sentences: &[Sentence], quotes: &mut [Quote]) 
             continue;
         }
         let q = &quotes[qi];
-        let Some(&first) = q.sentences.first() else { continue };
-        let Some(&lastsent) = q.sentences.last() else { continue };
+        let Some(&first) = q.sentences.first() else {
+            continue;
+        };
+        let Some(&lastsent) = q.sentences.last() else {
+            continue;
+        };
         let open_pos = q.outer.0;
         let sent_start = sentences[first].start;
         let mut pre = text[sent_start.min(open_pos)..open_pos].to_string();

@@ -16,43 +16,137 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Case-sensitive: "Gen" (General) is listed, "gen" is not.
 const ABBREVIATIONS: &[&str] = &[
     // English titles and common abbreviations
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Sr", "Jr", "St", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Adm", "Sgt", "Cpl",
-    "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "Amb", "Supt", "Insp", "Inc", "Ltd", "Co", "Corp", "Bros", "vs", "Mt", "Ft", "Ave",
-    "Blvd", "Dept", "Univ", "approx", "est", "al", "cf", "ca", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
-    "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thurs", "Fri", "Sat", "Sun",
+    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Sr", "Jr", "St", "Gen", "Lt", "Col", "Maj", "Capt",
+    "Cmdr", "Adm", "Sgt", "Cpl", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "Amb", "Supt", "Insp",
+    "Inc", "Ltd", "Co", "Corp", "Bros", "vs", "Mt", "Ft", "Ave", "Blvd", "Dept", "Univ", "approx",
+    "est", "al", "cf", "ca", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+    "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thurs", "Fri", "Sat", "Sun",
     // German, Dutch, Scandinavian
-    "bzw", "usw", "vgl", "Hr", "Fr", "Hrn", "Nr", "Str", "ggf", "inkl", "evtl", "Dir", "bl", "mht", "dvs", "osv", "ev", "mnd",
-    "jfr", "bv", "mr", "dhr", "mevr",
-    // Romance
-    "Sra", "Srta", "Dra", "Ud", "Uds", "Mme", "Mlle", "MM", "Me", "Sig", "Sigg", "Dott", "Ing", "Avv", "On", "pág", "núm", "Av",
-    "Exmo", "Excmo", "Sto", "Sta",
+    "bzw", "usw", "vgl", "Hr", "Fr", "Hrn", "Nr", "Str", "ggf", "inkl", "evtl", "Dir", "bl", "mht",
+    "dvs", "osv", "ev", "mnd", "jfr", "bv", "mr", "dhr", "mevr", // Romance
+    "Sra", "Srta", "Dra", "Ud", "Uds", "Mme", "Mlle", "MM", "Me", "Sig", "Sigg", "Dott", "Ing",
+    "Avv", "On", "pág", "núm", "Av", "Exmo", "Excmo", "Sto", "Sta",
     // Slavic (Latin and Cyrillic), Baltic, Finno-Ugric
-    "np", "ds", "wg", "ws", "św", "tzw", "tj", "tzn", "godz", "ul", "prof", "dr", "gen", "mln", "mld", "mld", "tys", "ok", "tis", "mil", "atd", "apod",
-    "gosp", "г", "гг", "т", "д", "им", "ул", "проф", "акад", "ген", "тыс", "млн", "млрд", "руб", "см", "др", "пр", "мин",
-    "г-н", "г-жа", "т.е", "т.н", "т.к", "бл", "kpt", "plk", "pulk", "nt", "pvz", "pan", "gerb", "proc", "utt", "stb", "kb",
-    // Greek
+    "np", "ds", "wg", "ws", "św", "tzw", "tj", "tzn", "godz", "ul", "prof", "dr", "gen", "mln",
+    "mld", "mld", "tys", "ok", "tis", "mil", "atd", "apod", "gosp", "г", "гг", "т", "д", "им",
+    "ул", "проф", "акад", "ген", "тыс", "млн", "млрд", "руб", "см", "др", "пр", "мин", "г-н",
+    "г-жа", "т.е", "т.н", "т.к", "бл", "kpt", "plk", "pulk", "nt", "pvz", "pan", "gerb", "proc",
+    "utt", "stb", "kb", // Greek
     "κ", "κα", "π.χ", "δηλ", "στρ",
 ];
 
 /// Abbreviations that are only abbreviations before a number ("No. 5", "p. 12").
-const NUMBER_ABBREVIATIONS: &[&str] = &["No", "Nos", "no", "nr", "Art", "art", "Vol", "vol", "p", "pp", "Fig", "fig", "ch", "Nr", "č", "br", "№"];
+const NUMBER_ABBREVIATIONS: &[&str] = &[
+    "No", "Nos", "no", "nr", "Art", "art", "Vol", "vol", "p", "pp", "Fig", "fig", "ch", "Nr", "č",
+    "br", "№",
+];
 
 /// German month names: "15. Dezember" is a date, not a sentence ending in "15.".
-const CAPITALISED_MONTHS: &[&str] =
-    &["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"];
+const CAPITALISED_MONTHS: &[&str] = &[
+    "Januar",
+    "Jänner",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
 
 /// Thai words that continue a sentence after a space rather than start a new one.
 const THAI_CONTINUATIONS: &[&str] = &[
-    "และ", "หรือ", "ซึ่ง", "ที่", "โดย", "เพื่อ", "แต่", "ว่า", "เนื่องจาก", "เพราะ", "จึง", "ก็", "ของ", "ใน", "กับ", "จาก", "ถึง", "ให้", "เป็น",
-    "คือ", "อย่าง", "ทั้ง", "รวมถึง", "ตลอดจน", "แม้", "หาก", "ถ้า", "เมื่อ", "ขณะ", "ต่อ", "ไป", "มา", "แล้ว", "ด้วย", "นั้น", "นี้", "อีก", "ได้",
+    "และ",
+    "หรือ",
+    "ซึ่ง",
+    "ที่",
+    "โดย",
+    "เพื่อ",
+    "แต่",
+    "ว่า",
+    "เนื่องจาก",
+    "เพราะ",
+    "จึง",
+    "ก็",
+    "ของ",
+    "ใน",
+    "กับ",
+    "จาก",
+    "ถึง",
+    "ให้",
+    "เป็น",
+    "คือ",
+    "อย่าง",
+    "ทั้ง",
+    "รวมถึง",
+    "ตลอดจน",
+    "แม้",
+    "หาก",
+    "ถ้า",
+    "เมื่อ",
+    "ขณะ",
+    "ต่อ",
+    "ไป",
+    "มา",
+    "แล้ว",
+    "ด้วย",
+    "นั้น",
+    "นี้",
+    "อีก",
+    "ได้",
 ];
 
 fn is_open(c: char) -> bool {
-    matches!(c, '“' | '‘' | '„' | '‚' | '«' | '‹' | '"' | '\'' | '(' | '[' | '{' | '「' | '『' | '（' | '《' | '〈' | '¿' | '¡' | '»' | '›' | '”')
+    matches!(
+        c,
+        '“' | '‘'
+            | '„'
+            | '‚'
+            | '«'
+            | '‹'
+            | '"'
+            | '\''
+            | '('
+            | '['
+            | '{'
+            | '「'
+            | '『'
+            | '（'
+            | '《'
+            | '〈'
+            | '¿'
+            | '¡'
+            | '»'
+            | '›'
+            | '”'
+    )
 }
 
 fn is_close(c: char) -> bool {
-    matches!(c, '”' | '’' | '“' | '‘' | '»' | '›' | '«' | '‹' | '"' | '\'' | ')' | ']' | '}' | '」' | '』' | '）' | '》' | '〉')
+    matches!(
+        c,
+        '”' | '’'
+            | '“'
+            | '‘'
+            | '»'
+            | '›'
+            | '«'
+            | '‹'
+            | '"'
+            | '\''
+            | ')'
+            | ']'
+            | '}'
+            | '」'
+            | '』'
+            | '）'
+            | '》'
+            | '〉'
+    )
 }
 
 fn is_thai(c: char) -> bool {
@@ -84,25 +178,43 @@ fn is_armenian(c: char) -> bool {
 ///
 /// Sentences never cross paragraphs, so a long document is split on all cores, a run of
 /// paragraphs per thread, and the ids are numbered in document order afterwards.
-pub fn split_sentences(text: &str, paragraphs: &[Range<usize>], lang: Option<&Language>) -> Vec<Sentence> {
+pub fn split_sentences(
+    text: &str,
+    paragraphs: &[Range<usize>],
+    lang: Option<&Language>,
+) -> Vec<Sentence> {
     let split_run = |first: usize, run: &[Range<usize>]| -> Vec<Sentence> {
         let mut out = Vec::new();
         for (k, p) in run.iter().enumerate() {
             for r in split_paragraph(&text[p.clone()], lang) {
-                out.push(Sentence { id: 0, start: p.start + r.start, end: p.start + r.end, paragraph: first + k });
+                out.push(Sentence {
+                    id: 0,
+                    start: p.start + r.start,
+                    end: p.start + r.end,
+                    paragraph: first + k,
+                });
             }
         }
         out
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut out = if threads == 1 || text.len() < PARALLEL_SPLIT_BYTES {
         split_run(0, paragraphs)
     } else {
         let size = paragraphs.len().div_ceil(threads).max(1);
         std::thread::scope(|scope| {
-            let handles: Vec<_> = paragraphs.chunks(size).enumerate().map(|(c, run)| scope.spawn(move || split_run(c * size, run))).collect();
+            let handles: Vec<_> = paragraphs
+                .chunks(size)
+                .enumerate()
+                .map(|(c, run)| scope.spawn(move || split_run(c * size, run)))
+                .collect();
             // A panicking splitter thread is a bug; re-raise it rather than lose sentences.
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect::<Vec<_>>()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect::<Vec<_>>()
         })
     };
     for (i, s) in out.iter_mut().enumerate() {
@@ -116,7 +228,11 @@ const PARALLEL_SPLIT_BYTES: usize = 256 * 1024;
 
 /// Sentence ranges (relative to `par`) of one paragraph.
 pub fn split_paragraph(par: &str, lang: Option<&Language>) -> Vec<Range<usize>> {
-    let mut candidates: Vec<usize> = par.split_sentence_bound_indices().map(|(i, _)| i).filter(|&i| i > 0).collect();
+    let mut candidates: Vec<usize> = par
+        .split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0)
+        .collect();
     extra_candidates(par, lang, &mut candidates);
     candidates.sort_unstable();
     candidates.dedup();
@@ -125,8 +241,14 @@ pub fn split_paragraph(par: &str, lang: Option<&Language>) -> Vec<Range<usize>> 
     // (no-break) space; the mark belongs to the sentence it closes.
     for b in candidates.iter_mut() {
         let rest = &par[*b..];
-        if let Some(c) = rest.chars().next().filter(|&c| matches!(c, '»' | '”' | '」' | '』' | '›')) {
-            if par[..*b].ends_with(char::is_whitespace) && par[..*b].trim_end().ends_with(['.', '!', '?', '…', '。']) {
+        if let Some(c) = rest
+            .chars()
+            .next()
+            .filter(|&c| matches!(c, '»' | '”' | '」' | '』' | '›'))
+        {
+            if par[..*b].ends_with(char::is_whitespace)
+                && par[..*b].trim_end().ends_with(['.', '!', '?', '…', '。'])
+            {
                 let after = rest[c.len_utf8()..].trim_start_matches(is_close);
                 *b = par.len() - after.trim_start().len();
             }
@@ -196,14 +318,26 @@ fn extra_candidates(par: &str, lang: Option<&Language>, out: &mut Vec<usize>) {
             // Georgian: UAX #29 reads Mkhedruli as lower case and never breaks before it.
             '.' | '?' | '!' if prev.map(|p| !p.is_whitespace()).unwrap_or(false) => {
                 if let Some((j, n)) = next_start() {
-                    if is_georgian(n) || (is_open(n) && chars.get(chars.iter().position(|x| x.0 == j).unwrap_or(0) + 1).map(|x| is_georgian(x.1)).unwrap_or(false)) {
+                    if is_georgian(n)
+                        || (is_open(n)
+                            && chars
+                                .get(chars.iter().position(|x| x.0 == j).unwrap_or(0) + 1)
+                                .map(|x| is_georgian(x.1))
+                                .unwrap_or(false))
+                    {
                         out.push(j);
                     }
                 }
             }
             // "そうだ！「協力する」": UAX #29 keeps an opening bracket after 。！？ with the
             // sentence before it.
-            '。' | '！' | '？' | '!' | '?' | '.' if chars.get(k + 1).map(|x| matches!(x.1, '「' | '『' | '（' | '“' | '《' | '〈' | '【')).unwrap_or(false) && prev.map(|p| !p.is_ascii()).unwrap_or(false) => {
+            '。' | '！' | '？' | '!' | '?' | '.'
+                if chars
+                    .get(k + 1)
+                    .map(|x| matches!(x.1, '「' | '『' | '（' | '“' | '《' | '〈' | '【'))
+                    .unwrap_or(false)
+                    && prev.map(|p| !p.is_ascii()).unwrap_or(false) =>
+            {
                 out.push(chars[k + 1].0);
             }
             '…' => {
@@ -236,7 +370,9 @@ fn keep_boundary(par: &str, start: usize, b: usize, lang: Option<&Language>) -> 
         return false;
     }
     let next_word = after.trim_start_matches(|c: char| is_open(c) || c.is_whitespace());
-    let Some(next) = next_word.chars().next() else { return false };
+    let Some(next) = next_word.chars().next() else {
+        return false;
+    };
     if continues_sentence(next) {
         return false;
     }
@@ -253,7 +389,12 @@ fn keep_boundary(par: &str, start: usize, b: usize, lang: Option<&Language>) -> 
         return true;
     }
     let body = &core[..core.len() - 1];
-    let word = body.rsplit(|c: char| c.is_whitespace() || (!c.is_alphanumeric() && !matches!(c, '.' | '-' | '\'' | '’'))).next().unwrap_or("");
+    let word = body
+        .rsplit(|c: char| {
+            c.is_whitespace() || (!c.is_alphanumeric() && !matches!(c, '.' | '-' | '\'' | '’'))
+        })
+        .next()
+        .unwrap_or("");
     let word = word.trim_start_matches(|c: char| is_open(c) || c == '-' || c == '—');
     let prev_word = body.split_whitespace().rev().nth(1).unwrap_or("");
     !is_abbreviation(word, prev_word, next_word, lang)
@@ -270,7 +411,11 @@ fn is_abbreviation(word: &str, prev_word: &str, next: &str, lang: Option<&Langua
         return false;
     }
     let next_token = next.split_whitespace().next().unwrap_or("");
-    let next_is_number = next_token.chars().next().map(|c| c.is_ascii_digit()).unwrap_or(false);
+    let next_is_number = next_token
+        .chars()
+        .next()
+        .map(|c| c.is_ascii_digit())
+        .unwrap_or(false);
     if ABBREVIATIONS.contains(&word) {
         return true;
     }
@@ -285,7 +430,10 @@ fn is_abbreviation(word: &str, prev_word: &str, next: &str, lang: Option<&Langua
         return true;
     }
     // An initial: "M. K. Bhadrakumar", "М. К. Бхадракумар", "J. Biden".
-    if letters.len() == 1 && letters[0].is_alphabetic() && (letters[0].is_uppercase() || !letters[0].is_lowercase()) {
+    if letters.len() == 1
+        && letters[0].is_alphabetic()
+        && (letters[0].is_uppercase() || !letters[0].is_lowercase())
+    {
         return true;
     }
     // A single lower-case letter: "z. B.", "p. ex.", "r." (Polish/Czech "year").
@@ -293,7 +441,11 @@ fn is_abbreviation(word: &str, prev_word: &str, next: &str, lang: Option<&Langua
         return true;
     }
     // Dotted acronyms: "U.S.", "U.K.", "e.g.", "i.e.", "a.m.", "т.е.".
-    if word.contains('.') && word.split('.').all(|p| !p.is_empty() && p.chars().count() <= 3 && p.chars().all(char::is_alphabetic)) {
+    if word.contains('.')
+        && word
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().count() <= 3 && p.chars().all(char::is_alphabetic))
+    {
         return true;
     }
     // Spanish doubled plurals: "EE. UU.", "FF. AA.", "RR. HH.".
@@ -307,12 +459,18 @@ fn is_abbreviation(word: &str, prev_word: &str, next: &str, lang: Option<&Langua
         }
     }
     // Ordinal numbers written with a dot: "15. Dezember 2021", "4. februar".
-    if letters.len() <= 2 && letters.iter().all(|c| c.is_ascii_digit()) && lang.map(|l| l.ordinal_dot).unwrap_or(false) {
+    if letters.len() <= 2
+        && letters.iter().all(|c| c.is_ascii_digit())
+        && lang.map(|l| l.ordinal_dot).unwrap_or(false)
+    {
         let month = next_token.trim_end_matches(|c: char| !c.is_alphabetic());
         let year_follows = next
             .split_whitespace()
             .nth(1)
-            .map(|t| t.trim_end_matches(|c: char| !c.is_ascii_digit()).len() == 4 && t.chars().take(4).all(|c| c.is_ascii_digit()))
+            .map(|t| {
+                t.trim_end_matches(|c: char| !c.is_ascii_digit()).len() == 4
+                    && t.chars().take(4).all(|c| c.is_ascii_digit())
+            })
             .unwrap_or(false);
         if CAPITALISED_MONTHS.contains(&month) || year_follows {
             return true;
@@ -323,8 +481,15 @@ fn is_abbreviation(word: &str, prev_word: &str, next: &str, lang: Option<&Langua
 
 /// A short word in a script without case, such as an initial written out in Devanagari.
 fn is_short_initial(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic() && !is_mark(*c)).collect();
-    !letters.is_empty() && letters.len() <= 3 && letters.iter().all(|c| !c.is_uppercase() && (!c.is_lowercase() || is_georgian(*c)))
+    let letters: Vec<char> = word
+        .chars()
+        .filter(|c| c.is_alphabetic() && !is_mark(*c))
+        .collect();
+    !letters.is_empty()
+        && letters.len() <= 3
+        && letters
+            .iter()
+            .all(|c| !c.is_uppercase() && (!c.is_lowercase() || is_georgian(*c)))
 }
 
 /// Combining marks (vowel signs in Indic and Thai scripts) are not letters of their own.

@@ -63,7 +63,9 @@ impl Check for Certainty {
         if o_only.is_empty() && b_only.is_empty() {
             return;
         }
-        let o = o_only.first().map(|&(i, _)| tok_mention(pair.original, &ot[i]));
+        let o = o_only
+            .first()
+            .map(|&(i, _)| tok_mention(pair.original, &ot[i]));
         let b = b_only.first().map(|&(i, _)| tok_mention(pair.back, &bt[i]));
         found.evidence.certainty = if o.is_some() && b.is_some() { 1.0 } else { 0.5 };
         if hedge_changed(ot, bt, &o_only, &b_only) {

@@ -19,8 +19,7 @@ fn in_place(a: &[Token], b: &[Token]) -> Vec<usize> {
         .filter(|t| t.kind != Kind::Mark)
         .map(|t| t.norm.as_str())
         .collect();
-    let pairs: HashSet<(&str, &str)> =
-        wb.windows(2).map(|w| (w[0], w[1])).collect();
+    let pairs: HashSet<(&str, &str)> = wb.windows(2).map(|w| (w[0], w[1])).collect();
     let words: HashSet<&str> = wb.iter().copied().collect();
     (1..wa.len().saturating_sub(1))
         .filter(|&k| {

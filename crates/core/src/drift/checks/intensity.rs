@@ -24,9 +24,17 @@ impl Check for Intensity {
         let (o_strong, o_weak) = (degrees(ot, Degree::Strong), degrees(ot, Degree::Weak));
         let (b_strong, b_weak) = (degrees(bt, Degree::Strong), degrees(bt, Degree::Weak));
         // strong degree words on one side, only weak ones on the other
-        let shift = if !o_strong.is_empty() && b_strong.is_empty() && !b_weak.is_empty() && o_weak.is_empty() {
+        let shift = if !o_strong.is_empty()
+            && b_strong.is_empty()
+            && !b_weak.is_empty()
+            && o_weak.is_empty()
+        {
             Some((o_strong[0], b_weak[0], true))
-        } else if !o_weak.is_empty() && o_weak.len() > b_weak.len() && !b_strong.is_empty() && o_strong.is_empty() {
+        } else if !o_weak.is_empty()
+            && o_weak.len() > b_weak.len()
+            && !b_strong.is_empty()
+            && o_strong.is_empty()
+        {
             Some((o_weak[0], b_strong[0], false))
         } else {
             None

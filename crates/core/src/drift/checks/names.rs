@@ -26,7 +26,9 @@ impl Check for Names {
         // capital, not a name the translation added: not shown (the evidence still counts it).
         for &i in added {
             if pair.in_translated(&bt[i]) == Some(false)
-                && pair.lexicon.is_some_and(|wn| wn.is_common_word(&bt[i].norm))
+                && pair
+                    .lexicon
+                    .is_some_and(|wn| wn.is_common_word(&bt[i].norm))
             {
                 continue;
             }

@@ -53,7 +53,6 @@ impl Check for Numbers {
             });
         }
         found.evidence.number_changed = saturate(pairs);
-        found.evidence.number_missing_or_added =
-            saturate(missing.len() + added.len() - 2 * pairs);
+        found.evidence.number_missing_or_added = saturate(missing.len() + added.len() - 2 * pairs);
     }
 }

@@ -86,13 +86,21 @@ impl Check for Omission {
     fn run(&self, pair: &PairFacts, found: &mut Findings) {
         let ot = &pair.original_tokens;
         let words = &pair.words;
-        let run = omitted_run(ot, &pair.back_tokens, &words.original_unmatched, &words.back_unmatched);
+        let run = omitted_run(
+            ot,
+            &pair.back_tokens,
+            &words.original_unmatched,
+            &words.back_unmatched,
+        );
         found.evidence.omission = (run.len().saturating_sub(1) as f32 / 4.0).min(1.0);
         if run.len() >= OMITTED_WORDS {
             let (first, last) = (&ot[run[0]], &ot[run[run.len() - 1]]);
             found.reasons.push(DriftReason::PassageOmitted {
                 passage: mention(pair.original, first.start, last.end),
-                words: run.iter().map(|&i| tok_mention(pair.original, &ot[i])).collect(),
+                words: run
+                    .iter()
+                    .map(|&i| tok_mention(pair.original, &ot[i]))
+                    .collect(),
             });
         }
     }

@@ -35,7 +35,12 @@ impl Check for Quotations {
                 .count()
                 .max(lost.len());
             // of those, the ones without a synonym or derived form either
-            let unmatched = pair.words.original_unmatched.iter().filter(|i| inside(i)).count();
+            let unmatched = pair
+                .words
+                .original_unmatched
+                .iter()
+                .filter(|i| inside(i))
+                .count();
             found.reasons.push(DriftReason::QuoteChanged {
                 quote: *q,
                 lost,

@@ -22,8 +22,7 @@ fn kept_word_order(orig: &[Token], back: &[Token]) -> Option<f32> {
         .map(|t| t.norm.as_str())
         .collect();
     let oset: HashSet<&str> = ow.iter().copied().collect();
-    let opairs: HashSet<(&str, &str)> =
-        ow.windows(2).map(|o| (o[0], o[1])).collect();
+    let opairs: HashSet<(&str, &str)> = ow.windows(2).map(|o| (o[0], o[1])).collect();
     let mut pairs = 0;
     let mut kept = 0;
     for w in bw.windows(2) {
