@@ -559,6 +559,64 @@ fn aligned_without_engine(
     }
 }
 
+/// The back-translations of a translation's sentences and, per sentence, the byte spans of
+/// the words the engine could not translate.
+type BackTranslations = (Vec<String>, Vec<Vec<Span>>);
+
+/// Back-translates a translation's sentences: the back-translations and, for Apertium, the
+/// byte spans of the words it could not translate. A failure comes back as the translation's
+/// report, saying why.
+fn back_translate(
+    engine: &dyn Translator,
+    sources: &[String],
+    input: &TranslationInput,
+    req: &Settings,
+    progress: &dyn Fn(Progress),
+) -> Result<BackTranslations, Box<TranslationReport>> {
+    let engine_name = engine.id().to_string();
+    let label = input.label.clone();
+    progress(Progress::Stage {
+        label: label.clone(),
+        stage: "back-translating",
+    });
+    let on_progress = |done: usize, total: usize| {
+        progress(Progress::Sentences {
+            label: label.clone(),
+            done,
+            total,
+        })
+    };
+    let back = match engine.translate_batch(sources, &on_progress, &req.cancel) {
+        Ok(b) if b.len() == sources.len() => b,
+        Ok(b) => {
+            return Err(Box::new(not_analysed(
+                input,
+                format!(
+                    "{engine_name} returned {} sentences for {}",
+                    b.len(),
+                    sources.len()
+                ),
+                "report this with the input file".into(),
+            )))
+        }
+        Err(e) => {
+            return Err(Box::new(not_analysed(
+                input,
+                e.to_string(),
+                "see the message".into(),
+            )))
+        }
+    };
+    // Apertium marks the words it could not translate (`*word`): shown without the marks and
+    // scored as engine gaps, not as drift.
+    Ok(if engine.id().engine == "apertium" {
+        back.iter().map(|b| engine_gaps(b)).unzip()
+    } else {
+        let none = vec![Vec::new(); back.len()];
+        (back, none)
+    })
+}
+
 fn analyze_one(
     req: &Settings,
     input: &TranslationInput,
@@ -597,44 +655,14 @@ fn analyze_one(
         None => engine,
     };
     let engine_name = engine.id().to_string();
-    progress(Progress::Stage {
-        label: label.clone(),
-        stage: "back-translating",
-    });
     let sources: Vec<String> = seg
         .sentences
         .iter()
         .map(|s| s.text(&doc.text).to_string())
         .collect();
-    let on_progress = |done: usize, total: usize| {
-        progress(Progress::Sentences {
-            label: label.clone(),
-            done,
-            total,
-        })
-    };
-    let back = match engine.translate_batch(&sources, &on_progress, &req.cancel) {
-        Ok(b) if b.len() == sources.len() => b,
-        Ok(b) => {
-            return not_analysed(
-                input,
-                format!(
-                    "{engine_name} returned {} sentences for {}",
-                    b.len(),
-                    sources.len()
-                ),
-                "report this with the input file".into(),
-            )
-        }
-        Err(e) => return not_analysed(input, e.to_string(), "see the message".into()),
-    };
-    // Apertium marks the words it could not translate (`*word`): shown without the marks and
-    // scored as engine gaps, not as drift.
-    let (back, gaps): (Vec<String>, Vec<Vec<Span>>) = if engine.id().engine == "apertium" {
-        back.iter().map(|b| engine_gaps(b)).unzip()
-    } else {
-        let none = vec![Vec::new(); back.len()];
-        (back, none)
+    let (back, gaps) = match back_translate(engine.as_ref(), &sources, input, req, progress) {
+        Ok(x) => x,
+        Err(report) => return *report,
     };
 
     progress(Progress::Stage {
@@ -674,24 +702,9 @@ fn analyze_one(
     // how each quotation came through each pair holding it
     let mut quote_cells: Vec<QuoteFidelity> = Vec::new();
     for bead in &alignment.beads {
-        let original_text = bead
-            .original
-            .iter()
-            .map(|&i| orig_texts[i])
-            .collect::<Vec<_>>()
-            .join(" ");
-        let translated_text = bead
-            .translation
-            .iter()
-            .map(|&i| sources[i].as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let back_translation = bead
-            .translation
-            .iter()
-            .map(|&i| back[i].as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let original_text = join(&bead.original, &orig_texts);
+        let translated_text = join(&bead.translation, &sources);
+        let back_translation = join(&bead.translation, &back);
         if let Some(reason) = DriftReason::from_null_bead(&bead.original, &bead.translation) {
             for (quote, _) in quote_spans_in(original, &bead.original) {
                 quote_cells.push(QuoteFidelity {
@@ -716,15 +729,7 @@ fn analyze_one(
         }
         let quotes_here = quote_spans_in(original, &bead.original);
         let quote_spans: Vec<Span> = quotes_here.iter().map(|q| q.1).collect();
-        let mut gap_spans = Vec::new();
-        let mut offset = 0;
-        for &i in &bead.translation {
-            gap_spans.extend(gaps[i].iter().map(|g| Span {
-                start: offset + g.start,
-                end: offset + g.end,
-            }));
-            offset += back[i].len() + 1;
-        }
+        let gap_spans = joined_gaps(&bead.translation, &gaps, &back);
         let mut pair = Pair::new(&original_text, &back_translation)
             .with_quotes(&quote_spans)
             .with_translation(&translated_text, &input.lang)
@@ -764,6 +769,29 @@ fn analyze_one(
         alignment: Some(alignment.signals()),
         aligned: Vec::new(),
     }
+}
+
+/// The engine gaps of sentences `ids` as byte spans of their back-translations joined with
+/// spaces (as [`join`] joins them).
+fn joined_gaps(ids: &[usize], gaps: &[Vec<Span>], back: &[String]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    for &i in ids {
+        spans.extend(gaps[i].iter().map(|g| Span {
+            start: offset + g.start,
+            end: offset + g.end,
+        }));
+        offset += back[i].len() + 1;
+    }
+    spans
+}
+
+/// The sentences `ids` of `texts`, joined with spaces.
+fn join<S: AsRef<str>>(ids: &[usize], texts: &[S]) -> String {
+    ids.iter()
+        .map(|&i| texts[i].as_ref())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {

@@ -536,8 +536,8 @@ fn corpus(dir: Option<&Path>) -> Result<()> {
         .collect();
     files.sort();
     println!(
-        "{:<22} {:>5} {:>9} {:>7} {:>6}  {:<8} {}",
-        "file", "lang", "detected", "paras", "sents", "quotes", "sentences in another language"
+        "{:<22} {:>5} {:>9} {:>7} {:>6}  {:<8} sentences in another language",
+        "file", "lang", "detected", "paras", "sents", "quotes"
     );
     for f in files {
         let name = f

@@ -142,6 +142,106 @@ fn files_below(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) {
     }
 }
 
+/// What is wrong with one manifest entry (its file, language facts, provenance and variant);
+/// a labels file it names is added to `listed`.
+fn file_problems(
+    f: &FileEntry,
+    m: &Manifest,
+    dir: &std::path::Path,
+    listed: &mut BTreeSet<String>,
+    problems: &mut Vec<String>,
+) {
+    if !listed.insert(f.path.clone()) {
+        problems.push(format!("{} is listed twice", f.path));
+    }
+    if !dir.join(&f.path).is_file() {
+        problems.push(format!(
+            "{} is in manifest.toml but not in {}",
+            f.path,
+            dir.display()
+        ));
+    }
+    // Language facts must agree with the table the text stage uses.
+    match text::language(&f.code) {
+        None => problems.push(format!("{}: unknown language code {}", f.path, f.code)),
+        Some(l) => {
+            let dir_word = match l.direction {
+                Direction::Ltr => "ltr",
+                Direction::Rtl => "rtl",
+            };
+            if (l.name, l.script, dir_word)
+                != (f.language.as_str(), f.script.as_str(), f.direction.as_str())
+            {
+                problems.push(format!(
+                    "{}: manifest says {} / {} / {}, the language table says {} / {} / {}",
+                    f.path, f.language, f.script, f.direction, l.name, l.script, dir_word
+                ));
+            }
+        }
+    }
+    if !f.path.starts_with(&format!("{}.", f.code)) {
+        problems.push(format!(
+            "{}: file name does not start with its language code {}",
+            f.path, f.code
+        ));
+    }
+    if f.produced_by.trim().is_empty() {
+        problems.push(format!("{}: produced_by is empty", f.path));
+    }
+    match f.variant.as_str() {
+        "original" => {
+            if f.path != m.corpus.original || f.produced_by != "original article" {
+                problems.push(format!(
+                    "{}: only {} is the original article",
+                    f.path, m.corpus.original
+                ));
+            }
+        }
+        "faithful" => {
+            if !f.produced_by.contains("large language model") {
+                problems.push(format!("{}: a faithful translation must say it was written with a large language model", f.path));
+            }
+        }
+        "apertium" => {
+            let (Some(pair), Some(package), Some(version)) =
+                (&f.pair, &f.package, &f.package_version)
+            else {
+                problems.push(format!(
+                    "{}: an Apertium file needs pair, package and package_version",
+                    f.path
+                ));
+                return;
+            };
+            if !f
+                .produced_by
+                .starts_with(&format!("apertium {pair} {version}"))
+                || !f.produced_by.contains(package.as_str())
+            {
+                problems.push(format!(
+                    "{}: produced_by does not name the pair {pair} and package {package} {version}",
+                    f.path
+                ));
+            }
+        }
+        "drift" => {
+            match &f.alters {
+                Some(a) if dir.join(a).is_file() && a == &format!("{}.md", f.code) => {}
+                other => problems.push(format!(
+                    "{}: a drift variant must alter an existing {}.md, not {other:?}",
+                    f.path, f.code
+                )),
+            }
+            match &f.labels {
+                Some(l) if dir.join(l).is_file() => {
+                    listed.insert(l.clone());
+                }
+                other => problems.push(format!("{}: labels file {other:?} is missing", f.path)),
+            }
+        }
+        v => problems.push(format!("{}: unknown variant {v:?}", f.path)),
+    }
+}
+
 #[test]
 fn manifest_lists_every_file_and_every_entry_exists() {
     let dir = corpus_dir();
@@ -152,92 +252,7 @@ fn manifest_lists_every_file_and_every_entry_exists() {
         .collect();
     let mut problems = Vec::new();
     for f in &m.file {
-        if !listed.insert(f.path.clone()) {
-            problems.push(format!("{} is listed twice", f.path));
-        }
-        if !dir.join(&f.path).is_file() {
-            problems.push(format!(
-                "{} is in manifest.toml but not in {}",
-                f.path,
-                dir.display()
-            ));
-        }
-        // Language facts must agree with the table the text stage uses.
-        match text::language(&f.code) {
-            None => problems.push(format!("{}: unknown language code {}", f.path, f.code)),
-            Some(l) => {
-                let dir_word = match l.direction {
-                    Direction::Ltr => "ltr",
-                    Direction::Rtl => "rtl",
-                };
-                if (l.name, l.script, dir_word)
-                    != (f.language.as_str(), f.script.as_str(), f.direction.as_str())
-                {
-                    problems.push(format!(
-                        "{}: manifest says {} / {} / {}, the language table says {} / {} / {}",
-                        f.path, f.language, f.script, f.direction, l.name, l.script, dir_word
-                    ));
-                }
-            }
-        }
-        if !f.path.starts_with(&format!("{}.", f.code)) {
-            problems.push(format!(
-                "{}: file name does not start with its language code {}",
-                f.path, f.code
-            ));
-        }
-        if f.produced_by.trim().is_empty() {
-            problems.push(format!("{}: produced_by is empty", f.path));
-        }
-        match f.variant.as_str() {
-            "original" => {
-                if f.path != m.corpus.original || f.produced_by != "original article" {
-                    problems.push(format!(
-                        "{}: only {} is the original article",
-                        f.path, m.corpus.original
-                    ));
-                }
-            }
-            "faithful" => {
-                if !f.produced_by.contains("large language model") {
-                    problems.push(format!("{}: a faithful translation must say it was written with a large language model", f.path));
-                }
-            }
-            "apertium" => {
-                let (Some(pair), Some(package), Some(version)) =
-                    (&f.pair, &f.package, &f.package_version)
-                else {
-                    problems.push(format!(
-                        "{}: an Apertium file needs pair, package and package_version",
-                        f.path
-                    ));
-                    continue;
-                };
-                if !f
-                    .produced_by
-                    .starts_with(&format!("apertium {pair} {version}"))
-                    || !f.produced_by.contains(package.as_str())
-                {
-                    problems.push(format!("{}: produced_by does not name the pair {pair} and package {package} {version}", f.path));
-                }
-            }
-            "drift" => {
-                match &f.alters {
-                    Some(a) if dir.join(a).is_file() && a == &format!("{}.md", f.code) => {}
-                    other => problems.push(format!(
-                        "{}: a drift variant must alter an existing {}.md, not {other:?}",
-                        f.path, f.code
-                    )),
-                }
-                match &f.labels {
-                    Some(l) if dir.join(l).is_file() => {
-                        listed.insert(l.clone());
-                    }
-                    other => problems.push(format!("{}: labels file {other:?} is missing", f.path)),
-                }
-            }
-            v => problems.push(format!("{}: unknown variant {v:?}", f.path)),
-        }
+        file_problems(f, &m, &dir, &mut listed, &mut problems);
     }
     for g in &m.gold {
         if !listed.insert(g.path.clone()) || !dir.join(&g.path).is_file() {

@@ -347,17 +347,14 @@ pub fn run_selected(
     for (ti, t) in types.iter().enumerate() {
         for r in &t.rows {
             let h = &mut halves[(r.id % 2) as usize];
-            if !h.mt.contains_key(&r.id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = h.mt.entry(r.id) {
                 let (ev, sim) = score_pair(&scorer, &r.eng_sent, &r.mt_sent);
                 let scores = baseline_scores(&scorer, &ev, sim, &r.eng_sent, &r.mt_sent);
-                h.mt.insert(
-                    r.id,
-                    Scored {
-                        id: r.id,
-                        evidence: ev,
-                        scores,
-                    },
-                );
+                slot.insert(Scored {
+                    id: r.id,
+                    evidence: ev,
+                    scores,
+                });
                 n_pairs += 1;
             }
             if r.pert_check {
@@ -376,32 +373,7 @@ pub fn run_selected(
         }
     }
     let all_seconds = t0.elapsed().as_secs_f64();
-    // DRIFTLENS_BENCH_SHOW=<evidence>: print held-out faithful translations on which that
-    // check fires, with its reasons (to see what a check gets wrong)
-    if let Ok(name) = std::env::var("DRIFTLENS_BENCH_SHOW") {
-        if let Some(k) = EVIDENCE_NAMES.iter().position(|n| *n == name) {
-            let mut shown = 0;
-            // the faithful translations are the same in every file: the first will do
-            if let Some(t) = types.first() {
-                for r in t.rows.iter().filter(|r| r.id % 2 == 1) {
-                    let d = scorer.score(&Pair::new(&r.eng_sent, &r.mt_sent));
-                    if d.evidence.to_vec()[k] > 0.0 && shown < 25 {
-                        shown += 1;
-                        eprintln!(
-                            "REF  {}\nMT   {}\n     {:?}\n",
-                            r.eng_sent,
-                            r.mt_sent,
-                            d.reasons
-                                .iter()
-                                .filter(|x| x.is_fact())
-                                .map(|x| x.message())
-                                .collect::<Vec<_>>()
-                        );
-                    }
-                }
-            }
-        }
-    }
+    show_firing(&types, &scorer);
 
     // time the drift score alone (evidence + score, embeddings given) on 10,000 pairs
     let sample: Vec<(&str, &str)> = types
@@ -438,6 +410,35 @@ pub fn run_selected(
         table(&types, &report, all_seconds, n_pairs) + &evidence_table(&types, &halves[1])
     };
     Ok((report, text))
+}
+
+/// DRIFTLENS_BENCH_SHOW=<evidence>: prints held-out faithful translations on which that
+/// check fires, with its reasons (to see what a check gets wrong).
+fn show_firing(types: &[TypeFile], scorer: &DriftScorer) {
+    if let Ok(name) = std::env::var("DRIFTLENS_BENCH_SHOW") {
+        if let Some(k) = EVIDENCE_NAMES.iter().position(|n| *n == name) {
+            let mut shown = 0;
+            // the faithful translations are the same in every file: the first will do
+            if let Some(t) = types.first() {
+                for r in t.rows.iter().filter(|r| r.id % 2 == 1) {
+                    let d = scorer.score(&Pair::new(&r.eng_sent, &r.mt_sent));
+                    if d.evidence.to_vec()[k] > 0.0 && shown < 25 {
+                        shown += 1;
+                        eprintln!(
+                            "REF  {}\nMT   {}\n     {:?}\n",
+                            r.eng_sent,
+                            r.mt_sent,
+                            d.reasons
+                                .iter()
+                                .filter(|x| x.is_fact())
+                                .map(|x| x.message())
+                                .collect::<Vec<_>>()
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn baseline_scores(scorer: &DriftScorer, ev: &Evidence, sim: f32, eng: &str, hyp: &str) -> Scores {
@@ -522,8 +523,8 @@ fn evidence_table(types: &[TypeFile], half: &Half) -> String {
     let _ = writeln!(s, "\nHow often each check fires (held out): on faithful pairs, on drifted pairs, and on the drifted type it fires on most.");
     let _ = writeln!(
         s,
-        "{:<26}{:>10}{:>10}   {}",
-        "evidence", "faithful", "drifted", "most on"
+        "{:<26}{:>10}{:>10}   most on",
+        "evidence", "faithful", "drifted"
     );
     for (k, name) in EVIDENCE_NAMES.iter().enumerate() {
         let best = by_type
@@ -801,8 +802,10 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
             if f == 0.0 {
                 continue;
             }
-            for k in c..n {
-                a[r][k] -= f * a[c][k];
+            // row r -= f × row c (c < r, so the pivot row lies in the first half)
+            let (pivot_rows, rest) = a.split_at_mut(r);
+            for (x, y) in rest[0][c..n].iter_mut().zip(&pivot_rows[c][c..n]) {
+                *x -= f * y;
             }
             b[r] -= f * b[c];
         }

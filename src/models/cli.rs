@@ -64,8 +64,8 @@ pub fn run(args: ModelsArgs) -> Result<(), String> {
 
 fn list(store: &ModelStore) {
     println!(
-        "{:<5} {:<22} {:<10} {:<10} {:>8}  {}",
-        "lang", "model", "revision", "status", "size", "where"
+        "{:<5} {:<22} {:<10} {:<10} {:>8}  where",
+        "lang", "model", "revision", "status", "size"
     );
     let mut present = 0;
     for (lang, name) in &store.catalog.languages {

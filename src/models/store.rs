@@ -62,7 +62,8 @@ impl ResolvedModel {
 /// What `locate` found for a model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Presence {
-    Present(ResolvedModel),
+    /// Boxed: a resolved model is large beside the other answers.
+    Present(Box<ResolvedModel>),
     /// Some files were found, not all: the most complete folder and what it lacks.
     Incomplete {
         dir: PathBuf,
@@ -269,7 +270,7 @@ fn hf_snapshots(hub: &Path, entry: &ModelEntry) -> Vec<PathBuf> {
             )
         })
         .collect();
-    others.sort_by(|a, b| b.0.cmp(&a.0));
+    others.sort_by_key(|o| std::cmp::Reverse(o.0));
     out.extend(others.into_iter().map(|(_, p)| p));
     out
 }
@@ -329,12 +330,12 @@ impl ModelStore {
             }
             let (found, missing) = files_in(entry, &dir);
             if missing.is_empty() {
-                return Presence::Present(ResolvedModel {
+                return Presence::Present(Box::new(ResolvedModel {
                     entry: entry.clone(),
                     location: loc,
                     dir,
                     files: found,
-                });
+                }));
             }
             // A user folder that holds other things is not a partial copy of this model.
             let relevant = found
@@ -380,7 +381,7 @@ impl ModelStore {
     /// Finds a model on disk, downloading it when allowed and needed.
     pub fn resolve(&self, entry: &ModelEntry) -> Result<ResolvedModel, ModelError> {
         match self.locate(entry) {
-            Presence::Present(r) => Ok(r),
+            Presence::Present(r) => Ok(*r),
             Presence::Incomplete { dir, missing, .. } if !self.config.download => {
                 Err(ModelError::BadFile {
                     path: dir.join(&missing[0]),
@@ -413,7 +414,7 @@ impl ModelStore {
                         fix: self.fetch_hint(entry),
                     });
                 }
-                Ok(r)
+                Ok(*r)
             }
             _ => Err(ModelError::NotFound {
                 model: entry.name.clone(),

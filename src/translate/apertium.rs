@@ -655,9 +655,8 @@ pub fn unmark(text: &str) -> (String, Vec<MarkedWord>) {
     let is_word = |c: char| c.is_alphanumeric();
     while let Some((_, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
-        let at_word_start = prev.map_or(true, |p| {
-            !(p.is_alphanumeric() || matches!(p, '*' | '@' | '#'))
-        });
+        let at_word_start =
+            prev.is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '*' | '@' | '#')));
         if matches!(c, '*' | '@' | '#') && at_word_start && next.is_some_and(char::is_alphabetic) {
             let start = out.len();
             // the word: letters and digits, joined by inner hyphens and apostrophes

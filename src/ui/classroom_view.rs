@@ -10,6 +10,7 @@ use eframe::egui;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::review::RowCheck;
 pub use crate::review::{Checked, Exercise, RowOutcome};
 
 #[derive(Default)]
@@ -67,31 +68,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         });
         return;
     }
-    let current = wb.classroom.exercise.as_ref().map(|e| e.label.clone());
-    let mut start = None;
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Drift variant")
-            .selected_text(current.clone().unwrap_or_else(|| "choose…".into()))
-            .show_ui(ui, |ui| {
-                for v in &vs {
-                    if ui
-                        .selectable_label(current.as_deref() == Some(v), v)
-                        .clicked()
-                    {
-                        start = Some(v.clone());
-                    }
-                }
-            });
-        if let Some(e) = &wb.classroom.exercise {
-            ui.label(format!(
-                "{} rows · mark the ones whose meaning drifted, then Check",
-                e.rows.len()
-            ));
-        }
-    });
-    if let Some(v) = start {
-        wb.start_exercise(&v);
-    }
+    choose_variant(wb, ui, &vs);
     if let Some(e) = &wb.classroom.error {
         ui.label(egui::RichText::new(e).color(ui.visuals().error_fg_color));
     }
@@ -136,23 +113,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     ui.separator();
     let w = ui.available_width();
     let col = ((w - 150.0) / 3.0).max(140.0);
-    ui.horizontal(|ui| {
-        ui.add_space(118.0);
-        for title in [
-            "Original (en)",
-            &format!("Translation ({})", ex.label),
-            "Back-translation (en)",
-        ] {
-            ui.allocate_ui_with_layout(
-                egui::Vec2::new(col, 0.0),
-                egui::Layout::top_down(egui::Align::Min),
-                |ui| {
-                    ui.set_width(col);
-                    ui.label(egui::RichText::new(title).strong());
-                },
-            );
-        }
-    });
+    column_titles(ui, col, &ex.label);
     let marks = &mut wb.classroom.marks;
     let checked = wb.classroom.checked.as_ref();
     egui::ScrollArea::vertical()
@@ -211,39 +172,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                             }
                         });
                         if let Some(r) = result {
-                            let why = r
-                                .explanations
-                                .iter()
-                                .map(|(kind, e)| format!("{} — {e}", kind.replace('_', " ")))
-                                .collect::<Vec<_>>()
-                                .join("; ");
-                            let tool = match r.tool_flagged {
-                                Some(true) => " (Driftlens flagged it)",
-                                Some(false) => " (Driftlens did not flag it)",
-                                None => "",
-                            };
-                            match r.outcome {
-                                RowOutcome::Hit => {
-                                    ui.label(
-                                        egui::RichText::new(format!("Found: {why}{tool}")).strong(),
-                                    );
-                                }
-                                RowOutcome::Missed => {
-                                    ui.label(
-                                        egui::RichText::new(format!("Missed: {why}{tool}"))
-                                            .strong(),
-                                    );
-                                }
-                                RowOutcome::FalseMark => {
-                                    ui.label(
-                                        egui::RichText::new(format!(
-                                            "Marked, but nothing was planted here{tool}"
-                                        ))
-                                        .strong(),
-                                    );
-                                }
-                                RowOutcome::Unchanged => {}
-                            }
+                            outcome_label(ui, r);
                         }
                     });
             }
@@ -257,24 +186,110 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         wb.classroom.checked = None;
     }
     if let Some((answers, path)) = export {
-        let ex = wb.classroom.exercise.as_ref().expect("an exercise is open");
-        let html: Result<String, String> = Ok(if answers {
-            crate::export::classroom::answer_key_html(ex)
-        } else {
-            crate::export::classroom::worksheet_html(ex)
-        });
-        let r = html.and_then(|h| {
-            std::fs::write(&path, h).map_err(|e| format!("cannot write {}: {e}", path.display()))
-        });
-        wb.notices.push(match r {
-            Ok(()) => Notice {
-                error: false,
-                text: format!("wrote {}", path.display()),
-            },
-            Err(e) => Notice {
-                error: true,
-                text: e,
-            },
-        });
+        export_sheet(wb, answers, &path);
     }
+}
+
+/// What Check found on one row: the planted change found or missed, or a false mark.
+fn outcome_label(ui: &mut egui::Ui, r: &RowCheck) {
+    let why = r
+        .explanations
+        .iter()
+        .map(|(kind, e)| format!("{} — {e}", kind.replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let tool = match r.tool_flagged {
+        Some(true) => " (Driftlens flagged it)",
+        Some(false) => " (Driftlens did not flag it)",
+        None => "",
+    };
+    match r.outcome {
+        RowOutcome::Hit => {
+            ui.label(egui::RichText::new(format!("Found: {why}{tool}")).strong());
+        }
+        RowOutcome::Missed => {
+            ui.label(egui::RichText::new(format!("Missed: {why}{tool}")).strong());
+        }
+        RowOutcome::FalseMark => {
+            ui.label(
+                egui::RichText::new(format!("Marked, but nothing was planted here{tool}")).strong(),
+            );
+        }
+        RowOutcome::Unchanged => {}
+    }
+}
+
+/// Writes the worksheet (or, with `answers`, the answer key) of the open exercise as HTML.
+fn export_sheet(wb: &mut Workbench, answers: bool, path: &std::path::Path) {
+    let Some(ex) = wb.classroom.exercise.as_ref() else {
+        return;
+    };
+    let html: Result<String, String> = Ok(if answers {
+        crate::export::classroom::answer_key_html(ex)
+    } else {
+        crate::export::classroom::worksheet_html(ex)
+    });
+    let r = html.and_then(|h| {
+        std::fs::write(path, h).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    });
+    wb.notices.push(match r {
+        Ok(()) => Notice {
+            error: false,
+            text: format!("wrote {}", path.display()),
+        },
+        Err(e) => Notice {
+            error: true,
+            text: e,
+        },
+    });
+}
+
+/// The drift-variant chooser; choosing one starts its exercise.
+fn choose_variant(wb: &mut Workbench, ui: &mut egui::Ui, vs: &[String]) {
+    let current = wb.classroom.exercise.as_ref().map(|e| e.label.clone());
+    let mut start = None;
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Drift variant")
+            .selected_text(current.clone().unwrap_or_else(|| "choose…".into()))
+            .show_ui(ui, |ui| {
+                for v in vs {
+                    if ui
+                        .selectable_label(current.as_deref() == Some(v), v)
+                        .clicked()
+                    {
+                        start = Some(v.clone());
+                    }
+                }
+            });
+        if let Some(e) = &wb.classroom.exercise {
+            ui.label(format!(
+                "{} rows · mark the ones whose meaning drifted, then Check",
+                e.rows.len()
+            ));
+        }
+    });
+    if let Some(v) = start {
+        wb.start_exercise(&v);
+    }
+}
+
+/// The three column titles above the rows.
+fn column_titles(ui: &mut egui::Ui, col: f32, label: &str) {
+    ui.horizontal(|ui| {
+        ui.add_space(118.0);
+        for title in [
+            "Original (en)",
+            &format!("Translation ({label})"),
+            "Back-translation (en)",
+        ] {
+            ui.allocate_ui_with_layout(
+                egui::Vec2::new(col, 0.0),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_width(col);
+                    ui.label(egui::RichText::new(title).strong());
+                },
+            );
+        }
+    });
 }

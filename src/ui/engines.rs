@@ -202,10 +202,11 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                                 start = Some(lang.clone());
                             }
                         }
-                        None if listed && !p.contains(" present ") => {
-                            if ui.button(format!("Download {lang}")).clicked() {
-                                start = Some(lang.clone());
-                            }
+                        None if listed
+                            && !p.contains(" present ")
+                            && ui.button(format!("Download {lang}")).clicked() =>
+                        {
+                            start = Some(lang.clone());
                         }
                         None => {}
                     }

@@ -127,60 +127,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                 // Right: counts and chart.
                 let ui = &mut cols[1];
                 ui.label(egui::RichText::new("Pairs per level").strong());
-                egui::Grid::new("counts")
-                    .striped(true)
-                    .num_columns(7)
-                    .show(ui, |ui| {
-                        for h in [
-                            "language",
-                            "engine",
-                            "none",
-                            "minor",
-                            "major",
-                            "critical",
-                            "mean drift",
-                        ] {
-                            ui.label(egui::RichText::new(h).small().strong());
-                        }
-                        ui.end_row();
-                        for &i in &order {
-                            let t = &wb.translations[i];
-                            if ui
-                                .link(&t.label)
-                                .on_hover_text(format!("Open {} side by side", t.label))
-                                .clicked()
-                            {
-                                open = Some((t.label.clone(), None));
-                            }
-                            if t.is_analysed() {
-                                let s = DriftSummary::of(t);
-                                let engine = t.engine.as_deref().unwrap_or("");
-                                let short = engine.split(" (").next().unwrap_or(engine);
-                                ui.label(egui::RichText::new(short).small())
-                                    .on_hover_text(engine);
-                                for (k, c) in s.counts.iter().enumerate() {
-                                    let text = egui::RichText::new(c.to_string());
-                                    ui.label(if k >= 2 && *c > 0 {
-                                        text.color(colors::level(state::LEVELS[k])).strong()
-                                    } else {
-                                        text
-                                    });
-                                }
-                                ui.label(format!("{:.2}", s.mean));
-                            } else {
-                                ui.label(
-                                    egui::RichText::new("not analysed")
-                                        .small()
-                                        .color(colors::NOT_ANALYSED),
-                                );
-                                for _ in 0..4 {
-                                    ui.label("–");
-                                }
-                                ui.label("");
-                            }
-                            ui.end_row();
-                        }
-                    });
+                counts_grid(wb, &order, ui, &mut open);
                 ui.add_space(8.0);
                 ui.label(egui::RichText::new("Share of pairs flagged, per language").strong());
                 chart(wb, &order, ui);
@@ -189,6 +136,69 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     if let Some((label, pair)) = open {
         wb.state.open_pair(&label, pair);
     }
+}
+
+/// The table of pairs per level, one row per language (a click opens it side by side).
+fn counts_grid(
+    wb: &Workbench,
+    order: &[usize],
+    ui: &mut egui::Ui,
+    open: &mut Option<(String, Option<usize>)>,
+) {
+    egui::Grid::new("counts")
+        .striped(true)
+        .num_columns(7)
+        .show(ui, |ui| {
+            for h in [
+                "language",
+                "engine",
+                "none",
+                "minor",
+                "major",
+                "critical",
+                "mean drift",
+            ] {
+                ui.label(egui::RichText::new(h).small().strong());
+            }
+            ui.end_row();
+            for &i in order {
+                let t = &wb.translations[i];
+                if ui
+                    .link(&t.label)
+                    .on_hover_text(format!("Open {} side by side", t.label))
+                    .clicked()
+                {
+                    *open = Some((t.label.clone(), None));
+                }
+                if t.is_analysed() {
+                    let s = DriftSummary::of(t);
+                    let engine = t.engine.as_deref().unwrap_or("");
+                    let short = engine.split(" (").next().unwrap_or(engine);
+                    ui.label(egui::RichText::new(short).small())
+                        .on_hover_text(engine);
+                    for (k, c) in s.counts.iter().enumerate() {
+                        let text = egui::RichText::new(c.to_string());
+                        ui.label(if k >= 2 && *c > 0 {
+                            text.color(colors::level(state::LEVELS[k])).strong()
+                        } else {
+                            text
+                        });
+                    }
+                    ui.label(format!("{:.2}", s.mean));
+                } else {
+                    ui.label(
+                        egui::RichText::new("not analysed")
+                            .small()
+                            .color(colors::NOT_ANALYSED),
+                    );
+                    for _ in 0..4 {
+                        ui.label("–");
+                    }
+                    ui.label("");
+                }
+                ui.end_row();
+            }
+        });
 }
 
 fn legend(ui: &mut egui::Ui) {

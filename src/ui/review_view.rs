@@ -196,28 +196,7 @@ impl ReviewState {
 }
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
-    if let Some(e) = wb.review.open_error.clone() {
-        ui.label(egui::RichText::new(format!("The review project could not be opened, so verdicts are not saved (the file is left as it is): {e}")).color(ui.visuals().error_fg_color));
-        if ui
-            .button("Keep the damaged file aside and start a fresh review")
-            .clicked()
-        {
-            match Project::keep_damaged_aside(&wb.review.corpus) {
-                Ok((p, aside)) => {
-                    wb.notices.push(Notice {
-                        error: false,
-                        text: format!("the damaged project file is kept as {}", aside.display()),
-                    });
-                    wb.review.project = Some(p);
-                    wb.review.open_error = None;
-                }
-                Err(e) => wb.notices.push(Notice {
-                    error: true,
-                    text: e.to_string(),
-                }),
-            }
-        }
-    }
+    damaged_project_notice(wb, ui);
     let Some(label) = wb.state.selection.label.clone() else {
         ui.label("Pick a translation in the overview or side by side.");
         return;
@@ -405,5 +384,32 @@ fn unreachable_report(label: &str) -> TranslationReport {
         quotes: vec![],
         alignment: None,
         aligned: vec![],
+    }
+}
+
+/// Where the project file could not be opened: says so, and offers to keep the damaged file
+/// aside and start afresh.
+fn damaged_project_notice(wb: &mut Workbench, ui: &mut egui::Ui) {
+    if let Some(e) = wb.review.open_error.clone() {
+        ui.label(egui::RichText::new(format!("The review project could not be opened, so verdicts are not saved (the file is left as it is): {e}")).color(ui.visuals().error_fg_color));
+        if ui
+            .button("Keep the damaged file aside and start a fresh review")
+            .clicked()
+        {
+            match Project::keep_damaged_aside(&wb.review.corpus) {
+                Ok((p, aside)) => {
+                    wb.notices.push(Notice {
+                        error: false,
+                        text: format!("the damaged project file is kept as {}", aside.display()),
+                    });
+                    wb.review.project = Some(p);
+                    wb.review.open_error = None;
+                }
+                Err(e) => wb.notices.push(Notice {
+                    error: true,
+                    text: e.to_string(),
+                }),
+            }
+        }
     }
 }

@@ -88,9 +88,7 @@ pub fn atoms(paragraph: &str, rtl: bool) -> Vec<Atom> {
         let end = i + c.len_utf8();
         let kind = if c.is_whitespace() {
             AtomKind::Space
-        } else if is_arabic_digit(c) {
-            AtomKind::Single
-        } else if level % 2 == 1 && !is_word_char(c) {
+        } else if is_arabic_digit(c) || level % 2 == 1 && !is_word_char(c) {
             AtomKind::Single
         } else {
             AtomKind::Word
@@ -333,8 +331,10 @@ fn show_ltr(
     color: Color32,
     max_width: f32,
 ) -> egui::Response {
-    let mut job = egui::text::LayoutJob::default();
-    job.text = text.to_string();
+    let mut job = egui::text::LayoutJob {
+        text: text.to_string(),
+        ..Default::default()
+    };
     job.wrap.max_width = max_width;
     for (range, bg) in highlight_sections(text, highlights) {
         job.sections.push(egui::text::LayoutSection {
@@ -649,7 +649,8 @@ mod tests {
                 color: Color32::RED,
             },
             Highlight {
-                range: 7..3,
+                // reversed on purpose: a bad range must not lose text
+                range: std::ops::Range { start: 7, end: 3 },
                 color: Color32::BLUE,
             },
         ];

@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn counts_like_vecalign() {
-        let gold = vec![b(&[0], &[0]), b(&[1], &[1, 2]), b(&[], &[3]), b(&[2], &[4])];
+        let gold = [b(&[0], &[0]), b(&[1], &[1, 2]), b(&[], &[3]), b(&[2], &[4])];
         // Perfect.
         let s = score([(&gold[..], &gold[..])]);
         assert_eq!(s.strict.f1, 1.0);
@@ -233,7 +233,7 @@ mod tests {
         // [1]:[1] and []:[2] are not); lax: [1]:[1] overlaps, []:[2] does not → 4/5.
         // Recall over gold without nulls: [0]:[0] and [2]:[4] found of 3 → 2/3 strict;
         // lax: [1]:[1,2] overlaps [1]:[1] → 3/3.
-        let test = vec![
+        let test = [
             b(&[0], &[0]),
             b(&[1], &[1]),
             b(&[], &[2]),

@@ -1018,38 +1018,6 @@ fn merge_marks(a: &[Mark], b: &[Mark]) -> Vec<Mark> {
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identical_lists_align_one_to_one() {
-        let s = [
-            "The first sentence is here.",
-            "A second one, longer than the first one.",
-            "Third: 42 apples?",
-        ];
-        let a = align(&s, &s);
-        let shapes: Vec<_> = a.beads.iter().map(|b| b.shape()).collect();
-        assert_eq!(shapes, vec![(1, 1); 3]);
-        assert!(a.signals().ends_with("(no model)"), "{}", a.signals());
-    }
-
-    #[test]
-    fn empty_sides_give_null_beads_without_panicking() {
-        assert!(align(&[], &[]).beads.is_empty());
-        let a = align(&["Only here."], &[]);
-        assert_eq!(a.beads.len(), 1);
-        assert!(a.beads[0].is_dropped());
-        let a = align(&[], &["Nur hier.", "Und hier."]);
-        assert!(a.beads.iter().all(|b| b.is_added()));
-        assert_eq!(
-            a.beads.iter().map(|b| b.translation.len()).sum::<usize>(),
-            2
-        );
-    }
-}
-
 /// Development aid: the final model and the score parts of given beads.
 #[doc(hidden)]
 pub fn explain(
@@ -1100,4 +1068,36 @@ pub fn explain(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_lists_align_one_to_one() {
+        let s = [
+            "The first sentence is here.",
+            "A second one, longer than the first one.",
+            "Third: 42 apples?",
+        ];
+        let a = align(&s, &s);
+        let shapes: Vec<_> = a.beads.iter().map(|b| b.shape()).collect();
+        assert_eq!(shapes, vec![(1, 1); 3]);
+        assert!(a.signals().ends_with("(no model)"), "{}", a.signals());
+    }
+
+    #[test]
+    fn empty_sides_give_null_beads_without_panicking() {
+        assert!(align(&[], &[]).beads.is_empty());
+        let a = align(&["Only here."], &[]);
+        assert_eq!(a.beads.len(), 1);
+        assert!(a.beads[0].is_dropped());
+        let a = align(&[], &["Nur hier.", "Und hier."]);
+        assert!(a.beads.iter().all(|b| b.is_added()));
+        assert_eq!(
+            a.beads.iter().map(|b| b.translation.len()).sum::<usize>(),
+            2
+        );
+    }
 }

@@ -488,13 +488,13 @@ impl Model {
         // Carry-over rates: the share of marks of paired sentences found on the other side,
         // with five pseudo-marks at the a-priori rate.
         const PSEUDO: f64 = 5.0;
-        for k in 0..KINDS.len() {
+        for (k, a_priori) in A_PRIORI_CARRY_OVER.iter().enumerate().take(KINDS.len()) {
             let (mut c, mut slots) = (0.0, 0.0);
             for e in &paired {
                 c += e.shared[k] as f64;
                 slots += (e.original_marks[k] + e.translated_marks[k]) as f64 / 2.0;
             }
-            m.carry_over[k] = ((c + PSEUDO * A_PRIORI_CARRY_OVER[k]) / (slots + PSEUDO)).min(0.95);
+            m.carry_over[k] = ((c + PSEUDO * a_priori) / (slots + PSEUDO)).min(0.95);
         }
         m.ln_not_carried = m.carry_over.map(|c| (-c).ln_1p());
         // Shape priors, with ten pseudo-beads after each kind at Gale & Church's values.
@@ -522,10 +522,10 @@ impl Model {
             added: [0.0; 3],
             one_more: (mean_extra / (2.0 + mean_extra)).clamp(0.01, 0.6),
         };
-        for k in 0..BEAD_KINDS {
-            let total = after[k][0] + PSEUDO_BEADS;
-            shapes.dropped[k] = (after[k][1] + PSEUDO_BEADS * g.dropped[k]) / total;
-            shapes.added[k] = (after[k][2] + PSEUDO_BEADS * g.added[k]) / total;
+        for (k, counts) in after.iter().enumerate() {
+            let total = counts[0] + PSEUDO_BEADS;
+            shapes.dropped[k] = (counts[1] + PSEUDO_BEADS * g.dropped[k]) / total;
+            shapes.added[k] = (counts[2] + PSEUDO_BEADS * g.added[k]) / total;
         }
         m.shapes = shapes;
         m.log_prior = m.shapes.log_priors();

@@ -79,7 +79,9 @@ impl WordNet {
         };
         // offsets are per file: (pos, offset) → id; adjective satellites ("s") live in data.adj
         let mut ids: HashMap<(u8, u32), u32> = HashMap::new();
-        let mut raw: Vec<Vec<(Link, u8, u32, u8, u8)>> = Vec::new();
+        // per synset: its pointers as (link, target pos, target offset, source word, target word)
+        type RawPointer = (Link, u8, u32, u8, u8);
+        let mut raw: Vec<Vec<RawPointer>> = Vec::new();
         let pos_code = |c: &str| -> Option<u8> {
             match c {
                 "n" => Some(0),

@@ -229,37 +229,7 @@ impl DriftReason {
                 "“{}” became the more general “{}”: the specific meaning is lost",
                 original.text, back_translation.text
             ),
-            TenseChanged {
-                original: Some(o),
-                back_translation: Some(b),
-            } => format!("the tense changed: “{}” became “{}”", o.text, b.text),
-            TenseChanged {
-                back_translation: Some(b),
-                ..
-            } => format!("“{}” puts in the future what the original does not", b.text),
-            TenseChanged {
-                original: Some(o), ..
-            } => format!("the original's future “{}” is gone", o.text),
-            TenseChanged { .. } => "the tense changed".to_string(),
-            AspectChanged {
-                back_translation: Some(b),
-                progressive,
-                ..
-            } => format!(
-                "“{}” describes {} action; the original does not",
-                b.text,
-                if *progressive { "an ongoing" } else { "a completed" }
-            ),
-            AspectChanged {
-                original: Some(o),
-                progressive,
-                ..
-            } => format!(
-                "the original's {} “{}” has no counterpart",
-                if *progressive { "ongoing action" } else { "completed action" },
-                o.text
-            ),
-            AspectChanged { .. } => "the aspect of the verb changed".to_string(),
+            TenseChanged { .. } | AspectChanged { .. } => self.verb_message(),
             IntensityChanged {
                 original,
                 back_translation,
@@ -298,6 +268,53 @@ impl DriftReason {
             AddedInTranslation { .. } => {
                 "the translation adds a sentence the original does not have".to_string()
             }
+        }
+    }
+
+    /// The message of a tense or aspect reason.
+    fn verb_message(&self) -> String {
+        use DriftReason::*;
+        match self {
+            TenseChanged {
+                original: Some(o),
+                back_translation: Some(b),
+            } => format!("the tense changed: “{}” became “{}”", o.text, b.text),
+            TenseChanged {
+                back_translation: Some(b),
+                ..
+            } => format!("“{}” puts in the future what the original does not", b.text),
+            TenseChanged {
+                original: Some(o), ..
+            } => format!("the original's future “{}” is gone", o.text),
+            TenseChanged { .. } => "the tense changed".to_string(),
+            AspectChanged {
+                back_translation: Some(b),
+                progressive,
+                ..
+            } => format!(
+                "“{}” describes {} action; the original does not",
+                b.text,
+                if *progressive {
+                    "an ongoing"
+                } else {
+                    "a completed"
+                }
+            ),
+            AspectChanged {
+                original: Some(o),
+                progressive,
+                ..
+            } => format!(
+                "the original's {} “{}” has no counterpart",
+                if *progressive {
+                    "ongoing action"
+                } else {
+                    "completed action"
+                },
+                o.text
+            ),
+            AspectChanged { .. } => "the aspect of the verb changed".to_string(),
+            _ => String::new(),
         }
     }
 

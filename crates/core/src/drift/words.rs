@@ -76,11 +76,9 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
             } else {
                 while j < n {
                     let d = chars[j].1;
-                    if d.is_alphanumeric() || is_combining(d) {
-                        j += 1;
-                    } else if is_apostrophe(d)
-                        && at(j + 1).map(|x| x.is_alphabetic()).unwrap_or(false)
-                    {
+                    let inside_word =
+                        is_apostrophe(d) && at(j + 1).map(|x| x.is_alphabetic()).unwrap_or(false);
+                    if d.is_alphanumeric() || is_combining(d) || inside_word {
                         j += 1;
                     } else {
                         break;
@@ -110,15 +108,14 @@ pub fn tokenize(s: &str) -> Vec<Token<'_>> {
             });
             next_initial = false;
             i = j;
-        } else if c.is_ascii_digit() || c.is_numeric() && c.to_digit(10).is_some() {
+        } else if c.is_ascii_digit() {
             let mut j = i;
             while j < n {
                 let d = chars[j].1;
-                if d.is_ascii_digit() {
-                    j += 1;
-                } else if (d == ',' || d == '.')
-                    && at(j + 1).map(|x| x.is_ascii_digit()).unwrap_or(false)
-                {
+                // digits, and a comma or point between digits (10,000 / 2.5)
+                let separator = (d == ',' || d == '.')
+                    && at(j + 1).map(|x| x.is_ascii_digit()).unwrap_or(false);
+                if d.is_ascii_digit() || separator {
                     j += 1;
                 } else {
                     break;

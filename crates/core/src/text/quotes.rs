@@ -578,11 +578,10 @@ fn speaker_after(post: &str) -> Option<String> {
 
 fn attribute_speakers(text: &str, sentences: &[Sentence], quotes: &mut [Quote]) {
     let mut last: Option<String> = None;
-    for qi in 0..quotes.len() {
-        if quotes[qi].inside.is_some() {
+    for q in quotes.iter_mut() {
+        if q.inside.is_some() {
             continue;
         }
-        let q = &quotes[qi];
         let Some(&first) = q.sentences.first() else {
             continue;
         };
@@ -606,6 +605,6 @@ fn attribute_speakers(text: &str, sentences: &[Sentence], quotes: &mut [Quote]) 
         if speaker.is_some() {
             last = speaker.clone();
         }
-        quotes[qi].speaker = speaker;
+        q.speaker = speaker;
     }
 }
