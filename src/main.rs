@@ -1,162 +1,13 @@
 //! The `driftlens` command line: `driftlens` alone analyses the bundled corpus;
 //! subcommands run single stages for batch work.
 
-mod analyze_cli;
+mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use cli::flags::{BenchTarget, Cli, Command, Engine};
 use driftlens::text::{self, Document, Segmented};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(name = "driftlens", version, about = "Shows where the meaning of a text drifted when it was translated.", long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Split a document into sentences and find its quotations.
-    ///
-    /// Reads plain text, Markdown or a saved HTML page (UTF-8 with or without BOM, or UTF-16
-    /// with BOM), drops site boilerplate from web pages, detects the language of the document
-    /// and of every sentence, and prints one sentence a line (or JSON with byte offsets into
-    /// the loaded text, paragraph indices, detected languages and quotations).
-    Segment {
-        /// The file to read (.txt, .md, .html).
-        file: PathBuf,
-        /// The document's language as an ISO 639-1 code (en, ru, zh, …); a declared language
-        /// always wins over detection.
-        #[arg(long)]
-        lang: Option<String>,
-        /// Print JSON instead of one sentence a line.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Back-translate every sentence of a document into English.
-    ///
-    /// Splits the document into sentences and prints each one with its back-translation
-    /// (or JSON with `--json`). Results are cached on disk (see --cache-dir), so a second
-    /// run over the same text costs nothing.
-    Backtranslate {
-        /// The file to read (.txt, .md, .html).
-        file: PathBuf,
-        /// The document's language as an ISO 639-1 code (es, hr, …).
-        #[arg(long)]
-        lang: String,
-        /// The engine: `apertium` (the system's Apertium) or `marian` (OPUS-MT models).
-        /// Default: apertium where it has an installed pair for the language, else marian.
-        #[arg(long, value_enum)]
-        engine: Option<EngineChoice>,
-        /// A folder holding the Marian model to use (Marian only).
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Print JSON instead of text.
-        #[arg(long)]
-        json: bool,
-        /// The back-translation cache folder (default: $DRIFTLENS_CACHE, else
-        /// $XDG_CACHE_HOME/driftlens, else ~/.cache/driftlens; `translations/` below it).
-        #[arg(long)]
-        cache_dir: Option<PathBuf>,
-        /// Translate everything afresh, neither reading nor writing the cache.
-        #[arg(long)]
-        no_cache: bool,
-    },
-    /// Score one pair: an English original and the English back-translation of its
-    /// translation (for a quote checked by hand, or a back-translation from another tool).
-    ///
-    /// Prints the drift score, the level and every reason with the words it names; with the
-    /// sentence-embedding model present (models/all-MiniLM-L6-v2) the meaning similarity is
-    /// part of the score, else chrF stands in for it.
-    Compare {
-        /// The original sentence (English).
-        original: String,
-        /// The back-translation (English); Apertium's `*word` marks are read as words the
-        /// engine could not translate.
-        back_translation: String,
-        /// Print JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Open the workbench (the default without a subcommand) on a corpus folder.
-    ///
-    /// Without a display (neither DISPLAY nor WAYLAND_DISPLAY is set) it prints the
-    /// terminal analysis instead.
-    Gui {
-        /// A corpus folder: en.md and translations named by language code (default: the
-        /// bundled corpus).
-        dir: Option<PathBuf>,
-    },
-    /// Analyse an article and its translations: back-translate, align, score drift.
-    ///
-    /// With no arguments it analyses the bundled corpus. Every language is either analysed
-    /// or reported as not analysed with the exact command that would make it work.
-    Analyze(analyze_cli::AnalyzeArgs),
-    /// Summarise the text stage over a corpus folder (default: the bundled corpus).
-    Corpus {
-        /// A corpus folder with `manifest.toml` or `*.md` files named by language code.
-        dir: Option<PathBuf>,
-    },
-    /// List, download and check the back-translation models (models/models.toml).
-    Models(driftlens::models::cli::ModelsArgs),
-    /// Measure a stage against public evaluation data and print the figures.
-    Bench {
-        #[command(subcommand)]
-        target: BenchTarget,
-    },
-}
-
-/// What `driftlens bench` measures.
-#[derive(Subcommand)]
-enum BenchTarget {
-    /// Sentence alignment against gold beads (default: ../shared/eval/text+berg-dev),
-    /// Driftlens side by side with a Gale-Church baseline, strict and lax P/R/F1 as
-    /// Vecalign and Bertalign score them.
-    Align {
-        /// A folder with NAME.xx, NAME.yy (one sentence a line) and gold beads NAME.xxyy.
-        dir: Option<PathBuf>,
-        /// One document instead: the original, one sentence a line …
-        #[arg(long, requires_all = ["tgt", "gold"])]
-        src: Option<PathBuf>,
-        /// … the translation, one sentence a line …
-        #[arg(long, requires_all = ["src", "gold"])]
-        tgt: Option<PathBuf>,
-        /// … and the gold beads, `[i, j]:[k]` a line (0-based ids).
-        #[arg(long, requires_all = ["src", "tgt"])]
-        gold: Option<PathBuf>,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Drift scores against DEMETR (default: ../shared/eval/demetr): pairwise accuracy per
-    /// perturbation type and severity, ROC-AUC, critical recall and false flags on the
-    /// held-out half (odd ids), with chrF, BLEU and MiniLM cosine as baselines.
-    Drift {
-        /// The DEMETR folder with its *.json files.
-        dir: Option<PathBuf>,
-        /// Print JSON instead of tables.
-        #[arg(long)]
-        json: bool,
-        /// Fit a new calibration on the even ids and print it as TOML
-        /// (for crates/core/src/drift/calibration.toml).
-        #[arg(long)]
-        fit: bool,
-        /// The embedding model folder (default: models/all-MiniLM-L6-v2).
-        #[arg(long)]
-        model: Option<PathBuf>,
-    },
-    /// Text-stage throughput: load, detect and split a multilingual text built from a corpus
-    /// (default: the bundled one, repeated to 20 MB), with MB/s and peak memory, beside plain
-    /// UAX #29 splitting and pysbd. Run it in the release build for the figures that count.
-    Text {
-        /// A corpus folder whose .md files make up the text.
-        dir: Option<PathBuf>,
-        /// The size of the text in MB.
-        #[arg(long, default_value_t = 20)]
-        megabytes: usize,
-    },
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -180,8 +31,8 @@ fn main() -> ExitCode {
             no_cache,
         ),
         Some(Command::Corpus { dir }) => corpus(dir.as_deref()),
-        Some(Command::Models(args)) => driftlens::models::cli::run(args).map_err(Into::into),
-        Some(Command::Analyze(args)) => analyze_cli::run(args, bundled_corpus()),
+        Some(Command::Models(args)) => cli::models::run(args).map_err(Into::into),
+        Some(Command::Analyze(args)) => cli::analyze::run(args, bundled_corpus()),
         Some(Command::Bench {
             target:
                 BenchTarget::Align {
@@ -238,9 +89,9 @@ fn gui(dir: Option<PathBuf>) -> Result<()> {
     let dir = dir.unwrap_or_else(bundled_corpus);
     if !driftlens::ui::display_available() {
         eprintln!("driftlens: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the workbench cannot open; printing the terminal analysis instead (`driftlens analyze --help` for more)");
-        let mut args = analyze_cli::AnalyzeArgs::bundled();
+        let mut args = cli::flags::AnalyzeArgs::bundled();
         args.corpus = Some(dir);
-        return analyze_cli::run(args, bundled_corpus());
+        return cli::analyze::run(args, bundled_corpus());
     }
     driftlens::ui::run(&dir, driftlens::ui::Options::default()).map_err(Into::into)
 }
@@ -371,17 +222,10 @@ fn segment_json(doc: &Document, seg: &Segmented) -> serde_json::Value {
     })
 }
 
-/// A back-translation engine the user can choose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum EngineChoice {
-    Marian,
-    Apertium,
-}
-
 fn backtranslate(
     file: &Path,
     lang: &str,
-    engine: Option<EngineChoice>,
+    engine: Option<Engine>,
     model: Option<&Path>,
     json: bool,
     cache_dir: Option<PathBuf>,
@@ -401,26 +245,26 @@ fn backtranslate(
         .collect();
     let choice = match engine {
         Some(e) => e,
-        None if model.is_some() => EngineChoice::Marian,
+        None if model.is_some() => Engine::Marian,
         None => match route::apertium_route(lang) {
             Some(r)
                 if driftlens::translate::apertium::installed_pairs(&ApertiumOptions::default())
                     .map(|p| p.iter().any(|x| x == r.pair))
                     .unwrap_or(false) =>
             {
-                EngineChoice::Apertium
+                Engine::Apertium
             }
-            _ => EngineChoice::Marian,
+            _ => Engine::Marian,
         },
     };
     let engine: Box<dyn Translator> = match choice {
-        EngineChoice::Apertium => {
+        Engine::Apertium => {
             if model.is_some() {
                 return Err("--model names a Marian model folder; it does not apply to --engine apertium".into());
             }
             Box::new(Apertium::for_language(lang, ApertiumOptions::default())?)
         }
-        EngineChoice::Marian => match model {
+        Engine::Marian => match model {
             Some(dir) => Box::new(driftlens::translate::marian::Marian::load(dir).map_err(driftlens::translate::TranslateError::from)?),
             None => {
                 return Err(format!(

@@ -3,7 +3,6 @@
 //! through `hf-hub`, and checking them.
 
 pub mod catalog;
-pub mod cli;
 pub mod download;
 pub mod store;
 

@@ -1,76 +1,14 @@
-//! `driftlens analyze`: the command-line face of [`driftlens::analyze`].
+//! `driftlens analyze`: the command-line face of [`driftlens::analyze`] (its flags are in
+//! `cli/flags.rs`).
 
-use driftlens::analyze::{
-    self, EngineChoice, Progress, Report, Request, TranslationInput, TranslationStatus,
-};
+use super::flags::{AnalyzeArgs, Format};
+use driftlens::analyze::{self, Progress, Report, Request, TranslationInput, TranslationStatus};
 use driftlens::translate::{CancelFlag, TranslationCache};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// Report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A summary for the terminal (the default without --out).
-    Summary,
-    Json,
-    Csv,
-    Html,
-}
-
-#[derive(clap::Args)]
-pub struct AnalyzeArgs {
-    /// A corpus folder: en.md (the original) and translations named by language code
-    /// (es.md, es.drift.md …). Default: the bundled corpus.
-    pub corpus: Option<PathBuf>,
-    /// The original document (instead of a corpus folder).
-    #[arg(long)]
-    pub original: Option<PathBuf>,
-    /// A translation as LANG=FILE (repeatable), with --original.
-    #[arg(long = "translation", value_name = "LANG=FILE")]
-    pub translations: Vec<String>,
-    /// Only these files, by label, comma-separated: `es` is es.md, `es.drift` es.drift.md.
-    #[arg(long, value_delimiter = ',')]
-    pub langs: Option<Vec<String>>,
-    /// Back-translation engine: Marian where its model is present, else Apertium (auto).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub engine: EngineChoice,
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the report here (the format follows the extension unless --format says).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// A folder to look for models in first.
-    #[arg(long)]
-    pub models: Option<PathBuf>,
-    /// Do not read or write the back-translation cache.
-    #[arg(long)]
-    pub no_cache: bool,
-    /// No progress output.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-impl AnalyzeArgs {
-    /// What `driftlens` with no arguments runs: the bundled corpus, every engine that can
-    /// serve, a terminal summary.
-    pub fn bundled() -> AnalyzeArgs {
-        AnalyzeArgs {
-            corpus: None,
-            original: None,
-            translations: Vec::new(),
-            langs: None,
-            engine: EngineChoice::Auto,
-            format: None,
-            out: None,
-            models: None,
-            no_cache: false,
-            quiet: false,
-        }
-    }
-}
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -118,7 +56,7 @@ pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {
         original,
         original_lang: Some("en".into()),
         translations,
-        engine: args.engine,
+        engine: args.engine.into(),
         models_dir: args.models.clone(),
         cache: (!args.no_cache).then(TranslationCache::open_default),
         cancel: CancelFlag::new(),

@@ -1,37 +1,8 @@
 //! `driftlens models list|fetch|verify`: the command line over the model store.
 
-use super::store::{verify_files, Presence, StoreConfig};
-use super::{Catalog, ModelKind, ModelStore};
-use clap::{Args, Subcommand};
-use std::path::PathBuf;
-
-#[derive(Args, Debug)]
-pub struct ModelsArgs {
-    #[command(subcommand)]
-    pub action: ModelsAction,
-    /// A folder to look in first: a model folder, or a folder of model folders.
-    #[arg(long, global = true)]
-    pub models: Option<PathBuf>,
-    /// A model catalog to use instead of the bundled models/models.toml.
-    #[arg(long, global = true)]
-    pub catalog: Option<PathBuf>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ModelsAction {
-    /// Every corpus language with the model that back-translates it, whether it is on this
-    /// computer (and where), and its size.
-    List,
-    /// Download the models for these languages (or model names) from the Hugging Face hub
-    /// into its cache, with a progress bar, checking sizes and checksums models.toml knows.
-    Fetch {
-        #[arg(required = true)]
-        langs: Vec<String>,
-    },
-    /// Check the files of the models on this computer (all, or those of these languages):
-    /// complete, whole, readable, and matching models.toml's sizes and checksums.
-    Verify { langs: Vec<String> },
-}
+use super::flags::{ModelsAction, ModelsArgs};
+use driftlens::models::store::{verify_files, Presence, StoreConfig};
+use driftlens::models::{Catalog, ModelKind, ModelStore};
 
 fn human(bytes: u64) -> String {
     if bytes >= 1 << 30 {
@@ -137,7 +108,7 @@ fn list(store: &ModelStore) {
     }
     let models: std::collections::BTreeSet<&String> = store.catalog.languages.values().collect();
     println!("\n{} languages routed to {} models; {present} languages have their model on this computer.", store.catalog.languages.len(), models.len());
-    println!("{}", crate::resources::wordnet_status());
+    println!("{}", driftlens::resources::wordnet_status());
     if let Some(hub) = &store.config.hf_cache {
         println!(
             "Looked in: {}the project's models/ ({}), the Hugging Face cache ({}){}.",
