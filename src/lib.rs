@@ -8,6 +8,7 @@
 
 pub use driftlens_core::{align, drift};
 pub mod analyze;
+pub mod atomic;
 pub mod bench;
 pub mod embed;
 pub mod export;

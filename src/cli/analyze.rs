@@ -82,9 +82,11 @@ pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {
 }
 
 fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("tmp-driftlens");
-    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    driftlens::atomic::write(
+        path,
+        text.as_bytes(),
+        driftlens::atomic::Durability::Durable,
+    )?;
     Ok(())
 }
 

@@ -13,8 +13,8 @@
 //!   starts fresh, and [`Project::save`] refuses to write over a file it cannot read.
 
 use crate::analyze::{PairReport, TranslationReport};
+use crate::atomic::Durability;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -164,7 +164,7 @@ impl Project {
             path: path.clone(),
             source,
         })?;
-        sync_dir(&path);
+        crate::atomic::sync_folder(&path);
         Ok((
             Project {
                 path,
@@ -284,8 +284,13 @@ impl Project {
         };
         let mut text = serde_json::to_string_pretty(&file).expect("a project serialises");
         text.push('\n');
-        write_atomically(&self.path, text.as_bytes())
-            .map_err(|(what, path, source)| ProjectError::Io { what, path, source })
+        crate::atomic::write(&self.path, text.as_bytes(), Durability::Durable).map_err(|e| {
+            ProjectError::Io {
+                what: e.stage,
+                path: e.path,
+                source: e.source,
+            }
+        })
     }
 }
 
@@ -311,18 +316,9 @@ fn parse(path: &Path, text: &str) -> Result<ProjectFile, ProjectError> {
     })
 }
 
-fn temporary_prefix(path: &Path) -> String {
-    format!(
-        ".{}.tmp-",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(FILE_NAME)
-    )
-}
-
 fn remove_stale_temporaries(path: &Path) {
     let Some(dir) = path.parent() else { return };
-    let prefix = temporary_prefix(path);
+    let prefix = crate::atomic::temporary_prefix(path);
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             if e.file_name()
@@ -333,52 +329,6 @@ fn remove_stale_temporaries(path: &Path) {
             }
         }
     }
-}
-
-fn sync_dir(path: &Path) {
-    // Not every platform can open a folder for fsync (Windows cannot); the rename is atomic
-    // there regardless.
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-}
-
-type IoFailure = (&'static str, PathBuf, std::io::Error);
-
-/// Write to a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IoFailure> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = path.with_file_name(format!(
-        "{}{}-{n}",
-        temporary_prefix(path),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| ("create", tmp.clone(), e))?;
-        f.write_all(bytes).map_err(|e| ("write", tmp.clone(), e))?;
-        f.sync_all().map_err(|e| ("fsync", tmp.clone(), e))?;
-        drop(f);
-        std::fs::rename(&tmp, path).map_err(|e| ("replace", path.to_path_buf(), e))?;
-        sync_dir(path);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// UTC time as RFC 3339, to the second: `2026-12-01T08:50:00Z`.

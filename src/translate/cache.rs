@@ -11,7 +11,6 @@ use super::{CancelFlag, EngineId, Progress, TranslateError, Translator};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 const FORMAT: &str = "driftlens-back-translation-1";
@@ -130,15 +129,9 @@ impl TranslationCache {
             english: english.to_string(),
         };
         let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-        let tmp = folder.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        let written = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        // atomic (a reader never sees half an entry), not durable: a cache can be recomputed
+        crate::atomic::write(&path, &bytes, crate::atomic::Durability::Atomic)
+            .map_err(|e| std::io::Error::new(e.source.kind(), e.to_string()))
     }
 }
 
