@@ -3,11 +3,11 @@
 //! product of two vectors is their cosine similarity.
 //!
 //! ```no_run
-//! use driftlens::embed::{Embedder, SentenceEmbedder};
+//! use driftlens_engines::embed::{Embedder, SentenceEmbedder};
 //! let model = SentenceEmbedder::load("models/all-MiniLM-L6-v2".as_ref())?;
 //! let v = model.embed(&["The talks went well.", "The negotiations were a success."])?;
-//! println!("cosine {:.3}", driftlens::embed::cosine(&v[0], &v[1]));
-//! # Ok::<(), driftlens::embed::EmbedError>(())
+//! println!("cosine {:.3}", driftlens_engines::embed::cosine(&v[0], &v[1]));
+//! # Ok::<(), driftlens_engines::embed::EmbedError>(())
 //! ```
 
 mod cache;
@@ -280,7 +280,5 @@ pub fn model_dir(name: &str) -> PathBuf {
     if here.is_dir() {
         return here;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(name)
+    crate::project_dir().join("models").join(name)
 }

@@ -6,17 +6,20 @@
 //! tokenizer all come from those files; nothing is hard-coded per language pair.
 //!
 //! ```no_run
-//! use driftlens::translate::marian::Marian;
+//! use driftlens_engines::translate::marian::Marian;
 //! let model = Marian::load(std::path::Path::new("models/opus-mt-es-en"))?;
 //! let english = model.translate(&["Hola, mundo.".to_string()])?;
-//! # Ok::<(), driftlens::translate::marian::MarianError>(())
+//! # Ok::<(), driftlens_engines::translate::marian::MarianError>(())
 //! ```
 
 pub mod config;
+pub mod files;
 pub mod generate;
 pub mod model;
 pub mod spm;
 pub mod tokenizer;
+
+pub use files::{check_safetensors, check_safetensors_header};
 
 use self::config::{GenerationSettings, ModelShape};
 use self::generate::{Control, SearchError};
@@ -228,7 +231,7 @@ fn load_net(cfg: &Config, shape: &ModelShape, weights: &Path, fix: &str) -> Resu
             return Err(MarianError::MissingFile { path: weights.to_path_buf(), fix: fix.to_string() });
         }
         // Only the zip format (PyTorch 1.6 and later) can be read; say so plainly.
-        crate::models::store::check_format("pytorch_model.bin", weights).map_err(|p| bad(weights, p, fix))?;
+        files::check_format("pytorch_model.bin", weights).map_err(|p| bad(weights, p, fix))?;
         VarBuilder::from_pth(weights, DType::F32, &dev).map_err(explain)?
     };
     MarianNet::load(cfg, shape, vb).map_err(explain)
@@ -236,34 +239,6 @@ fn load_net(cfg: &Config, shape: &ModelShape, weights: &Path, fix: &str) -> Resu
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
-}
-
-/// Checks that a safetensors file is whole: its header parses and its data is as long as
-/// the header says.
-pub fn check_safetensors(data: &[u8]) -> Result<(), String> {
-    check_safetensors_header(data, data.len() as u64)
-}
-
-/// The same check from the start of the file (at least its header) and the file's length.
-pub fn check_safetensors_header(start: &[u8], file_len: u64) -> Result<(), String> {
-    if start.len() < 8 || file_len < 8 {
-        return Err("it is too short to be a safetensors file (truncated download?)".into());
-    }
-    let n = u64::from_le_bytes(start[..8].try_into().unwrap_or([0; 8]));
-    if n > file_len - 8 || 8 + n > start.len() as u64 {
-        return Err("its header runs past the end of the file (truncated download?)".into());
-    }
-    let n = n as usize;
-    let header: serde_json::Value = serde_json::from_slice(&start[8..8 + n]).map_err(|_| "its header is not valid (damaged file, or not a safetensors file)".to_string())?;
-    let end = header
-        .as_object()
-        .map(|o| o.iter().filter(|(k, _)| *k != "__metadata__").filter_map(|(_, v)| v.get("data_offsets")?.as_array()?.get(1)?.as_u64()).max().unwrap_or(0))
-        .unwrap_or(0);
-    let have = file_len - 8 - n as u64;
-    if have < end {
-        return Err(format!("it holds {have} bytes of tensor data where its header promises {end} (truncated download?)"));
-    }
-    Ok(())
 }
 
 impl Marian {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The catalog the binary was built with.
-pub const BUNDLED: &str = include_str!("../../models/models.toml");
+pub const BUNDLED: &str = include_str!("../../../../models/models.toml");
 
 /// What a model is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

@@ -9,7 +9,7 @@
 //! `models.toml` knows; a file that fails is removed again.
 
 use super::catalog::{Catalog, ModelEntry};
-use crate::translate::marian::{check_safetensors_header, spm::SentencePiece};
+use crate::translate::marian::files::check_format;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -183,7 +183,7 @@ pub fn project_models_dir() -> PathBuf {
     if here.join("models.toml").is_file() {
         return here;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+    crate::project_dir().join("models")
 }
 
 impl StoreConfig {
@@ -377,52 +377,6 @@ impl ModelStore {
             project.display()
         )
     }
-
-    /// Finds a model on disk, downloading it when allowed and needed.
-    pub fn resolve(&self, entry: &ModelEntry) -> Result<ResolvedModel, ModelError> {
-        match self.locate(entry) {
-            Presence::Present(r) => Ok(*r),
-            Presence::Incomplete { dir, missing, .. } if !self.config.download => {
-                Err(ModelError::BadFile {
-                    path: dir.join(&missing[0]),
-                    problem: format!("is missing (the folder lacks {})", missing.join(", ")),
-                    fix: self.fetch_hint(entry),
-                })
-            }
-            _ if self.config.download => self.fetch(entry, true),
-            _ => Err(ModelError::NotFound {
-                model: entry.name.clone(),
-                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
-                fix: self.fetch_hint(entry),
-            }),
-        }
-    }
-
-    /// Downloads a model into the Hugging Face cache through `hf-hub`, then checks it.
-    pub fn fetch(&self, entry: &ModelEntry, progress: bool) -> Result<ResolvedModel, ModelError> {
-        super::download::fetch(self, entry, progress)?;
-        match self.locate(entry) {
-            Presence::Present(r) => {
-                let bad: Vec<FileCheck> = verify_files(&r)
-                    .into_iter()
-                    .filter(|c| !c.status.is_ok())
-                    .collect();
-                if let Some(c) = bad.into_iter().next() {
-                    return Err(ModelError::BadFile {
-                        path: c.path.clone(),
-                        problem: c.status.to_string(),
-                        fix: self.fetch_hint(entry),
-                    });
-                }
-                Ok(*r)
-            }
-            _ => Err(ModelError::NotFound {
-                model: entry.name.clone(),
-                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
-                fix: self.fetch_hint(entry),
-            }),
-        }
-    }
 }
 
 /// The verdict on one file.
@@ -473,61 +427,6 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Checks that a file is whole and is what its name says, without the model: JSON parses,
-/// SentencePiece models parse, safetensors data is as long as its header says, PyTorch
-/// archives end with their zip directory.
-pub fn check_format(name: &str, path: &Path) -> Result<(), String> {
-    let read = || std::fs::read(path).map_err(|e| e.to_string());
-    if name.ends_with(".json") {
-        serde_json::from_slice::<serde_json::Value>(&read()?)
-            .map(|_| ())
-            .map_err(|e| format!("it is not valid JSON ({e}); truncated download?"))
-    } else if name.ends_with(".spm") || name.ends_with(".model") {
-        SentencePiece::from_bytes(&read()?)
-            .map(|_| ())
-            .map_err(|e| format!("it is not a usable SentencePiece model: {e}"))
-    } else if name.ends_with(".safetensors") {
-        // The header alone says how long the file must be; no need to read the weights.
-        let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let len = f.metadata().map_err(|e| e.to_string())?.len();
-        let mut n = [0u8; 8];
-        if len < 8 || f.read_exact(&mut n).is_err() {
-            return Err("it is too short to be a safetensors file (truncated download?)".into());
-        }
-        let header_len = u64::from_le_bytes(n);
-        if header_len > len - 8 || header_len > 100 << 20 {
-            return Err("its header runs past the end of the file (truncated download?)".into());
-        }
-        let mut head = vec![0u8; 8 + header_len as usize];
-        head[..8].copy_from_slice(&n);
-        f.read_exact(&mut head[8..]).map_err(|e| e.to_string())?;
-        check_safetensors_header(&head, len)
-    } else if name.ends_with(".bin") {
-        let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let len = f.metadata().map_err(|e| e.to_string())?.len();
-        let mut head = [0u8; 4];
-        if len < 22 || f.read_exact(&mut head).is_err() {
-            return Err("it is too short to be a PyTorch checkpoint (truncated download?)".into());
-        }
-        if &head != b"PK\x03\x04" {
-            return Err("it is not a zip-format PyTorch checkpoint (a legacy format, or damaged); convert it to model.safetensors with `transformers` (`MarianMTModel.from_pretrained(DIR).save_pretrained(DIR)`)".into());
-        }
-        use std::io::{Seek, SeekFrom};
-        let tail_len = len.min(65536 + 22);
-        f.seek(SeekFrom::End(-(tail_len as i64)))
-            .map_err(|e| e.to_string())?;
-        let mut tail = vec![0u8; tail_len as usize];
-        f.read_exact(&mut tail).map_err(|e| e.to_string())?;
-        if tail.windows(4).any(|w| w == b"PK\x05\x06") {
-            Ok(())
-        } else {
-            Err("its zip directory is missing (truncated download?)".into())
-        }
-    } else {
-        Ok(())
-    }
 }
 
 /// Checks one file against what models.toml knows of it, and its format.

@@ -4,7 +4,9 @@
 //! looks whole; the store then checks sizes and checksums.
 
 use super::catalog::ModelEntry;
-use super::store::{verify_file, ModelError, ModelStore};
+use super::store::{
+    verify_file, verify_files, FileCheck, ModelError, ModelStore, Presence, ResolvedModel,
+};
 use hf_hub::api::sync::ApiBuilder;
 use hf_hub::api::Progress;
 use hf_hub::{Repo, RepoType};
@@ -215,4 +217,54 @@ fn fetch_impl<P: Progress + Clone>(
         get(f)?;
     }
     Ok(())
+}
+
+/// Finding a model and downloading it where allowed: the store looks on disk, this module
+/// fetches (the store knows nothing of downloads).
+impl ModelStore {
+    /// Finds a model on disk, downloading it when allowed and needed.
+    pub fn resolve(&self, entry: &ModelEntry) -> Result<ResolvedModel, ModelError> {
+        match self.locate(entry) {
+            Presence::Present(r) => Ok(*r),
+            Presence::Incomplete { dir, missing, .. } if !self.config.download => {
+                Err(ModelError::BadFile {
+                    path: dir.join(&missing[0]),
+                    problem: format!("is missing (the folder lacks {})", missing.join(", ")),
+                    fix: self.fetch_hint(entry),
+                })
+            }
+            _ if self.config.download => self.fetch(entry, true),
+            _ => Err(ModelError::NotFound {
+                model: entry.name.clone(),
+                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
+                fix: self.fetch_hint(entry),
+            }),
+        }
+    }
+
+    /// Downloads a model into the Hugging Face cache through `hf-hub`, then checks it.
+    pub fn fetch(&self, entry: &ModelEntry, progress: bool) -> Result<ResolvedModel, ModelError> {
+        fetch(self, entry, progress)?;
+        match self.locate(entry) {
+            Presence::Present(r) => {
+                let bad: Vec<FileCheck> = verify_files(&r)
+                    .into_iter()
+                    .filter(|c| !c.status.is_ok())
+                    .collect();
+                if let Some(c) = bad.into_iter().next() {
+                    return Err(ModelError::BadFile {
+                        path: c.path.clone(),
+                        problem: c.status.to_string(),
+                        fix: self.fetch_hint(entry),
+                    });
+                }
+                Ok(*r)
+            }
+            _ => Err(ModelError::NotFound {
+                model: entry.name.clone(),
+                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
+                fix: self.fetch_hint(entry),
+            }),
+        }
+    }
 }
