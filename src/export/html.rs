@@ -1,21 +1,14 @@
 //! The HTML report: one self-contained file (inline CSS, no scripts, no network).
 
 use super::escape;
+use super::heat;
 use crate::analyze::{PairReport, Report, TranslationReport, TranslationStatus};
 use crate::drift::DriftLevel;
 use std::fmt::Write;
 
-/// A colour from white (no drift) through amber to red (certain drift).
+/// A colour from white (no drift) through amber to red (certain drift): the shared ramp.
 fn colour(drift: f32) -> String {
-    let d = drift.clamp(0.0, 1.0);
-    let (r, g, b) = if d < 0.5 {
-        let t = d / 0.5;
-        (255.0, 255.0 - 55.0 * t, 255.0 - 175.0 * t)
-    } else {
-        let t = (d - 0.5) / 0.5;
-        (255.0 - 35.0 * t, 200.0 - 150.0 * t, 80.0 - 30.0 * t)
-    };
-    format!("rgb({:.0},{:.0},{:.0})", r, g, b)
+    heat::REPORT.css(drift)
 }
 
 fn level_class(l: DriftLevel) -> &'static str {
@@ -115,26 +108,17 @@ pub fn html(report: &Report) -> String {
         " none → certain; a blank row means no counterpart was found</div><table class=\"heat\">",
     );
     for t in &analysed {
-        let mut per_sentence = vec![None::<(f32, DriftLevel)>; report.original.sentences.len()];
-        for p in &t.pairs {
-            for &o in &p.original {
-                if let Some(slot) = per_sentence.get_mut(o) {
-                    if slot.map(|(d, _)| p.drift > d).unwrap_or(true) {
-                        *slot = Some((p.drift, p.level));
-                    }
-                }
-            }
-        }
+        let cells = heat::by_sentence(&t.pairs, report.original.sentences.len());
         let _ = write!(
             h,
             "<tr><th><a href=\"#lang-{0}\">{0}</a> ({1})</th>",
             escape(&t.label),
             t.flagged().count()
         );
-        for (i, cell) in per_sentence.iter().enumerate() {
-            match cell {
+        for (i, cell) in cells.iter().enumerate() {
+            match cell.map(|c| (c.drift, t.pairs[c.pair].level)) {
                 Some((d, l)) => {
-                    let _ = write!(h, "<td style=\"background:{}\" title=\"{} sentence {i}: {} ({d:.2})\"><a href=\"#{}-{i}\"></a></td>", colour(*d), escape(&t.label), l.name(), escape(&t.label));
+                    let _ = write!(h, "<td style=\"background:{}\" title=\"{} sentence {i}: {} ({d:.2})\"><a href=\"#{}-{i}\"></a></td>", colour(d), escape(&t.label), l.name(), escape(&t.label));
                 }
                 None => h.push_str("<td></td>"),
             }

@@ -2,6 +2,7 @@
 //! self-contained HTML report (heat map, side-by-side tables, quote-fidelity grid).
 
 pub mod classroom;
+pub mod heat;
 mod html;
 pub mod tmx;
 pub mod xliff;

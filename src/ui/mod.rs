@@ -615,16 +615,11 @@ pub mod colors {
     use eframe::egui;
     use egui::Color32;
 
-    /// Drift 0 (pale green) → 0.5 (amber) → 1 (red).
+    /// Drift 0 (pale green) → 0.5 (amber) → 1 (red): the shared ramp
+    /// ([`crate::export::heat::WORKBENCH`]).
     pub fn drift(d: f32) -> Color32 {
-        let d = d.clamp(0.0, 1.0);
-        let (a, b, t) = if d < 0.5 {
-            ([198, 232, 190], [245, 196, 80], d / 0.5)
-        } else {
-            ([245, 196, 80], [200, 40, 40], (d - 0.5) / 0.5)
-        };
-        let mix = |i: usize| (a[i] as f32 + (b[i] as f32 - a[i] as f32) * t) as u8;
-        Color32::from_rgb(mix(0), mix(1), mix(2))
+        let [r, g, b] = crate::export::heat::WORKBENCH.rgb(d);
+        Color32::from_rgb(r, g, b)
     }
 
     pub fn level(l: DriftLevel) -> Color32 {

@@ -79,14 +79,14 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                         egui::FontId::proportional(11.0),
                         ui.visuals().text_color(),
                     );
-                    let cells = state::drift_by_sentence(t, n);
+                    let cells = crate::export::heat::by_sentence(&t.pairs, n);
                     for (s, cell) in cells.iter().enumerate() {
                         let r = egui::Rect::from_min_size(
                             rect.min + Vec2::new(LABEL_WIDTH + s as f32 * cell_w, 1.0),
                             Vec2::new((cell_w - 1.0).max(1.0), ROW_HEIGHT - 2.0),
                         );
                         let color = match cell {
-                            Some((d, _)) => colors::drift(*d),
+                            Some(c) => colors::drift(c.drift),
                             None if t.is_analysed() => Color32::from_gray(60),
                             None => colors::NOT_ANALYSED,
                         };
@@ -101,7 +101,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                             let text = &original.sentences[s].text;
                             let short: String = text.chars().take(120).collect();
                             let drift = cells[s]
-                                .map(|(d, _)| format!("drift {d:.2}"))
+                                .map(|c| format!("drift {:.2}", c.drift))
                                 .unwrap_or_else(|| {
                                     if t.is_analysed() {
                                         "no pair".into()
