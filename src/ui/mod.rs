@@ -197,6 +197,7 @@ impl Workbench {
             })
             .collect();
         self.analysis_seconds = None;
+        self.engines.invalidate();
         self.review.open(corpus, &mut self.notices);
         self.classroom = Default::default();
         let settings = Settings {
@@ -345,14 +346,33 @@ impl Workbench {
             self.fonts_installed = true;
             install_fonts(ui.ctx());
         }
-        self.poll_worker();
-        self.poll_folder_pick(ui.ctx());
-        self.handle_dropped_files(ui.ctx());
-        self.review.autosave(ui.ctx(), &mut self.notices);
-        if self.state.view == View::SideBySide {
-            self.handle_keys(ui.ctx());
-        }
+        self.logic(ui.ctx());
+        self.draw(ui);
+    }
 
+    /// The work of every frame, whether or not a panel is shown: the worker's messages, the
+    /// folder picker, dropped files, the review's autosave, downloads and the engines'
+    /// status, and the side-by-side keys. Drawing comes after and only reads what this left.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        self.poll_worker();
+        self.poll_folder_pick(ctx);
+        self.handle_dropped_files(ctx);
+        self.review.autosave(ctx, &mut self.notices);
+        let mut langs: Vec<String> = self.inputs.iter().map(|i| i.lang.clone()).collect();
+        langs.sort();
+        langs.dedup();
+        self.engines.logic(
+            &langs,
+            self.options.models_dir.clone(),
+            self.state.view == View::Engines,
+        );
+        if self.state.view == View::SideBySide {
+            self.handle_keys(ctx);
+        }
+    }
+
+    /// Draws the menu, the status and progress bars, the current panel and the export window.
+    fn draw(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
