@@ -291,7 +291,12 @@ fn language_row(
 ) -> Option<String> {
     let name = crate::text::language(lang).map(|l| l.name).unwrap_or("");
     ui.label(format!("{lang} {name}"));
-    let reports: Vec<_> = wb.translations.iter().filter(|t| t.lang == lang).collect();
+    let reports: Vec<_> = wb
+        .model
+        .translations
+        .iter()
+        .filter(|t| t.lang == lang)
+        .collect();
     let engines: Vec<String> = reports
         .iter()
         .map(|t| format!("{}: {}", t.label, t.engine.as_deref().unwrap_or("none")))
