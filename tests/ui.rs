@@ -560,7 +560,7 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
         }
         h.step();
         frame += 1;
-        let n = h.state().0.translations.len();
+        let n = h.state().0.model.translations.len();
         if seen_counts.last() != Some(&n) {
             seen_counts.push(n);
             if n == 2 {
@@ -581,7 +581,7 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
         !h.state().0.is_busy(),
         "the analysis finished within 2 minutes"
     );
-    assert_eq!(h.state().0.translations.len(), labels.len());
+    assert_eq!(h.state().0.model.translations.len(), labels.len());
     assert!(
         seen_counts.len() >= 3,
         "results appeared one language at a time: counts seen {seen_counts:?}"
@@ -617,14 +617,17 @@ fn cancel_stops_the_analysis() {
     let wb = h.state();
     assert!(!wb.is_busy(), "cancelled within a minute");
     assert!(
-        wb.translations.len() < LABELS.len(),
+        wb.model.translations.len() < LABELS.len(),
         "{} translations done after Cancel",
-        wb.translations.len()
+        wb.model.translations.len()
     );
     assert!(
-        wb.notices.iter().any(|n| n.text.contains("cancelled")),
+        wb.model
+            .notices
+            .iter()
+            .any(|n| n.text.contains("cancelled")),
         "{:?}",
-        wb.notices
+        wb.model.notices
     );
 }
 
@@ -765,7 +768,7 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
         .with_size([1500.0, 950.0])
         .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
     run_until_idle(&mut h);
-    assert_eq!(h.state().translations.len(), 1);
+    assert_eq!(h.state().model.translations.len(), 1);
     // A loose file named by its language joins the open corpus.
     let loose = std::env::temp_dir().join(format!("driftlens-ui-{}-loose", std::process::id()));
     std::fs::create_dir_all(&loose).unwrap();
@@ -776,6 +779,7 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
     run_until_idle(&mut h);
     let labels: Vec<String> = h
         .state()
+        .model
         .translations
         .iter()
         .map(|t| t.label.clone())
@@ -795,9 +799,10 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
         .dropped_files
         .push(std::sync::Arc::new(Dropped(other.clone())));
     run_until_idle(&mut h);
-    assert_eq!(h.state().corpus, other);
+    assert_eq!(h.state().model.corpus, other);
     let labels: Vec<String> = h
         .state()
+        .model
         .translations
         .iter()
         .map(|t| t.label.clone())

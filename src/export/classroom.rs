@@ -1,11 +1,11 @@
 //! The classroom exercise on paper: a printable worksheet (rows with a checkbox each, no
 //! answers, no scores) and its answer key (the planted changes with kind and explanation,
 //! and what Driftlens flagged). Both are self-contained HTML: inline CSS, no scripts, no
-//! network; `@media print` keeps rows whole across pages.
+//! network; `@media print` keeps rows whole across pages. Written with maud, which escapes
+//! every text it is given.
 
-use super::escape;
-use crate::review::classroom::Exercise;
-use std::fmt::Write;
+use crate::review::classroom::{Exercise, ToolView};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = "
 body { font-family: 'Noto Sans', 'DejaVu Sans', sans-serif; margin: 2em; color: #111; }
@@ -33,8 +33,22 @@ td.back { color: #333; font-style: italic; }
 }
 ";
 
-fn head(title: &str) -> String {
-    format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n", escape(title))
+/// A whole page: the shared head with `title`, and `body`.
+fn page(title: &str, body: Markup) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { (body) }
+        }
+    };
+    let mut out = page.into_string();
+    out.push('\n');
+    out
 }
 
 fn language(e: &Exercise) -> (String, bool) {
@@ -48,127 +62,121 @@ fn language(e: &Exercise) -> (String, bool) {
 }
 
 /// `<td lang="ar" dir="rtl">` for a translation cell.
-fn text_cell(class: &str, lang: &str, rtl: bool, text: &str) -> String {
-    let dir = if rtl { " dir=\"rtl\"" } else { "" };
-    format!(
-        "<td class=\"{class}\" lang=\"{}\"{dir}>{}</td>",
-        escape(lang),
-        escape(text)
-    )
+fn text_cell(class: &str, lang: &str, rtl: bool, text: &str) -> Markup {
+    html! {
+        td class=(class) lang=(lang) dir=[rtl.then_some("rtl")] { (text) }
+    }
 }
 
 /// The students' worksheet: every row with a checkbox; no answers.
 pub fn worksheet_html(e: &Exercise) -> String {
     let (lang_name, rtl) = language(e);
-    let mut out = head(&format!("Worksheet: did the meaning drift? ({lang_name})"));
-    let _ = writeln!(
-        out,
-        "<h1>Did the meaning drift? An English article and its {} translation</h1>",
-        escape(&lang_name)
-    );
-    out.push_str("<p class=\"meta\">Name: <span class=\"fill\"></span> &nbsp; Date: <span class=\"fill\"></span></p>\n");
-    let _ = writeln!(
-        out,
-        "<p>Each row shows a sentence of the original, its {} translation, and the translation put back into English by a machine. \
-         Some translated sentences say something different from the original. Tick the rows where the meaning changed.</p>",
-        escape(&lang_name)
-    );
-    out.push_str("<table>\n<thead><tr><th>#</th><th>Drifted?</th><th>Original (English)</th>");
-    let _ = write!(
-        out,
-        "<th>Translation ({})</th><th>Back into English (machine)</th></tr></thead>\n<tbody>\n",
-        escape(&lang_name)
-    );
-    for (i, r) in e.rows.iter().enumerate() {
-        let n = i + 1;
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"n\">{n}</td><td class=\"mark\"><input type=\"checkbox\" name=\"row-{n}\" aria-label=\"Row {n} drifted\"></td>{}{}{}</tr>",
-            text_cell("orig", "en", false, &r.original),
-            text_cell("trans", &e.lang, rtl, &r.translation),
-            text_cell("back", "en", false, &r.back_translation)
-        );
+    let body = html! {
+        h1 { "Did the meaning drift? An English article and its " (lang_name) " translation" }
+        p.meta { "Name: " span.fill {} " \u{a0} Date: " span.fill {} }
+        p {
+            "Each row shows a sentence of the original, its " (lang_name)
+            " translation, and the translation put back into English by a machine. \
+             Some translated sentences say something different from the original. \
+             Tick the rows where the meaning changed."
+        }
+        table {
+            thead {
+                tr {
+                    th { "#" } th { "Drifted?" } th { "Original (English)" }
+                    th { "Translation (" (lang_name) ")" } th { "Back into English (machine)" }
+                }
+            }
+            tbody {
+                @for (i, r) in e.rows.iter().enumerate() {
+                    @let n = i + 1;
+                    tr {
+                        td.n { (n) }
+                        td.mark {
+                            input type="checkbox" name={ "row-" (n) } aria-label={ "Row " (n) " drifted" };
+                        }
+                        (text_cell("orig", "en", false, &r.original))
+                        (text_cell("trans", &e.lang, rtl, &r.translation))
+                        (text_cell("back", "en", false, &r.back_translation))
+                    }
+                }
+            }
+        }
+        p.meta { (e.rows.len()) " rows. Driftlens classroom exercise " (e.label) "." }
+    };
+    page(
+        &format!("Worksheet: did the meaning drift? ({lang_name})"),
+        body,
+    )
+}
+
+/// Whether Driftlens flagged a row: "flagged (major, 0.71)", "missed (…)" or "not scored".
+fn tool_cell(tool: Option<&ToolView>) -> Markup {
+    html! {
+        td {
+            @if let Some(t) = tool {
+                @if t.flagged() {
+                    span class="tool-yes" { "flagged" }
+                } @else {
+                    span class="tool-no" { "missed" }
+                }
+                " (" (t.level.name()) ", " (format!("{:.2}", t.drift)) ")"
+            } @else {
+                "not scored"
+            }
+        }
     }
-    out.push_str("</tbody>\n</table>\n");
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">{} rows. Driftlens classroom exercise {}.</p>",
-        e.rows.len(),
-        escape(&e.label)
-    );
-    out.push_str("</body>\n</html>\n");
-    out
 }
 
 /// The teacher's answer key: each planted change with its kind, explanation, the sentence
 /// before and after the change, and whether Driftlens flagged the row.
 pub fn answer_key_html(e: &Exercise) -> String {
     let (lang_name, rtl) = language(e);
-    let mut out = head(&format!("Answer key: {} ({lang_name})", e.label));
-    let _ = writeln!(
-        out,
-        "<h1>Answer key: {} planted changes in the {} translation</h1>",
-        e.changes.len(),
-        escape(&lang_name)
-    );
     let flagged = e
         .rows
         .iter()
         .filter(|r| !r.planted.is_empty() && r.tool.as_ref().is_some_and(|t| t.flagged()))
         .count();
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">Exercise {}: {} rows, {} of them changed on purpose. Driftlens flagged {flagged} of the {} changed rows.</p>",
-        escape(&e.label),
-        e.rows.len(),
-        e.planted_rows(),
-        e.planted_rows()
-    );
-    out.push_str("<table>\n<thead><tr><th>Row</th><th>Kind</th><th>What changed</th><th>Original (English)</th>");
-    let _ = write!(out, "<th>Translation as given ({})</th><th>Before the change</th><th>Driftlens</th></tr></thead>\n<tbody>\n", escape(&lang_name));
-    for (i, r) in e.rows.iter().enumerate() {
-        for &c in &r.planted {
-            let ch = &e.changes[c];
-            let tool = match &r.tool {
-                Some(t) if t.flagged() => format!(
-                    "<span class=\"tool-yes\">flagged</span> ({}, {:.2})",
-                    t.level.name(),
-                    t.drift
-                ),
-                Some(t) => format!(
-                    "<span class=\"tool-no\">missed</span> ({}, {:.2})",
-                    t.level.name(),
-                    t.drift
-                ),
-                None => "not scored".to_string(),
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"n\">{}</td><td class=\"kind\">{}</td><td>{}</td>{}{}{}<td>{tool}</td></tr>",
-                i + 1,
-                escape(&ch.kind_words()),
-                escape(&ch.explanation),
-                text_cell("orig", "en", false, &r.original),
-                text_cell("trans", &e.lang, rtl, &r.translation),
-                text_cell("before", &e.lang, rtl, ch.unaltered_text.as_deref().unwrap_or("(an added sentence: not in the translation)")),
-            );
+    let body = html! {
+        h1 { "Answer key: " (e.changes.len()) " planted changes in the " (lang_name) " translation" }
+        p.meta {
+            "Exercise " (e.label) ": " (e.rows.len()) " rows, " (e.planted_rows())
+            " of them changed on purpose. Driftlens flagged " (flagged) " of the "
+            (e.planted_rows()) " changed rows."
         }
-    }
-    out.push_str("</tbody>\n</table>\n");
-    if !e.unplaced.is_empty() {
-        out.push_str("<h2>Changes not on any row</h2>\n<p>The aligner did not give these sentences a row of their own, so students could not mark them; they are not counted.</p>\n<ul>\n");
-        for &c in &e.unplaced {
-            let ch = &e.changes[c];
-            let _ = writeln!(
-                out,
-                "<li><span class=\"kind\">{}</span> (sentence {}): {}</li>",
-                escape(&ch.kind_words()),
-                ch.variant_id,
-                escape(&ch.explanation)
-            );
+        table {
+            thead {
+                tr {
+                    th { "Row" } th { "Kind" } th { "What changed" } th { "Original (English)" }
+                    th { "Translation as given (" (lang_name) ")" } th { "Before the change" }
+                    th { "Driftlens" }
+                }
+            }
+            tbody {
+                @for (i, r) in e.rows.iter().enumerate() {
+                    @for ch in r.planted.iter().filter_map(|&c| e.changes.get(c)) {
+                        tr {
+                            td.n { (i + 1) }
+                            td.kind { (ch.kind_words()) }
+                            td { (ch.explanation) }
+                            (text_cell("orig", "en", false, &r.original))
+                            (text_cell("trans", &e.lang, rtl, &r.translation))
+                            (text_cell("before", &e.lang, rtl, ch.unaltered_text.as_deref().unwrap_or("(an added sentence: not in the translation)")))
+                            (tool_cell(r.tool.as_ref()))
+                        }
+                    }
+                }
+            }
         }
-        out.push_str("</ul>\n");
-    }
-    out.push_str("</body>\n</html>\n");
-    out
+        @if !e.unplaced.is_empty() {
+            h2 { "Changes not on any row" }
+            p { "The aligner did not give these sentences a row of their own, so students could not mark them; they are not counted." }
+            ul {
+                @for ch in e.unplaced.iter().filter_map(|&c| e.changes.get(c)) {
+                    li { span.kind { (ch.kind_words()) } " (sentence " (ch.variant_id) "): " (ch.explanation) }
+                }
+            }
+        }
+    };
+    page(&format!("Answer key: {} ({lang_name})", e.label), body)
 }

@@ -1,30 +1,23 @@
-//! The HTML report: one self-contained file (inline CSS, no scripts, no network).
+//! The HTML report: one self-contained file (inline CSS, no scripts, no network), written
+//! with maud, which escapes every text it is given.
 
-use super::escape;
+use super::heat;
 use crate::analyze::{PairReport, Report, TranslationReport, TranslationStatus};
 use crate::drift::DriftLevel;
-use std::fmt::Write;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-/// A colour from white (no drift) through amber to red (certain drift).
+/// A colour from white (no drift) through amber to red (certain drift): the shared ramp.
 fn colour(drift: f32) -> String {
-    let d = drift.clamp(0.0, 1.0);
-    let (r, g, b) = if d < 0.5 {
-        let t = d / 0.5;
-        (255.0, 255.0 - 55.0 * t, 255.0 - 175.0 * t)
-    } else {
-        let t = (d - 0.5) / 0.5;
-        (255.0 - 35.0 * t, 200.0 - 150.0 * t, 80.0 - 30.0 * t)
-    };
-    format!("rgb({:.0},{:.0},{:.0})", r, g, b)
+    heat::REPORT.css(drift)
 }
 
 fn level_class(l: DriftLevel) -> &'static str {
     l.name()
 }
 
-/// Text with the byte ranges in `marks` wrapped in `<mark>`; ranges off character boundaries
-/// or out of range are ignored.
-fn highlight(text: &str, marks: &[[usize; 2]]) -> String {
+/// Text with the byte ranges in `marks` wrapped in `<mark>`; ranges off character boundaries,
+/// out of range or overlapping an earlier one are ignored.
+fn highlight(text: &str, marks: &[[usize; 2]]) -> Markup {
     let mut ranges: Vec<[usize; 2]> = marks
         .iter()
         .copied()
@@ -33,18 +26,23 @@ fn highlight(text: &str, marks: &[[usize; 2]]) -> String {
         })
         .collect();
     ranges.sort();
-    let mut out = String::new();
+    // (text, marked) pieces in order
+    let mut pieces: Vec<(&str, bool)> = Vec::new();
     let mut pos = 0;
     for [a, b] in ranges {
         if a < pos {
             continue;
         }
-        out.push_str(&escape(&text[pos..a]));
-        let _ = write!(out, "<mark>{}</mark>", escape(&text[a..b]));
+        pieces.push((&text[pos..a], false));
+        pieces.push((&text[a..b], true));
         pos = b;
     }
-    out.push_str(&escape(&text[pos..]));
-    out
+    pieces.push((&text[pos..], false));
+    html! {
+        @for (piece, marked) in pieces {
+            @if marked { mark { (piece) } } @else { (piece) }
+        }
+    }
 }
 
 fn direction(lang: &str) -> &'static str {
@@ -76,7 +74,6 @@ mark{background:#ffd34d;padding:0 1px;border-radius:2px}
 
 /// The whole report as one HTML page.
 pub fn html(report: &Report) -> String {
-    let mut h = String::new();
     let analysed: Vec<&TranslationReport> = report
         .translations
         .iter()
@@ -88,184 +85,180 @@ pub fn html(report: &Report) -> String {
         .first()
         .map(|s| s.text.as_str())
         .unwrap_or("Driftlens report");
-    let _ = write!(
-        h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Driftlens — {}</title><style>{STYLE}</style></head><body>",
-        escape(title)
-    );
     let flagged: usize = analysed.iter().map(|t| t.flagged().count()).sum();
-    let _ = write!(
-        h,
-        "<h1>Driftlens — {}</h1><div class=\"sub\">{} · {} sentences · {} of {} translations analysed · {} pairs flagged · driftlens {}</div>",
-        escape(title),
-        escape(&report.original.path.display().to_string()),
-        report.original.sentences.len(),
-        analysed.len(),
-        report.translations.len(),
-        flagged,
-        escape(&report.driftlens)
-    );
-
-    // Overview heat map: languages × original sentences.
-    h.push_str("<h2>Overview</h2><div class=\"legend sub\">drift: ");
-    for d in [0.0, 0.25, 0.5, 0.75, 1.0] {
-        let _ = write!(h, "<span style=\"background:{}\"></span>", colour(d));
-    }
-    h.push_str(
-        " none → certain; a blank row means no counterpart was found</div><table class=\"heat\">",
-    );
-    for t in &analysed {
-        let mut per_sentence = vec![None::<(f32, DriftLevel)>; report.original.sentences.len()];
-        for p in &t.pairs {
-            for &o in &p.original {
-                if let Some(slot) = per_sentence.get_mut(o) {
-                    if slot.map(|(d, _)| p.drift > d).unwrap_or(true) {
-                        *slot = Some((p.drift, p.level));
-                    }
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "Driftlens — " (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { "Driftlens — " (title) }
+                div.sub {
+                    (report.original.path.display().to_string()) " · "
+                    (report.original.sentences.len()) " sentences · "
+                    (analysed.len()) " of " (report.translations.len()) " translations analysed · "
+                    (flagged) " pairs flagged · driftlens " (report.driftlens)
+                }
+                (overview(report, &analysed))
+                (not_analysed(report))
+                (quotations(report, &analysed))
+                @for t in &analysed {
+                    (side_by_side(t))
                 }
             }
         }
-        let _ = write!(
-            h,
-            "<tr><th><a href=\"#lang-{0}\">{0}</a> ({1})</th>",
-            escape(&t.label),
-            t.flagged().count()
-        );
-        for (i, cell) in per_sentence.iter().enumerate() {
-            match cell {
-                Some((d, l)) => {
-                    let _ = write!(h, "<td style=\"background:{}\" title=\"{} sentence {i}: {} ({d:.2})\"><a href=\"#{}-{i}\"></a></td>", colour(*d), escape(&t.label), l.name(), escape(&t.label));
-                }
-                None => h.push_str("<td></td>"),
-            }
-        }
-        h.push_str("</tr>");
-    }
-    h.push_str("</table>");
-
-    let skipped: Vec<&TranslationReport> = report
-        .translations
-        .iter()
-        .filter(|t| !t.is_analysed())
-        .collect();
-    if !skipped.is_empty() {
-        let _ = write!(
-            h,
-            "<h2>Not analysed ({})</h2><ul class=\"na\">",
-            skipped.len()
-        );
-        for t in skipped {
-            if let TranslationStatus::NotAnalysed { why, fix } = &t.status {
-                let _ = write!(
-                    h,
-                    "<li><b>{}</b>: {} — fix: <code>{}</code></li>",
-                    escape(&t.label),
-                    escape(why),
-                    escape(fix)
-                );
-            }
-        }
-        h.push_str("</ul>");
-    }
-
-    // Quote fidelity grid.
-    if !report.original.quotes.is_empty() && !analysed.is_empty() {
-        h.push_str(
-            "<h2>Quotations</h2><table class=\"quotes\"><tr><th>quotation</th><th>speaker</th>",
-        );
-        for t in &analysed {
-            let _ = write!(h, "<th>{}</th>", escape(&t.label));
-        }
-        h.push_str("</tr>");
-        for q in &report.original.quotes {
-            let short: String = q.text.chars().take(90).collect();
-            let more = if q.text.chars().count() > 90 {
-                "…"
-            } else {
-                ""
-            };
-            let _ = write!(
-                h,
-                "<tr><td class=\"q\">“{}{more}”</td><td>{}</td>",
-                escape(&short),
-                escape(q.speaker.as_deref().unwrap_or("—"))
-            );
-            for t in &analysed {
-                match t.quotes.iter().find(|f| f.quote == q.id) {
-                    Some(f) => {
-                        let _ = write!(
-                            h,
-                            "<td style=\"background:{}\" title=\"{}\">{:.2}</td>",
-                            colour(1.0 - f.fidelity),
-                            escape(&f.message),
-                            f.fidelity
-                        );
-                    }
-                    None => h.push_str("<td></td>"),
-                }
-            }
-            h.push_str("</tr>");
-        }
-        h.push_str("</table><div class=\"sub\">fidelity: 1 = intact, 0 = lost; hover a cell for the reason</div>");
-    }
-
-    // Side by side per language.
-    for t in &analysed {
-        let _ = write!(
-            h,
-            "<h2 id=\"lang-{0}\">{0} — {1}</h2><div class=\"sub\">engine {2} · alignment: {3} · {4} pairs, {5} flagged</div>",
-            escape(&t.label),
-            escape(crate::text::language(&t.lang).map(|l| l.name).unwrap_or(&t.lang)),
-            escape(t.engine.as_deref().unwrap_or("?")),
-            escape(t.alignment.as_deref().unwrap_or("?")),
-            t.pairs.len(),
-            t.flagged().count()
-        );
-        h.push_str("<table class=\"pairs\"><tr><th>#</th><th>original</th><th>translation</th><th>back-translation</th><th>drift</th><th>why</th></tr>");
-        for p in &t.pairs {
-            pair_row(&mut h, t, p);
-        }
-        h.push_str("</table>");
-    }
-    h.push_str("</body></html>\n");
-    h
+    };
+    let mut out = page.into_string();
+    out.push('\n');
+    out
 }
 
-fn pair_row(h: &mut String, t: &TranslationReport, p: &PairReport) {
+/// The heat map: languages × original sentences, each cell the worst pair holding it.
+fn overview(report: &Report, analysed: &[&TranslationReport]) -> Markup {
+    let sentences = report.original.sentences.len();
+    html! {
+        h2 { "Overview" }
+        div.legend.sub {
+            "drift: "
+            @for d in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                span style={ "background:" (colour(d)) } {}
+            }
+            " none → certain; a blank row means no counterpart was found"
+        }
+        table.heat {
+            @for t in analysed {
+                tr {
+                    th { a href={ "#lang-" (t.label) } { (t.label) } " (" (t.flagged().count()) ")" }
+                    @for (i, cell) in heat::by_sentence(&t.pairs, sentences).into_iter().enumerate() {
+                        @if let Some(c) = cell {
+                            td style={ "background:" (colour(c.drift)) }
+                                title={ (t.label) " sentence " (i) ": " (t.pairs[c.pair].level.name()) " (" (format!("{:.2}", c.drift)) ")" } {
+                                a href={ "#" (t.label) "-" (i) } {}
+                            }
+                        } @else {
+                            td {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Translations that could not be analysed, with why and the fix.
+fn not_analysed(report: &Report) -> Markup {
+    let skipped: Vec<(&str, &str, &str)> = report
+        .translations
+        .iter()
+        .filter_map(|t| match &t.status {
+            TranslationStatus::NotAnalysed { why, fix } => {
+                Some((t.label.as_str(), why.as_str(), fix.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    html! {
+        @if !skipped.is_empty() {
+            h2 { "Not analysed (" (skipped.len()) ")" }
+            ul.na {
+                @for (label, why, fix) in &skipped {
+                    li { b { (label) } ": " (why) " — fix: " code { (fix) } }
+                }
+            }
+        }
+    }
+}
+
+/// The quote-fidelity grid: quotations × languages.
+fn quotations(report: &Report, analysed: &[&TranslationReport]) -> Markup {
+    if report.original.quotes.is_empty() || analysed.is_empty() {
+        return html! {};
+    }
+    html! {
+        h2 { "Quotations" }
+        table.quotes {
+            tr {
+                th { "quotation" }
+                th { "speaker" }
+                @for t in analysed { th { (t.label) } }
+            }
+            @for q in &report.original.quotes {
+                tr {
+                    td.q {
+                        "“" (q.text.chars().take(90).collect::<String>())
+                        @if q.text.chars().count() > 90 { "…" }
+                        "”"
+                    }
+                    td { (q.speaker.as_deref().unwrap_or("—")) }
+                    @for t in analysed {
+                        @if let Some(f) = t.quotes.iter().find(|f| f.quote == q.id) {
+                            td style={ "background:" (colour(1.0 - f.fidelity)) } title=(f.message) {
+                                (format!("{:.2}", f.fidelity))
+                            }
+                        } @else {
+                            td {}
+                        }
+                    }
+                }
+            }
+        }
+        div.sub { "fidelity: 1 = intact, 0 = lost; hover a cell for the reason" }
+    }
+}
+
+/// One translation side by side with the original: a row per pair.
+fn side_by_side(t: &TranslationReport) -> Markup {
+    let name = crate::text::language(&t.lang)
+        .map(|l| l.name)
+        .unwrap_or(&t.lang);
+    html! {
+        h2 id={ "lang-" (t.label) } { (t.label) " — " (name) }
+        div.sub {
+            "engine " (t.engine.as_deref().unwrap_or("?"))
+            " · alignment: " (t.alignment.as_deref().unwrap_or("?"))
+            " · " (t.pairs.len()) " pairs, " (t.flagged().count()) " flagged"
+        }
+        table.pairs {
+            tr {
+                th { "#" } th { "original" } th { "translation" } th { "back-translation" }
+                th { "drift" } th { "why" }
+            }
+            @for p in &t.pairs {
+                (pair_row(t, p))
+            }
+        }
+    }
+}
+
+fn pair_row(t: &TranslationReport, p: &PairReport) -> Markup {
     let ids = |v: &[usize]| {
         v.iter()
             .map(|i| i.to_string())
             .collect::<Vec<_>>()
             .join(",")
     };
-    let anchor = p
-        .original
-        .first()
-        .map(|i| format!(" id=\"{}-{i}\"", escape(&t.label)))
-        .unwrap_or_default();
+    let anchor = p.original.first().map(|i| format!("{}-{i}", t.label));
     let orig_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.original_span).collect();
     let back_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.back_span).collect();
-    let _ = write!(
-        h,
-        "<tr class=\"{}\"{anchor}><td>{}→{}</td><td>{}</td><td dir=\"{}\">{}</td><td>{}</td><td><span class=\"lvl {}\">{}</span><br>{:.2}</td><td>",
-        level_class(p.level),
-        ids(&p.original),
-        ids(&p.translation),
-        highlight(&p.original_text, &orig_marks),
-        direction(&t.lang),
-        escape(&p.translated_text),
-        highlight(&p.back_translation, &back_marks),
-        level_class(p.level),
-        p.level.name(),
-        p.drift
-    );
-    for r in &p.reasons {
-        let _ = write!(
-            h,
-            "<span class=\"reason\" title=\"{}\">{}</span> ",
-            escape(&r.kind),
-            escape(&r.message)
-        );
+    html! {
+        tr class=(level_class(p.level)) id=[anchor] {
+            td { (ids(&p.original)) "→" (ids(&p.translation)) }
+            td { (highlight(&p.original_text, &orig_marks)) }
+            td dir=(direction(&t.lang)) { (p.translated_text) }
+            td { (highlight(&p.back_translation, &back_marks)) }
+            td {
+                span class={ "lvl " (level_class(p.level)) } { (p.level.name()) }
+                br;
+                (format!("{:.2}", p.drift))
+            }
+            td {
+                @for r in &p.reasons {
+                    span.reason title=(r.kind) { (r.message) } " "
+                }
+            }
+        }
     }
-    h.push_str("</td></tr>");
 }

@@ -2,6 +2,7 @@
 //! self-contained HTML report (heat map, side-by-side tables, quote-fidelity grid).
 
 pub mod classroom;
+pub mod heat;
 mod html;
 pub mod tmx;
 pub mod xliff;
@@ -10,8 +11,8 @@ pub use html::html;
 
 use crate::analyze::Report;
 
-/// Text escaped for XML 1.0 and HTML element content and attribute values (every writer
-/// here uses it). Characters XML 1.0
+/// Text escaped for XML 1.0 element content and attribute values (the XLIFF and TMX
+/// writers; the HTML pages are maud templates, which escape by themselves). Characters XML 1.0
 /// cannot carry at all (control characters other than tab, line feed and carriage return;
 /// U+FFFE, U+FFFF) become U+FFFD; tab, line feed and carriage return are written as
 /// character references so attribute values keep them.

@@ -25,6 +25,7 @@ pub struct ClassroomState {
 /// Labels of the analysed translations that have planted changes (`<label>.labels.toml`).
 fn variants(wb: &Workbench) -> Vec<String> {
     let mut v: Vec<String> = wb
+        .model
         .translations
         .iter()
         .filter(|t| t.is_analysed() && labels_file(t).is_file())
@@ -48,7 +49,7 @@ impl Workbench {
         c.checked = None;
         c.exercise = None;
         c.error = None;
-        let Some(t) = self.translations.iter().find(|t| t.label == label) else {
+        let Some(t) = self.model.translations.iter().find(|t| t.label == label) else {
             return;
         };
         match Exercise::load(&labels_file(t), t) {
@@ -92,13 +93,15 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         if ui.button("Export worksheet (HTML)").clicked() {
             export = Some((
                 false,
-                wb.corpus.join(format!("{}-worksheet.html", ex.label)),
+                wb.model.corpus.join(format!("{}-worksheet.html", ex.label)),
             ));
         }
         if ui.button("Export answer key (HTML)").clicked() {
             export = Some((
                 true,
-                wb.corpus.join(format!("{}-answer-key.html", ex.label)),
+                wb.model
+                    .corpus
+                    .join(format!("{}-answer-key.html", ex.label)),
             ));
         }
     });
@@ -232,7 +235,7 @@ fn export_sheet(wb: &mut Workbench, answers: bool, path: &std::path::Path) {
     let r = html.and_then(|h| {
         std::fs::write(path, h).map_err(|e| format!("cannot write {}: {e}", path.display()))
     });
-    wb.notices.push(match r {
+    wb.model.notices.push(match r {
         Ok(()) => Notice {
             error: false,
             text: format!("wrote {}", path.display()),

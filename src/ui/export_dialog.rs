@@ -72,9 +72,9 @@ impl Workbench {
                     .iter()
                     .find(|t| t.label == label)
                     .ok_or_else(|| format!("{label} is not analysed yet"))?;
-                self.review.xliff(&report, t)?
+                self.model.xliff(&report, t)
             }
-            ExportFormat::Tmx => self.review.tmx(&report)?,
+            ExportFormat::Tmx => self.model.tmx(&report),
         };
         let tmp = path.with_extension(format!("{}.part", format.extension()));
         std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
@@ -101,9 +101,13 @@ pub fn window(wb: &mut Workbench, ctx: &egui::Context) {
     }
     let format = *wb.export.format.get_or_insert(ExportFormat::Html);
     if wb.export.path.is_empty() {
-        wb.export.path = default_path(&wb.corpus, format, wb.state.selection.label.as_deref())
-            .display()
-            .to_string();
+        wb.export.path = default_path(
+            &wb.model.corpus,
+            format,
+            wb.state.selection.label.as_deref(),
+        )
+        .display()
+        .to_string();
     }
     let mut close = false;
     egui::Window::new("Export")
@@ -118,7 +122,7 @@ pub fn window(wb: &mut Workbench, ctx: &egui::Context) {
                 {
                     wb.export.format = Some(f);
                     wb.export.path =
-                        default_path(&wb.corpus, f, wb.state.selection.label.as_deref())
+                        default_path(&wb.model.corpus, f, wb.state.selection.label.as_deref())
                             .display()
                             .to_string();
                 }
@@ -162,7 +166,7 @@ pub fn window(wb: &mut Workbench, ctx: &egui::Context) {
                             text: format!("export failed: {e}"),
                         },
                     };
-                    wb.notices.push(notice);
+                    wb.model.notices.push(notice);
                     wb.export.last = Some(r);
                 }
                 if ui.button("Close").clicked() {

@@ -1,10 +1,14 @@
 //! The Driftlens workbench: an egui application over the same pipeline as the command line.
 //!
-//! [`Workbench`] holds the report as it arrives (language by language, from a worker
-//! thread), the view state ([`state::UiState`], pure and tested), the review project and the
-//! classroom. One file per panel draws it: `overview`, `side_by_side`, `quotes`,
-//! `review_view`, `classroom_view`, `engines`; `export_dialog` writes reports. Every control
-//! carries an AccessKit label, which is how `tests/ui.rs` drives the app.
+//! Shaped like egui's demo. [`Model`] is the app model: the report as it arrives (language by
+//! language, from a worker thread) and the review project; panels read it and write through
+//! its methods. [`Workbench`] holds the model, the navigation the panels share
+//! ([`state::UiState`], pure and tested) and each panel's own view state. Every frame,
+//! [`Workbench::logic`] does what must happen whether or not a panel is shown (the worker's
+//! messages, downloads, the review's autosave); then one file per panel draws: `overview`,
+//! `side_by_side`, `quotes`, `review_view`, `classroom_view`, `engines`; `export_dialog`
+//! writes reports. Every control carries an AccessKit label, which is how `tests/ui.rs`
+//! drives the app.
 
 use eframe::egui;
 
@@ -17,17 +21,19 @@ pub mod worker;
 mod classroom_view;
 mod engines;
 mod export_dialog;
+mod model;
 mod overview;
 mod quotes;
 mod review_view;
 mod side_by_side;
 
 use crate::analyze::{
-    EngineChoice, OriginalReport, Progress, Report, Settings, TranslationInput, TranslationReport,
+    EngineChoice, Progress, Report, Settings, TranslationInput, TranslationReport,
 };
 use crate::translate::TranslationCache;
 use state::{UiState, View};
-use std::collections::BTreeMap;
+
+pub use model::Model;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 
@@ -73,25 +79,17 @@ pub struct Notice {
     pub text: String,
 }
 
-/// The application.
+/// The application: the app model, the navigation shared by the panels, and each panel's
+/// own view state.
 pub struct Workbench {
-    /// The corpus folder (where the project file lives).
-    pub corpus: PathBuf,
-    pub original_path: PathBuf,
-    pub inputs: Vec<TranslationInput>,
-    pub original: Option<OriginalReport>,
-    /// Translations in the order they finished.
-    pub translations: Vec<TranslationReport>,
-    pub progress: BTreeMap<String, LangProgress>,
+    /// The report and the review project; panels read and write through it.
+    pub model: Model,
+    /// Which view, translation and pair are selected, the filters and the sort order.
     pub state: UiState,
-    pub notices: Vec<Notice>,
     pub options: Options,
     worker: Option<worker::Worker>,
-    /// Seconds the last complete analysis took.
-    pub analysis_seconds: Option<f64>,
     export: export_dialog::ExportState,
     engines: engines::EnginesState,
-    review: review_view::ReviewState,
     classroom: classroom_view::ClassroomState,
     folder_pick: Option<Receiver<Option<PathBuf>>>,
     fonts_installed: bool,
@@ -108,8 +106,8 @@ impl Workbench {
     /// A workbench over a report computed elsewhere (tests reuse one analysis this way).
     pub fn from_report(corpus: &Path, report: Report, options: Options) -> Workbench {
         let mut wb = Workbench::empty(corpus, options);
-        wb.original_path = report.original.path.clone();
-        wb.inputs = report
+        wb.model.original_path = report.original.path.clone();
+        wb.model.inputs = report
             .translations
             .iter()
             .map(|t| TranslationInput {
@@ -119,7 +117,7 @@ impl Workbench {
             })
             .collect();
         for t in &report.translations {
-            wb.progress.insert(
+            wb.model.progress.insert(
                 t.label.clone(),
                 LangProgress {
                     stage: "done".into(),
@@ -130,29 +128,21 @@ impl Workbench {
                 },
             );
         }
-        wb.original = Some(report.original);
-        wb.translations = report.translations;
-        wb.review.open(corpus, &mut wb.notices);
+        wb.model.original = Some(report.original);
+        wb.model.translations = report.translations;
+        wb.model.open_review();
         wb.after_report_changed();
         wb
     }
 
     fn empty(corpus: &Path, options: Options) -> Workbench {
         Workbench {
-            corpus: corpus.to_path_buf(),
-            original_path: corpus.join("en.md"),
-            inputs: Vec::new(),
-            original: None,
-            translations: Vec::new(),
-            progress: BTreeMap::new(),
+            model: Model::new(corpus),
             state: UiState::default(),
-            notices: Vec::new(),
             options,
             worker: None,
-            analysis_seconds: None,
             export: Default::default(),
             engines: Default::default(),
-            review: Default::default(),
             classroom: Default::default(),
             folder_pick: None,
             fonts_installed: false,
@@ -163,7 +153,7 @@ impl Workbench {
     pub fn start_analysis(&mut self, ctx: &egui::Context, corpus: &Path) {
         match crate::analyze::corpus_inputs(corpus, self.options.labels.as_deref()) {
             Ok((original, inputs)) => self.start_inputs(ctx, corpus, original, inputs),
-            Err(e) => self.notices.push(Notice {
+            Err(e) => self.model.notices.push(Notice {
                 error: true,
                 text: format!("cannot open {}: {e}", corpus.display()),
             }),
@@ -177,14 +167,14 @@ impl Workbench {
         original: PathBuf,
         inputs: Vec<TranslationInput>,
     ) {
-        self.review.save_now(&mut self.notices);
+        self.model.save_review();
         self.worker = None; // cancels and joins a running analysis
-        self.corpus = corpus.to_path_buf();
-        self.original_path = original.clone();
-        self.inputs = inputs.clone();
-        self.original = None;
-        self.translations.clear();
-        self.progress = inputs
+        self.model.corpus = corpus.to_path_buf();
+        self.model.original_path = original.clone();
+        self.model.inputs = inputs.clone();
+        self.model.original = None;
+        self.model.translations.clear();
+        self.model.progress = inputs
             .iter()
             .map(|i| {
                 (
@@ -196,8 +186,9 @@ impl Workbench {
                 )
             })
             .collect();
-        self.analysis_seconds = None;
-        self.review.open(corpus, &mut self.notices);
+        self.model.analysis_seconds = None;
+        self.engines.invalidate();
+        self.model.open_review();
         self.classroom = Default::default();
         let settings = Settings {
             engine: Some(self.options.engine),
@@ -228,24 +219,11 @@ impl Workbench {
 
     /// The report so far (the original and the translations done), in input order.
     pub fn report(&self) -> Option<Report> {
-        let original = self.original.clone()?;
-        let mut translations = self.translations.clone();
-        let order: BTreeMap<&str, usize> = self
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.label.as_str(), i))
-            .collect();
-        translations.sort_by_key(|t| order.get(t.label.as_str()).copied().unwrap_or(usize::MAX));
-        Some(Report {
-            driftlens: env!("CARGO_PKG_VERSION").to_string(),
-            original,
-            translations,
-        })
+        self.model.report()
     }
 
     pub fn translation(&self, label: &str) -> Option<&TranslationReport> {
-        self.translations.iter().find(|t| t.label == label)
+        self.model.translation(label)
     }
 
     /// The selected translation.
@@ -260,7 +238,7 @@ impl Workbench {
     /// Saves what the reviewer typed (the workbench also saves within a second of each edit
     /// and when it closes).
     pub fn save_review(&mut self) {
-        self.review.save_now(&mut self.notices);
+        self.model.save_review();
     }
 
     fn poll_worker(&mut self) {
@@ -271,26 +249,26 @@ impl Workbench {
         let mut changed = false;
         for m in messages {
             match m {
-                worker::Message::Original(o) => self.original = Some(o),
+                worker::Message::Original(o) => self.model.original = Some(o),
                 worker::Message::Progress(p) => self.on_progress(p),
                 worker::Message::Translation(t) => {
-                    self.translations.retain(|x| x.label != t.label);
-                    self.translations.push(*t);
+                    self.model.translations.retain(|x| x.label != t.label);
+                    self.model.translations.push(*t);
                     changed = true;
                 }
-                worker::Message::Failed(e) => self.notices.push(Notice {
+                worker::Message::Failed(e) => self.model.notices.push(Notice {
                     error: true,
                     text: e,
                 }),
                 worker::Message::Finished { cancelled, seconds } => {
-                    self.analysis_seconds = Some(seconds);
-                    let done = self.translations.len();
+                    self.model.analysis_seconds = Some(seconds);
+                    let done = self.model.translations.len();
                     let text = if cancelled {
-                        format!("analysis cancelled after {seconds:.1} s: {done} of {} translations done", self.inputs.len())
+                        format!("analysis cancelled after {seconds:.1} s: {done} of {} translations done", self.model.inputs.len())
                     } else {
                         format!("analysed {done} translations in {seconds:.1} s")
                     };
-                    self.notices.push(Notice { error: false, text });
+                    self.model.notices.push(Notice { error: false, text });
                 }
             }
         }
@@ -302,20 +280,20 @@ impl Workbench {
     fn on_progress(&mut self, p: Progress) {
         match p {
             Progress::Started { label, sentences } => {
-                let e = self.progress.entry(label).or_default();
+                let e = self.model.progress.entry(label).or_default();
                 e.total = sentences;
                 e.stage = "starting".into();
             }
             Progress::Stage { label, stage } => {
-                self.progress.entry(label).or_default().stage = stage.to_string()
+                self.model.progress.entry(label).or_default().stage = stage.to_string()
             }
             Progress::Sentences { label, done, total } => {
-                let e = self.progress.entry(label).or_default();
+                let e = self.model.progress.entry(label).or_default();
                 e.done = done;
                 e.total = total;
             }
             Progress::Finished { label, analysed } => {
-                let e = self.progress.entry(label).or_default();
+                let e = self.model.progress.entry(label).or_default();
                 e.finished = true;
                 e.analysed = analysed;
                 e.stage = if analysed {
@@ -331,12 +309,11 @@ impl Workbench {
     fn after_report_changed(&mut self) {
         if self.state.selection.label.is_none() {
             if let Some(first) =
-                state::sorted_languages(&self.translations, self.state.sort).first()
+                state::sorted_languages(&self.model.translations, self.state.sort).first()
             {
-                self.state.selection.label = Some(self.translations[*first].label.clone());
+                self.state.selection.label = Some(self.model.translations[*first].label.clone());
             }
         }
-        self.review.sync(&self.translations);
     }
 
     /// Draws one frame. The eframe app and the tests both call this.
@@ -345,14 +322,33 @@ impl Workbench {
             self.fonts_installed = true;
             install_fonts(ui.ctx());
         }
-        self.poll_worker();
-        self.poll_folder_pick(ui.ctx());
-        self.handle_dropped_files(ui.ctx());
-        self.review.autosave(ui.ctx(), &mut self.notices);
-        if self.state.view == View::SideBySide {
-            self.handle_keys(ui.ctx());
-        }
+        self.logic(ui.ctx());
+        self.draw(ui);
+    }
 
+    /// The work of every frame, whether or not a panel is shown: the worker's messages, the
+    /// folder picker, dropped files, the review's autosave, downloads and the engines'
+    /// status, and the side-by-side keys. Drawing comes after and only reads what this left.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        self.poll_worker();
+        self.poll_folder_pick(ctx);
+        self.handle_dropped_files(ctx);
+        self.model.autosave_review(ctx);
+        let mut langs: Vec<String> = self.model.inputs.iter().map(|i| i.lang.clone()).collect();
+        langs.sort();
+        langs.dedup();
+        self.engines.logic(
+            &langs,
+            self.options.models_dir.clone(),
+            self.state.view == View::Engines,
+        );
+        if self.state.view == View::SideBySide {
+            self.handle_keys(ctx);
+        }
+    }
+
+    /// Draws the menu, the status and progress bars, the current panel and the export window.
+    fn draw(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
@@ -411,12 +407,12 @@ impl Workbench {
             )
         });
         if lang {
-            self.state.select_next_language(&self.translations);
+            self.state.select_next_language(&self.model.translations);
         }
         let Some(label) = self.state.selection.label.clone() else {
             return;
         };
-        let Some(t) = self.translations.iter().find(|t| t.label == label) else {
+        let Some(t) = self.model.translations.iter().find(|t| t.label == label) else {
             return;
         };
         if next {
@@ -427,9 +423,10 @@ impl Workbench {
     }
 
     fn progress_bar(&mut self, ui: &mut egui::Ui) {
-        let finished = self.progress.values().filter(|p| p.finished).count();
-        let total = self.progress.len().max(1);
+        let finished = self.model.progress.values().filter(|p| p.finished).count();
+        let total = self.model.progress.len().max(1);
         let current = self
+            .model
             .progress
             .iter()
             .find(|(_, p)| !p.finished && p.stage != "waiting");
@@ -438,7 +435,7 @@ impl Workbench {
                 format!("{label}: {} {}/{}", p.stage, p.done, p.total)
             }
             Some((label, p)) => format!("{label}: {}", p.stage),
-            None if self.original.is_none() => "reading the original".into(),
+            None if self.model.original.is_none() => "reading the original".into(),
             None => "starting the next translation".into(),
         };
         ui.horizontal(|ui| {
@@ -474,10 +471,10 @@ impl Workbench {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!(
                 "{} — {} translations",
-                self.corpus.display(),
-                self.inputs.len()
+                self.model.corpus.display(),
+                self.model.inputs.len()
             ));
-            if let Some(n) = self.notices.last() {
+            if let Some(n) = self.model.notices.last() {
                 ui.separator();
                 let text = egui::RichText::new(&n.text);
                 ui.label(if n.error {
@@ -491,7 +488,7 @@ impl Workbench {
 
     fn pick_folder(&mut self) {
         let (tx, rx) = std::sync::mpsc::channel();
-        let start = self.corpus.clone();
+        let start = self.model.corpus.clone();
         std::thread::spawn(move || {
             let picked = rfd::FileDialog::new()
                 .set_title("Open a corpus folder")
@@ -537,18 +534,18 @@ impl Workbench {
             self.start_analysis(ctx, &dir.clone());
             return;
         }
-        match dropped_inputs(&self.original_path, &self.inputs, &dropped) {
+        match dropped_inputs(&self.model.original_path, &self.model.inputs, &dropped) {
             Ok((original, inputs, skipped)) => {
                 for s in skipped {
-                    self.notices.push(Notice {
+                    self.model.notices.push(Notice {
                         error: true,
                         text: s,
                     });
                 }
-                let corpus = self.corpus.clone();
+                let corpus = self.model.corpus.clone();
                 self.start_inputs(ctx, &corpus, original, inputs);
             }
-            Err(e) => self.notices.push(Notice {
+            Err(e) => self.model.notices.push(Notice {
                 error: true,
                 text: e,
             }),
@@ -605,7 +602,7 @@ impl eframe::App for Workbench {
 
 impl Drop for Workbench {
     fn drop(&mut self) {
-        self.review.save_now(&mut self.notices);
+        self.model.save_review();
     }
 }
 
@@ -615,16 +612,11 @@ pub mod colors {
     use eframe::egui;
     use egui::Color32;
 
-    /// Drift 0 (pale green) → 0.5 (amber) → 1 (red).
+    /// Drift 0 (pale green) → 0.5 (amber) → 1 (red): the shared ramp
+    /// ([`crate::export::heat::WORKBENCH`]).
     pub fn drift(d: f32) -> Color32 {
-        let d = d.clamp(0.0, 1.0);
-        let (a, b, t) = if d < 0.5 {
-            ([198, 232, 190], [245, 196, 80], d / 0.5)
-        } else {
-            ([245, 196, 80], [200, 40, 40], (d - 0.5) / 0.5)
-        };
-        let mix = |i: usize| (a[i] as f32 + (b[i] as f32 - a[i] as f32) * t) as u8;
-        Color32::from_rgb(mix(0), mix(1), mix(2))
+        let [r, g, b] = crate::export::heat::WORKBENCH.rgb(d);
+        Color32::from_rgb(r, g, b)
     }
 
     pub fn level(l: DriftLevel) -> Color32 {

@@ -13,7 +13,7 @@ pub const ROW_HEIGHT: f32 = 13.0;
 pub const LABEL_WIDTH: f32 = 110.0;
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
-    let Some(original) = wb.original.as_ref() else {
+    let Some(original) = wb.model.original.as_ref() else {
         ui.label("Reading the original…");
         return;
     };
@@ -22,7 +22,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         ui.heading(format!(
             "{} sentences × {} translations",
             n,
-            wb.translations.len()
+            wb.model.translations.len()
         ));
         ui.separator();
         ui.label("Sort languages:");
@@ -42,7 +42,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
             wb.state.sort = SortOrder::Label;
         }
     });
-    let order = state::sorted_languages(&wb.translations, wb.state.sort);
+    let order = state::sorted_languages(&wb.model.translations, wb.state.sort);
     let mut open: Option<(String, Option<usize>)> = None;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -58,7 +58,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                 let cell_w =
                     ((ui.available_width() - LABEL_WIDTH) / n.max(1) as f32).clamp(2.0, 18.0);
                 for &i in &order {
-                    let t = &wb.translations[i];
+                    let t = &wb.model.translations[i];
                     let (rect, resp) = ui.allocate_exact_size(
                         Vec2::new(LABEL_WIDTH + cell_w * n as f32, ROW_HEIGHT),
                         Sense::click(),
@@ -79,14 +79,14 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                         egui::FontId::proportional(11.0),
                         ui.visuals().text_color(),
                     );
-                    let cells = state::drift_by_sentence(t, n);
+                    let cells = crate::export::heat::by_sentence(&t.pairs, n);
                     for (s, cell) in cells.iter().enumerate() {
                         let r = egui::Rect::from_min_size(
                             rect.min + Vec2::new(LABEL_WIDTH + s as f32 * cell_w, 1.0),
                             Vec2::new((cell_w - 1.0).max(1.0), ROW_HEIGHT - 2.0),
                         );
                         let color = match cell {
-                            Some((d, _)) => colors::drift(*d),
+                            Some(c) => colors::drift(c.drift),
                             None if t.is_analysed() => Color32::from_gray(60),
                             None => colors::NOT_ANALYSED,
                         };
@@ -101,7 +101,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                             let text = &original.sentences[s].text;
                             let short: String = text.chars().take(120).collect();
                             let drift = cells[s]
-                                .map(|(d, _)| format!("drift {d:.2}"))
+                                .map(|c| format!("drift {:.2}", c.drift))
                                 .unwrap_or_else(|| {
                                     if t.is_analysed() {
                                         "no pair".into()
@@ -162,7 +162,7 @@ fn counts_grid(
             }
             ui.end_row();
             for &i in order {
-                let t = &wb.translations[i];
+                let t = &wb.model.translations[i];
                 if ui
                     .link(&t.label)
                     .on_hover_text(format!("Open {} side by side", t.label))
@@ -227,19 +227,19 @@ fn chart(wb: &Workbench, order: &[usize], ui: &mut egui::Ui) {
     let analysed: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&i| wb.translations[i].is_analysed())
+        .filter(|&i| wb.model.translations[i].is_analysed())
         .collect();
     let labels: Vec<String> = analysed
         .iter()
-        .map(|&i| wb.translations[i].label.clone())
+        .map(|&i| wb.model.translations[i].label.clone())
         .collect();
     let bars: Vec<Bar> = analysed
         .iter()
         .enumerate()
         .map(|(x, &i)| {
-            let s = DriftSummary::of(&wb.translations[i]);
+            let s = DriftSummary::of(&wb.model.translations[i]);
             Bar::new(x as f64, s.flagged_share() as f64)
-                .name(&wb.translations[i].label)
+                .name(&wb.model.translations[i].label)
                 .fill(colors::drift(s.flagged_share().max(s.mean)))
                 .width(0.7)
         })

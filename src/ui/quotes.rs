@@ -15,7 +15,7 @@ fn selected_id() -> egui::Id {
 }
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
-    let Some(original) = wb.original.as_ref() else {
+    let Some(original) = wb.model.original.as_ref() else {
         ui.label("Reading the original…");
         return;
     };
@@ -23,9 +23,9 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         ui.label("The original has no quotations.");
         return;
     }
-    let order: Vec<usize> = state::sorted_languages(&wb.translations, wb.state.sort)
+    let order: Vec<usize> = state::sorted_languages(&wb.model.translations, wb.state.sort)
         .into_iter()
-        .filter(|&i| wb.translations[i].is_analysed())
+        .filter(|&i| wb.model.translations[i].is_analysed())
         .collect();
     let mut selected: usize = ui
         .data(|d| d.get_temp(selected_id()))
@@ -39,7 +39,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
         ))
         .strong(),
     );
-    let languages_without = wb.translations.len() - order.len();
+    let languages_without = wb.model.translations.len() - order.len();
     if languages_without > 0 {
         ui.label(egui::RichText::new(format!("{languages_without} translations have no back-translation here and no fidelity (see Engines and models).")).small());
     }
@@ -62,7 +62,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                     ui.painter().text(
                         r.center(),
                         egui::Align2::CENTER_CENTER,
-                        &wb.translations[i].label,
+                        &wb.model.translations[i].label,
                         egui::FontId::proportional(9.5),
                         ui.visuals().text_color(),
                     );
@@ -98,7 +98,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                         selected = qi;
                     }
                     for &i in &order {
-                        let t = &wb.translations[i];
+                        let t = &wb.model.translations[i];
                         let (r, resp) = ui.allocate_exact_size(
                             Vec2::new(cell.x - ui.spacing().item_spacing.x, cell.y),
                             Sense::click(),
@@ -148,7 +148,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
             }
             ui.separator();
             let q = &original.quotes[selected];
-            detail(ui, q, selected, &order, &wb.translations);
+            detail(ui, q, selected, &order, &wb.model.translations);
         });
     ui.data_mut(|d| d.insert_temp(selected_id(), selected));
     if let Some((label, pair)) = open {

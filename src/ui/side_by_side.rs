@@ -22,7 +22,7 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     };
     controls(wb, ui, &label);
     ui.separator();
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+    let Some(t) = wb.model.translations.iter().find(|t| t.label == label) else {
         ui.label(format!("{label} is still being analysed…"));
         return;
     };
@@ -50,14 +50,14 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
 }
 
 fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
-    let order = state::sorted_languages(&wb.translations, wb.state.sort);
+    let order = state::sorted_languages(&wb.model.translations, wb.state.sort);
     ui.horizontal_wrapped(|ui| {
         let mut chosen = None;
         egui::ComboBox::from_label("Language")
             .selected_text(label)
             .show_ui(ui, |ui| {
                 for &i in &order {
-                    let t = &wb.translations[i];
+                    let t = &wb.model.translations[i];
                     let name = crate::text::language(&t.lang).map(|l| l.name).unwrap_or("");
                     if ui
                         .selectable_label(t.label == label, format!("{} {name}", t.label))
@@ -71,10 +71,10 @@ fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
             wb.state.selection.label = Some(c);
             wb.state.selection.pair = None;
         }
-        let t = wb.translations.iter().find(|t| t.label == label);
+        let t = wb.model.translations.iter().find(|t| t.label == label);
         if t.map(|t| !t.is_analysed()).unwrap_or(false) {
             if ui.button("Next language (L)").clicked() {
-                wb.state.select_next_language(&wb.translations);
+                wb.state.select_next_language(&wb.model.translations);
             }
             return;
         }
@@ -90,7 +90,7 @@ fn controls(wb: &mut Workbench, ui: &mut egui::Ui, label: &str) {
             }
         }
         if ui.button("Next language (L)").clicked() {
-            wb.state.select_next_language(&wb.translations);
+            wb.state.select_next_language(&wb.model.translations);
         }
         ui.separator();
         ui.label("Show:");
@@ -139,7 +139,7 @@ fn widths(ui: &egui::Ui, n: usize, reasons: bool) -> (f32, f32, f32) {
 }
 
 fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+    let Some(t) = wb.model.translations.iter().find(|t| t.label == label) else {
         return;
     };
     let s = state::DriftSummary::of(t);
@@ -161,8 +161,8 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
             .unwrap_or(false)
     }) {
         let p = t.pairs[i].clone();
-        let current = wb.review.verdict(label, &p);
-        let note = wb.review.note(label, &p);
+        let current = wb.model.verdict(label, &p);
+        let note = wb.model.note(label, &p);
         let mut set = None;
         ui.horizontal(|ui| {
             ui.label(format!("Verdict for pair {i} ({}):", p.level.name()));
@@ -183,10 +183,10 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
             ui.label(egui::RichText::new("(notes in Review)").small());
         });
         if let Some(v) = set {
-            wb.review.set(label, &p, Some(v), None);
+            wb.model.set_verdict(label, &p, Some(v));
         }
     }
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+    let Some(t) = wb.model.translations.iter().find(|t| t.label == label) else {
         return;
     };
     let (head, col, side) = widths(ui, 3, true);
@@ -257,7 +257,7 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
 }
 
 fn aligned_only(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
-    let Some(t) = wb.translations.iter().find(|t| t.label == label) else {
+    let Some(t) = wb.model.translations.iter().find(|t| t.label == label) else {
         return;
     };
     let (head, col, _) = widths(ui, 2, false);

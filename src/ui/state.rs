@@ -187,20 +187,6 @@ pub fn sorted_languages(translations: &[TranslationReport], order: SortOrder) ->
     idx
 }
 
-/// For each original sentence, the drift of the pair that holds it (the worst if several),
-/// and that pair's index; `None` where no pair holds it.
-pub fn drift_by_sentence(t: &TranslationReport, sentences: usize) -> Vec<Option<(f32, usize)>> {
-    let mut out: Vec<Option<(f32, usize)>> = vec![None; sentences];
-    for (k, p) in t.pairs.iter().enumerate() {
-        for &id in &p.original {
-            if id < sentences && out[id].map(|(d, _)| p.drift > d).unwrap_or(true) {
-                out[id] = Some((p.drift, k));
-            }
-        }
-    }
-    out
-}
-
 /// The index of the pair holding original sentence `sentence`, in pairs or aligned rows.
 pub fn pair_of_sentence(t: &TranslationReport, sentence: usize) -> Option<usize> {
     t.beads()
@@ -453,17 +439,10 @@ mod tests {
     }
 
     #[test]
-    fn heat_map_cells_take_the_worst_pair_of_each_sentence() {
-        let mut t = translation("es", sample());
-        t.pairs.push(PairReport {
-            original: vec![0, 1],
-            ..pair(0, 0.95, DriftLevel::Critical, "")
-        });
-        let cells = drift_by_sentence(&t, 7);
-        assert_eq!(cells[0], Some((0.95, 5)));
-        assert_eq!(cells[2], Some((0.3, 2)));
-        assert_eq!(cells[6], None, "a sentence no pair holds");
+    fn a_sentence_leads_to_the_pair_that_holds_it() {
+        let t = translation("es", sample());
         assert_eq!(pair_of_sentence(&t, 3), Some(3));
+        assert_eq!(pair_of_sentence(&t, 6), None);
     }
 
     #[test]
