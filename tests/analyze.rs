@@ -212,6 +212,36 @@ fn languages_without_an_engine_say_how_to_fix_it() {
 }
 
 #[test]
+fn a_quiet_run_that_analyses_nothing_still_says_why() {
+    // The report goes to a file and --quiet hides the progress: the error itself names the
+    // reason and the fix, not "the reasons above" that nothing printed.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_driftlens"))
+        .arg("analyze")
+        .arg(corpus())
+        .args(["--langs", "ja", "--engine", "apertium", "--quiet", "--out"])
+        .arg(dir.path().join("report.json"))
+        .env("DRIFTLENS_CACHE", dir.path().join("cache"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no translation could be analysed")
+            && !stderr.contains("see the reasons above"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ja: ") && stderr.contains("fix: "),
+        "the reason and the fix: {stderr}"
+    );
+    assert!(
+        dir.path().join("report.json").is_file(),
+        "the report is still written"
+    );
+}
+
+#[test]
 fn csv_has_one_row_per_pair_and_quotes_fields() {
     let report = report();
     let csv = driftlens::export::csv(report);

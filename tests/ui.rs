@@ -23,12 +23,21 @@ fn corpus_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/russia-china-alliance")
 }
 
+/// A temporary folder `driftlens-ui-NAME-XXXXXX`, removed when the returned guard drops.
+fn temp_folder(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("driftlens-ui-{name}-"))
+        .tempdir()
+        .expect("a temporary folder");
+    let path = dir.path().to_path_buf();
+    (dir, path)
+}
+
 /// A fresh copy of the corpus files the tests use, so the repository stays clean (the
-/// review project file and exports are written beside the corpus).
-fn corpus_copy(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("driftlens-ui-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// review project file and exports are written beside the corpus); the copy is removed
+/// when the returned guard drops.
+fn corpus_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let (guard, dir) = temp_folder(name);
     for e in std::fs::read_dir(corpus_src()).unwrap().flatten() {
         let n = e.file_name().to_string_lossy().to_string();
         let label = n
@@ -39,7 +48,7 @@ fn corpus_copy(name: &str) -> PathBuf {
             std::fs::copy(e.path(), dir.join(&n)).unwrap();
         }
     }
-    dir
+    (guard, dir)
 }
 
 fn options(cache: &Path) -> Options {
@@ -52,25 +61,35 @@ fn options(cache: &Path) -> Options {
 }
 
 /// One analysis (Apertium for es/ca/gl/eo and their drift variants; ru/ar/zh/hi aligned
-/// without back-translation) shared by the tests.
-fn report() -> &'static (PathBuf, Report) {
-    static R: OnceLock<(PathBuf, Report)> = OnceLock::new();
+/// without back-translation) shared by the tests. It reads the bundled corpus in place (the
+/// analysis writes nothing beside it) and caches back-translations in a temporary folder
+/// removed once it is done: a static is never dropped, so it holds no temporary folder.
+fn report() -> &'static Report {
+    static R: OnceLock<Report> = OnceLock::new();
     R.get_or_init(|| {
-        let ok = std::process::Command::new("apertium").arg("-l").output().map(|o| o.status.success()).unwrap_or(false);
-        assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
-        let dir = corpus_copy("shared");
-        let (original, translations) = analyze::corpus_inputs(&dir, None).unwrap();
+        common::require_apertium();
+        let labels: Vec<String> = LABELS.iter().map(|l| l.to_string()).collect();
+        let (original, translations) =
+            analyze::corpus_inputs(&corpus_src(), Some(&labels)).unwrap();
         assert_eq!(translations.len(), LABELS.len(), "{translations:?}");
-        let cache = std::env::temp_dir().join(format!("driftlens-ui-cache-{}", std::process::id()));
-        let req = Request { original, original_lang: Some("en".into()), translations, engine: EngineChoice::Auto, models_dir: None, cache: Some(TranslationCache::new(cache.clone())), cancel: CancelFlag::new() };
-        let report = analyze::analyze(&req, &|_| {}).unwrap();
-        (cache, report)
+        let (_guard, cache) = temp_folder("cache");
+        let req = Request {
+            original,
+            original_lang: Some("en".into()),
+            translations,
+            engine: EngineChoice::Auto,
+            models_dir: None,
+            cache: Some(TranslationCache::new(cache)),
+            cancel: CancelFlag::new(),
+        };
+        analyze::analyze(&req, &|_| {}).unwrap()
     })
 }
 
+/// A workbench over the shared analysis, its review project in `corpus` and its cache (for
+/// an analysis it starts itself) in `corpus/cache`, so both go with the corpus copy.
 fn harness(corpus: &Path) -> Harness<'static, Workbench> {
-    let (cache, report) = report();
-    let wb = Workbench::from_report(corpus, report.clone(), options(cache));
+    let wb = Workbench::from_report(corpus, report().clone(), options(&corpus.join("cache")));
     Harness::builder()
         .with_size([1500.0, 950.0])
         .with_theme(egui::Theme::Light)
@@ -92,7 +111,7 @@ fn press(h: &mut Harness<'_, Workbench>, key: egui::Key) {
 
 #[test]
 fn languages_without_an_engine_are_aligned_with_the_fix() {
-    let (_, report) = report();
+    let report = report();
     for lang in ["ru", "ar", "zh", "hi"] {
         let t = report
             .translations
@@ -138,7 +157,7 @@ fn languages_without_an_engine_are_aligned_with_the_fix() {
 
 #[test]
 fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
-    let corpus = corpus_copy("overview");
+    let (_corpus_dir, corpus) = corpus_copy("overview");
     let mut h = harness(&corpus);
     h.get_by_label("by name").click();
     h.run_ok();
@@ -147,7 +166,7 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
     screenshot(&mut h, "overview");
 
     // Click the cell of sentence 22 in the es.drift row.
-    let n = report().1.original.sentences.len();
+    let n = report().original.sentences.len();
     let row = h.get_by_label("Heat map row es.drift").rect();
     let cell_w = (row.width() - 110.0) / n as f32;
     let pos = egui::pos2(row.left() + 110.0 + cell_w * 22.5, row.center().y);
@@ -256,7 +275,7 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
 
 #[test]
 fn side_by_side_in_scripts_without_an_engine() {
-    let corpus = corpus_copy("scripts");
+    let (_corpus_dir, corpus) = corpus_copy("scripts");
     let mut h = harness(&corpus);
     for lang in ["ru", "ar", "zh", "hi"] {
         {
@@ -277,11 +296,11 @@ fn side_by_side_in_scripts_without_an_engine() {
 
 #[test]
 fn quote_grid() {
-    let corpus = corpus_copy("quotes");
+    let (_corpus_dir, corpus) = corpus_copy("quotes");
     let mut h = harness(&corpus);
     h.get_by_label("Quotes").click();
     h.run_ok();
-    let quotes = report().1.original.quotes.len();
+    let quotes = report().original.quotes.len();
     assert!(quotes >= 3, "{quotes} quotations");
     h.get_by_label("Quote 1 in es.drift");
     h.get_by_label(&format!("Quote {quotes} in eo"));
@@ -292,7 +311,7 @@ fn quote_grid() {
 
 #[test]
 fn verdict_and_note_survive_closing_the_workbench() {
-    let corpus = corpus_copy("review");
+    let (_corpus_dir, corpus) = corpus_copy("review");
     let mut h = harness(&corpus);
     {
         let wb = h.state_mut();
@@ -373,7 +392,7 @@ struct Change {
 
 #[test]
 fn classroom_marks_check_and_score() {
-    let corpus = corpus_copy("classroom");
+    let (_corpus_dir, corpus) = corpus_copy("classroom");
     let mut h = harness(&corpus);
     h.get_by_label("Classroom").click();
     h.run_ok();
@@ -387,7 +406,6 @@ fn classroom_marks_check_and_score() {
         toml::from_str(&std::fs::read_to_string(corpus.join("es.drift.labels.toml")).unwrap())
             .unwrap();
     let t = report()
-        .1
         .translations
         .iter()
         .find(|t| t.label == "es.drift")
@@ -436,7 +454,7 @@ fn classroom_marks_check_and_score() {
 
 #[test]
 fn export_writes_files_that_parse() {
-    let corpus = corpus_copy("export");
+    let (_corpus_dir, corpus) = corpus_copy("export");
     let mut h = harness(&corpus);
     h.get_by_label("File").click();
     h.run_ok();
@@ -456,7 +474,7 @@ fn export_writes_files_that_parse() {
     h.get_by_label("Export now").click();
     h.run_ok();
     let csv = std::fs::read_to_string(corpus.join("driftlens-report.csv")).unwrap();
-    let pairs: usize = report().1.translations.iter().map(|t| t.pairs.len()).sum();
+    let pairs: usize = report().translations.iter().map(|t| t.pairs.len()).sum();
     assert!(csv.starts_with("lang,label,"));
     assert!(
         csv.lines().count() > pairs,
@@ -484,7 +502,6 @@ fn export_writes_files_that_parse() {
         .filter(|n| n.has_tag_name("trans-unit"))
         .count();
     let es_drift = report()
-        .1
         .translations
         .iter()
         .find(|t| t.label == "es.drift")
@@ -516,11 +533,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 #[test]
 fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
-    let corpus = corpus_copy("live");
+    let (_corpus_dir, corpus) = corpus_copy("live");
     // A cold cache so that the worker has real Apertium work to do while we draw.
-    let cache =
-        std::env::temp_dir().join(format!("driftlens-ui-live-cache-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&cache);
+    let (_cache_dir, cache) = temp_folder("live-cache");
     let ctx = egui::Context::default();
     let labels = ["es", "ca", "gl", "eo", "ru", "zh"]
         .map(String::from)
@@ -596,10 +611,8 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
 
 #[test]
 fn cancel_stops_the_analysis() {
-    let corpus = corpus_copy("cancel");
-    let cache =
-        std::env::temp_dir().join(format!("driftlens-ui-cancel-cache-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&cache);
+    let (_corpus_dir, corpus) = corpus_copy("cancel");
+    let (_cache_dir, cache) = temp_folder("cancel-cache");
     let ctx = egui::Context::default();
     let wb = Workbench::open(&ctx, &corpus, options(&cache));
     let mut h = Harness::builder()
@@ -635,11 +648,11 @@ fn cancel_stops_the_analysis() {
 fn engines_panel_shows_the_download_error_without_network() {
     // No hub here (and none wanted in CI): point hf-hub at a closed local port and a
     // throwaway cache, so the download fails at once, as it does on a machine offline.
-    let hf_home = std::env::temp_dir().join(format!("driftlens-ui-hf-{}", std::process::id()));
+    let (_hf_dir, hf_home) = temp_folder("hf");
     std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
     std::env::set_var("HF_HOME", &hf_home);
     std::env::remove_var("HF_HUB_OFFLINE");
-    let corpus = corpus_copy("engines");
+    let (_corpus_dir, corpus) = corpus_copy("engines");
     let mut h = harness(&corpus);
     h.get_by_label("Engines and models").click();
     h.run_ok();
@@ -699,9 +712,7 @@ fn dropped_files_join_the_corpus_by_language_code() {
 
 #[test]
 fn without_a_display_the_workbench_falls_back_to_the_terminal_analysis() {
-    let dir = std::env::temp_dir().join(format!("driftlens-ui-{}-nodisplay", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let (_dir_guard, dir) = temp_folder("nodisplay");
     for f in ["en.md", "es.md", "ru.md"] {
         std::fs::copy(corpus_src().join(f), dir.join(f)).unwrap();
     }
@@ -752,9 +763,8 @@ fn run_until_idle(h: &mut Harness<'_, Workbench>) {
 
 #[test]
 fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
-    let corpus = corpus_copy("drop");
-    let cache =
-        std::env::temp_dir().join(format!("driftlens-ui-drop-cache-{}", std::process::id()));
+    let (_corpus_dir, corpus) = corpus_copy("drop");
+    let (_cache_dir, cache) = temp_folder("drop-cache");
     let ctx = egui::Context::default();
     let wb = Workbench::open(
         &ctx,
@@ -770,8 +780,7 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
     run_until_idle(&mut h);
     assert_eq!(h.state().model.translations.len(), 1);
     // A loose file named by its language joins the open corpus.
-    let loose = std::env::temp_dir().join(format!("driftlens-ui-{}-loose", std::process::id()));
-    std::fs::create_dir_all(&loose).unwrap();
+    let (_loose_dir, loose) = temp_folder("loose");
     std::fs::copy(corpus_src().join("zh.md"), loose.join("zh.md")).unwrap();
     h.input_mut()
         .dropped_files
@@ -789,8 +798,7 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
         "{labels:?}"
     );
     // A dropped folder opens as a corpus of its own.
-    let other = std::env::temp_dir().join(format!("driftlens-ui-{}-other", std::process::id()));
-    std::fs::create_dir_all(&other).unwrap();
+    let (_other_dir, other) = temp_folder("other");
     for f in ["en.md", "hi.md"] {
         std::fs::copy(corpus_src().join(f), other.join(f)).unwrap();
     }

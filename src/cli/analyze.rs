@@ -76,9 +76,27 @@ pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {
     }
     if report.translations.iter().any(|t| t.is_analysed()) || report.translations.is_empty() {
         Ok(())
-    } else {
+    } else if format == Format::Summary && args.out.is_none() {
         Err("no translation could be analysed (see the reasons above)".into())
+    } else {
+        // The reasons went into the report, not to the terminal: the error says them itself.
+        Err(format!(
+            "no translation could be analysed:\n{}",
+            not_analysed_reasons(&report)
+        )
+        .into())
     }
+}
+
+/// One line per translation that was not analysed: `  es: why (fix: …)`.
+fn not_analysed_reasons(report: &Report) -> String {
+    let mut out = Vec::new();
+    for t in &report.translations {
+        if let TranslationStatus::NotAnalysed { why, fix } = &t.status {
+            out.push(format!("  {}: {why} (fix: {fix})", t.label));
+        }
+    }
+    out.join("\n")
 }
 
 fn write_atomic(path: &Path, text: &str) -> Result<()> {

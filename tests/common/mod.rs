@@ -52,7 +52,7 @@ pub fn require_apertium() {
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
-    assert!(ok, "Apertium is needed: sudo apt-get install apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en (scripts/test does it)");
+    assert!(ok, "Apertium is needed: scripts/setup installs it");
 }
 
 /// A request for the bundled corpus's translations `labels` (es, es.drift, …) with Apertium,
@@ -73,11 +73,16 @@ pub fn apertium_request(labels: &[&str], cache: TranslationCache) -> Request {
     }
 }
 
-/// Those translations analysed, with a back-translation cache of this test process's own
-/// (named by `tag`).
+/// Those translations analysed, with a back-translation cache of this call's own (in a
+/// temporary folder named by `tag`, removed when the analysis is done).
 pub fn apertium_report(labels: &[&str], tag: &str) -> Report {
-    let cache = TranslationCache::new(
-        std::env::temp_dir().join(format!("driftlens-{tag}-test-cache-{}", std::process::id())),
-    );
-    analyze::analyze(&apertium_request(labels, cache), &|_| {}).unwrap()
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("driftlens-{tag}-test-cache-"))
+        .tempdir()
+        .expect("a temporary folder");
+    analyze::analyze(
+        &apertium_request(labels, TranslationCache::new(dir.path())),
+        &|_| {},
+    )
+    .unwrap()
 }
