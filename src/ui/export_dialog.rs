@@ -53,7 +53,7 @@ pub struct ExportState {
 }
 
 impl Workbench {
-    /// Writes an export to `path` (atomically: a temporary file renamed into place).
+    /// Writes an export to `path` (atomically, through [`crate::atomic::write`]).
     pub fn export_to(&self, format: ExportFormat, path: &Path) -> Result<(), String> {
         let report = self
             .report()
@@ -76,9 +76,8 @@ impl Workbench {
             }
             ExportFormat::Tmx => self.model.tmx(&report),
         };
-        let tmp = path.with_extension(format!("{}.part", format.extension()));
-        std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        crate::atomic::write(path, text.as_bytes(), crate::atomic::Durability::Durable)
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 }
