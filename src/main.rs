@@ -11,6 +11,9 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "driftlens", version, about = "Shows where the meaning of a text drifted when it was translated.", long_about = None)]
 struct Cli {
+    /// Marian's arithmetic: `int8` (the default, fastest) or `f32` (the reference's).
+    #[arg(long, global = true)]
+    precision: Option<driftlens::translate::marian::Precision>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -160,6 +163,9 @@ enum BenchTarget {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(p) = cli.precision {
+        driftlens::translate::marian::set_default_precision(p);
+    }
     let result = match cli.command {
         Some(Command::Segment { file, lang, json }) => segment(&file, lang.as_deref(), json),
         Some(Command::Backtranslate { file, lang, engine, model, json, cache_dir, no_cache }) => {

@@ -12,15 +12,19 @@
 //! # Ok::<(), driftlens::translate::marian::MarianError>(())
 //! ```
 
+pub mod attention;
 pub mod config;
 pub mod generate;
+pub mod int8;
 pub mod model;
+pub mod profile;
 pub mod spm;
 pub mod tokenizer;
 
 use self::config::{GenerationSettings, ModelShape};
 use self::generate::{Control, SearchError};
 use self::model::MarianNet;
+pub use self::model::Precision;
 use self::spm::SentencePiece;
 use self::tokenizer::MarianTokenizer;
 use super::{CancelFlag, EngineId, Progress, TranslateError, Translator};
@@ -30,8 +34,9 @@ use candle_transformers::models::marian::Config;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Why a Marian model could not be loaded or run. Each message names the file or model and
 /// what to do about it.
@@ -205,8 +210,32 @@ fn fingerprint(files: &ModelFiles) -> String {
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The precision `Marian::load` and `Marian::load_files` use: `Precision::default()` unless
+/// the program set another (the command line's `--precision`).
+static DEFAULT_PRECISION: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the precision models load with from now on, in this process.
+pub fn set_default_precision(precision: Precision) {
+    DEFAULT_PRECISION.store(
+        match precision {
+            Precision::Int8 => 1,
+            Precision::F32 => 2,
+        },
+        Ordering::Relaxed,
+    );
+}
+
+/// The precision models load with (see `set_default_precision`).
+pub fn default_precision() -> Precision {
+    match DEFAULT_PRECISION.load(Ordering::Relaxed) {
+        1 => Precision::Int8,
+        2 => Precision::F32,
+        _ => Precision::default(),
+    }
+}
+
 /// Loads the network's weights, turning candle's errors into messages about the file.
-fn load_net(cfg: &Config, shape: &ModelShape, weights: &Path, fix: &str) -> Result<MarianNet, MarianError> {
+fn load_net(cfg: &Config, shape: &ModelShape, weights: &Path, fix: &str, precision: Precision) -> Result<MarianNet, MarianError> {
     let dev = Device::Cpu;
     let is_safetensors = weights.extension().map(|e| e == "safetensors").unwrap_or(false);
     let explain = |e: candle_core::Error| -> MarianError {
@@ -231,7 +260,7 @@ fn load_net(cfg: &Config, shape: &ModelShape, weights: &Path, fix: &str) -> Resu
         crate::models::store::check_format("pytorch_model.bin", weights).map_err(|p| bad(weights, p, fix))?;
         VarBuilder::from_pth(weights, DType::F32, &dev).map_err(explain)?
     };
-    MarianNet::load(cfg, shape, vb).map_err(explain)
+    MarianNet::load(cfg, shape, vb, precision).map_err(explain)
 }
 
 fn first_line(s: &str) -> &str {
@@ -267,17 +296,28 @@ pub fn check_safetensors_header(start: &[u8], file_len: u64) -> Result<(), Strin
 }
 
 impl Marian {
-    /// Loads the model in a folder, naming it after the folder.
+    /// Loads the model in a folder, naming it after the folder, in the default precision.
     pub fn load(dir: &Path) -> Result<Self, MarianError> {
+        Self::load_with(dir, default_precision())
+    }
+
+    /// Loads the model in a folder, naming it after the folder.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Self, MarianError> {
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "marian".into());
         let fix = default_fix(dir);
         let files = ModelFiles::in_dir(dir, &fix)?;
-        Self::load_files(&name, &files, &fix)
+        Self::load_files_with(&name, &files, &fix, precision)
     }
 
-    /// Loads a model from its files; `fix` says what to do when one of them is missing or
-    /// damaged (the model store knows the model's name and how to fetch it).
+    /// Loads a model from its files in the default precision; `fix` says what to do when one
+    /// of them is missing or damaged (the model store knows the model's name and how to
+    /// fetch it).
     pub fn load_files(name: &str, files: &ModelFiles, fix: &str) -> Result<Self, MarianError> {
+        Self::load_files_with(name, files, fix, default_precision())
+    }
+
+    /// Loads a model from its files in the given precision.
+    pub fn load_files_with(name: &str, files: &ModelFiles, fix: &str, precision: Precision) -> Result<Self, MarianError> {
         let config_json = read_json(&files.config, fix)?;
         let (cfg, shape) = config::model_config(&config_json).map_err(|p| bad(&files.config, p, fix))?;
         let generation_json = match &files.generation_config {
@@ -297,7 +337,7 @@ impl Marian {
             return Err(bad(&files.vocab, format!("it has ids up to {max_id} but config.json says the vocabulary has {} entries; the files come from different models", cfg.vocab_size), fix));
         }
         let tokenizer = MarianTokenizer::new(source, target, vocab, target_vocab).map_err(|p| bad(&files.vocab, p, fix))?;
-        let net = load_net(&cfg, &shape, &files.weights, fix)?;
+        let net = load_net(&cfg, &shape, &files.weights, fix, precision)?;
         Ok(Self {
             name: name.to_string(),
             revision: fingerprint(files),
@@ -310,6 +350,10 @@ impl Marian {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.net.precision()
     }
 
     /// Settings for the model revision: a pinned revision from models.toml, say.
@@ -405,7 +449,13 @@ impl Marian {
     /// What the cache keys on: model name, revision and the settings that change output.
     pub fn engine_id(&self) -> EngineId {
         let g = &self.options.generation;
-        let settings = format!("beams={},length_penalty={},max_length={}{}", g.num_beams, g.length_penalty, g.max_length, self.target_token.as_ref().map(|t| format!(",target={t}")).unwrap_or_default());
+        // Int8 output can differ from f32 output, so it is cached apart; f32 keeps the keys it
+        // always had.
+        let precision = match self.precision() {
+            Precision::F32 => "",
+            Precision::Int8 => ",precision=int8",
+        };
+        let settings = format!("beams={},length_penalty={},max_length={}{}{precision}", g.num_beams, g.length_penalty, g.max_length, self.target_token.as_ref().map(|t| format!(",target={t}")).unwrap_or_default());
         EngineId::new("marian", &self.name, &self.revision, &settings)
     }
 }

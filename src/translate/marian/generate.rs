@@ -7,6 +7,7 @@
 
 use super::config::{EarlyStopping, GenerationSettings};
 use super::model::{DecoderState, MarianNet};
+use super::profile::{self, Op};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Why a search stopped without results.
@@ -117,6 +118,7 @@ fn greedy(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, control
     while cur_len < s.max_length && !active.is_empty() {
         control.check()?;
         let logits = net.step(&mut state, &last)?;
+        let time = profile::scope(Op::Scores);
         let (flat, v) = logits_rows(&logits)?;
         let mut keep = Vec::with_capacity(active.len());
         let mut next_last = Vec::with_capacity(active.len());
@@ -135,6 +137,8 @@ fn greedy(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, control
                 next_last.push(tok);
             }
         }
+        drop(time);
+        let _time = profile::scope(Op::Bookkeeping);
         cur_len += 1;
         if keep.len() != active.len() && !keep.is_empty() {
             state.select_rows(&keep, true)?;
@@ -198,11 +202,14 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
     loop {
         control.check()?;
         let logits = net.step(&mut state, &last)?;
+        let time = profile::scope(Op::Scores);
         let (flat, v) = logits_rows(&logits)?;
+        drop(time);
         let mut rows: Vec<u32> = Vec::with_capacity(active.len() * n);
         let mut next_last = Vec::with_capacity(active.len() * n);
         let mut still_active = Vec::with_capacity(active.len());
         for (slot, &sent) in active.iter().enumerate() {
+            let time = profile::scope(Op::Scores);
             let b = &mut beams[sent];
             // Accumulated log-probabilities of every continuation of every beam.
             let mut acc = Vec::with_capacity(n * v);
@@ -217,6 +224,8 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
                 acc.extend(lps.iter().map(|&x| x + base));
             }
             let top = top_k(&acc, k);
+            drop(time);
+            let _time = profile::scope(Op::Bookkeeping);
             let cands: Vec<(f32, usize, u32)> = top.iter().map(|&(score, idx)| (score, idx / v, (idx % v) as u32)).collect();
             let hits: Vec<bool> = cands.iter().map(|&(_, _, tok)| tok == s.eos_token_id || cur_len + 1 >= s.max_length).collect();
             // Next running beams: the best candidates that did not finish.
@@ -286,6 +295,7 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
         if still_active.is_empty() {
             break;
         }
+        let _time = profile::scope(Op::Bookkeeping);
         let dropped = still_active.len() != active.len();
         state.select_rows(&rows, dropped)?;
         active = still_active;
