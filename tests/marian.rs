@@ -5,7 +5,7 @@
 
 use driftlens::translate::marian::config::GenerationSettings;
 use driftlens::translate::marian::spm::SentencePiece;
-use driftlens::translate::marian::{DecodeOptions, Marian, MarianError};
+use driftlens::translate::marian::{DecodeOptions, Marian, MarianError, Precision};
 use driftlens::translate::{CancelFlag, TranslateError, Translator};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -21,9 +21,16 @@ fn json(name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
 }
 
+/// The fixture model in f32: the precision whose arithmetic is the reference's.
 fn model() -> &'static Marian {
     static M: OnceLock<Marian> = OnceLock::new();
-    M.get_or_init(|| Marian::load(&fixtures().join("model")).unwrap_or_else(|e| panic!("{e}")))
+    M.get_or_init(|| Marian::load_with(&fixtures().join("model"), Precision::F32).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// The fixture model with int8 linear layers.
+fn model_int8() -> &'static Marian {
+    static M: OnceLock<Marian> = OnceLock::new();
+    M.get_or_init(|| Marian::load_with(&fixtures().join("model"), Precision::Int8).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn ids(v: &Value) -> Vec<u32> {
@@ -392,7 +399,7 @@ fn an_old_config_without_newer_keys_still_loads() {
         cfg.as_object_mut().unwrap().remove(k);
     }
     std::fs::write(&p, serde_json::to_vec(&cfg).unwrap()).unwrap();
-    let m = Marian::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let m = Marian::load_with(dir.path(), Precision::F32).unwrap_or_else(|e| panic!("{e}"));
     let text = generation_cases()[0]["text"].as_str().unwrap().to_string();
     assert_eq!(m.translate(&[text.clone()]).unwrap(), model().translate(&[text]).unwrap());
 }
@@ -401,7 +408,7 @@ fn an_old_config_without_newer_keys_still_loads() {
 fn pytorch_model_bin_gives_the_same_model_as_safetensors() {
     let dir = copy_model();
     std::fs::remove_file(dir.path().join("model.safetensors")).unwrap();
-    let m = Marian::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let m = Marian::load_with(dir.path(), Precision::F32).unwrap_or_else(|e| panic!("{e}"));
     let cases = json("logits.json");
     let c = &cases["cases"][0];
     let logits = m.network().forward(&[ids(&c["input_ids"])], &[ids(&c["decoder_input_ids"])]).unwrap();
@@ -432,4 +439,82 @@ fn an_unreadable_pytorch_checkpoint_is_explained() {
     let b = std::fs::read(&p).unwrap();
     std::fs::write(&p, &b[..b.len() / 2]).unwrap();
     assert_names(&load_err(dir.path()), "pytorch_model.bin", &["truncated"]);
+}
+
+// --- Int8 against f32 -----------------------------------------------------------------------
+
+fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let (mut ab, mut aa, mut bb) = (0f64, 0f64, 0f64);
+    for (&x, &y) in a.iter().zip(b) {
+        ab += x as f64 * y as f64;
+        aa += x as f64 * x as f64;
+        bb += y as f64 * y as f64;
+    }
+    ab / (aa.sqrt() * bb.sqrt())
+}
+
+#[test]
+fn int8_logits_stay_close_to_f32_at_every_step() {
+    // Every fixture input, both networks fed the f32 greedy output (teacher forcing), so
+    // each step compares the same decoder input.
+    let (f32_model, int8_model) = (model(), model_int8());
+    let inputs: Vec<Vec<u32>> = generation_cases().iter().map(|c| ids(&c["input_ids"])).collect();
+    let greedy = f32_model.generate_ids(&inputs, &settings(1), 8, None, &|_| {}).unwrap();
+    let start = settings(1).decoder_start_token_id;
+    let (mut worst, mut steps) = (f64::INFINITY, 0);
+    for (i, (src, out)) in inputs.iter().zip(&greedy).enumerate() {
+        let mut dec = vec![start];
+        dec.extend_from_slice(&out[..out.len() - 1]);
+        let logits = |m: &Marian| -> Vec<Vec<f32>> { m.network().forward(std::slice::from_ref(src), std::slice::from_ref(&dec)).unwrap().squeeze(0).unwrap().to_vec2().unwrap() };
+        for (t, (a, b)) in logits(f32_model).iter().zip(&logits(int8_model)).enumerate() {
+            let c = cosine(a, b);
+            assert!(c >= 0.999, "input {i} step {t}: int8 logits cosine {c} against f32");
+            worst = worst.min(c);
+            steps += 1;
+        }
+    }
+    eprintln!("int8: {steps} decoder steps, logits cosine against f32 at least {worst}");
+}
+
+#[test]
+fn int8_picks_the_same_next_token_as_f32_at_most_steps() {
+    // What a user would notice: the output tokens. Both networks are fed the f32 greedy
+    // output and the argmax of their logits is compared at every step. The fixture's random
+    // weights make near-ties common (whole greedy outputs part at the first one of them),
+    // so the check is per step.
+    let (f32_model, int8_model) = (model(), model_int8());
+    let inputs: Vec<Vec<u32>> = generation_cases().iter().map(|c| ids(&c["input_ids"])).collect();
+    let greedy = f32_model.generate_ids(&inputs, &settings(1), 8, None, &|_| {}).unwrap();
+    let int8_greedy = int8_model.generate_ids(&inputs, &settings(1), 8, None, &|_| {}).unwrap();
+    let start = settings(1).decoder_start_token_id;
+    let argmax = |xs: &[f32]| xs.iter().enumerate().fold(0, |best, (i, &x)| if x > xs[best] { i } else { best });
+    let (mut same, mut steps) = (0, 0);
+    for (src, out) in inputs.iter().zip(&greedy) {
+        let mut dec = vec![start];
+        dec.extend_from_slice(&out[..out.len() - 1]);
+        let logits = |m: &Marian| -> Vec<Vec<f32>> { m.network().forward(std::slice::from_ref(src), std::slice::from_ref(&dec)).unwrap().squeeze(0).unwrap().to_vec2().unwrap() };
+        for (a, b) in logits(f32_model).iter().zip(&logits(int8_model)) {
+            same += usize::from(argmax(a) == argmax(b));
+            steps += 1;
+        }
+    }
+    let whole = greedy.iter().zip(&int8_greedy).filter(|(a, b)| a == b).count();
+    eprintln!("int8: same next token as f32 at {same} of {steps} steps; whole greedy outputs equal for {whole} of {}", inputs.len());
+    assert!(same * 100 >= steps * 90, "int8 picks f32's next token at only {same} of {steps} steps");
+    // The first step has no near-tie history behind it: it must agree almost everywhere.
+    let first_same = inputs.iter().zip(&greedy).zip(&int8_greedy).filter(|((_, a), b)| a.first() == b.first()).count();
+    assert!(first_same * 10 >= inputs.len() * 9, "first tokens equal for only {first_same} of {}", inputs.len());
+}
+
+#[test]
+fn precision_is_chosen_at_load_and_keys_the_cache() {
+    assert_eq!(model().precision(), Precision::F32);
+    assert_eq!(model_int8().precision(), Precision::Int8);
+    // Int8 output can differ, so its translations are cached apart; f32 keeps its old keys.
+    assert!(model_int8().id().to_string().contains("precision=int8"), "{}", model_int8().id());
+    assert!(!model().id().to_string().contains("precision"), "{}", model().id());
+    assert_eq!("int8".parse::<Precision>(), Ok(Precision::Int8));
+    assert_eq!("F32".parse::<Precision>(), Ok(Precision::F32));
+    let err = "bf16".parse::<Precision>().unwrap_err();
+    assert!(err.contains("int8 or f32"), "{err}");
 }
