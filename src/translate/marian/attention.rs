@@ -54,24 +54,46 @@ impl CustomOp3 for Attend {
         "attend"
     }
 
-    fn cpu_fwd(&self, qs: &CpuStorage, ql: &Layout, ks: &CpuStorage, kl: &Layout, vs: &CpuStorage, vl: &Layout) -> Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(
+        &self,
+        qs: &CpuStorage,
+        ql: &Layout,
+        ks: &CpuStorage,
+        kl: &Layout,
+        vs: &CpuStorage,
+        vl: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
         let (b, tq, d) = ql.shape().dims3()?;
         let (kb, tk, kd) = kl.shape().dims3()?;
-        if kl.shape() != vl.shape() || kb != b || kd != d || self.heads == 0 || d % self.heads != 0 {
-            candle_core::bail!("attention shapes do not fit: q {:?}, k {:?}, v {:?}, {} heads", ql.shape(), kl.shape(), vl.shape(), self.heads);
+        if kl.shape() != vl.shape() || kb != b || kd != d || self.heads == 0 || d % self.heads != 0
+        {
+            candle_core::bail!(
+                "attention shapes do not fit: q {:?}, k {:?}, v {:?}, {} heads",
+                ql.shape(),
+                kl.shape(),
+                vl.shape(),
+                self.heads
+            );
         }
         if let Some(l) = &self.key_lengths {
             if l.len() != b {
                 candle_core::bail!("{} key lengths for a batch of {b}", l.len());
             }
         }
-        let (q, k, v) = (contiguous(qs, ql, "queries")?, contiguous(ks, kl, "keys")?, contiguous(vs, vl, "values")?);
+        let (q, k, v) = (
+            contiguous(qs, ql, "queries")?,
+            contiguous(ks, kl, "keys")?,
+            contiguous(vs, vl, "values")?,
+        );
         let hd = d / self.heads;
         let mut out = vec![0f32; b * tq * d];
         let dst = SharedOut(out.as_mut_ptr());
         let unit = |u: usize, scores: &mut Vec<f32>| {
             let (row, head) = (u / self.heads, u % self.heads);
-            let keys = self.key_lengths.as_ref().map_or(tk, |l| l[row].clamp(1, tk));
+            let keys = self
+                .key_lengths
+                .as_ref()
+                .map_or(tk, |l| l[row].clamp(1, tk));
             scores.resize(keys, 0.0);
             let kv_base = row * tk * d + head * hd;
             for i in 0..tq {
@@ -89,7 +111,9 @@ impl CustomOp3 for Attend {
                 }
                 let inv = 1.0 / sum;
                 // SAFETY: this unit alone writes row `row`'s head `head` slices.
-                let o = unsafe { std::slice::from_raw_parts_mut(dst.at((row * tq + i) * d + head * hd), hd) };
+                let o = unsafe {
+                    std::slice::from_raw_parts_mut(dst.at((row * tq + i) * d + head * hd), hd)
+                };
                 o.fill(0.0);
                 for (t, &s) in scores.iter().enumerate() {
                     let p = s * inv;
@@ -123,7 +147,12 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
             *l += x * y;
         }
     }
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     lanes.iter().sum::<f32>() + tail
 }
 
@@ -143,14 +172,48 @@ mod tests {
         let v = Tensor::randn(0f32, 1.0, (b, tk, d), &dev).unwrap();
         let lengths = vec![5, 3, 1];
         let scaling = (hd as f32).powf(-0.5);
-        let got = Attend { heads, scaling, key_lengths: Some(lengths.clone()) }.forward(&q, &k, &v).unwrap();
-        let split = |x: &Tensor, t: usize| x.reshape((b, t, heads, hd)).unwrap().transpose(1, 2).unwrap().contiguous().unwrap();
-        let mask: Vec<f32> = lengths.iter().flat_map(|&l| (0..tk).map(move |j| if j < l { 0.0 } else { f32::MIN })).collect();
+        let got = Attend {
+            heads,
+            scaling,
+            key_lengths: Some(lengths.clone()),
+        }
+        .forward(&q, &k, &v)
+        .unwrap();
+        let split = |x: &Tensor, t: usize| {
+            x.reshape((b, t, heads, hd))
+                .unwrap()
+                .transpose(1, 2)
+                .unwrap()
+                .contiguous()
+                .unwrap()
+        };
+        let mask: Vec<f32> = lengths
+            .iter()
+            .flat_map(|&l| (0..tk).map(move |j| if j < l { 0.0 } else { f32::MIN }))
+            .collect();
         let mask = Tensor::from_vec(mask, (b, 1, 1, tk), &dev).unwrap();
-        let scores = (split(&q, tq) * scaling as f64).unwrap().matmul(&split(&k, tk).t().unwrap()).unwrap().broadcast_add(&mask).unwrap();
+        let scores = (split(&q, tq) * scaling as f64)
+            .unwrap()
+            .matmul(&split(&k, tk).t().unwrap())
+            .unwrap()
+            .broadcast_add(&mask)
+            .unwrap();
         let probs = candle_nn::ops::softmax(&scores, D::Minus1).unwrap();
-        let want = probs.matmul(&split(&v, tk)).unwrap().transpose(1, 2).unwrap().reshape((b, tq, d)).unwrap();
-        let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+        let want = probs
+            .matmul(&split(&v, tk))
+            .unwrap()
+            .transpose(1, 2)
+            .unwrap()
+            .reshape((b, tq, d))
+            .unwrap();
+        let diff = (got - want)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
         assert!(diff < 1e-5, "largest difference {diff}");
     }
 }

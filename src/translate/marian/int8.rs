@@ -18,8 +18,23 @@
 //! f32's traffic, and are widened to 16 bits in registers, once per group of four input
 //! rows. Without AVX2 a portable loop computes the same integers.
 //!
-//! Alternatives measured (`cargo bench --bench marian_speed -- --kernels`): see
-//! `KERNELS_MEASURED` below.
+//! Alternatives measured with `marian_speed --kernels` (ms per product, 2 threads, AMD EPYC
+//! Zen 3 without VNNI, dev profile — this crate at opt-level 1 —, machine shared):
+//!
+//! | m × k × n          | f32 gemm | candle QMatMul q8_0 | this kernel |
+//! |--------------------|---------:|--------------------:|------------:|
+//! | 1 × 512 × 58101    |    11.56 |                3.57 |        1.68 |
+//! | 16 × 512 × 2048    |     1.30 |                1.88 |        0.64 |
+//! | 16 × 2048 × 512    |     1.03 |                1.43 |        0.83 |
+//! | 16 × 512 × 58101   |    31.0  |               50.2  |       37.3  |
+//! | 64 × 512 × 58101   |   103.4  |              214.4  |       51.6  |
+//! | 512 × 512 × 2048   |    14.2  |               51.3  |       18.2  |
+//!
+//! candle's q8_0 (per-element `vec_dot` on AVX2; its repacked tiles need VNNI for q8_0) was
+//! rejected. The 16-row output projection above is the one row where this kernel lost, in
+//! that dev build; in the release build, end to end at batch 16 (`--profile`), the output
+//! projection took 1.13 s in int8 against 4.63 s in f32 over the same 224 steps. At
+//! hundreds of rows (512 × 512 × 2048) f32 gemm wins, hence the f32 encoder.
 
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
 
@@ -60,7 +75,13 @@ const MAX_INPUTS: usize = 4096;
 /// when a value is not finite).
 fn quantize_into<T: TryFrom<i32> + Default>(values: &[f32], out: &mut [T], limit: f32) -> f32 {
     // A NaN anywhere makes the scale NaN, so a broken input stays visible in the output.
-    let max = values.iter().fold(0f32, |m, &v| if v.abs() > m || v.is_nan() { v.abs() } else { m });
+    let max = values.iter().fold(0f32, |m, &v| {
+        if v.abs() > m || v.is_nan() {
+            v.abs()
+        } else {
+            m
+        }
+    });
     if max == 0.0 || !max.is_finite() {
         out.iter_mut().for_each(|o| *o = T::default());
         return if max.is_finite() { 1.0 } else { f32::NAN };
@@ -68,7 +89,8 @@ fn quantize_into<T: TryFrom<i32> + Default>(values: &[f32], out: &mut [T], limit
     let scale = max / limit;
     let inv = limit / max;
     for (o, &v) in out.iter_mut().zip(values) {
-        *o = T::try_from((v * inv).round_ties_even().clamp(-limit, limit) as i32).unwrap_or_default();
+        *o = T::try_from((v * inv).round_ties_even().clamp(-limit, limit) as i32)
+            .unwrap_or_default();
     }
     scale
 }
@@ -82,7 +104,11 @@ impl QuantLinear {
         let mut scales = vec![0f32; panels * NR];
         let mut q = vec![0i8; groups * KG];
         for n in 0..out_dim {
-            scales[n] = quantize_into(&weight[n * in_dim..(n + 1) * in_dim], &mut q[..in_dim], W_MAX);
+            scales[n] = quantize_into(
+                &weight[n * in_dim..(n + 1) * in_dim],
+                &mut q[..in_dim],
+                W_MAX,
+            );
             let (panel, col) = (n / NR, n % NR);
             for g in 0..groups {
                 let dst = ((panel * groups + g) * NR + col) * KG;
@@ -93,20 +119,37 @@ impl QuantLinear {
         if let Some(bias) = bias {
             b[..out_dim].copy_from_slice(bias);
         }
-        Self { packed, scales, bias: b, in_dim, groups, out_dim }
+        Self {
+            packed,
+            scales,
+            bias: b,
+            in_dim,
+            groups,
+            out_dim,
+        }
     }
 
     /// Quantizes a candle weight (out, in) and bias (out).
     pub fn from_tensors(weight: &Tensor, bias: Option<&Tensor>) -> Result<Self> {
         let (out_dim, in_dim) = weight.dims2()?;
-        let w: Vec<f32> = weight.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1()?;
+        let w: Vec<f32> = weight
+            .to_dtype(candle_core::DType::F32)?
+            .flatten_all()?
+            .to_vec1()?;
         let b: Option<Vec<f32>> = match bias {
-            Some(b) => Some(b.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1()?),
+            Some(b) => Some(
+                b.to_dtype(candle_core::DType::F32)?
+                    .flatten_all()?
+                    .to_vec1()?,
+            ),
             None => None,
         };
         if let Some(b) = &b {
             if b.len() != out_dim {
-                candle_core::bail!("bias of {} values for a layer of {out_dim} outputs", b.len());
+                candle_core::bail!(
+                    "bias of {} values for a layer of {out_dim} outputs",
+                    b.len()
+                );
             }
         }
         Ok(Self::new(&w, out_dim, in_dim, b.as_deref()))
@@ -144,13 +187,20 @@ impl QuantLinear {
     /// (rows × out_dim).
     pub fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
         // The output is written through a raw pointer below: these are hard checks.
-        assert!(x.len() >= rows * self.in_dim && out.len() >= rows * self.out_dim, "int8 matmul: buffers too small");
+        assert!(
+            x.len() >= rows * self.in_dim && out.len() >= rows * self.out_dim,
+            "int8 matmul: buffers too small"
+        );
         let k_pad = self.groups * KG;
         let mut qx = vec![0i16; rows * k_pad];
         let mut sx = vec![0f32; rows];
         let limit = self.input_limit();
         for r in 0..rows {
-            sx[r] = quantize_into(&x[r * self.in_dim..(r + 1) * self.in_dim], &mut qx[r * k_pad..r * k_pad + self.in_dim], limit);
+            sx[r] = quantize_into(
+                &x[r * self.in_dim..(r + 1) * self.in_dim],
+                &mut qx[r * k_pad..r * k_pad + self.in_dim],
+                limit,
+            );
         }
         let panels = self.out_dim.div_ceil(NR);
         let units = panels.div_ceil(PANELS_PER_UNIT);
@@ -176,14 +226,22 @@ impl QuantLinear {
     /// # Safety
     /// `dst` points at rows × out_dim values, and no other thread writes these panels'
     /// columns.
-    unsafe fn panels(&self, qx: &[i16], sx: &[f32], rows: usize, panels: std::ops::Range<usize>, dst: &SharedOut) {
+    unsafe fn panels(
+        &self,
+        qx: &[i16],
+        sx: &[f32],
+        rows: usize,
+        panels: std::ops::Range<usize>,
+        dst: &SharedOut,
+    ) {
         let k_pad = self.groups * KG;
         let avx2 = has_avx2();
         let mut sums = [0i32; MR * NR];
         for r0 in (0..rows).step_by(ROW_BLOCK) {
             let r_end = (r0 + ROW_BLOCK).min(rows);
             for panel in panels.clone() {
-                let w = &self.packed[panel * self.groups * NR * KG..(panel + 1) * self.groups * NR * KG];
+                let w = &self.packed
+                    [panel * self.groups * NR * KG..(panel + 1) * self.groups * NR * KG];
                 for r in (r0..r_end).step_by(MR) {
                     let m = (r_end - r).min(MR);
                     let x = &qx[r * k_pad..(r + m) * k_pad];
@@ -192,7 +250,8 @@ impl QuantLinear {
                         for c in 0..NR {
                             let n = panel * NR + c;
                             if n < self.out_dim {
-                                let y = sums[i * NR + c] as f32 * sx[r + i] * self.scales[n] + self.bias[n];
+                                let y = sums[i * NR + c] as f32 * sx[r + i] * self.scales[n]
+                                    + self.bias[n];
                                 *dst.0.add((r + i) * self.out_dim + n) = y;
                             }
                         }
@@ -248,7 +307,11 @@ fn portable_tile(x: &[i16], m: usize, w: &[i8], groups: usize, sums: &mut [i32; 
             for g in 0..groups {
                 let wg = &w[(g * NR + c) * KG..(g * NR + c + 1) * KG];
                 let xg = &row[g * KG..(g + 1) * KG];
-                acc += xg.iter().zip(wg).map(|(&a, &b)| a as i32 * b as i32).sum::<i32>();
+                acc += xg
+                    .iter()
+                    .zip(wg)
+                    .map(|(&a, &b)| a as i32 * b as i32)
+                    .sum::<i32>();
             }
             sums[i * NR + c] = acc;
         }
@@ -297,7 +360,10 @@ impl CustomOp1 for QuantLinear {
         let dims = layout.shape().dims();
         let in_dim = *dims.last().unwrap_or(&0);
         if in_dim != self.in_dim {
-            candle_core::bail!("input of width {in_dim} for a layer of {} inputs", self.in_dim);
+            candle_core::bail!(
+                "input of width {in_dim} for a layer of {} inputs",
+                self.in_dim
+            );
         }
         let Some((start, end)) = layout.contiguous_offsets() else {
             candle_core::bail!("the int8 linear layer needs a contiguous input");
@@ -321,7 +387,9 @@ mod tests {
         let mut s = seed;
         (0..n)
             .map(|_| {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((s >> 33) as f32 / (1u64 << 31) as f32) - 0.5
             })
             .collect()
@@ -331,7 +399,13 @@ mod tests {
     /// that are not multiples of the group or panel.
     #[test]
     fn integer_sums_are_exact_and_scaled_back() {
-        for &(rows, k, n) in &[(1, 16, 2), (3, 40, 7), (4, 64, 8), (9, 100, 33), (17, 512, 5)] {
+        for &(rows, k, n) in &[
+            (1, 16, 2),
+            (3, 40, 7),
+            (4, 64, 8),
+            (9, 100, 33),
+            (17, 512, 5),
+        ] {
             let w = pseudo_random(n * k, 1 + k as u64);
             let x = pseudo_random(rows * k, 7 + n as u64);
             let bias = pseudo_random(n, 3);
@@ -348,10 +422,17 @@ mod tests {
                     let sum: i32 = qx.iter().zip(&qw).map(|(&a, &b)| a as i32 * b as i32).sum();
                     let want = sum as f32 * sx * sw + bias[c];
                     let g = got[r * n + c];
-                    assert!((g - want).abs() <= 1e-5 * want.abs().max(1.0), "rows {rows} k {k} n {n}: ({r}, {c}) {g} vs {want}");
+                    assert!(
+                        (g - want).abs() <= 1e-5 * want.abs().max(1.0),
+                        "rows {rows} k {k} n {n}: ({r}, {c}) {g} vs {want}"
+                    );
                     // Each factor is off by at most half a step (0.5 / 127 for values in ±0.5).
-                    let exact: f32 = (0..k).map(|j| x[r * k + j] * w[c * k + j]).sum::<f32>() + bias[c];
-                    assert!((g - exact).abs() <= k as f32 * 0.5 / 127.0 + 1e-4, "({r}, {c}) {g} far from f32 {exact}");
+                    let exact: f32 =
+                        (0..k).map(|j| x[r * k + j] * w[c * k + j]).sum::<f32>() + bias[c];
+                    assert!(
+                        (g - exact).abs() <= k as f32 * 0.5 / 127.0 + 1e-4,
+                        "({r}, {c}) {g} far from f32 {exact}"
+                    );
                 }
             }
             // The portable loop gives the same integers as the AVX2 one.
@@ -363,8 +444,21 @@ mod tests {
                 quantize_into(&x[r * k..(r + 1) * k], &mut xq[r * kq..r * kq + k], X_MAX);
             }
             let m = rows.min(MR);
-            tile(has_avx2(), &xq[..m * kq], m, &q.packed[..q.groups * NR * KG], q.groups, &mut a);
-            portable_tile(&xq[..m * kq], m, &q.packed[..q.groups * NR * KG], q.groups, &mut b);
+            tile(
+                has_avx2(),
+                &xq[..m * kq],
+                m,
+                &q.packed[..q.groups * NR * KG],
+                q.groups,
+                &mut a,
+            );
+            portable_tile(
+                &xq[..m * kq],
+                m,
+                &q.packed[..q.groups * NR * KG],
+                q.groups,
+                &mut b,
+            );
             assert_eq!(&a[..m * NR], &b[..m * NR]);
         }
     }
@@ -375,7 +469,10 @@ mod tests {
         let mut out = vec![9f32; 4];
         q.matmul(&[0.0, 0.0, 1.0, 2.0], 2, &mut out);
         assert_eq!(&out[..2], &[0.0, 0.0]);
-        assert!((out[2] - 0.0).abs() < 1e-2 && (out[3] - 1.0).abs() < 1e-2, "{out:?}");
+        assert!(
+            (out[2] - 0.0).abs() < 1e-2 && (out[3] - 1.0).abs() < 1e-2,
+            "{out:?}"
+        );
         q.matmul(&[f32::NAN, 1.0, 1.0, 1.0], 2, &mut out);
         assert!(out[0].is_nan(), "a NaN input stays visible: {out:?}");
     }

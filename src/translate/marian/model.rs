@@ -51,10 +51,20 @@ impl DenseF32 {
         }
         let weight_t = Tensor::from_vec(t, (in_dim, padded), weight.device())?;
         let bias = match bias {
-            Some(b) if padded != out_dim => Some(Tensor::cat(&[&b.to_dtype(DType::F32)?, &Tensor::zeros(padded - out_dim, DType::F32, weight.device())?], 0)?),
+            Some(b) if padded != out_dim => Some(Tensor::cat(
+                &[
+                    &b.to_dtype(DType::F32)?,
+                    &Tensor::zeros(padded - out_dim, DType::F32, weight.device())?,
+                ],
+                0,
+            )?),
             other => other,
         };
-        Ok(Self { weight_t, bias, out_dim })
+        Ok(Self {
+            weight_t,
+            bias,
+            out_dim,
+        })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
@@ -66,7 +76,11 @@ impl DenseF32 {
             Some(b) => y.broadcast_add(b)?,
             None => y,
         };
-        let y = if y.dim(1)? != self.out_dim { y.narrow(1, 0, self.out_dim)?.contiguous()? } else { y };
+        let y = if y.dim(1)? != self.out_dim {
+            y.narrow(1, 0, self.out_dim)?.contiguous()?
+        } else {
+            y
+        };
         let mut out = dims;
         let last = out.len() - 1;
         out[last] = self.out_dim;
@@ -152,12 +166,13 @@ struct Attention {
 }
 
 impl Attention {
-    fn load(d: usize, heads: usize, vb: VarBuilder, p: Precision) -> Result<Self> {
+    /// `p` for the query and output projections, `kv` for the keys and values.
+    fn load(d: usize, heads: usize, vb: VarBuilder, p: Precision, kv: Precision) -> Result<Self> {
         let head_dim = d / heads;
         Ok(Self {
             q: Linear::load(d, d, vb.pp("q_proj"), p)?,
-            k: Linear::load(d, d, vb.pp("k_proj"), p)?,
-            v: Linear::load(d, d, vb.pp("v_proj"), p)?,
+            k: Linear::load(d, d, vb.pp("k_proj"), kv)?,
+            v: Linear::load(d, d, vb.pp("v_proj"), kv)?,
             out: Linear::load(d, d, vb.pp("out_proj"), p)?,
             heads,
             scaling: (head_dim as f32).powf(-0.5),
@@ -175,25 +190,45 @@ impl Attention {
     /// One query per row (decoding) goes through `Attend`; many (the encoder) through
     /// candle's batched products, whose `gemm` calls pay off at that size: `Attend`'s plain
     /// loops cost more there than the head-split copies they save.
-    fn attend(&self, x: &Tensor, k: &Tensor, v: &Tensor, key_lengths: Option<&[usize]>) -> Result<Tensor> {
+    fn attend(
+        &self,
+        x: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        key_lengths: Option<&[usize]>,
+    ) -> Result<Tensor> {
         let q = self.q.forward(x)?;
         let (b, t, d) = q.dims3()?;
         if t == 1 {
-            let op = Attend { heads: self.heads, scaling: self.scaling, key_lengths: key_lengths.map(<[usize]>::to_vec) };
+            let op = Attend {
+                heads: self.heads,
+                scaling: self.scaling,
+                key_lengths: key_lengths.map(<[usize]>::to_vec),
+            };
             return self.out.forward(&op.forward(&q, k, v)?);
         }
         let s = k.dim(1)?;
-        let split = |x: &Tensor, t: usize| -> Result<Tensor> { x.reshape((b, t, self.heads, d / self.heads))?.transpose(1, 2)?.contiguous() };
+        let split = |x: &Tensor, t: usize| -> Result<Tensor> {
+            x.reshape((b, t, self.heads, d / self.heads))?
+                .transpose(1, 2)?
+                .contiguous()
+        };
         let scores = (split(&q, t)? * self.scaling as f64)?.matmul(&split(k, s)?.t()?)?;
         let scores = match key_lengths {
             Some(lengths) => {
-                let mask: Vec<f32> = lengths.iter().flat_map(|&l| (0..s).map(move |j| if j < l { 0.0 } else { f32::MIN })).collect();
+                let mask: Vec<f32> = lengths
+                    .iter()
+                    .flat_map(|&l| (0..s).map(move |j| if j < l { 0.0 } else { f32::MIN }))
+                    .collect();
                 scores.broadcast_add(&Tensor::from_vec(mask, (b, 1, 1, s), q.device())?)?
             }
             None => scores,
         };
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        let ctx = probs.matmul(&split(v, s)?)?.transpose(1, 2)?.reshape((b, t, d))?;
+        let ctx = probs
+            .matmul(&split(v, s)?)?
+            .transpose(1, 2)?
+            .reshape((b, t, d))?;
         self.out.forward(&ctx)
     }
 }
@@ -207,7 +242,11 @@ struct FeedForward {
 
 impl FeedForward {
     fn load(d: usize, ffn: usize, act: Activation, vb: &VarBuilder, p: Precision) -> Result<Self> {
-        Ok(Self { fc1: Linear::load(d, ffn, vb.pp("fc1"), p)?, fc2: Linear::load(ffn, d, vb.pp("fc2"), p)?, act })
+        Ok(Self {
+            fc1: Linear::load(d, ffn, vb.pp("fc1"), p)?,
+            fc2: Linear::load(ffn, d, vb.pp("fc2"), p)?,
+            act,
+        })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
@@ -281,7 +320,11 @@ fn assemble(parts: &[(Vec<usize>, Tensor)], dim: usize, len: usize) -> Result<Te
     let mut order = Vec::new();
     for (rows, t) in parts {
         let have = t.dim(dim)?;
-        tensors.push(if have < len { t.pad_with_zeros(dim, 0, len - have)? } else { t.clone() });
+        tensors.push(if have < len {
+            t.pad_with_zeros(dim, 0, len - have)?
+        } else {
+            t.clone()
+        });
         order.extend(rows.iter().copied());
     }
     let stacked = Tensor::cat(&tensors, 0)?;
@@ -322,7 +365,10 @@ impl DecoderState {
     /// reordered). `cross` says whether the source side changes too.
     pub fn select_rows(&mut self, rows: &[u32], cross: bool) -> Result<()> {
         if cross {
-            self.source_lengths = rows.iter().map(|&r| self.source_lengths.get(r as usize).copied().unwrap_or(1)).collect();
+            self.source_lengths = rows
+                .iter()
+                .map(|&r| self.source_lengths.get(r as usize).copied().unwrap_or(1))
+                .collect();
         }
         let Some(dev) = self.cross_kv.first().map(|kv| kv.0.device().clone()) else {
             return Ok(());
@@ -372,13 +418,25 @@ pub fn sinusoidal_positions(n_pos: usize, dim: usize, dev: &Device) -> Result<Te
 
 impl MarianNet {
     /// Builds the network from weights named as `transformers` saves `MarianMTModel`.
-    pub fn load(cfg: &Config, shape: &ModelShape, vb: VarBuilder, precision: Precision) -> Result<Self> {
+    pub fn load(
+        cfg: &Config,
+        shape: &ModelShape,
+        vb: VarBuilder,
+        precision: Precision,
+    ) -> Result<Self> {
         let d = cfg.d_model;
         let dev = vb.device().clone();
         let target_vocab = cfg.decoder_vocab_size.unwrap_or(cfg.vocab_size);
         let m = vb.pp("model");
         let (enc_embed, dec_embed) = if shape.separate_embeddings {
-            (m.pp("encoder").pp("embed_tokens").get((cfg.vocab_size, d), "weight")?, m.pp("decoder").pp("embed_tokens").get((target_vocab, d), "weight")?)
+            (
+                m.pp("encoder")
+                    .pp("embed_tokens")
+                    .get((cfg.vocab_size, d), "weight")?,
+                m.pp("decoder")
+                    .pp("embed_tokens")
+                    .get((target_vocab, d), "weight")?,
+            )
         } else {
             let shared = m.pp("shared").get((cfg.vocab_size, d), "weight")?;
             (shared.clone(), shared)
@@ -391,7 +449,8 @@ impl MarianNet {
             dec_embed.clone()
         };
         let bias = if vb.contains_tensor("final_logits_bias") {
-            vb.get((1, target_vocab), "final_logits_bias")?.reshape(target_vocab)?
+            vb.get((1, target_vocab), "final_logits_bias")?
+                .reshape(target_vocab)?
         } else {
             Tensor::zeros(target_vocab, DType::F32, &dev)?
         };
@@ -399,7 +458,11 @@ impl MarianNet {
         let positions = |side: &str| -> Result<Tensor> {
             let name = format!("model.{side}.embed_positions.weight");
             if vb.contains_tensor(&name) {
-                if let Ok(t) = m.pp(side).pp("embed_positions").get((cfg.max_position_embeddings, d), "weight") {
+                if let Ok(t) = m
+                    .pp(side)
+                    .pp("embed_positions")
+                    .get((cfg.max_position_embeddings, d), "weight")
+                {
                     return Ok(t);
                 }
             }
@@ -417,7 +480,13 @@ impl MarianNet {
         for i in 0..cfg.encoder_layers {
             let l = m.pp("encoder").pp("layers").pp(i);
             encoder.push(EncoderLayer {
-                attn: Attention::load(d, cfg.encoder_attention_heads, l.pp("self_attn"), encoder_precision)?,
+                attn: Attention::load(
+                    d,
+                    cfg.encoder_attention_heads,
+                    l.pp("self_attn"),
+                    encoder_precision,
+                    encoder_precision,
+                )?,
                 attn_norm: layer_norm(d, l.pp("self_attn_layer_norm"))?,
                 ffn: FeedForward::load(d, cfg.encoder_ffn_dim, act, &l, encoder_precision)?,
                 ffn_norm: layer_norm(d, l.pp("final_layer_norm"))?,
@@ -427,9 +496,23 @@ impl MarianNet {
         for i in 0..cfg.decoder_layers {
             let l = m.pp("decoder").pp("layers").pp(i);
             decoder.push(DecoderLayer {
-                self_attn: Attention::load(d, cfg.decoder_attention_heads, l.pp("self_attn"), precision)?,
+                self_attn: Attention::load(
+                    d,
+                    cfg.decoder_attention_heads,
+                    l.pp("self_attn"),
+                    precision,
+                    precision,
+                )?,
                 self_norm: layer_norm(d, l.pp("self_attn_layer_norm"))?,
-                cross_attn: Attention::load(d, cfg.decoder_attention_heads, l.pp("encoder_attn"), precision)?,
+                cross_attn: Attention::load(
+                    d,
+                    cfg.decoder_attention_heads,
+                    l.pp("encoder_attn"),
+                    precision,
+                    // Computed once per batch over every source token: many rows, as the
+                    // encoder's products.
+                    encoder_precision,
+                )?,
                 cross_norm: layer_norm(d, l.pp("encoder_attn_layer_norm"))?,
                 ffn: FeedForward::load(d, cfg.decoder_ffn_dim, act, &l, precision)?,
                 ffn_norm: layer_norm(d, l.pp("final_layer_norm"))?,
@@ -441,7 +524,11 @@ impl MarianNet {
             dec_embed,
             enc_pos,
             dec_pos,
-            embed_scale: if cfg.scale_embedding { (d as f64).sqrt() } else { 1.0 },
+            embed_scale: if cfg.scale_embedding {
+                (d as f64).sqrt()
+            } else {
+                1.0
+            },
             encoder,
             decoder,
             lm_head,
@@ -472,7 +559,10 @@ impl MarianNet {
         let b = ids.len();
         let s = ids.iter().map(Vec::len).max().unwrap_or(0).max(1);
         if s > self.cfg.max_position_embeddings {
-            candle_core::bail!("a sentence of {s} tokens is longer than the model's limit of {}", self.cfg.max_position_embeddings);
+            candle_core::bail!(
+                "a sentence of {s} tokens is longer than the model's limit of {}",
+                self.cfg.max_position_embeddings
+            );
         }
         let lengths: Vec<usize> = ids.iter().map(|r| r.len().max(1)).collect();
         // Groups of similar length: longest first, a new group where a sentence is under
@@ -491,7 +581,11 @@ impl MarianNet {
             let batch: Vec<&Vec<u32>> = rows.iter().map(|&i| &ids[i]).collect();
             parts.push((rows, self.encode_group(&batch)?));
         }
-        Ok(Encoded { parts, lengths, len: s })
+        Ok(Encoded {
+            parts,
+            lengths,
+            len: s,
+        })
     }
 
     /// Encodes rows padded to the longest of them, (rows, longest, d_model).
@@ -505,7 +599,10 @@ impl MarianNet {
         }
         let lengths: Vec<usize> = ids.iter().map(|r| r.len().max(1)).collect();
         let ids = Tensor::from_vec(flat, b * s, &self.device)?;
-        let x = self.enc_embed.embedding(&ids)?.reshape((b, s, self.cfg.d_model))?;
+        let x = self
+            .enc_embed
+            .embedding(&ids)?
+            .reshape((b, s, self.cfg.d_model))?;
         let x = (x * self.embed_scale)?;
         let mut x = x.broadcast_add(&self.enc_pos.i(0..s)?)?;
         for layer in &self.encoder {
@@ -522,7 +619,9 @@ impl MarianNet {
         let b = enc.lengths.len();
         let expand = |t: Tensor| -> Result<Tensor> {
             if repeat > 1 {
-                let idx: Vec<u32> = (0..b as u32).flat_map(|i| std::iter::repeat_n(i, repeat)).collect();
+                let idx: Vec<u32> = (0..b as u32)
+                    .flat_map(|i| std::iter::repeat_n(i, repeat))
+                    .collect();
                 t.index_select(&Tensor::from_vec(idx, b * repeat, &self.device)?, 0)
             } else {
                 Ok(t)
@@ -538,26 +637,49 @@ impl MarianNet {
                 vs.push((rows.clone(), v));
             }
             // (rows, source length, d_model): pad the length axis.
-            cross_kv.push((expand(assemble(&ks, 1, enc.len)?)?.contiguous()?, expand(assemble(&vs, 1, enc.len)?)?.contiguous()?));
+            cross_kv.push((
+                expand(assemble(&ks, 1, enc.len)?)?.contiguous()?,
+                expand(assemble(&vs, 1, enc.len)?)?.contiguous()?,
+            ));
         }
-        let source_lengths = enc.lengths.iter().flat_map(|&l| std::iter::repeat_n(l, repeat.max(1))).collect();
-        Ok(DecoderState { self_kv: vec![None; self.decoder.len()], cross_kv, source_lengths, steps: 0 })
+        let source_lengths = enc
+            .lengths
+            .iter()
+            .flat_map(|&l| std::iter::repeat_n(l, repeat.max(1)))
+            .collect();
+        Ok(DecoderState {
+            self_kv: vec![None; self.decoder.len()],
+            cross_kv,
+            source_lengths,
+            steps: 0,
+        })
     }
 
     /// Feeds one token per row and returns the next-token logits, (rows, target vocab).
     pub fn step(&self, state: &mut DecoderState, tokens: &[u32]) -> Result<Tensor> {
         let rows = tokens.len();
         if rows != state.rows() {
-            candle_core::bail!("{} tokens fed to a decoder state of {} rows", rows, state.rows());
+            candle_core::bail!(
+                "{} tokens fed to a decoder state of {} rows",
+                rows,
+                state.rows()
+            );
         }
         let pos = state.steps;
         if pos >= self.cfg.max_position_embeddings {
-            candle_core::bail!("output longer than the model's limit of {} tokens", self.cfg.max_position_embeddings);
+            candle_core::bail!(
+                "output longer than the model's limit of {} tokens",
+                self.cfg.max_position_embeddings
+            );
         }
         let time = profile::scope(Op::Embed);
         let ids = Tensor::from_slice(tokens, rows, &self.device)?;
         let x = (self.dec_embed.embedding(&ids)? * self.embed_scale)?;
-        let mut x = x.broadcast_add(&self.dec_pos.i(pos..pos + 1)?)?.reshape((rows, 1, self.cfg.d_model))?;
+        let mut x = x.broadcast_add(&self.dec_pos.i(pos..pos + 1)?)?.reshape((
+            rows,
+            1,
+            self.cfg.d_model,
+        ))?;
         drop(time);
         for (i, layer) in self.decoder.iter().enumerate() {
             let time = profile::scope(Op::SelfAttn);
@@ -571,7 +693,11 @@ impl MarianNet {
             drop(time);
             let time = profile::scope(Op::CrossAttn);
             let (ck, cv) = &state.cross_kv[i];
-            let h = (layer.cross_attn.attend(&h, ck, cv, Some(&state.source_lengths))? + &h)?.apply(&layer.cross_norm)?;
+            let h = (layer
+                .cross_attn
+                .attend(&h, ck, cv, Some(&state.source_lengths))?
+                + &h)?
+                .apply(&layer.cross_norm)?;
             drop(time);
             let _time = profile::scope(Op::Ffn);
             x = (layer.ffn.forward(&h)? + &h)?.apply(&layer.ffn_norm)?;
@@ -589,7 +715,10 @@ impl MarianNet {
         let steps = decoder_input.iter().map(Vec::len).max().unwrap_or(0);
         let mut out = Vec::with_capacity(steps);
         for t in 0..steps {
-            let tokens: Vec<u32> = decoder_input.iter().map(|r| *r.get(t).unwrap_or(&self.cfg.pad_token_id)).collect();
+            let tokens: Vec<u32> = decoder_input
+                .iter()
+                .map(|r| *r.get(t).unwrap_or(&self.cfg.pad_token_id))
+                .collect();
             out.push(self.step(&mut state, &tokens)?.unsqueeze(1)?);
         }
         Tensor::cat(&out, 1)

@@ -35,7 +35,17 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 9] = [Op::Encoder, Op::CrossKv, Op::Embed, Op::SelfAttn, Op::CrossAttn, Op::Ffn, Op::OutProj, Op::Scores, Op::Bookkeeping];
+    pub const ALL: [Op; 9] = [
+        Op::Encoder,
+        Op::CrossKv,
+        Op::Embed,
+        Op::SelfAttn,
+        Op::CrossAttn,
+        Op::Ffn,
+        Op::OutProj,
+        Op::Scores,
+        Op::Bookkeeping,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -79,7 +89,10 @@ pub struct Scope {
 /// Starts timing `op` (does nothing when profiling is off).
 #[inline]
 pub fn scope(op: Op) -> Scope {
-    Scope { op, start: enabled().then(Instant::now) }
+    Scope {
+        op,
+        start: enabled().then(Instant::now),
+    }
 }
 
 impl Drop for Scope {
@@ -94,5 +107,14 @@ impl Drop for Scope {
 
 /// The time per operation since the last call (seconds, calls), and resets the counters.
 pub fn take() -> Vec<(Op, f64, u64)> {
-    Op::ALL.iter().map(|&op| (op, NANOS[op as usize].swap(0, Ordering::Relaxed) as f64 / 1e9, CALLS[op as usize].swap(0, Ordering::Relaxed))).collect()
+    Op::ALL
+        .iter()
+        .map(|&op| {
+            (
+                op,
+                NANOS[op as usize].swap(0, Ordering::Relaxed) as f64 / 1e9,
+                CALLS[op as usize].swap(0, Ordering::Relaxed),
+            )
+        })
+        .collect()
 }
