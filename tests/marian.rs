@@ -100,7 +100,10 @@ fn logits_equal_the_reference_within_1e_4() {
     for (i, c) in cases.iter().enumerate() {
         let src = ids(&c["input_ids"]);
         let dec = ids(&c["decoder_input_ids"]);
-        let logits = m.network().forward(&[src], &[dec.clone()]).unwrap();
+        let logits = m
+            .network()
+            .forward(&[src], std::slice::from_ref(&dec))
+            .unwrap();
         let got: Vec<Vec<f32>> = logits.squeeze(0).unwrap().to_vec2().unwrap();
         let want: Vec<Vec<f32>> = c["logits"]
             .as_array()
@@ -566,7 +569,7 @@ fn an_old_config_without_newer_keys_still_loads() {
     let m = Marian::load_with(dir.path(), Precision::F32).unwrap_or_else(|e| panic!("{e}"));
     let text = generation_cases()[0]["text"].as_str().unwrap().to_string();
     assert_eq!(
-        m.translate(&[text.clone()]).unwrap(),
+        m.translate(std::slice::from_ref(&text)).unwrap(),
         model().translate(&[text]).unwrap()
     );
 }

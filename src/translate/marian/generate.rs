@@ -223,7 +223,7 @@ impl Beams {
 fn top_k(xs: &[f32], k: usize) -> Vec<(f32, usize)> {
     let mut top: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
     for (i, &x) in xs.iter().enumerate() {
-        if top.len() == k && !(x > top[k - 1].0) {
+        if top.len() == k && x.partial_cmp(&top[k - 1].0) != Some(std::cmp::Ordering::Greater) {
             continue;
         }
         let pos = top.iter().position(|&(y, _)| x > y).unwrap_or(top.len());
