@@ -11,6 +11,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(p) = cli.precision {
+        driftlens::translate::marian::set_default_precision(p);
+    }
     let result = match cli.command {
         Some(Command::Segment { file, lang, json }) => segment(&file, lang.as_deref(), json),
         Some(Command::Backtranslate {

@@ -9,6 +9,9 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(name = "driftlens", version, about = "Shows where the meaning of a text drifted when it was translated.", long_about = None)]
 pub struct Cli {
+    /// Marian's arithmetic: `int8` (the default, fastest) or `f32` (the reference's).
+    #[arg(long, global = true)]
+    pub precision: Option<driftlens::translate::marian::Precision>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -48,7 +48,10 @@ pub enum EarlyStopping {
 impl GenerationSettings {
     /// Greedy search with these settings otherwise.
     pub fn greedy(&self) -> Self {
-        Self { num_beams: 1, ..self.clone() }
+        Self {
+            num_beams: 1,
+            ..self.clone()
+        }
     }
 }
 
@@ -58,7 +61,9 @@ pub fn model_config(json: &Value) -> Result<(Config, ModelShape), String> {
     let obj = json.as_object().ok_or("it is not a JSON object")?;
     if let Some(kind) = obj.get("model_type").and_then(Value::as_str) {
         if kind != "marian" {
-            return Err(format!("it describes a \"{kind}\" model, not a Marian translation model"));
+            return Err(format!(
+                "it describes a \"{kind}\" model, not a Marian translation model"
+            ));
         }
     }
     let mut m: Map<String, Value> = obj.clone();
@@ -90,30 +95,62 @@ pub fn model_config(json: &Value) -> Result<(Config, ModelShape), String> {
         }
     }
     // `transformers` calls it "swish"; candle knows both names.
-    let cfg: Config = serde_json::from_value(Value::Object(m.clone())).map_err(|e| format!("it does not describe a Marian model: {e}"))?;
+    let cfg: Config = serde_json::from_value(Value::Object(m.clone()))
+        .map_err(|e| format!("it does not describe a Marian model: {e}"))?;
     if cfg.d_model == 0 || cfg.encoder_attention_heads == 0 || cfg.decoder_attention_heads == 0 {
         return Err("it gives a zero model width or head count".into());
     }
-    if cfg.d_model % cfg.encoder_attention_heads != 0 || cfg.d_model % cfg.decoder_attention_heads != 0 {
-        return Err(format!("its model width {} is not a multiple of its attention heads", cfg.d_model));
+    if cfg.d_model % cfg.encoder_attention_heads != 0
+        || cfg.d_model % cfg.decoder_attention_heads != 0
+    {
+        return Err(format!(
+            "its model width {} is not a multiple of its attention heads",
+            cfg.d_model
+        ));
     }
     let separate = !cfg.share_encoder_decoder_embeddings;
-    let tie = m.get("tie_word_embeddings").and_then(Value::as_bool).unwrap_or(true);
+    let tie = m
+        .get("tie_word_embeddings")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     if obj.get("normalize_before").and_then(Value::as_bool) == Some(true) {
         return Err("it asks for pre-layer normalisation, which Marian models do not use".into());
     }
-    Ok((cfg, ModelShape { separate_embeddings: separate, tie_word_embeddings: tie }))
+    Ok((
+        cfg,
+        ModelShape {
+            separate_embeddings: separate,
+            tie_word_embeddings: tie,
+        },
+    ))
 }
 
 /// Decoding settings as `transformers` takes them: `generation_config.json` when the model
 /// has one, else the generation keys of `config.json`, else the library defaults.
-pub fn generation_settings(config: &Value, generation: Option<&Value>, cfg: &Config) -> GenerationSettings {
+pub fn generation_settings(
+    config: &Value,
+    generation: Option<&Value>,
+    cfg: &Config,
+) -> GenerationSettings {
     let src = generation.unwrap_or(config);
     let get = |k: &str| src.get(k).filter(|v| !v.is_null());
-    let as_u32 = |v: &Value| v.as_u64().map(|x| x as u32).or_else(|| v.as_array().and_then(|a| a.first()).and_then(Value::as_u64).map(|x| x as u32));
-    let eos = get("eos_token_id").and_then(as_u32).unwrap_or(cfg.eos_token_id);
-    let pad = get("pad_token_id").and_then(as_u32).unwrap_or(cfg.pad_token_id);
-    let start = get("decoder_start_token_id").and_then(as_u32).unwrap_or(cfg.decoder_start_token_id);
+    let as_u32 = |v: &Value| {
+        v.as_u64().map(|x| x as u32).or_else(|| {
+            v.as_array()
+                .and_then(|a| a.first())
+                .and_then(Value::as_u64)
+                .map(|x| x as u32)
+        })
+    };
+    let eos = get("eos_token_id")
+        .and_then(as_u32)
+        .unwrap_or(cfg.eos_token_id);
+    let pad = get("pad_token_id")
+        .and_then(as_u32)
+        .unwrap_or(cfg.pad_token_id);
+    let start = get("decoder_start_token_id")
+        .and_then(as_u32)
+        .unwrap_or(cfg.decoder_start_token_id);
     let forced_eos = match get("forced_eos_token_id") {
         Some(v) => as_u32(v),
         None if generation.is_none() => Some(cfg.forced_eos_token_id),
@@ -121,7 +158,19 @@ pub fn generation_settings(config: &Value, generation: Option<&Value>, cfg: &Con
     };
     let bad_words_ids = get("bad_words_ids")
         .and_then(Value::as_array)
-        .map(|outer| outer.iter().filter_map(|seq| seq.as_array().map(|s| s.iter().filter_map(|t| t.as_u64().map(|x| x as u32)).collect::<Vec<u32>>())).filter(|s| !s.is_empty()).collect())
+        .map(|outer| {
+            outer
+                .iter()
+                .filter_map(|seq| {
+                    seq.as_array().map(|s| {
+                        s.iter()
+                            .filter_map(|t| t.as_u64().map(|x| x as u32))
+                            .collect::<Vec<u32>>()
+                    })
+                })
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let early_stopping = match get("early_stopping") {
         Some(Value::Bool(true)) => EarlyStopping::Yes,
@@ -131,7 +180,10 @@ pub fn generation_settings(config: &Value, generation: Option<&Value>, cfg: &Con
     GenerationSettings {
         num_beams: get("num_beams").and_then(Value::as_u64).unwrap_or(1).max(1) as usize,
         length_penalty: get("length_penalty").and_then(Value::as_f64).unwrap_or(1.0),
-        max_length: get("max_length").and_then(Value::as_u64).unwrap_or(20).max(2) as usize,
+        max_length: get("max_length")
+            .and_then(Value::as_u64)
+            .unwrap_or(20)
+            .max(2) as usize,
         min_length: get("min_length").and_then(Value::as_u64).unwrap_or(0) as usize,
         early_stopping,
         bad_words_ids,

@@ -7,6 +7,7 @@
 
 use super::config::{EarlyStopping, GenerationSettings};
 use super::model::{DecoderState, MarianNet};
+use super::profile::{self, Op};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Why a search stopped without results.
@@ -49,7 +50,12 @@ impl Control<'_> {
 /// Searches for the translation of each source row (token ids ending in end of sentence).
 /// Returns, per row, the generated ids after the decoder start token, ending with end of
 /// sentence unless the maximum length cut it off.
-pub fn generate(net: &MarianNet, sources: &[Vec<u32>], settings: &GenerationSettings, control: Control) -> Result<Vec<Vec<u32>>, SearchError> {
+pub fn generate(
+    net: &MarianNet,
+    sources: &[Vec<u32>],
+    settings: &GenerationSettings,
+    control: Control,
+) -> Result<Vec<Vec<u32>>, SearchError> {
     if sources.is_empty() {
         return Ok(Vec::new());
     }
@@ -70,7 +76,9 @@ pub fn generate(net: &MarianNet, sources: &[Vec<u32>], settings: &GenerationSett
 /// `cur_len` counts the tokens so far, decoder start included.
 fn process_scores(scores: &mut [f32], cur_len: usize, s: &GenerationSettings, sequence: &[u32]) {
     for bad in &s.bad_words_ids {
-        let Some((last, prefix)) = bad.split_last() else { continue };
+        let Some((last, prefix)) = bad.split_last() else {
+            continue;
+        };
         if prefix.is_empty() || sequence.ends_with(prefix) {
             if let Some(x) = scores.get_mut(*last as usize) {
                 *x = f32::NEG_INFINITY;
@@ -106,7 +114,12 @@ fn logits_rows(logits: &candle_core::Tensor) -> Result<(Vec<f32>, usize), Search
     Ok((logits.flatten_all()?.to_vec1::<f32>()?, v))
 }
 
-fn greedy(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, control: Control) -> Result<Vec<Vec<u32>>, SearchError> {
+fn greedy(
+    net: &MarianNet,
+    sources: &[Vec<u32>],
+    s: &GenerationSettings,
+    control: Control,
+) -> Result<Vec<Vec<u32>>, SearchError> {
     let enc = net.encode(sources)?;
     let mut state = net.start(&enc, 1)?;
     let mut outputs: Vec<Vec<u32>> = vec![Vec::new(); sources.len()];
@@ -117,6 +130,7 @@ fn greedy(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, control
     while cur_len < s.max_length && !active.is_empty() {
         control.check()?;
         let logits = net.step(&mut state, &last)?;
+        let time = profile::scope(Op::Scores);
         let (flat, v) = logits_rows(&logits)?;
         let mut keep = Vec::with_capacity(active.len());
         let mut next_last = Vec::with_capacity(active.len());
@@ -135,6 +149,8 @@ fn greedy(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, control
                 next_last.push(tok);
             }
         }
+        drop(time);
+        let _time = profile::scope(Op::Bookkeeping);
         cur_len += 1;
         if keep.len() != active.len() && !keep.is_empty() {
             state.select_rows(&keep, true)?;
@@ -160,11 +176,54 @@ struct Beams {
 
 const NEG: f32 = -1.0e9;
 
+impl Beams {
+    /// Merges this step's candidates that end (end of sentence, or the maximum length) into
+    /// the finished hypotheses, as the reference does: only the first `n` candidates may
+    /// finish, scores divided by length^length_penalty, best `n` kept.
+    fn merge_finished(
+        &mut self,
+        cands: &[(f32, usize, u32)],
+        hits: &[bool],
+        n: usize,
+        cur_len: usize,
+        s: &GenerationSettings,
+    ) {
+        // Finished hypotheses: only the first `n` candidates may finish.
+        let full = self.is_finished.iter().all(|&f| f) && s.early_stopping == EarlyStopping::Yes;
+        let denom = (cur_len as f64).powf(s.length_penalty) as f32;
+        let mut merged_scores = self.finished_scores.clone();
+        let mut merged_seqs: Vec<Vec<u32>> = self.finished.clone();
+        let mut merged_fin = self.is_finished.clone();
+        for (ci, &(score, beam, tok)) in cands.iter().enumerate() {
+            let finishing = hits[ci] && ci < n;
+            let mut sc = score / denom;
+            if full {
+                sc += NEG;
+            }
+            if !self.improvable {
+                sc += NEG;
+            }
+            if !finishing {
+                sc += NEG;
+            }
+            merged_scores.push(sc);
+            let mut seq = self.running[beam].clone();
+            seq.push(tok);
+            merged_seqs.push(seq);
+            merged_fin.push(finishing);
+        }
+        let best = top_k(&merged_scores, n);
+        self.finished = best.iter().map(|&(_, i)| merged_seqs[i].clone()).collect();
+        self.finished_scores = best.iter().map(|&(sc, _)| sc).collect();
+        self.is_finished = best.iter().map(|&(_, i)| merged_fin[i]).collect();
+    }
+}
+
 /// The `k` largest values with their indices, largest first; equal values keep index order.
 fn top_k(xs: &[f32], k: usize) -> Vec<(f32, usize)> {
     let mut top: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
     for (i, &x) in xs.iter().enumerate() {
-        if top.len() == k && !(x > top[k - 1].0) {
+        if top.len() == k && x.partial_cmp(&top[k - 1].0) != Some(std::cmp::Ordering::Greater) {
             continue;
         }
         let pos = top.iter().position(|&(y, _)| x > y).unwrap_or(top.len());
@@ -176,7 +235,12 @@ fn top_k(xs: &[f32], k: usize) -> Vec<(f32, usize)> {
     top
 }
 
-fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, control: Control) -> Result<Vec<Vec<u32>>, SearchError> {
+fn beam_search(
+    net: &MarianNet,
+    sources: &[Vec<u32>],
+    s: &GenerationSettings,
+    control: Control,
+) -> Result<Vec<Vec<u32>>, SearchError> {
     let n = s.num_beams;
     let k = 2 * n;
     let lp = s.length_penalty;
@@ -198,11 +262,14 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
     loop {
         control.check()?;
         let logits = net.step(&mut state, &last)?;
+        let time = profile::scope(Op::Scores);
         let (flat, v) = logits_rows(&logits)?;
+        drop(time);
         let mut rows: Vec<u32> = Vec::with_capacity(active.len() * n);
         let mut next_last = Vec::with_capacity(active.len() * n);
         let mut still_active = Vec::with_capacity(active.len());
         for (slot, &sent) in active.iter().enumerate() {
+            let time = profile::scope(Op::Scores);
             let b = &mut beams[sent];
             // Accumulated log-probabilities of every continuation of every beam.
             let mut acc = Vec::with_capacity(n * v);
@@ -217,10 +284,22 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
                 acc.extend(lps.iter().map(|&x| x + base));
             }
             let top = top_k(&acc, k);
-            let cands: Vec<(f32, usize, u32)> = top.iter().map(|&(score, idx)| (score, idx / v, (idx % v) as u32)).collect();
-            let hits: Vec<bool> = cands.iter().map(|&(_, _, tok)| tok == s.eos_token_id || cur_len + 1 >= s.max_length).collect();
+            drop(time);
+            let _time = profile::scope(Op::Bookkeeping);
+            let cands: Vec<(f32, usize, u32)> = top
+                .iter()
+                .map(|&(score, idx)| (score, idx / v, (idx % v) as u32))
+                .collect();
+            let hits: Vec<bool> = cands
+                .iter()
+                .map(|&(_, _, tok)| tok == s.eos_token_id || cur_len + 1 >= s.max_length)
+                .collect();
             // Next running beams: the best candidates that did not finish.
-            let masked: Vec<f32> = cands.iter().zip(&hits).map(|(c, &h)| c.0 + if h { NEG } else { 0.0 }).collect();
+            let masked: Vec<f32> = cands
+                .iter()
+                .zip(&hits)
+                .map(|(c, &h)| c.0 + if h { NEG } else { 0.0 })
+                .collect();
             let next = top_k(&masked, n);
             let new_running: Vec<Vec<u32>> = next
                 .iter()
@@ -233,45 +312,31 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
                 .collect();
             let new_running_scores: Vec<f32> = next.iter().map(|&(sc, _)| sc).collect();
             let parents: Vec<usize> = next.iter().map(|&(_, ci)| cands[ci].1).collect();
-            // Finished hypotheses: only the first `n` candidates may finish.
-            let full = b.is_finished.iter().all(|&f| f) && s.early_stopping == EarlyStopping::Yes;
-            let denom = (cur_len as f64).powf(lp) as f32;
-            let mut merged_scores = b.finished_scores.clone();
-            let mut merged_seqs: Vec<Vec<u32>> = b.finished.clone();
-            let mut merged_fin = b.is_finished.clone();
-            for (ci, &(score, beam, tok)) in cands.iter().enumerate() {
-                let finishing = hits[ci] && ci < n;
-                let mut sc = score / denom;
-                if full {
-                    sc += NEG;
-                }
-                if !b.improvable {
-                    sc += NEG;
-                }
-                if !finishing {
-                    sc += NEG;
-                }
-                merged_scores.push(sc);
-                let mut seq = b.running[beam].clone();
-                seq.push(tok);
-                merged_seqs.push(seq);
-                merged_fin.push(finishing);
-            }
-            let best = top_k(&merged_scores, n);
-            b.finished = best.iter().map(|&(_, i)| merged_seqs[i].clone()).collect();
-            b.finished_scores = best.iter().map(|&(sc, _)| sc).collect();
-            b.is_finished = best.iter().map(|&(_, i)| merged_fin[i]).collect();
+            b.merge_finished(&cands, &hits, n, cur_len, s);
             b.running = new_running;
             b.running_scores = new_running_scores;
             // The reference's early-stopping heuristic, with the length after this step.
             let next_len = cur_len + 1;
-            let hypothetical = if s.early_stopping == EarlyStopping::Never && lp > 0.0 { s.max_length - 1 } else { next_len - 1 };
+            let hypothetical = if s.early_stopping == EarlyStopping::Never && lp > 0.0 {
+                s.max_length - 1
+            } else {
+                next_len - 1
+            };
             let best_possible = b.running_scores[0] / (hypothetical as f64).powf(lp) as f32;
-            let worst = b.finished_scores.iter().cloned().fold(f32::INFINITY, f32::min);
-            let any_better = b.is_finished.iter().any(|&f| best_possible > if f { worst } else { NEG });
+            let worst = b
+                .finished_scores
+                .iter()
+                .cloned()
+                .fold(f32::INFINITY, f32::min);
+            let any_better = b
+                .is_finished
+                .iter()
+                .any(|&f| best_possible > if f { worst } else { NEG });
             b.improvable = b.improvable && any_better;
             let all_finished = b.is_finished.iter().all(|&f| f);
-            let over = !b.improvable || (all_finished && s.early_stopping == EarlyStopping::Yes) || next_len >= s.max_length;
+            let over = !b.improvable
+                || (all_finished && s.early_stopping == EarlyStopping::Yes)
+                || next_len >= s.max_length;
             if over {
                 control.done(sent);
             } else {
@@ -286,6 +351,7 @@ fn beam_search(net: &MarianNet, sources: &[Vec<u32>], s: &GenerationSettings, co
         if still_active.is_empty() {
             break;
         }
+        let _time = profile::scope(Op::Bookkeeping);
         let dropped = still_active.len() != active.len();
         state.select_rows(&rows, dropped)?;
         active = still_active;
@@ -319,5 +385,13 @@ fn log_softmax(xs: &[f32]) -> Vec<f32> {
     let sum = lanes.iter().sum::<f32>() + tail;
     let lse = max + sum.ln();
     // A NaN from a broken model must not win a comparison.
-    xs.iter().map(|&x| if x.is_nan() { f32::NEG_INFINITY } else { x - lse }).collect()
+    xs.iter()
+        .map(|&x| {
+            if x.is_nan() {
+                f32::NEG_INFINITY
+            } else {
+                x - lse
+            }
+        })
+        .collect()
 }

@@ -65,7 +65,10 @@ pub struct SentencePiece {
 
 impl fmt::Debug for SentencePiece {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SentencePiece").field("pieces", &self.pieces.len()).field("unk_id", &self.unk_id).finish()
+        f.debug_struct("SentencePiece")
+            .field("pieces", &self.pieces.len())
+            .field("unk_id", &self.unk_id)
+            .finish()
     }
 }
 
@@ -118,13 +121,20 @@ impl SentencePiece {
                 _ => (format!("\u{0}reserved-{i}"), 0.0),
             })
             .collect();
-        let unigram = Unigram::from(vocab, Some(unk_id as usize), false).map_err(|e| SpmError(format!("its vocabulary is not usable: {e}")))?;
-        let by_text = pieces.iter().enumerate().map(|(i, p)| (p.text.clone(), i as u32)).collect();
+        let unigram = Unigram::from(vocab, Some(unk_id as usize), false)
+            .map_err(|e| SpmError(format!("its vocabulary is not usable: {e}")))?;
+        let by_text = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.text.clone(), i as u32))
+            .collect();
         Ok(Self {
             pieces,
             by_text,
             unk_id,
-            unk_surface: trainer.unk_surface.unwrap_or_else(|| " \u{2047} ".to_string()),
+            unk_surface: trainer
+                .unk_surface
+                .unwrap_or_else(|| " \u{2047} ".to_string()),
             charsmap,
             add_dummy_prefix: normalizer.add_dummy_prefix,
             remove_extra_whitespaces: normalizer.remove_extra_whitespaces,
@@ -157,7 +167,11 @@ impl SentencePiece {
     /// Normalises text as SentencePiece does before segmenting it: character map (longest
     /// match), extra whitespace removed, dummy prefix added, spaces escaped as `▁`.
     pub fn normalize(&self, text: &str) -> String {
-        let space = if self.escape_whitespaces { "\u{2581}" } else { " " };
+        let space = if self.escape_whitespaces {
+            "\u{2581}"
+        } else {
+            " "
+        };
         let mut out = String::with_capacity(text.len() + 3);
         let mut input = text.as_bytes();
         if self.remove_extra_whitespaces {
@@ -232,7 +246,10 @@ impl SentencePiece {
             Ok(tokens) => tokens
                 .into_iter()
                 .map(|t| {
-                    let surface = normalized.get(t.offsets.0..t.offsets.1).unwrap_or(&t.value).to_string();
+                    let surface = normalized
+                        .get(t.offsets.0..t.offsets.1)
+                        .unwrap_or(&t.value)
+                        .to_string();
                     (t.id, surface)
                 })
                 .collect(),
@@ -253,14 +270,28 @@ impl SentencePiece {
 
     /// Decodes piece ids as `sp.decode(ids)` does.
     pub fn decode_ids(&self, ids: &[u32]) -> String {
-        let pieces: Vec<(Option<u32>, &str)> = ids.iter().map(|&id| (Some(id), self.pieces.get(id as usize).map(|p| p.text.as_str()).unwrap_or(""))).collect();
+        let pieces: Vec<(Option<u32>, &str)> = ids
+            .iter()
+            .map(|&id| {
+                (
+                    Some(id),
+                    self.pieces
+                        .get(id as usize)
+                        .map(|p| p.text.as_str())
+                        .unwrap_or(""),
+                )
+            })
+            .collect();
         self.decode_inner(&pieces)
     }
 
     /// Decodes piece strings as `sp.decode_pieces(pieces)` does: a piece the model does not
     /// know is written out as it is.
     pub fn decode_pieces<S: AsRef<str>>(&self, pieces: &[S]) -> String {
-        let pieces: Vec<(Option<u32>, &str)> = pieces.iter().map(|p| (self.piece_id(p.as_ref()), p.as_ref())).collect();
+        let pieces: Vec<(Option<u32>, &str)> = pieces
+            .iter()
+            .map(|p| (self.piece_id(p.as_ref()), p.as_ref()))
+            .collect();
         self.decode_inner(&pieces)
     }
 
@@ -268,7 +299,11 @@ impl SentencePiece {
         let mut text = String::new();
         for &(id, piece) in pieces {
             let id = id.unwrap_or(self.unk_id);
-            let kind = self.pieces.get(id as usize).map(|p| p.kind).unwrap_or(PieceKind::Unknown);
+            let kind = self
+                .pieces
+                .get(id as usize)
+                .map(|p| p.kind)
+                .unwrap_or(PieceKind::Unknown);
             let surface: String = match kind {
                 PieceKind::Control => String::new(),
                 PieceKind::Unknown => {
@@ -329,8 +364,14 @@ impl CharsMap {
         if trie_len % 4 != 0 || 4 + trie_len > blob.len() || trie_len == 0 {
             return err("its normaliser's character map is damaged");
         }
-        let units = blob[4..4 + trie_len].chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        Ok(Self { units, normalized: blob[4 + trie_len..].to_vec() })
+        let units = blob[4..4 + trie_len]
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        Ok(Self {
+            units,
+            normalized: blob[4 + trie_len..].to_vec(),
+        })
     }
 
     /// The longest key that prefixes `input`, as (its length in bytes, its replacement).
@@ -380,17 +421,29 @@ struct NormalizerSpec {
 
 impl Default for NormalizerSpec {
     fn default() -> Self {
-        Self { charsmap: None, add_dummy_prefix: true, remove_extra_whitespaces: true, escape_whitespaces: true }
+        Self {
+            charsmap: None,
+            add_dummy_prefix: true,
+            remove_extra_whitespaces: true,
+            escape_whitespaces: true,
+        }
     }
 }
 
 fn parse_piece(bytes: &[u8]) -> Result<Piece, SpmError> {
     let mut r = Reader::new(bytes);
-    let mut piece = Piece { text: String::new(), score: 0.0, kind: PieceKind::Normal };
+    let mut piece = Piece {
+        text: String::new(),
+        score: 0.0,
+        kind: PieceKind::Normal,
+    };
     while !r.done() {
         let (field, wire) = r.key()?;
         match (field, wire) {
-            (1, 2) => piece.text = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| SpmError("a piece is not valid UTF-8".into()))?,
+            (1, 2) => {
+                piece.text = String::from_utf8(r.bytes()?.to_vec())
+                    .map_err(|_| SpmError("a piece is not valid UTF-8".into()))?
+            }
             (2, 5) => piece.score = f32::from_le_bytes(r.fixed32()?),
             (3, 0) => {
                 piece.kind = match r.varint()? {
@@ -411,7 +464,10 @@ fn parse_piece(bytes: &[u8]) -> Result<Piece, SpmError> {
 
 fn parse_trainer(bytes: &[u8]) -> Result<TrainerSpec, SpmError> {
     let mut r = Reader::new(bytes);
-    let mut spec = TrainerSpec { model_type: 1, ..Default::default() };
+    let mut spec = TrainerSpec {
+        model_type: 1,
+        ..Default::default()
+    };
     while !r.done() {
         let (field, wire) = r.key()?;
         match (field, wire) {
@@ -458,7 +514,9 @@ impl<'a> Reader<'a> {
     fn varint(&mut self) -> Result<u64, SpmError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
-            let Some(&b) = self.buf.get(self.pos) else { return err("it ends in the middle of a record (truncated?)") };
+            let Some(&b) = self.buf.get(self.pos) else {
+                return err("it ends in the middle of a record (truncated?)");
+            };
             self.pos += 1;
             v |= ((b & 0x7f) as u64) << shift;
             if b & 0x80 == 0 {
@@ -476,14 +534,18 @@ impl<'a> Reader<'a> {
     fn bytes(&mut self) -> Result<&'a [u8], SpmError> {
         let n = self.varint()? as usize;
         let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
-        let Some(end) = end else { return err("it ends in the middle of a record (truncated?)") };
+        let Some(end) = end else {
+            return err("it ends in the middle of a record (truncated?)");
+        };
         let s = &self.buf[self.pos..end];
         self.pos = end;
         Ok(s)
     }
 
     fn fixed32(&mut self) -> Result<[u8; 4], SpmError> {
-        let Some(s) = self.buf.get(self.pos..self.pos + 4) else { return err("it ends in the middle of a record (truncated?)") };
+        let Some(s) = self.buf.get(self.pos..self.pos + 4) else {
+            return err("it ends in the middle of a record (truncated?)");
+        };
         self.pos += 4;
         Ok([s[0], s[1], s[2], s[3]])
     }
@@ -505,7 +567,11 @@ impl<'a> Reader<'a> {
             5 => {
                 self.fixed32()?;
             }
-            _ => return err(format!("it is not a SentencePiece model (unexpected protobuf wire type {wire})")),
+            _ => {
+                return err(format!(
+                    "it is not a SentencePiece model (unexpected protobuf wire type {wire})"
+                ))
+            }
         }
         Ok(())
     }

@@ -23,15 +23,42 @@ pub struct MarianTokenizer {
 impl MarianTokenizer {
     /// `vocab` is `vocab.json`; `target_vocab` is `target_vocab.json` for models with separate
     /// source and target vocabularies.
-    pub fn new(source: SentencePiece, target: SentencePiece, vocab: HashMap<String, u32>, target_vocab: Option<HashMap<String, u32>>) -> Result<Self, String> {
-        let need = |v: &HashMap<String, u32>, t: &str| v.get(t).copied().ok_or_else(|| format!("it has no \"{t}\" token"));
+    pub fn new(
+        source: SentencePiece,
+        target: SentencePiece,
+        vocab: HashMap<String, u32>,
+        target_vocab: Option<HashMap<String, u32>>,
+    ) -> Result<Self, String> {
+        let need = |v: &HashMap<String, u32>, t: &str| {
+            v.get(t)
+                .copied()
+                .ok_or_else(|| format!("it has no \"{t}\" token"))
+        };
         let unk_id = need(&vocab, "<unk>")?;
         let eos_id = need(&vocab, "</s>")?;
         let pad_id = need(&vocab, "<pad>")?;
-        let mut language_codes: Vec<String> = vocab.keys().filter(|k| k.starts_with(">>") && k.ends_with("<<")).cloned().collect();
+        let mut language_codes: Vec<String> = vocab
+            .keys()
+            .filter(|k| k.starts_with(">>") && k.ends_with("<<"))
+            .cloned()
+            .collect();
         language_codes.sort();
-        let target_pieces = target_vocab.as_ref().unwrap_or(&vocab).iter().map(|(k, &v)| (v, k.clone())).collect();
-        Ok(Self { source, target, source_vocab: vocab, target_pieces, eos_id, unk_id, pad_id, language_codes })
+        let target_pieces = target_vocab
+            .as_ref()
+            .unwrap_or(&vocab)
+            .iter()
+            .map(|(k, &v)| (v, k.clone()))
+            .collect();
+        Ok(Self {
+            source,
+            target,
+            source_vocab: vocab,
+            target_pieces,
+            eos_id,
+            unk_id,
+            pad_id,
+            language_codes,
+        })
     }
 
     pub fn eos_id(&self) -> u32 {
@@ -69,7 +96,11 @@ impl MarianTokenizer {
 
     /// Token ids for the encoder, ending with `</s>`.
     pub fn encode(&self, text: &str) -> Vec<u32> {
-        let mut ids: Vec<u32> = self.source_pieces(text).iter().map(|p| self.source_vocab.get(p).copied().unwrap_or(self.unk_id)).collect();
+        let mut ids: Vec<u32> = self
+            .source_pieces(text)
+            .iter()
+            .map(|p| self.source_vocab.get(p).copied().unwrap_or(self.unk_id))
+            .collect();
         ids.push(self.eos_id);
         ids
     }
@@ -95,7 +126,17 @@ impl MarianTokenizer {
             if skip_special && self.is_special(id) {
                 continue;
             }
-            let piece = self.target_pieces.get(&id).map(String::as_str).or_else(|| self.target.pieces().get(id as usize).map(|p| p.text.as_str())).unwrap_or("<unk>");
+            let piece = self
+                .target_pieces
+                .get(&id)
+                .map(String::as_str)
+                .or_else(|| {
+                    self.target
+                        .pieces()
+                        .get(id as usize)
+                        .map(|p| p.text.as_str())
+                })
+                .unwrap_or("<unk>");
             if self.is_special(id) {
                 out.push_str(&self.target.decode_pieces(&run));
                 out.push_str(piece);
