@@ -3,11 +3,12 @@
 
 use super::flags::{AnalyzeArgs, Format};
 use driftlens::analyze::{self, Progress, Report, Request, TranslationInput, TranslationStatus};
+use driftlens::atomic::Durability;
 use driftlens::translate::{CancelFlag, TranslationCache};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -71,7 +72,7 @@ pub fn run(args: AnalyzeArgs, default_corpus: PathBuf) -> Result<()> {
         Format::Summary => summary(&report),
     };
     match &args.out {
-        Some(path) => write_atomic(path, &text)?,
+        Some(path) => driftlens::atomic::write(path, text.as_bytes(), Durability::Durable)?,
         None => print!("{text}"),
     }
     if report.translations.iter().any(|t| t.is_analysed()) || report.translations.is_empty() {
@@ -97,15 +98,6 @@ fn not_analysed_reasons(report: &Report) -> String {
         }
     }
     out.join("\n")
-}
-
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    driftlens::atomic::write(
-        path,
-        text.as_bytes(),
-        driftlens::atomic::Durability::Durable,
-    )?;
-    Ok(())
 }
 
 /// The terminal summary: per language, what drifted most.

@@ -41,10 +41,7 @@ pub fn temporary_prefix(path: &Path) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same folder; the temporary file
 /// is removed on every failure.
 pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), WriteError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     let fail = |stage, path: &Path, source| WriteError {
         stage,
         path: path.to_path_buf(),
@@ -69,14 +66,19 @@ pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), Wr
     Ok(())
 }
 
+/// The folder holding `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// Fsyncs the folder holding `path`, so that a rename in it survives a power failure. Not
 /// every platform can open a folder for fsync (Windows cannot); the rename is atomic there
 /// regardless.
 pub fn sync_folder(path: &Path) {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }

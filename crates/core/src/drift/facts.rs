@@ -22,7 +22,7 @@ pub struct PairFacts<'a> {
     /// Cosine similarity of the sentences' embeddings, when given.
     pub similarity: Option<f32>,
     /// The original's quotations: those given, else the ones found between quotation marks.
-    pub quotes: Vec<Span>,
+    pub quotes: std::borrow::Cow<'a, [Span]>,
     pub lexicon: Option<&'a dyn Lexicon>,
     pub original_tokens: Vec<Token<'a>>,
     pub back_tokens: Vec<Token<'a>>,
@@ -72,9 +72,9 @@ impl<'a> PairFacts<'a> {
         let original_tokens = tokenize(original);
         let back_tokens = tokenize(back);
         let quotes = if pair.quotes.is_empty() {
-            auto_quotes(original)
+            std::borrow::Cow::Owned(auto_quotes(original))
         } else {
-            pair.quotes.to_vec()
+            std::borrow::Cow::Borrowed(pair.quotes)
         };
         let mut facts = PairFacts {
             original,
@@ -197,9 +197,8 @@ impl<'a> PairFacts<'a> {
                 .iter()
                 .any(|x| negation_cue(&x.norm))
         };
-        let content = |t: &[Token], i: usize| opposable(t, i);
-        let o_words: Vec<usize> = (0..ot.len()).filter(|&i| content(ot, i)).collect();
-        let b_words: Vec<usize> = (0..bt.len()).filter(|&i| content(bt, i)).collect();
+        let o_words: Vec<usize> = (0..ot.len()).filter(|&i| opposable(ot, i)).collect();
+        let b_words: Vec<usize> = (0..bt.len()).filter(|&i| opposable(bt, i)).collect();
         for &j in &b_words {
             for &i in &o_words {
                 if negated_form(&ot[i].norm, &bt[j].norm)
@@ -220,7 +219,7 @@ impl<'a> PairFacts<'a> {
         let bs: Vec<_> = bm_words.iter().map(|&j| info(wn, &bt[j].norm)).collect();
         // opposites among the words without a counterpart
         for (x, &j) in bm_words.iter().enumerate() {
-            if bs[x].senses.is_empty() || !content(bt, j) || negated(bt, j) {
+            if bs[x].senses.is_empty() || !opposable(bt, j) || negated(bt, j) {
                 continue;
             }
             if words.opposites.iter().any(|p| p.1 == j) {
@@ -233,7 +232,7 @@ impl<'a> PairFacts<'a> {
             let ant_senses: Vec<_> = ants.iter().map(|a| info(wn, a)).collect();
             for (y, &i) in om_words.iter().enumerate() {
                 // the original's word is the opposite, or a synonym of the opposite
-                if !content(ot, i) || negated(ot, i) {
+                if !opposable(ot, i) || negated(ot, i) {
                     continue;
                 }
                 // (not where each has a synonym on the other side: “western and eastern” given

@@ -16,7 +16,7 @@ impl Check for Quotations {
     fn run(&self, pair: &PairFacts, found: &mut Findings) {
         let ot = &pair.original_tokens;
         let mut quote_losses = 0;
-        for q in &pair.quotes {
+        for q in pair.quotes.iter() {
             let inside = |i: &usize| ot[*i].start >= q.start && ot[*i].end <= q.end;
             let lost: Vec<Mention> = pair
                 .words
