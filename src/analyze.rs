@@ -122,6 +122,14 @@ pub struct TranslationReport {
     /// Which signals aligned the sentences (e.g. "length, paragraph anchors, chrF").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<String>,
+    /// The engine that made the round trip of the original whose noise was discounted
+    /// (English → this language → English), where one serves the language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_trip: Option<String>,
+    /// The translation's own level: how rough its typical pair reads, and how much every
+    /// pair's wording was discounted for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::drift::Baseline>,
     /// For a translation that was not analysed (no engine serves its language): its
     /// sentences aligned with the original's, without back-translation or drift, so a reader
     /// can still compare the two sides. Empty (and absent from the JSON) otherwise.
@@ -517,6 +525,8 @@ fn not_analysed(input: &TranslationInput, why: String, fix: String) -> Translati
         quotes: Vec::new(),
         alignment: None,
         aligned: Vec::new(),
+        round_trip: None,
+        baseline: None,
     }
 }
 
@@ -664,6 +674,7 @@ fn analyze_one(
         Ok(x) => x,
         Err(report) => return *report,
     };
+    let round_trip = original_round_trip(engine.as_ref(), input, prepared, req, progress);
 
     progress(Progress::Stage {
         label: label.clone(),
@@ -677,6 +688,12 @@ fn analyze_one(
         .collect();
     let back_vectors = prepared.embed(&back.iter().map(String::as_str).collect::<Vec<_>>(), req);
     let original_vectors = prepared.original_vectors(req);
+    let round_trip_vectors = round_trip.as_ref().and_then(|rt| {
+        prepared.embed(
+            &rt.english.iter().map(String::as_str).collect::<Vec<_>>(),
+            req,
+        )
+    });
     let similarity = align::SimilarityFn {
         name: "chrF of the original against the back-translation",
         f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| {
@@ -698,65 +715,32 @@ fn analyze_one(
         label: label.clone(),
         stage: "scoring",
     });
-    let mut pairs = Vec::with_capacity(alignment.beads.len());
-    // how each quotation came through each pair holding it
-    let mut quote_cells: Vec<QuoteFidelity> = Vec::new();
-    for bead in &alignment.beads {
-        let original_text = join(&bead.original, &orig_texts);
-        let translated_text = join(&bead.translation, &sources);
-        let back_translation = join(&bead.translation, &back);
-        if let Some(reason) = DriftReason::from_null_bead(&bead.original, &bead.translation) {
-            for (quote, _) in quote_spans_in(original, &bead.original) {
-                quote_cells.push(QuoteFidelity {
-                    quote,
-                    fidelity: 0.0,
-                    level: DriftLevel::Critical,
-                    message: reason.message(),
-                });
-            }
-            pairs.push(PairReport {
-                original: bead.original.clone(),
-                translation: bead.translation.clone(),
-                reasons: vec![reason_report(&reason)],
-                original_text,
-                translated_text,
-                back_translation,
-                drift: 1.0,
-                level: DriftLevel::Critical,
-                alignment_cost: bead.cost,
-            });
-            continue;
-        }
-        let quotes_here = quote_spans_in(original, &bead.original);
-        let quote_spans: Vec<Span> = quotes_here.iter().map(|q| q.1).collect();
-        let gap_spans = joined_gaps(&bead.translation, &gaps, &back);
-        let mut pair = Pair::new(&original_text, &back_translation)
-            .with_quotes(&quote_spans)
-            .with_translation(&translated_text, &input.lang)
-            .with_engine_gaps(&gap_spans);
-        if let (Some(ov), Some(bv)) = (original_vectors, back_vectors.as_ref()) {
-            let o = mean(bead.original.iter().map(|&i| ov[i].as_slice()));
-            let b = mean(bead.translation.iter().map(|&i| bv[i].as_slice()));
-            pair = pair.with_embeddings(&o, &b);
-        }
-        let drift = scorer.score(&pair);
-        quote_cells.extend(
-            quotes_here
-                .iter()
-                .map(|&(quote, span)| quote_cell(quote, span, &drift)),
-        );
-        pairs.push(PairReport {
-            original: bead.original.clone(),
-            translation: bead.translation.clone(),
-            reasons: drift.reasons.iter().map(reason_report).collect(),
-            original_text: original_text.clone(),
-            translated_text: translated_text.clone(),
-            back_translation: back_translation.clone(),
-            drift: drift.score.0,
-            level: drift.level,
-            alignment_cost: bead.cost,
-        });
-    }
+    let vectors = Vectors {
+        original: original_vectors,
+        back: back_vectors.as_deref(),
+        round_trip: round_trip_vectors.as_deref(),
+    };
+    let texts = Texts {
+        original: &orig_texts,
+        translation: &sources,
+        back: &back,
+        gaps: &gaps,
+        round_trip: round_trip.as_ref().map(|rt| rt.english.as_slice()),
+    };
+    let beads: Vec<BeadTexts> = alignment
+        .beads
+        .iter()
+        .map(|b| BeadTexts::new(b, &texts, &vectors, original))
+        .collect();
+    // the pairs with sentences on both sides, scored together against the translation's
+    // baseline
+    let scored: Vec<Pair> = beads
+        .iter()
+        .filter(|b| b.null_reason.is_none())
+        .map(|b| b.pair(&input.lang))
+        .collect();
+    let (drifts, baseline) = scorer.score_document(&scored);
+    let (pairs, quote_cells) = pair_reports(&alignment.beads, beads, drifts);
     let quotes = quote_fidelity(original, quote_cells);
     TranslationReport {
         lang: input.lang.clone(),
@@ -768,7 +752,187 @@ fn analyze_one(
         quotes,
         alignment: Some(alignment.signals()),
         aligned: Vec::new(),
+        round_trip: round_trip.map(|rt| rt.forward_engine.to_string()),
+        baseline: (baseline.pairs > 0).then_some(baseline),
     }
+}
+
+/// The report of every bead, in order: the scored pairs' verdicts (`drifts`, one per bead with
+/// sentences on both sides) and the beads with no counterpart; and how each quotation came
+/// through each pair holding it.
+fn pair_reports(
+    aligned: &[align::Bead],
+    beads: Vec<BeadTexts>,
+    drifts: Vec<crate::drift::Drift>,
+) -> (Vec<PairReport>, Vec<QuoteFidelity>) {
+    let mut drifts = drifts.into_iter();
+    let mut pairs = Vec::with_capacity(beads.len());
+    // how each quotation came through each pair holding it
+    let mut quote_cells: Vec<QuoteFidelity> = Vec::new();
+    for (bead, b) in aligned.iter().zip(beads) {
+        let (drift, level, reasons) = match &b.null_reason {
+            Some(reason) => {
+                quote_cells.extend(b.quotes_here.iter().map(|&(quote, _)| QuoteFidelity {
+                    quote,
+                    fidelity: 0.0,
+                    level: DriftLevel::Critical,
+                    message: reason.message(),
+                }));
+                (1.0, DriftLevel::Critical, vec![reason_report(reason)])
+            }
+            None => {
+                let Some(drift) = drifts.next() else { break };
+                quote_cells.extend(
+                    b.quotes_here
+                        .iter()
+                        .map(|&(quote, span)| quote_cell(quote, span, &drift)),
+                );
+                let reasons = drift.reasons.iter().map(reason_report).collect();
+                (drift.score.0, drift.level, reasons)
+            }
+        };
+        pairs.push(PairReport {
+            original: bead.original.clone(),
+            translation: bead.translation.clone(),
+            reasons,
+            original_text: b.original_text,
+            translated_text: b.translated_text,
+            back_translation: b.back_translation,
+            drift,
+            level,
+            alignment_cost: bead.cost,
+        });
+    }
+    (pairs, quote_cells)
+}
+
+/// The sentence vectors of one translation's analysis, where the embedding model ran.
+struct Vectors<'a> {
+    original: Option<&'a [Vec<f32>]>,
+    back: Option<&'a [Vec<f32>]>,
+    round_trip: Option<&'a [Vec<f32>]>,
+}
+
+/// The sentences of one translation's analysis, by side.
+struct Texts<'a> {
+    original: &'a [&'a str],
+    translation: &'a [String],
+    back: &'a [String],
+    gaps: &'a [Vec<Span>],
+    round_trip: Option<&'a [String]>,
+}
+
+/// One bead's texts and what is known about them, owned, so that a whole translation's pairs
+/// can be scored together against its baseline.
+struct BeadTexts {
+    original_text: String,
+    translated_text: String,
+    back_translation: String,
+    /// The reason of a bead with no counterpart on one side.
+    null_reason: Option<DriftReason>,
+    quotes_here: Vec<(usize, Span)>,
+    quote_spans: Vec<Span>,
+    gap_spans: Vec<Span>,
+    similarity: Option<f32>,
+    round_trip: Option<String>,
+    round_trip_similarity: Option<f32>,
+}
+
+impl BeadTexts {
+    fn new(bead: &align::Bead, texts: &Texts, vectors: &Vectors, original: &Original) -> Self {
+        let quotes_here = quote_spans_in(original, &bead.original);
+        let cosine = |a: &[Vec<f32>], ai: &[usize], b: &[Vec<f32>], bi: &[usize]| {
+            crate::drift::metrics::cosine(
+                &mean(ai.iter().map(|&i| a[i].as_slice())),
+                &mean(bi.iter().map(|&i| b[i].as_slice())),
+            )
+        };
+        let null_reason = DriftReason::from_null_bead(&bead.original, &bead.translation);
+        let both = null_reason.is_none();
+        BeadTexts {
+            original_text: join(&bead.original, texts.original),
+            translated_text: join(&bead.translation, texts.translation),
+            back_translation: join(&bead.translation, texts.back),
+            null_reason,
+            quote_spans: quotes_here.iter().map(|q| q.1).collect(),
+            quotes_here,
+            gap_spans: joined_gaps(&bead.translation, texts.gaps, texts.back),
+            similarity: match (vectors.original, vectors.back) {
+                (Some(o), Some(b)) if both => Some(cosine(o, &bead.original, b, &bead.translation)),
+                _ => None,
+            },
+            round_trip: texts.round_trip.map(|rt| join(&bead.original, rt)),
+            round_trip_similarity: match (vectors.original, vectors.round_trip) {
+                (Some(o), Some(r)) if both => Some(cosine(o, &bead.original, r, &bead.original)),
+                _ => None,
+            },
+        }
+    }
+
+    fn pair<'a>(&'a self, lang: &'a str) -> Pair<'a> {
+        let mut pair = Pair::new(&self.original_text, &self.back_translation)
+            .with_quotes(&self.quote_spans)
+            .with_translation(&self.translated_text, lang)
+            .with_engine_gaps(&self.gap_spans);
+        if let Some(s) = self.similarity {
+            pair = pair.with_similarity(s);
+        }
+        if let Some(rt) = &self.round_trip {
+            pair = pair.with_round_trip(rt, self.round_trip_similarity);
+        }
+        pair
+    }
+}
+
+/// The engine that translates English into `lang`, of the same family as the back engine
+/// (Apertium's other direction; for Marian, the opus-mt-en-xx model where it is present),
+/// behind the cache when there is one. `None` where there is no such engine: the pairs are
+/// then judged without the engine's round trip.
+fn forward_engine(
+    back: &dyn Translator,
+    lang: &str,
+    req: &Settings,
+) -> Option<Box<dyn Translator>> {
+    let engine: Box<dyn Translator> = match back.id().engine.as_str() {
+        "apertium" => Box::new(Apertium::forward_for_language(lang, Default::default()).ok()?),
+        _ => return None,
+    };
+    Some(match &req.cache {
+        Some(cache) => Box::new(CachedTranslator::new(engine, cache.clone())),
+        None => engine,
+    })
+}
+
+/// The original's sentences after the back engine's own round trip (see
+/// `translate::round_trip`), where a forward engine serves the language. Cached like every
+/// translation, so the versions of one language (`es`, `es.drift`, `es.apertium`) share it.
+fn original_round_trip(
+    back: &dyn Translator,
+    input: &TranslationInput,
+    prepared: &Prepared,
+    req: &Settings,
+    progress: &dyn Fn(Progress),
+) -> Option<translate::round_trip::RoundTrip> {
+    let forward = forward_engine(back, &input.lang, req)?;
+    progress(Progress::Stage {
+        label: input.label.clone(),
+        stage: "round trip of the original",
+    });
+    let original = &prepared.original;
+    let texts: Vec<String> = original
+        .seg
+        .sentences
+        .iter()
+        .map(|s| s.text(&original.doc.text).to_string())
+        .collect();
+    translate::round_trip::round_trip(
+        forward.as_ref(),
+        back,
+        &texts,
+        &translate::no_progress,
+        &req.cancel,
+    )
+    .ok()
 }
 
 /// The engine gaps of sentences `ids` as byte spans of their back-translations joined with

@@ -194,6 +194,8 @@ fn unreachable_report(label: &str) -> TranslationReport {
         quotes: vec![],
         alignment: None,
         aligned: vec![],
+        round_trip: None,
+        baseline: None,
     }
 }
 

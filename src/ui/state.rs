@@ -349,6 +349,8 @@ mod tests {
             quotes: vec![],
             alignment: None,
             aligned: vec![],
+            round_trip: None,
+            baseline: None,
         }
     }
 

@@ -29,6 +29,12 @@ macro_rules! evidence_kinds {
             pub fn to_vec(&self) -> [f32; N_EVIDENCE] {
                 [$(self.$field),*]
             }
+
+            /// The evidence from values in the order of [`Evidence::to_vec`].
+            pub fn from_vec(v: [f32; N_EVIDENCE]) -> Evidence {
+                let [$($field),*] = v;
+                Evidence { $($field),* }
+            }
         }
 
         impl EvidenceKind {

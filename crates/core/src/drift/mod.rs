@@ -28,6 +28,7 @@ pub mod facts;
 pub mod lexicon;
 mod matching;
 pub mod metrics;
+pub mod noise;
 pub mod numbers;
 mod reason;
 mod score;
@@ -38,7 +39,10 @@ pub use evidence::{Evidence, EvidenceKind, EVIDENCE_NAMES, N_EVIDENCE};
 pub use lexicon::Lexicon;
 pub use metrics::{chrf, sentence_bleu};
 pub use reason::{DriftReason, Mention, Span};
-pub use score::{Calibration, Drift, DriftLevel, DriftScore, DriftScorer, Thresholds, FACT_BAND};
+pub use score::{
+    Assessment, Baseline, Calibration, Drift, DriftLevel, DriftScore, DriftScorer, Thresholds,
+    FACT_BAND,
+};
 
 /// One original sentence and the back-translation of its translation, with what else is
 /// known about them.
@@ -58,6 +62,12 @@ pub struct Pair<'a> {
     /// Byte spans of the back-translation that the engine marked as words it could not
     /// translate (see `translate::apertium::unmark`).
     pub engine_gaps: &'a [Span],
+    /// The original after the back-translation engine's own round trip (English → the
+    /// translation's language → English): what it loses or gains there is the engine's
+    /// noise, not drift (see [`noise`]).
+    pub round_trip: Option<&'a str>,
+    /// Cosine similarity of the original's and the round trip's embeddings.
+    pub round_trip_similarity: Option<f32>,
 }
 
 impl<'a> Pair<'a> {
@@ -85,6 +95,26 @@ impl<'a> Pair<'a> {
     pub fn with_engine_gaps(mut self, gaps: &'a [Span]) -> Self {
         self.engine_gaps = gaps;
         self
+    }
+    /// The engine's round trip of the original (see [`Pair::round_trip`]).
+    pub fn with_round_trip(mut self, round_trip: &'a str, similarity: Option<f32>) -> Self {
+        self.round_trip = Some(round_trip);
+        self.round_trip_similarity = similarity;
+        self
+    }
+    /// The original against the engine's round trip of it, as a pair of its own.
+    pub fn engine_own(&self) -> Option<Pair<'a>> {
+        Some(Pair {
+            original: self.original,
+            back_translation: self.round_trip?,
+            similarity: self.round_trip_similarity,
+            quotes: self.quotes,
+            translation: None,
+            original_language: self.original_language,
+            engine_gaps: &[],
+            round_trip: None,
+            round_trip_similarity: None,
+        })
     }
     /// The translated sentence and the language it should be in.
     pub fn with_translation(mut self, text: &'a str, language: &'a str) -> Self {

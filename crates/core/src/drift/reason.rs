@@ -128,6 +128,17 @@ pub enum DriftReason {
     /// Words the back-translation engine could not translate and left as they were (Apertium
     /// marks them): a gap in the engine's dictionary, shown apart from drift.
     EngineGap { words: Vec<Mention> },
+    /// Something the back-translation engine does to the original by itself, on its own round
+    /// trip (English → the translation's language → English): the engine's noise, shown but
+    /// not counted as drift.
+    EngineNoise { reason: Box<DriftReason> },
+    /// On its own the pair would be flagged (`alone`), but the whole translation comes back
+    /// that rough (its typical pair scores `typical`) and this pair's wording does not stand
+    /// out against it.
+    RoughThroughout {
+        alone: super::DriftLevel,
+        typical: f32,
+    },
     /// The aligner found no counterpart for these original sentences.
     DroppedInTranslation { original_sentences: Vec<usize> },
     /// The aligner found no counterpart in the original for these translated sentences.
@@ -261,6 +272,15 @@ impl DriftReason {
                 list(words)
             ),
             WordsAdded { words } => format!("only in the back-translation: {}", list(words)),
+            RoughThroughout { alone, typical } => format!(
+                "on its own this pair would be {}, but every sentence of this translation comes back about as rough (typical score {:.2}): the wording does not stand out",
+                alone.name(),
+                typical
+            ),
+            EngineNoise { reason } => format!(
+                "{}, but the engine does the same to the original on its own round trip: not counted as drift",
+                reason.message()
+            ),
             DroppedInTranslation { original_sentences } if original_sentences.len() > 1 => {
                 "these sentences were dropped in translation".to_string()
             }
@@ -338,6 +358,7 @@ impl DriftReason {
             QuoteChanged { lost, .. } => lost.iter().map(|m| m.span).collect(),
             PassageOmitted { passage, .. } => vec![passage.span],
             WordsMissing { words } => words.iter().map(|m| m.span).collect(),
+            EngineNoise { reason } => reason.original_spans(),
             _ => Vec::new(),
         }
     }
@@ -383,6 +404,7 @@ impl DriftReason {
             }
             WordsAdded { words } | EngineGap { words } => words.iter().map(|m| m.span).collect(),
             WordInserted { word, .. } => vec![word.span],
+            EngineNoise { reason } => reason.back_translation_spans(),
             _ => Vec::new(),
         }
     }

@@ -4,6 +4,7 @@
 use super::checks::{self, OMITTED_WORDS};
 use super::facts::PairFacts;
 use super::lexicon::Lexicon;
+use super::noise::{self, EngineNoise};
 use super::{DriftReason, Evidence, Pair, EVIDENCE_NAMES, N_EVIDENCE};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
@@ -186,12 +187,34 @@ impl DriftScorer {
     /// `FACT_BAND * p`. So a reviewer who reads the most drifted pairs first meets the broken
     /// facts before the clumsy wording. The thresholds in `calibration.toml` are on this score.
     pub fn score_evidence(&self, ev: &Evidence) -> f32 {
-        let z = self.calibration.bias
+        self.score_shifted(ev, &Baseline::default())
+    }
+
+    /// The logit of the evidence that is not a broken fact (similarities, words without a
+    /// counterpart, verb forms …), bias included: what a rough back-translation inflates.
+    fn wording_logit(&self, ev: &Evidence) -> f32 {
+        self.calibration.bias
             + ev.to_vec()
                 .iter()
                 .zip(&self.weights)
-                .map(|(x, w)| x * w)
-                .sum::<f32>();
+                .zip(HARD.iter())
+                .filter(|(_, hard)| !**hard)
+                .map(|((x, w), _)| x * w)
+                .sum::<f32>()
+    }
+
+    /// [`DriftScorer::score_evidence`] with the wording part of the logit lowered by `shift`
+    /// (a document's baseline, see [`Baseline`]).
+    fn score_shifted(&self, ev: &Evidence, baseline: &Baseline) -> f32 {
+        let hard: f32 = ev
+            .to_vec()
+            .iter()
+            .zip(&self.weights)
+            .zip(HARD.iter())
+            .filter(|(_, hard)| **hard)
+            .map(|((x, w), _)| x * w)
+            .sum();
+        let z = baseline.judge(self.wording_logit(ev)) + hard;
         let p = 1.0 / (1.0 + (-z).exp());
         // (Ordering the band by the similarity of the rest instead, to put facts broken in
         // otherwise faithful sentences first, cost 1.8 to 5 points of DEMETR pairwise accuracy
@@ -203,9 +226,110 @@ impl DriftScorer {
         }
     }
 
-    /// Scores one pair.
+    /// The logit at which a pair without a broken fact reaches `level`'s threshold.
+    fn logit_of(&self, threshold: f32) -> f32 {
+        let p = (threshold / FACT_BAND).clamp(1e-4, 1.0 - 1e-4);
+        (p / (1.0 - p)).ln()
+    }
+
+    /// Scores one pair on its own.
     pub fn score(&self, pair: &Pair) -> Drift {
-        let cmp = self.findings(pair);
+        self.verdict(self.assess(pair), &Baseline::default())
+    }
+
+    /// Scores every pair of one translation against the translation's own baseline: most
+    /// sentences of a translation are faithful, so the wording of its typical pair is what
+    /// the engine (and the translator's style) make of a faithful sentence. Where that
+    /// typical pair reads rougher than "worded differently" (the minor threshold), every
+    /// pair's wording logit is lowered by the difference; broken facts are not. With fewer
+    /// than [`Baseline::MIN_PAIRS`] pairs each is scored on its own.
+    pub fn score_document(&self, pairs: &[Pair]) -> (Vec<Drift>, Baseline) {
+        let assessed: Vec<Assessment> = pairs.iter().map(|p| self.assess(p)).collect();
+        let baseline = self.baseline(&assessed);
+        let drifts = assessed
+            .into_iter()
+            .map(|a| self.verdict(a, &baseline))
+            .collect();
+        (drifts, baseline)
+    }
+
+    /// The baseline of a translation's assessed pairs.
+    pub fn baseline(&self, assessed: &[Assessment]) -> Baseline {
+        let mut logits: Vec<f32> = assessed
+            .iter()
+            .map(|a| self.wording_logit(&a.findings.evidence))
+            .collect();
+        if logits.len() < Baseline::MIN_PAIRS {
+            return Baseline::default();
+        }
+        logits.sort_by(f32::total_cmp);
+        let typical_logit = logits[logits.len() / 2];
+        let minor = self.logit_of(self.calibration.thresholds.minor);
+        let major = self.logit_of(self.calibration.thresholds.major);
+        let shift = (typical_logit - minor).max(0.0);
+        // how far the pairs spread around the typical one (1.4826 × the median absolute
+        // deviation: the standard deviation, were they normal)
+        let mut dev: Vec<f32> = logits.iter().map(|z| (z - typical_logit).abs()).collect();
+        dev.sort_by(f32::total_cmp);
+        let spread = 1.4826 * dev[dev.len() / 2];
+        // a pair is flagged for its wording only where it stands out: OUTLIER spreads above
+        // the typical pair, or the calibrated distance from minor to major, whichever is more
+        let scale = if shift > 0.0 && spread > 0.0 {
+            ((major - minor) / (Baseline::OUTLIER * spread)).min(1.0)
+        } else {
+            1.0
+        };
+        Baseline {
+            typical: FACT_BAND / (1.0 + (-typical_logit).exp()),
+            shift,
+            scale,
+            typical_logit,
+            pairs: logits.len(),
+        }
+    }
+
+    /// Everything the checks find on one pair, with the engine's own noise (where the pair
+    /// has the engine's round trip of the original) taken out; the verdict comes later, when
+    /// the translation's baseline is known.
+    pub fn assess(&self, pair: &Pair) -> Assessment {
+        let mut findings = self.findings(pair);
+        let engine_noise = match pair.engine_own() {
+            Some(own) => {
+                let found = self.findings(&own);
+                let noise = EngineNoise::from_round_trip(
+                    &found,
+                    pair.original,
+                    pair.back_translation,
+                    own.back_translation,
+                );
+                noise::discount(&mut findings, &noise)
+            }
+            None => Vec::new(),
+        };
+        let mut untranslated = None;
+        if let Some((text, lang)) = pair.translation {
+            let source = pair.original_language.unwrap_or("en");
+            if lang != source {
+                if let Some(expected) = crate::text::language(lang) {
+                    if let Some(found) = crate::text::lang::foreign_sentence(text, expected) {
+                        if found.lang == source {
+                            untranslated = Some(found.lang);
+                        }
+                    }
+                }
+            }
+        }
+        Assessment {
+            findings,
+            engine_noise,
+            untranslated,
+            round_trip: pair.round_trip.is_some(),
+        }
+    }
+
+    /// The verdict on an assessed pair, against its translation's baseline.
+    pub fn verdict(&self, a: Assessment, baseline: &Baseline) -> Drift {
+        let cmp = a.findings;
         let lost_quote = cmp.reasons.iter().any(DriftReason::quote_mostly_lost);
         let mut reasons: Vec<DriftReason> = Vec::new();
         let mut generic: Vec<DriftReason> = Vec::new();
@@ -216,33 +340,60 @@ impl DriftScorer {
                 generic.push(r);
             }
         }
-        let mut score = self.score_evidence(&cmp.evidence);
-        if let Some((text, lang)) = pair.translation {
-            let source = pair.original_language.unwrap_or("en");
-            if lang != source {
-                if let Some(expected) = crate::text::language(lang) {
-                    if let Some(found) = crate::text::lang::foreign_sentence(text, expected) {
-                        if found.lang == source {
-                            reasons.insert(
-                                0,
-                                DriftReason::Untranslated {
-                                    language: found.lang,
-                                },
-                            );
-                            // nothing was translated: the worst a sentence can drift
-                            score = score.max(fact_band(0.99));
-                        }
-                    }
-                }
-            }
+        let mut score = self.score_shifted(&cmp.evidence, baseline);
+        let alone = if baseline.shift > 0.0 {
+            self.calibration.level(self.score_evidence(&cmp.evidence))
+        } else {
+            DriftLevel::None
+        };
+        if let Some(language) = a.untranslated {
+            reasons.insert(0, DriftReason::Untranslated { language });
+            // nothing was translated: the worst a sentence can drift
+            score = score.max(fact_band(0.99));
         }
         // a quotation of which half the words did not come through is not the speaker's any
-        // more: at least major, whatever the rest of the sentence says
-        if lost_quote {
+        // more: at least major, whatever the rest of the sentence says — unless the whole
+        // translation reads that rough and this pair does not stand out
+        if lost_quote
+            && (baseline.shift == 0.0 || a.round_trip || score >= self.calibration.thresholds.minor)
+        {
             score = score.max(self.calibration.thresholds.major);
         }
         let level = self.calibration.level(score);
-        // Weight of each fact reason: strongest first.
+        self.order_facts(&mut reasons);
+        if level.is_flagged() {
+            for r in generic {
+                if keep_generic(&r, &reasons, &cmp.evidence) {
+                    reasons.push(r);
+                }
+            }
+        }
+        // what the engine does on its own stays visible, after the rest: its facts always,
+        // its wording where the pair is flagged anyway
+        reasons.extend(
+            a.engine_noise
+                .into_iter()
+                .filter(|r| r.is_fact() || level.is_flagged())
+                .map(|r| DriftReason::EngineNoise {
+                    reason: Box::new(r),
+                }),
+        );
+        if alone > level && alone.is_flagged() {
+            reasons.push(DriftReason::RoughThroughout {
+                alone,
+                typical: baseline.typical,
+            });
+        }
+        Drift {
+            score: DriftScore(score),
+            level,
+            reasons,
+            evidence: cmp.evidence,
+        }
+    }
+
+    /// Fact reasons, strongest first.
+    fn order_facts(&self, reasons: &mut [DriftReason]) {
         let w = |r: &DriftReason| -> f32 {
             match r.evidence_kind() {
                 Some(kind) => self
@@ -255,36 +406,95 @@ impl DriftScorer {
             }
         };
         reasons.sort_by(|a, b| w(b).partial_cmp(&w(a)).unwrap_or(std::cmp::Ordering::Equal));
-        if level.is_flagged() {
-            for r in generic {
-                let keep = match &r {
-                    DriftReason::MeaningDiffers { .. } => {
-                        reasons.is_empty() || cmp.evidence.meaning > 0.5
-                    }
-                    // only where nothing else explains the flag: faithful translations
-                    // use more general words too
-                    DriftReason::VaguerWord { .. } => reasons.is_empty(),
-                    DriftReason::AspectChanged { .. }
-                    | DriftReason::WordInserted { .. }
-                    | DriftReason::WordDropped { .. } => true,
-                    DriftReason::WordsMissing { words } | DriftReason::WordsAdded { words } => {
-                        !words.is_empty() && words.len() <= 6
-                    }
-                    _ => false,
-                };
-                if keep {
-                    reasons.push(r);
-                }
-            }
-        }
-        Drift {
-            score: DriftScore(score),
-            level,
-            reasons,
-            evidence: cmp.evidence,
-        }
     }
 }
+
+/// Whether a similarity reason is worth showing on a flagged pair with these fact reasons.
+fn keep_generic(r: &DriftReason, facts: &[DriftReason], ev: &Evidence) -> bool {
+    match r {
+        DriftReason::MeaningDiffers { .. } => facts.is_empty() || ev.meaning > 0.5,
+        // only where nothing else explains the flag: faithful translations use more general
+        // words too
+        DriftReason::VaguerWord { .. } => facts.is_empty(),
+        DriftReason::AspectChanged { .. }
+        | DriftReason::WordInserted { .. }
+        | DriftReason::WordDropped { .. } => true,
+        DriftReason::WordsMissing { words } | DriftReason::WordsAdded { words } => {
+            !words.is_empty() && words.len() <= 6
+        }
+        _ => false,
+    }
+}
+
+/// One pair's findings before the verdict: what the checks found, the engine's own noise
+/// that was taken out, and whether the translated sentence is still in the original's
+/// language.
+#[derive(Debug)]
+pub struct Assessment {
+    pub findings: checks::Findings,
+    pub engine_noise: Vec<DriftReason>,
+    pub untranslated: Option<String>,
+    /// Whether the engine's round trip of the original was there to discount its noise.
+    pub round_trip: bool,
+}
+
+/// A translation's own level: how rough the wording of its typical pair is, and how much
+/// every pair's wording was discounted for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Baseline {
+    /// The drift score of the typical (median) pair's wording alone.
+    pub typical: f32,
+    /// How much the wording logit of every pair was lowered (0: not at all).
+    pub shift: f32,
+    /// How much the wording logit's distance from the typical pair's was narrowed (1: not
+    /// at all), so that only a pair that stands out against the rest reaches major.
+    pub scale: f32,
+    /// The typical pair's wording logit.
+    #[serde(skip)]
+    pub typical_logit: f32,
+    /// How many pairs the baseline was taken over.
+    pub pairs: usize,
+}
+
+impl Baseline {
+    /// How many spreads (robust standard deviations) above the translation's typical pair a
+    /// pair's wording must be to be flagged for its wording alone.
+    pub const OUTLIER: f32 = 2.5;
+    /// The wording logit of a pair, judged against the baseline.
+    fn judge(&self, z: f32) -> f32 {
+        if self.shift <= 0.0 {
+            return z;
+        }
+        let at_minor = self.typical_logit - self.shift;
+        at_minor + (z - self.typical_logit) * self.scale
+    }
+
+    /// Fewer pairs than this make no baseline: each is scored on its own.
+    pub const MIN_PAIRS: usize = 8;
+}
+
+/// The evidence kinds that are broken facts (see [`broken_facts`]), in the order of
+/// [`EVIDENCE_NAMES`]: not lowered by a document's baseline.
+static HARD: std::sync::LazyLock<[bool; N_EVIDENCE]> = std::sync::LazyLock::new(|| {
+    let mut hard = [false; N_EVIDENCE];
+    for (i, name) in EVIDENCE_NAMES.iter().enumerate() {
+        hard[i] = HARD_NAMES.contains(name);
+    }
+    hard
+});
+
+const HARD_NAMES: [&str; 10] = [
+    "number_changed",
+    "name_swapped",
+    "hedge",
+    "omission",
+    "negation",
+    "question",
+    "gender",
+    "foreign_words",
+    "opposite",
+    "intensity",
+];
 
 #[cfg(test)]
 mod tests {

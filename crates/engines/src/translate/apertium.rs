@@ -86,6 +86,20 @@ impl Apertium {
         Apertium::open(route.pair, options)
     }
 
+    /// Apertium translating English into the language with ISO 639-1 code `lang`, for the
+    /// engine's own round trip of the original (see [`super::round_trip`]).
+    pub fn forward_for_language(
+        lang: &str,
+        options: ApertiumOptions,
+    ) -> Result<Apertium, TranslateError> {
+        let pair =
+            super::route::apertium_forward(lang).ok_or_else(|| TranslateError::NoForwardPair {
+                lang: lang.to_string(),
+                known: forward_languages(),
+            })?;
+        Apertium::open(pair, options)
+    }
+
     /// Apertium for `pair` with the given options. Fails, naming the Debian package to
     /// install, when Apertium or the pair is missing.
     pub fn open(pair: &str, options: ApertiumOptions) -> Result<Apertium, TranslateError> {
@@ -489,6 +503,17 @@ fn apertium_route_for_pair(pair: &str) -> Option<String> {
         .find(|r| r.pair == pair)
         .and_then(|r| r.cyrillic_to_latin)
         .map(str::to_string)
+}
+
+/// The languages Apertium translates English into, for messages.
+fn forward_languages() -> String {
+    let mut langs: Vec<&str> = super::route::APERTIUM_ROUTES
+        .iter()
+        .filter(|r| r.forward.is_some())
+        .map(|r| r.lang)
+        .collect();
+    langs.sort_unstable();
+    langs.join(", ")
 }
 
 /// `Apertium 3.8.3` → `apertium 3.8.3`; `apertium (version unknown)` where `-V` fails.

@@ -12,6 +12,7 @@
 pub mod apertium;
 pub mod cache;
 pub mod marian;
+pub mod round_trip;
 pub mod route;
 
 use serde::Serialize;
@@ -115,6 +116,8 @@ pub enum TranslateError {
     },
     #[error("Apertium cannot translate '{lang}' into English (it has pairs for {known}); choose --engine marian")]
     NoApertiumPair { lang: String, known: String },
+    #[error("Apertium cannot translate English into '{lang}' (it has that direction for {known}); the round trip of the original needs it")]
+    NoForwardPair { lang: String, known: String },
     #[error("{engine} did not finish {sentences} sentences within {:.1} s and was stopped; give it more time (the timeout) or translate a smaller document", .timeout.as_secs_f64())]
     Timeout {
         engine: String,

@@ -13,6 +13,9 @@ pub struct ApertiumRoute {
     /// A mode that transliterates Cyrillic into Latin first, where the pair reads Latin
     /// script only (Serbian is written in both).
     pub cyrillic_to_latin: Option<&'static str>,
+    /// The mode that translates English into the language (same package), for the engine's
+    /// own round trip of the original; `None` where the package has only the one direction.
+    pub forward: Option<&'static str>,
 }
 
 /// Every language Apertium can translate into English from Debian's packages.
@@ -22,66 +25,77 @@ pub const APERTIUM_ROUTES: &[ApertiumRoute] = &[
         pair: "spa-eng",
         package: "apertium-eng-spa",
         cyrillic_to_latin: None,
+        forward: Some("eng-spa"),
     },
     ApertiumRoute {
         lang: "ca",
         pair: "cat-eng",
         package: "apertium-eng-cat",
         cyrillic_to_latin: None,
+        forward: Some("eng-cat"),
     },
     ApertiumRoute {
         lang: "gl",
         pair: "gl-en",
         package: "apertium-en-gl",
         cyrillic_to_latin: None,
+        forward: Some("en-gl"),
     },
     ApertiumRoute {
         lang: "eo",
         pair: "eo-en",
         package: "apertium-eo-en",
         cyrillic_to_latin: None,
+        forward: Some("en-eo"),
     },
     ApertiumRoute {
         lang: "hr",
         pair: "hbs-eng",
         package: "apertium-hbs-eng",
         cyrillic_to_latin: Some("Cyrl-Latn"),
+        forward: Some("eng-hbs_HR"),
     },
     ApertiumRoute {
         lang: "sr",
         pair: "hbs-eng",
         package: "apertium-hbs-eng",
         cyrillic_to_latin: Some("Cyrl-Latn"),
+        forward: Some("eng-hbs_SR"),
     },
     ApertiumRoute {
         lang: "bs",
         pair: "hbs-eng",
         package: "apertium-hbs-eng",
         cyrillic_to_latin: Some("Cyrl-Latn"),
+        forward: Some("eng-hbs_BS"),
     },
     ApertiumRoute {
         lang: "sh",
         pair: "hbs-eng",
         package: "apertium-hbs-eng",
         cyrillic_to_latin: Some("Cyrl-Latn"),
+        forward: Some("eng-hbs"),
     },
     ApertiumRoute {
         lang: "eu",
         pair: "eu-en",
         package: "apertium-eu-en",
         cyrillic_to_latin: None,
+        forward: None,
     },
     ApertiumRoute {
         lang: "is",
         pair: "isl-eng",
         package: "apertium-isl-eng",
         cyrillic_to_latin: None,
+        forward: None,
     },
     ApertiumRoute {
         lang: "mk",
         pair: "mkd-eng",
         package: "apertium-mkd-eng",
         cyrillic_to_latin: None,
+        forward: None,
     },
 ];
 
@@ -95,14 +109,26 @@ pub fn apertium_route(lang: &str) -> Option<&'static ApertiumRoute> {
     APERTIUM_ROUTES.iter().find(|r| r.lang == code)
 }
 
-/// The Debian package that provides an Apertium pair (or transliteration mode), if known.
-/// Variants such as `spa-eng_US` belong to the package of their pair.
+/// The Debian package that provides an Apertium pair (or transliteration mode, or the
+/// forward direction), if known. Variants such as `spa-eng_US` and `eng-hbs_SR` belong to the
+/// package of their pair.
 pub fn apertium_package(pair: &str) -> Option<&'static str> {
     let base = pair.split('_').next().unwrap_or(pair);
     APERTIUM_ROUTES
         .iter()
-        .find(|r| r.pair == base || r.cyrillic_to_latin == Some(base))
+        .find(|r| {
+            r.pair == base
+                || r.cyrillic_to_latin == Some(base)
+                || r.forward
+                    .is_some_and(|f| f == pair || f.split('_').next() == Some(base))
+        })
         .map(|r| r.package)
+}
+
+/// The Apertium mode that translates English into `lang` (ISO 639-1), where the package
+/// that translates it into English has that direction too.
+pub fn apertium_forward(lang: &str) -> Option<&'static str> {
+    apertium_route(lang).and_then(|r| r.forward)
 }
 
 /// The languages that have an Apertium route, for messages: `bs, ca, eo, …`.
@@ -128,5 +154,9 @@ mod tests {
         assert_eq!(apertium_package("spa-eng_US"), Some("apertium-eng-spa"));
         assert_eq!(apertium_package("Cyrl-Latn"), Some("apertium-hbs-eng"));
         assert_eq!(apertium_package("xxx-yyy"), None);
+        assert_eq!(apertium_forward("es"), Some("eng-spa"));
+        assert_eq!(apertium_forward("sr"), Some("eng-hbs_SR"));
+        assert_eq!(apertium_package("eng-hbs_SR"), Some("apertium-hbs-eng"));
+        assert_eq!(apertium_forward("eu"), None);
     }
 }

@@ -1,0 +1,320 @@
+//! The back-translation engine's own noise. Sent through the same engine and back (English →
+//! the translation's language → English), the original loses and gains words by itself: a
+//! word the engine renders differently ("Neighbourliness" → "Neighbourhood"), a tense it
+//! shifts, a negation it drops ("absolutely not" → "at all"). What the original's round trip
+//! shows is the engine's doing, not the translation's; [`discount`] takes it out of a pair's
+//! findings and returns it as reasons of their own, so it stays visible without counting as
+//! drift.
+
+use super::checks::Findings;
+use super::words::{is_stop_word, stem, tokenize, Kind, Token};
+use super::{DriftReason, Evidence, EvidenceKind, Mention, Span, EVIDENCE_NAMES, N_EVIDENCE};
+use std::collections::HashSet;
+use std::mem::{discriminant, Discriminant};
+
+/// What the engine does to one original sentence on its own round trip.
+#[derive(Debug, Default)]
+pub struct EngineNoise {
+    /// Stems of the words of the original, the back-translation and the round trip (marks
+    /// left out), with the byte end of each word in its text.
+    original: Vec<(usize, usize, String)>,
+    back: Vec<String>,
+    round_trip: Vec<String>,
+    /// Byte spans of the original that the round trip loses or changes.
+    lost: Vec<Span>,
+    /// Words (lower case) the round trip has that the original lacks.
+    added: HashSet<String>,
+    /// Verb and certainty changes with no word of the original behind them (a "will" added):
+    /// the kind of reason and the back-translated word, lower case.
+    changed: HashSet<(Discriminant<DriftReason>, String)>,
+}
+
+fn words(text: &str) -> Vec<Token<'_>> {
+    tokenize(text)
+        .into_iter()
+        .filter(|t| t.kind != Kind::Mark)
+        .collect()
+}
+
+fn stems(text: &str) -> Vec<String> {
+    words(text)
+        .iter()
+        .map(|t| stem(&t.norm).to_string())
+        .collect()
+}
+
+impl EngineNoise {
+    /// Reads the engine's noise from the findings of the original against its round trip
+    /// (`round_trip` is the text the findings' back-translation spans point into); `back` is
+    /// the back-translation of the translation that is being judged.
+    pub fn from_round_trip(
+        found: &Findings,
+        original: &str,
+        back: &str,
+        round_trip: &str,
+    ) -> EngineNoise {
+        let mut noise = EngineNoise {
+            original: words(original)
+                .iter()
+                .map(|t| (t.start, t.end, stem(&t.norm).to_string()))
+                .collect(),
+            back: stems(back),
+            round_trip: stems(round_trip),
+            ..EngineNoise::default()
+        };
+        let text = |s: Span| round_trip.get(s.start..s.end).unwrap_or("").to_lowercase();
+        for r in &found.reasons {
+            if matches!(
+                r,
+                DriftReason::MeaningDiffers { .. } | DriftReason::EngineGap { .. }
+            ) {
+                continue;
+            }
+            noise.lost.extend(r.original_spans());
+            if let DriftReason::PassageOmitted { words, .. } = r {
+                noise.lost.extend(words.iter().map(|m| m.span));
+            }
+            let back = r.back_translation_spans();
+            if r.original_spans().is_empty() {
+                for s in &back {
+                    noise.changed.insert((discriminant(r), text(*s)));
+                }
+            }
+            noise.added.extend(back.into_iter().map(text));
+        }
+        noise
+    }
+
+    /// Whether the round trip loses the original's words at `s` too, and the
+    /// back-translation reads like the round trip there: then the loss is the engine's.
+    fn loses(&self, s: Span) -> bool {
+        self.lost.iter().any(|l| l.start < s.end && s.start < l.end) && self.agrees_near(s)
+    }
+
+    /// Whether the back-translation and the round trip say the same around the original's
+    /// words at `s`: between the nearest content words on either side that both keep, they
+    /// share half their words or more. Where they differ, the translation did something
+    /// there the engine does not do to the original by itself, and nothing is discounted.
+    fn agrees_near(&self, s: Span) -> bool {
+        let o = &self.original;
+        let inside = |w: &(usize, usize, String)| w.0 < s.end && s.start < w.1;
+        let Some(first) = o.iter().position(inside) else {
+            return true;
+        };
+        let last = o.iter().rposition(inside).unwrap_or(first);
+        let kept =
+            |w: &String| !is_stop_word(w) && self.back.contains(w) && self.round_trip.contains(w);
+        let left = o[..first].iter().rev().map(|w| &w.2).find(|w| kept(w));
+        let right = o[last + 1..].iter().map(|w| &w.2).find(|w| kept(w));
+        let between = |ts: &[String]| -> Vec<String> {
+            let start = left
+                .and_then(|l| ts.iter().position(|t| t == l))
+                .map_or(0, |i| i + 1);
+            let end = right
+                .and_then(|r| ts[start..].iter().position(|t| t == r))
+                .map_or(ts.len(), |i| start + i);
+            ts[start..end].to_vec()
+        };
+        let (b, r) = (between(&self.back), between(&self.round_trip));
+        let shared = b.iter().filter(|w| r.contains(w)).count();
+        shared * 2 >= b.len().max(r.len())
+    }
+
+    fn adds(&self, m: &Mention) -> bool {
+        self.added.contains(&m.text.to_lowercase())
+    }
+}
+
+/// `(kept, the engine's)`: the parts of a list of mentions.
+fn part(ms: Vec<Mention>, noise: impl Fn(&Mention) -> bool) -> (Vec<Mention>, Vec<Mention>) {
+    ms.into_iter().partition(|m| !noise(m))
+}
+
+/// Splits one reason into what the translation did and what the engine does on its own.
+fn split(r: DriftReason, noise: &EngineNoise) -> (Option<DriftReason>, Option<DriftReason>) {
+    use DriftReason::*;
+    let whole = |r: DriftReason, is_noise: bool| {
+        if is_noise {
+            (None, Some(r))
+        } else {
+            (Some(r), None)
+        }
+    };
+    let lists =
+        |kept: Vec<Mention>, own: Vec<Mention>, make: &dyn Fn(Vec<Mention>) -> DriftReason| {
+            (
+                (!kept.is_empty()).then(|| make(kept)),
+                (!own.is_empty()).then(|| make(own)),
+            )
+        };
+    match r {
+        WordsMissing { words } => {
+            let (k, o) = part(words, |m| noise.loses(m.span));
+            lists(k, o, &|words| WordsMissing { words })
+        }
+        WordsAdded { words } => {
+            let (k, o) = part(words, |m| noise.adds(m));
+            lists(k, o, &|words| WordsAdded { words })
+        }
+        QuoteChanged {
+            quote,
+            lost,
+            words,
+            unmatched,
+        } => {
+            let (k, o) = part(lost, |m| noise.loses(m.span));
+            let unmatched_kept = unmatched.min(k.len());
+            let make = |lost: Vec<Mention>, unmatched| QuoteChanged {
+                quote,
+                lost,
+                words,
+                unmatched,
+            };
+            let own_n = o.len();
+            (
+                (!k.is_empty()).then(|| make(k, unmatched_kept)),
+                (!o.is_empty()).then(|| make(o, own_n.min(unmatched))),
+            )
+        }
+        PassageOmitted { passage, words } => {
+            let own = words.iter().filter(|m| noise.loses(m.span)).count();
+            // the engine drops half this stretch or more by itself: not the translation's
+            let is_noise = own * 2 >= words.len();
+            whole(PassageOmitted { passage, words }, is_noise)
+        }
+        WordsLeftUntranslated { words, unknown } => {
+            let (kw, ow) = part(words, |m| noise.adds(m));
+            let (ku, ou) = part(unknown, |m| noise.adds(m));
+            let make = |words: Vec<Mention>, unknown: Vec<Mention>| {
+                (!(words.is_empty() && unknown.is_empty()))
+                    .then_some(WordsLeftUntranslated { words, unknown })
+            };
+            (make(kw, ku), make(ow, ou))
+        }
+        NumberChanged { ref original, .. }
+        | NumberMissing { ref original }
+        | NameMissing { ref original }
+        | NegationLost { ref original }
+        | GenderChanged { ref original, .. }
+        | OppositeWord { ref original, .. }
+        | IntensityChanged { ref original, .. }
+        | VaguerWord { ref original, .. }
+        | WordDropped {
+            word: ref original, ..
+        } => {
+            let n = noise.loses(original.span);
+            whole(r, n)
+        }
+        NumberAdded {
+            ref back_translation,
+        }
+        | NameAdded {
+            ref back_translation,
+        }
+        | NegationAdded {
+            ref back_translation,
+        }
+        | WordInserted {
+            word: ref back_translation,
+            ..
+        } => {
+            let n = noise.adds(back_translation);
+            whole(r, n)
+        }
+        CertaintyChanged {
+            ref original,
+            ref back_translation,
+        }
+        | QuestionChanged {
+            ref original,
+            ref back_translation,
+            ..
+        }
+        | TenseChanged {
+            ref original,
+            ref back_translation,
+        }
+        | AspectChanged {
+            ref original,
+            ref back_translation,
+            ..
+        } => {
+            let n = match (original, back_translation) {
+                (Some(o), _) => noise.loses(o.span),
+                (None, Some(b)) => noise
+                    .changed
+                    .contains(&(discriminant(&r), b.text.to_lowercase())),
+                (None, None) => false,
+            };
+            whole(r, n)
+        }
+        other => (Some(other), None),
+    }
+}
+
+/// How many things a reason counts for its evidence: (evidence name, count).
+fn counts(r: &DriftReason) -> Vec<(&'static str, usize)> {
+    use DriftReason::*;
+    match r {
+        WordsMissing { words } => vec![("content_missing", words.len())],
+        WordsAdded { words } => vec![("content_added", words.len())],
+        WordInserted { .. } => vec![("inserted", 1)],
+        WordDropped { .. } => vec![("dropped", 1)],
+        QuoteChanged { lost, .. } => vec![("quote_changed", lost.len())],
+        WordsLeftUntranslated { words, unknown } => {
+            vec![
+                ("foreign_words", words.len()),
+                ("unknown_words", unknown.len()),
+            ]
+        }
+        NameMissing { .. } => vec![
+            ("name_missing", 1),
+            ("name_changed", 1),
+            ("name_swapped", 1),
+        ],
+        NameAdded { .. } => vec![("name_added", 1)],
+        CertaintyChanged { .. } => vec![("certainty", 1), ("hedge", 1)],
+        PassageOmitted { .. } => vec![("omission", 1)],
+        other => match other.evidence_kind() {
+            Some(k) if k != EvidenceKind::EngineGap => vec![(k.name(), 1)],
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn tally(reasons: &[DriftReason]) -> [usize; N_EVIDENCE] {
+    let mut n = [0usize; N_EVIDENCE];
+    for r in reasons {
+        for (name, c) in counts(r) {
+            if let Some(i) = EVIDENCE_NAMES.iter().position(|e| *e == name) {
+                n[i] += c;
+            }
+        }
+    }
+    n
+}
+
+/// Takes the engine's own noise out of `found`: the reasons (or the words of a reason) that
+/// the original's round trip shows too are removed, and each kind of evidence shrinks in
+/// proportion to what of it was the engine's. Returns the removed parts, to be shown as the
+/// engine's.
+pub fn discount(found: &mut Findings, noise: &EngineNoise) -> Vec<DriftReason> {
+    let before = tally(&found.reasons);
+    let mut kept = Vec::with_capacity(found.reasons.len());
+    let mut own = Vec::new();
+    for r in std::mem::take(&mut found.reasons) {
+        let (k, o) = split(r, noise);
+        kept.extend(k);
+        own.extend(o);
+    }
+    let after = tally(&kept);
+    let mut ev = found.evidence.to_vec();
+    for i in 0..N_EVIDENCE {
+        if before[i] > 0 {
+            ev[i] *= after[i] as f32 / before[i] as f32;
+        }
+    }
+    found.evidence = Evidence::from_vec(ev);
+    found.reasons = kept;
+    own
+}
