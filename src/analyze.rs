@@ -152,6 +152,24 @@ impl TranslationReport {
         matches!(self.status, TranslationStatus::Analysed)
     }
     /// Pairs a reviewer should read (major or critical).
+    /// The translation's own level in words, where it was judged against one: how rough its
+    /// back-translations read throughout, and whose round trip was discounted.
+    pub fn level_note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(b) = self.baseline.filter(|b| b.shift > 0.0) {
+            parts.push(format!(
+                "the back-translations of this translation read rough throughout (typical pair {:.2}), so each pair is judged against the rest: the engine may read this language poorly",
+                b.typical
+            ));
+        }
+        if let Some(rt) = &self.round_trip {
+            parts.push(format!(
+                "what the engine does to the original on its own round trip (through {rt}) is not counted"
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
     pub fn flagged(&self) -> impl Iterator<Item = &PairReport> {
         self.pairs.iter().filter(|p| p.level.is_flagged())
     }

@@ -119,6 +119,9 @@ fn summary(report: &Report) -> String {
                     t.pairs.len(),
                     t.engine.as_deref().unwrap_or("")
                 ));
+                if let Some(note) = t.level_note() {
+                    out.push_str(&format!("               {note}\n"));
+                }
                 let mut worst: Vec<_> = flagged.clone();
                 worst.sort_by(|a, b| b.drift.total_cmp(&a.drift));
                 for p in worst.iter().take(5) {

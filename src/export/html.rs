@@ -221,6 +221,9 @@ fn side_by_side(t: &TranslationReport) -> Markup {
             " · alignment: " (t.alignment.as_deref().unwrap_or("?"))
             " · " (t.pairs.len()) " pairs, " (t.flagged().count()) " flagged"
         }
+        @if let Some(note) = t.level_note() {
+            div.sub { (note) }
+        }
         table.pairs {
             tr {
                 th { "#" } th { "original" } th { "translation" } th { "back-translation" }
