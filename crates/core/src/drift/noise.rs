@@ -12,6 +12,9 @@ use super::{DriftReason, Evidence, EvidenceKind, Mention, Span, EVIDENCE_NAMES, 
 use std::collections::HashSet;
 use std::mem::{discriminant, Discriminant};
 
+/// The most words on either side of a lost word that [`EngineNoise::agrees_near`] compares.
+const MAX_NEAR: usize = 8;
+
 /// What the engine does to one original sentence on its own round trip.
 #[derive(Debug, Default)]
 pub struct EngineNoise {
@@ -92,9 +95,11 @@ impl EngineNoise {
     }
 
     /// Whether the back-translation and the round trip say the same around the original's
-    /// words at `s`: between the nearest content words on either side that both keep, they
-    /// share half their words or more. Where they differ, the translation did something
-    /// there the engine does not do to the original by itself, and nothing is discounted.
+    /// words at `s`. From the nearest content word on each side that the original, the
+    /// back-translation and the round trip all have, the words towards `s` (as many as the
+    /// original has between them, and two more) must be half the same. Where they differ,
+    /// the translation did something there that the engine does not do to the original by
+    /// itself, and nothing is discounted.
     fn agrees_near(&self, s: Span) -> bool {
         let o = &self.original;
         let inside = |w: &(usize, usize, String)| w.0 < s.end && s.start < w.1;
@@ -104,19 +109,45 @@ impl EngineNoise {
         let last = o.iter().rposition(inside).unwrap_or(first);
         let kept =
             |w: &String| !is_stop_word(w) && self.back.contains(w) && self.round_trip.contains(w);
-        let left = o[..first].iter().rev().map(|w| &w.2).find(|w| kept(w));
-        let right = o[last + 1..].iter().map(|w| &w.2).find(|w| kept(w));
-        let between = |ts: &[String]| -> Vec<String> {
-            let start = left
-                .and_then(|l| ts.iter().position(|t| t == l))
-                .map_or(0, |i| i + 1);
-            let end = right
-                .and_then(|r| ts[start..].iter().position(|t| t == r))
-                .map_or(ts.len(), |i| start + i);
-            ts[start..end].to_vec()
+        let left = o[..first]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, w)| kept(&w.2))
+            .map(|(i, w)| (&w.2, last + 1 - i + 2));
+        let right = o[last + 1..]
+            .iter()
+            .enumerate()
+            .find(|(_, w)| kept(&w.2))
+            .map(|(i, w)| (&w.2, i + 1 + last - first + 2));
+        // the words after the left anchor and before the right one, in one text
+        let near = |ts: &[String]| -> Vec<String> {
+            let mut out = Vec::new();
+            match left.and_then(|(l, n)| ts.iter().position(|t| t == l).map(|i| (i, n))) {
+                Some((i, n)) => out.extend(ts.iter().skip(i + 1).take(n.min(MAX_NEAR)).cloned()),
+                None if right.is_none() => out.extend(ts.iter().cloned()),
+                None => {}
+            }
+            if let Some((j, n)) =
+                right.and_then(|(r, n)| ts.iter().rposition(|t| t == r).map(|j| (j, n)))
+            {
+                let n = n.min(MAX_NEAR);
+                out.extend(ts[j.saturating_sub(n)..j].iter().cloned());
+            }
+            out
         };
-        let (b, r) = (between(&self.back), between(&self.round_trip));
-        let shared = b.iter().filter(|w| r.contains(w)).count();
+        let (b, r) = (near(&self.back), near(&self.round_trip));
+        let mut rest = r.clone();
+        let shared = b
+            .iter()
+            .filter(|w| match rest.iter().position(|x| x == *w) {
+                Some(i) => {
+                    rest.swap_remove(i);
+                    true
+                }
+                None => false,
+            })
+            .count();
         shared * 2 >= b.len().max(r.len())
     }
 
@@ -317,4 +348,95 @@ pub fn discount(found: &mut Findings, noise: &EngineNoise) -> Vec<DriftReason> {
     found.evidence = Evidence::from_vec(ev);
     found.reasons = kept;
     own
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::drift::{DriftLevel, DriftReason, DriftScorer, Pair};
+
+    const ORIGINAL: &str = "So to do both, no, absolutely not.";
+
+    #[test]
+    fn a_negation_the_engine_drops_on_its_own_round_trip_is_not_drift() {
+        let scorer = DriftScorer::default();
+        let alone = scorer.score(&Pair::new(ORIGINAL, "So do both things, no, at all."));
+        assert_eq!(alone.level, DriftLevel::Critical, "{alone:?}");
+        let pair = Pair::new(ORIGINAL, "So do both things, no, at all.")
+            .with_round_trip("So to do both, no, at all.", None);
+        let d = scorer.score(&pair);
+        // no longer a broken fact: what is left is the wording ("things" added)
+        assert!(d.level < DriftLevel::Critical, "{:?}", d.reasons);
+        assert!(!d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NegationLost { .. })));
+        let shown = d.reasons.iter().find_map(|r| match r {
+            DriftReason::EngineNoise { reason } => {
+                matches!(**reason, DriftReason::NegationLost { .. }).then(|| r.message())
+            }
+            _ => None,
+        });
+        let shown = shown.expect("the dropped negation is still shown");
+        assert!(shown.contains("own round trip"), "{shown}");
+    }
+
+    #[test]
+    fn where_the_translation_reads_otherwise_than_the_round_trip_nothing_is_discounted() {
+        // the engine drops "not" on its own, but the back-translation says something else
+        // there: the translation changed it
+        let pair = Pair::new(ORIGINAL, "So to do both, yes, certainly and gladly.")
+            .with_round_trip("So to do both, no, at all.", None);
+        let d = DriftScorer::default().score(&pair);
+        assert!(d.level >= DriftLevel::Critical, "{:?}", d.reasons);
+        assert!(d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NegationLost { .. })));
+    }
+
+    #[test]
+    fn a_rough_translation_is_judged_against_its_own_baseline_but_facts_still_count() {
+        let scorer = DriftScorer::default();
+        // every pair reworded the way a poor engine rewords: none stands out
+        let originals: Vec<String> = (0..12)
+            .map(|i| {
+                format!("The minister said the talks in round {i} were productive and useful.")
+            })
+            .collect();
+        let backs: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    "The clergyman spoke the conversations of circle {i} were fertile and handy."
+                )
+            })
+            .collect();
+        let mut pairs: Vec<Pair> = originals
+            .iter()
+            .zip(&backs)
+            .map(|(o, b)| Pair::new(o, b))
+            .collect();
+        let alone: Vec<DriftLevel> = pairs.iter().map(|p| scorer.score(p).level).collect();
+        pairs.push(Pair::new(
+            "The minister said 10 soldiers died.",
+            "The clergyman spoke 12 soldiers died.",
+        ));
+        let (drifts, baseline) = scorer.score_document(&pairs);
+        assert!(baseline.shift > 0.0, "{baseline:?}");
+        let flagged_alone = alone.iter().filter(|l| l.is_flagged()).count();
+        let flagged = drifts[..12].iter().filter(|d| d.level.is_flagged()).count();
+        assert!(
+            flagged_alone > 0 && flagged == 0,
+            "{flagged_alone} alone, {flagged} in the document"
+        );
+        assert_eq!(
+            drifts[12].level,
+            DriftLevel::Critical,
+            "{:?}",
+            drifts[12].reasons
+        );
+        assert!(drifts[..12].iter().any(|d| d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::RoughThroughout { .. }))));
+    }
 }

@@ -46,9 +46,20 @@ fn hedge_changed(ot: &[Token], bt: &[Token], o_only: &Cues, b_only: &Cues) -> bo
         v.iter()
             .any(|&(i, _)| is_hedge(ts, i) || ts[i].norm == "could")
     };
+    // a statement the original makes firmly (a "will", no "may", "might", "can" or "could"
+    // anywhere) that the back-translation makes possible only
+    let firm_only = |ts: &[Token]| {
+        ts.iter()
+            .any(|t| matches!(t.norm.as_str(), "will" | "shall" | "'ll"))
+            && !ts
+                .iter()
+                .enumerate()
+                .any(|(i, t)| is_hedge(ts, i) || matches!(t.norm.as_str(), "can" | "could"))
+    };
     (hedge(ot, o_only) || hedge(bt, b_only)) && hedges(ot) != hedges(bt)
         || firm(ot, o_only) && possible(bt, b_only)
         || possible(ot, o_only) && firm(bt, b_only)
+        || firm_only(ot) && possible(bt, b_only)
 }
 
 impl Check for Certainty {

@@ -30,6 +30,22 @@ fn not_english(pair: &PairFacts, t: &Token, orig_norms: &HashSet<&str>) -> bool 
         && !orig_norms.iter().any(|o| same_word(o, &t.norm))
 }
 
+/// A capitalised word that, accents removed, shares all but its last two letters (five at
+/// least) with a capitalised word of the original: the translation's spelling of a name
+/// ("Pacífico" for "Pacific"), not text left untranslated.
+fn spelled_like_a_name(folded: &str, original: &[Token]) -> bool {
+    original.iter().filter(|o| o.is_capitalised()).any(|o| {
+        let name = fold(&o.norm);
+        let common = name
+            .chars()
+            .zip(folded.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let longer = name.chars().count().max(folded.chars().count());
+        common >= 5 && common + 2 >= longer
+    })
+}
+
 impl Check for ForeignWords {
     fn name(&self) -> &'static str {
         "foreign words"
@@ -69,6 +85,7 @@ impl Check for ForeignWords {
                 .chars()
                 .any(|c| c.is_alphabetic() && !c.is_ascii() && foreign_script(c).is_none())
                 && !folded().contains(&fold(&t.norm))
+                && (!t.is_capitalised() || !spelled_like_a_name(&fold(&t.norm), ot))
                 // English words written with their accents: communiqué, café, naïve
                 && !is_english_word(&fold(&t.norm));
             if other_script || foreign_letters {
