@@ -913,6 +913,15 @@ fn forward_engine(
 ) -> Option<Box<dyn Translator>> {
     let engine: Box<dyn Translator> = match back.id().engine.as_str() {
         "apertium" => Box::new(Apertium::forward_for_language(lang, Default::default()).ok()?),
+        "marian" => {
+            let store =
+                crate::models::ModelStore::from_env(req.models_dir.as_ref().map(PathBuf::from));
+            let (entry, _) = store.catalog.forward_for(lang)?;
+            if !matches!(store.locate(entry), crate::models::Presence::Present(_)) {
+                return None;
+            }
+            Box::new(crate::models::load_marian_forward(&store, lang)?.ok()?)
+        }
         _ => return None,
     };
     Some(match &req.cache {

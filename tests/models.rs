@@ -409,3 +409,53 @@ fn unknown_languages_are_named() {
         "{err}"
     );
 }
+
+/// The forward model of a language (English into it) is found like the back-translation
+/// model, carries its target token, and makes the engine's round trip of the original with
+/// it: one English sentence out for every sentence in.
+#[test]
+fn the_forward_model_makes_the_round_trip_of_the_original() {
+    use driftlens::translate::{round_trip::round_trip, CancelFlag, Translator};
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = test_catalog(
+        "unpinned",
+        r#"
+[[model]]
+name = "opus-mt-en-xx"
+repo = "Example-Org/opus-mt-en-xx"
+revision = "unpinned"
+
+[forward]
+xx = "opus-mt-en-xx"
+
+[forward_targets]
+xx = ">>xxx<<"
+"#,
+    );
+    let project = tmp.path().join("models");
+    copy_fixture(&project.join("opus-mt-xx-en"));
+    // not there yet: no forward model, and the analysis goes without the round trip
+    let s = store(catalog.clone(), None, Some(&project), None);
+    assert!(matches!(
+        driftlens::models::load_marian_forward(&s, "xx"),
+        Some(Err(_))
+    ));
+    assert!(driftlens::models::load_marian_forward(&s, "yy").is_none());
+    copy_fixture(&project.join("opus-mt-en-xx"));
+    let forward = driftlens::models::load_marian_forward(&s, "xx")
+        .expect("listed")
+        .expect("loads");
+    assert_eq!(forward.id().model, "opus-mt-en-xx");
+    let back = load_marian(&s, "xx").unwrap();
+    let sentences = vec!["The talks went well.".to_string(), "Yes.".to_string()];
+    let rt = round_trip(&forward, &back, &sentences, &|_, _| {}, &CancelFlag::new()).unwrap();
+    assert_eq!(rt.forward.len(), 2);
+    assert_eq!(rt.english.len(), 2);
+    assert_eq!(rt.forward_engine.model, "opus-mt-en-xx");
+}
+
+#[test]
+fn a_target_token_for_a_language_without_a_forward_model_is_refused() {
+    let err = Catalog::parse("[forward_targets]\nxx = \">>xxx<<\"\n").unwrap_err();
+    assert!(err.contains("xx"), "{err}");
+}

@@ -137,8 +137,13 @@ fn list(store: &ModelStore) {
 fn fetch(store: &ModelStore, langs: &[String]) -> Result<(), String> {
     let mut failures = Vec::new();
     let mut done = std::collections::HashSet::new();
+    // each language's back-translation model, and the forward model of its round trip
+    let mut wanted = Vec::new();
     for lang in langs {
-        let entry = store.entry(lang).map_err(|e| e.to_string())?;
+        wanted.push((lang, store.entry(lang).map_err(|e| e.to_string())?));
+        wanted.extend(store.catalog.forward_for(lang).map(|(e, _)| (lang, e)));
+    }
+    for (lang, entry) in wanted {
         if !done.insert(entry.name.clone()) {
             continue;
         }

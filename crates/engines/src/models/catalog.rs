@@ -59,6 +59,12 @@ pub struct Catalog {
     pub models: Vec<ModelEntry>,
     /// Language code -> model name.
     pub languages: BTreeMap<String, String>,
+    /// Language code -> the model that translates English into it, for the engine's round
+    /// trip of the original.
+    pub forward: BTreeMap<String, String>,
+    /// Language code -> the `>>xxx<<` token a forward model that writes several languages
+    /// needs for it.
+    pub forward_targets: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +72,10 @@ pub struct Catalog {
 struct RawCatalog {
     #[serde(default)]
     languages: BTreeMap<String, String>,
+    #[serde(default)]
+    forward: BTreeMap<String, String>,
+    #[serde(default)]
+    forward_targets: BTreeMap<String, String>,
     #[serde(default)]
     marian_files: Option<RawFiles>,
     #[serde(default)]
@@ -175,16 +185,27 @@ impl Catalog {
                 return Err(format!("model {} is listed twice", m.name));
             }
         }
-        for (lang, name) in &raw.languages {
+        for (lang, name) in raw.languages.iter().chain(&raw.forward) {
             if !models.iter().any(|m| &m.name == name) {
                 return Err(format!(
                     "language {lang} points at model {name}, which is not listed"
                 ));
             }
         }
+        if let Some(lang) = raw
+            .forward_targets
+            .keys()
+            .find(|l| !raw.forward.contains_key(*l))
+        {
+            return Err(format!(
+                "forward_targets names {lang}, which has no forward model"
+            ));
+        }
         Ok(Catalog {
             models,
             languages: raw.languages,
+            forward: raw.forward,
+            forward_targets: raw.forward_targets,
         })
     }
 
@@ -200,6 +221,17 @@ impl Catalog {
             .unwrap_or("")
             .to_ascii_lowercase();
         self.languages.get(&code).and_then(|n| self.model(n))
+    }
+
+    /// The model that translates English into a language, and the target token it needs.
+    pub fn forward_for(&self, lang: &str) -> Option<(&ModelEntry, Option<&str>)> {
+        let code = lang
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let model = self.forward.get(&code).and_then(|n| self.model(n))?;
+        Some((model, self.forward_targets.get(&code).map(String::as_str)))
     }
 
     /// A language code or a model name.

@@ -44,6 +44,17 @@ impl From<LoadError> for crate::translate::TranslateError {
 /// finding its files through the store.
 pub fn load_marian(store: &ModelStore, lang_or_name: &str) -> Result<Marian, LoadError> {
     let entry = store.entry(lang_or_name).map_err(LoadError::Store)?;
+    load_entry(store, entry)
+}
+
+/// Loads the Marian model that translates English into `lang` (opus-mt-en-xx), for the
+/// engine's round trip of the original; `None` where the catalog lists none.
+pub fn load_marian_forward(store: &ModelStore, lang: &str) -> Option<Result<Marian, LoadError>> {
+    let (entry, target) = store.catalog.forward_for(lang)?;
+    Some(load_entry(store, entry).map(|m| m.with_target_token(target)))
+}
+
+fn load_entry(store: &ModelStore, entry: &ModelEntry) -> Result<Marian, LoadError> {
     let resolved = store.resolve(entry).map_err(LoadError::Store)?;
     let fix = store.fetch_hint(entry);
     let files = ModelFiles::in_dir(&resolved.dir, &fix).map_err(LoadError::Model)?;
