@@ -146,7 +146,7 @@ fn faithful_translations_stay_quiet() {
         "lang", "pairs", "with any", "total"
     );
     let mut all = Vec::new();
-    for lang in ["ru", "zh", "ar", "hi", "th", "ja"] {
+    for lang in ["ru", "zh", "ar", "hi", "th", "ja", "ko", "de", "fr", "es"] {
         let pairs = compare_gold(&format!("{lang}.md"), &format!("{lang}.beads"), lang);
         let summary = Summary::of(pairs.iter().map(|p| &p.2));
         let by_kind: Vec<String> = summary
