@@ -7,7 +7,7 @@
 //! `driftlens-engines` (crates/engines); both are re-exported here. This crate is the
 //! application (`analyze`, `review`, `export`, `resources`, `bench`) and the workbench.
 
-pub use driftlens_core::{align, drift};
+pub use driftlens_core::{align, direct, drift};
 pub use driftlens_engines::{atomic, embed, models, translate};
 pub mod analyze;
 pub mod bench;

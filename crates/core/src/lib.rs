@@ -1,5 +1,6 @@
 //! The pure core of Driftlens: `text` (documents, languages, sentences, quotations), `align`
-//! (sentence alignment) and `drift` (drift checks, score and reasons).
+//! (sentence alignment), `drift` (drift checks, score and reasons) and `direct` (the original
+//! compared with a translation itself, with no engine).
 //!
 //! Nothing in this crate reads a file, starts a process, loads a model or draws: it takes
 //! values and returns values, so its tests need no fixtures on disk. The application
@@ -7,5 +8,6 @@
 //! through [`drift::Lexicon`].
 
 pub mod align;
+pub mod direct;
 pub mod drift;
 pub mod text;

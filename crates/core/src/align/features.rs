@@ -5,6 +5,8 @@
 //! sentence is a length and one sorted list of keys, and a bead's evidence is the multiset
 //! intersection of two lists.
 
+use crate::text::numbers::digit_keys;
+
 /// The kinds of marks that survive translation, scored separately because they survive
 /// at very different rates (a number almost always does, a cognate often not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +46,7 @@ impl SentenceFeatures {
     pub fn of(text: &str) -> SentenceFeatures {
         let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
         let mut keys = Vec::new();
-        for n in numbers(text) {
+        for n in digit_keys(text) {
             keys.push(key(Kind::Number, &n));
         }
         for w in words(text) {
@@ -153,149 +155,6 @@ pub fn merge_keys(lists: &[&[u32]], out: &mut Vec<u32>) {
     out.sort_unstable();
 }
 
-/// The ASCII digit a decimal digit of any common script stands for: Arabic-Indic,
-/// Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada,
-/// Malayalam, Sinhala, Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian, fullwidth.
-pub fn ascii_digit(c: char) -> Option<u8> {
-    if c.is_ascii_digit() {
-        return Some(c as u8 - b'0');
-    }
-    const ZEROS: [u32; 19] = [
-        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-        0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0xFF10,
-    ];
-    let u = c as u32;
-    if (0x1810..=0x1819).contains(&u) {
-        return Some((u - 0x1810) as u8);
-    }
-    ZEROS
-        .iter()
-        .find(|&&z| u >= z && u < z + 10)
-        .map(|&z| (u - z) as u8)
-}
-
-/// Separators that may sit inside a number.
-fn number_separator(c: char) -> Option<char> {
-    match c {
-        '.' | ',' | '\'' | '’' => Some(c),
-        ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}' => Some(' '),
-        '\u{066B}' => Some('d'), // Arabic decimal separator
-        '\u{066C}' => Some('t'), // Arabic thousands separator
-        _ => None,
-    }
-}
-
-/// The numbers in a text, normalised so that `10,000`, `10.000`, `10 000`, `10'000` and
-/// `۱۰٬۰۰۰` all read `10000`, and `3,5` and `3.5` both read `3.5`.
-pub fn numbers(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if ascii_digit(chars[i]).is_none() {
-            i += 1;
-            continue;
-        }
-        // Digit groups and the separators between them.
-        let mut groups: Vec<String> = Vec::new();
-        let mut seps: Vec<char> = Vec::new();
-        let mut g = String::new();
-        while i < chars.len() {
-            if let Some(d) = ascii_digit(chars[i]) {
-                g.push((b'0' + d) as char);
-                i += 1;
-            } else if let (Some(s), Some(next)) = (number_separator(chars[i]), chars.get(i + 1)) {
-                if ascii_digit(*next).is_some() && !g.is_empty() {
-                    groups.push(std::mem::take(&mut g));
-                    seps.push(s);
-                    i += 1;
-                } else {
-                    break;
-                }
-            } else {
-                break;
-            }
-        }
-        groups.push(g);
-        out.extend(normalise_number(&groups, &seps));
-    }
-    out
-}
-
-fn group_len(g: &str) -> usize {
-    g.len()
-}
-
-/// Turns digit groups and separators into one or more numbers.
-fn normalise_number(groups: &[String], seps: &[char]) -> Vec<String> {
-    // Spaces join only thousands groups ("10 000"); anything else is two numbers ("1956 1957").
-    let mut out = Vec::new();
-    let mut start = 0;
-    for k in 0..seps.len() {
-        if seps[k] == ' ' {
-            let joins =
-                group_len(&groups[k + 1]) == 3 && (k > start || group_len(&groups[start]) <= 3);
-            if !joins {
-                out.push(read_number(&groups[start..=k], &seps[start..k]));
-                start = k + 1;
-            }
-        }
-    }
-    out.push(read_number(&groups[start..], &seps[start..]));
-    out
-}
-
-/// One number from its digit groups and separators (spaces here are thousands separators).
-fn read_number(groups: &[String], seps: &[char]) -> String {
-    if seps.is_empty() {
-        return canonical(&groups[0], "");
-    }
-    // Which separator is the decimal mark, if any.
-    let decimal_at: Option<usize> = {
-        let last = seps.len() - 1;
-        let last_sep = seps[last];
-        let distinct_earlier = seps[..last].iter().any(|&s| s != last_sep);
-        if last_sep == 'd' {
-            Some(last)
-        } else if last_sep == 't' || last_sep == ' ' || last_sep == '\'' || last_sep == '’' {
-            None
-        } else if distinct_earlier {
-            // "1.000,5" or "1,000.5": the last mark is the decimal one.
-            Some(last)
-        } else if seps.len() > 1 {
-            // "1.000.000": repeated marks group thousands, unless a group is not three digits.
-            if groups[1..].iter().all(|g| g.len() == 3) {
-                None
-            } else {
-                Some(last)
-            }
-        } else {
-            // A single "." or ",": thousands when three digits follow a short non-zero lead.
-            let lead = &groups[0];
-            if groups[1].len() == 3 && lead.len() <= 3 && !lead.starts_with('0') {
-                None
-            } else {
-                Some(last)
-            }
-        }
-    };
-    match decimal_at {
-        None => canonical(&groups.concat(), ""),
-        Some(d) => canonical(&groups[..=d].concat(), &groups[d + 1..].concat()),
-    }
-}
-
-fn canonical(int: &str, frac: &str) -> String {
-    let int = int.trim_start_matches('0');
-    let int = if int.is_empty() { "0" } else { int };
-    let frac = frac.trim_end_matches('0');
-    if frac.is_empty() {
-        int.to_string()
-    } else {
-        format!("{int}.{frac}")
-    }
-}
-
 /// Folds a Latin letter with a diacritic to its base letter (é → e, ß → s, ø → o).
 pub fn fold(c: char) -> char {
     let u = c as u32;
@@ -382,28 +241,6 @@ pub fn punctuation_class(c: char) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_read_alike_across_conventions_and_scripts() {
-        for t in [
-            "10,000 troops",
-            "10.000 Soldaten",
-            "10 000 soldats",
-            "10'000 Soldaten",
-            "۱۰٬۰۰۰ سرباز",
-            "১০,০০০ সৈন্য",
-            "١٠٬٠٠٠",
-        ] {
-            assert_eq!(numbers(t), vec!["10000"], "{t}");
-        }
-        assert_eq!(numbers("3,5 Prozent"), vec!["3.5"]);
-        assert_eq!(numbers("3.50 per cent"), vec!["3.5"]);
-        assert_eq!(numbers("1.000,5"), vec!["1000.5"]);
-        assert_eq!(numbers("in 1956 1957"), vec!["1956", "1957"]);
-        assert_eq!(numbers("2021-2025"), vec!["2021", "2025"]);
-        assert_eq!(numbers("٣٫٥"), vec!["3.5"]);
-        assert_eq!(numbers("no digits"), Vec::<String>::new());
-    }
 
     #[test]
     fn cognates_fold_diacritics_and_case() {

@@ -3,6 +3,7 @@
 //! 1,500,000.
 
 use super::words::{Kind, Token};
+use crate::text::numbers::{english_month, english_scale, english_word, readings_of};
 
 /// One number as written, with the values it may stand for.
 #[derive(Debug, Clone)]
@@ -17,102 +18,22 @@ pub struct NumberMention {
     pub optional: bool,
 }
 
+// The number words and digit readings are the text stage's (`text::numbers`), so that
+// every stage reads "ten thousand" and "10.000" alike.
 fn small_number(w: &str) -> Option<f64> {
-    Some(match w {
-        "zero" => 0.0,
-        "one" => 1.0,
-        "two" => 2.0,
-        "three" => 3.0,
-        "four" => 4.0,
-        "five" => 5.0,
-        "six" => 6.0,
-        "seven" => 7.0,
-        "eight" => 8.0,
-        "nine" => 9.0,
-        "ten" => 10.0,
-        "eleven" => 11.0,
-        "twelve" => 12.0,
-        "thirteen" => 13.0,
-        "fourteen" => 14.0,
-        "fifteen" => 15.0,
-        "sixteen" => 16.0,
-        "seventeen" => 17.0,
-        "eighteen" => 18.0,
-        "nineteen" => 19.0,
-        "twenty" => 20.0,
-        "thirty" => 30.0,
-        "forty" => 40.0,
-        "fifty" => 50.0,
-        "sixty" => 60.0,
-        "seventy" => 70.0,
-        "eighty" => 80.0,
-        "ninety" => 90.0,
-        "dozen" => 12.0,
-        _ => return None,
-    })
+    english_word(w)
 }
 
 fn scale(w: &str) -> Option<f64> {
-    Some(match w {
-        "hundred" => 1e2,
-        "thousand" => 1e3,
-        "million" => 1e6,
-        "billion" => 1e9,
-        "trillion" => 1e12,
-        "mln" | "m" => 1e6,
-        "bn" => 1e9,
-        _ => return None,
-    })
+    english_scale(w)
 }
 
 fn month(w: &str) -> Option<f64> {
-    const M: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    // "may" and "march" are too often verbs; they still match a month number when capitalised.
-    M.iter().position(|m| *m == w).map(|i| (i + 1) as f64)
+    english_month(w)
 }
 
-/// Readings of digits with separators: "10,000" → 10000 (or 10 with a decimal comma),
-/// "3.5" → 3.5, "1.234,5" → 1234.5.
 fn digit_values(s: &str) -> Vec<f64> {
-    let plain = |t: &str| t.parse::<f64>().ok();
-    let has_dot = s.contains('.');
-    let has_comma = s.contains(',');
-    if !has_dot && !has_comma {
-        return plain(s).into_iter().collect();
-    }
-    if has_dot && has_comma {
-        // the last separator is the decimal one
-        let last = s.rfind(['.', ',']).unwrap();
-        let int: String = s[..last].chars().filter(|c| c.is_ascii_digit()).collect();
-        return plain(&format!("{int}.{}", &s[last + 1..]))
-            .into_iter()
-            .collect();
-    }
-    let sep = if has_dot { '.' } else { ',' };
-    let groups: Vec<&str> = s.split(sep).collect();
-    let thousands =
-        groups.len() >= 2 && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
-    let mut out = Vec::new();
-    if thousands {
-        out.extend(plain(&groups.concat()));
-    }
-    if groups.len() == 2 {
-        out.extend(plain(&format!("{}.{}", groups[0], groups[1])));
-    }
-    out
+    readings_of(s)
 }
 
 /// Finds the numbers of a tokenised sentence.

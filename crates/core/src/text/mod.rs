@@ -10,6 +10,7 @@ mod decode;
 mod html;
 pub mod lang;
 mod markdown;
+pub mod numbers;
 pub mod quotes;
 pub mod split;
 

@@ -1,0 +1,79 @@
+//! Cross-lingual similarity judged against the translation's own distribution: vectors of
+//! some languages sit lower for every pair, so a raw cosine threshold would paint every
+//! cell of such a language red. What tells is how unusual a pair is among its neighbours.
+
+use serde::Serialize;
+
+/// How unusual one pair's cosine is within its translation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Unusual {
+    /// Robust z: (cosine − median) / (1.4826 · MAD); −3.5 is far below the translation's
+    /// usual pair. 0 where the cosines do not spread (all equal), NaN for a NaN cosine.
+    pub z: f32,
+    /// Share of the translation's pairs with a lower cosine (0 the lowest, ~1 the highest).
+    pub percentile: f32,
+}
+
+/// Per pair, how unusual its cosine is among the translation's pairs (median and median
+/// absolute deviation, so a few drifted pairs do not move the yardstick).
+pub fn unusual(cosines: &[f32]) -> Vec<Unusual> {
+    let mut sorted: Vec<f32> = cosines.iter().copied().filter(|c| c.is_finite()).collect();
+    sorted.sort_by(f32::total_cmp);
+    let median = median_of(&sorted);
+    let mut deviations: Vec<f32> = sorted.iter().map(|c| (c - median).abs()).collect();
+    deviations.sort_by(f32::total_cmp);
+    let spread = 1.4826 * median_of(&deviations);
+    cosines
+        .iter()
+        .map(|&c| {
+            if !c.is_finite() {
+                return Unusual {
+                    z: f32::NAN,
+                    percentile: f32::NAN,
+                };
+            }
+            let below = sorted.partition_point(|&x| x < c);
+            Unusual {
+                z: if spread > 0.0 {
+                    (c - median) / spread
+                } else {
+                    0.0
+                },
+                percentile: below as f32 / sorted.len().max(1) as f32,
+            }
+        })
+        .collect()
+}
+
+fn median_of(sorted: &[f32]) -> f32 {
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_with_lower_vectors_is_judged_by_its_own_yardstick() {
+        let high = [0.91, 0.90, 0.92, 0.89, 0.90, 0.55];
+        let low: Vec<f32> = high.iter().map(|c| c - 0.3).collect();
+        let (h, l) = (unusual(&high), unusual(&low));
+        for (a, b) in h.iter().zip(&l) {
+            assert!((a.z - b.z).abs() < 1e-3);
+        }
+        // the ordinary pairs of the low language are not unusual; its drifted pair is
+        assert!(l[..5].iter().all(|u| u.z.abs() < 2.0), "{l:?}");
+        assert!(l[5].z < -3.5 && l[5].percentile == 0.0, "{l:?}");
+    }
+
+    #[test]
+    fn degenerate_input() {
+        assert!(unusual(&[]).is_empty());
+        assert_eq!(unusual(&[0.5, 0.5])[0].z, 0.0);
+        assert!(unusual(&[f32::NAN, 0.3])[0].z.is_nan());
+    }
+}
