@@ -57,6 +57,44 @@ pub trait Embedder {
 
 pub use driftlens_core::drift::metrics::cosine;
 
+/// How the aligner names cross-lingual sentence vectors among its signals.
+pub const VECTORS_SIGNAL: &str = "cross-lingual sentence vectors";
+
+/// Aligns two sides with `embedder`'s vectors of every sentence joining the evidence (the
+/// core's [`VectorSimilarity`](driftlens_core::align::VectorSimilarity); length, marks and
+/// paragraph anchors stay). The embedder should be cross-lingual
+/// ([`MultilingualEmbedder`]): the two sides are in different languages.
+pub fn align_with_vectors(
+    embedder: &dyn Embedder,
+    original: &driftlens_core::align::Side,
+    translation: &driftlens_core::align::Side,
+) -> Result<driftlens_core::align::Alignment, EmbedError> {
+    let a = embedder.embed(&original.sentences)?;
+    let b = embedder.embed(&translation.sentences)?;
+    Ok(align_with_given_vectors(original, translation, &a, &b))
+}
+
+/// [`align_with_vectors`] with vectors computed beforehand (from a cache, say); vectors
+/// that do not fit the sentences are left out and the alignment is model-free.
+pub fn align_with_given_vectors(
+    original: &driftlens_core::align::Side,
+    translation: &driftlens_core::align::Side,
+    original_vectors: &[Vec<f32>],
+    translation_vectors: &[Vec<f32>],
+) -> driftlens_core::align::Alignment {
+    use driftlens_core::align::{align_sides, PairSimilarity, VectorSimilarity};
+    let fits = original_vectors.len() == original.sentences.len()
+        && translation_vectors.len() == translation.sentences.len();
+    let similarity = fits
+        .then(|| VectorSimilarity::new(VECTORS_SIGNAL, original_vectors, translation_vectors))
+        .flatten();
+    align_sides(
+        original,
+        translation,
+        similarity.as_ref().map(|s| s as &dyn PairSimilarity),
+    )
+}
+
 /// A sentence-transformers BERT model (config.json, model.safetensors, tokenizer.json) run
 /// with candle on the CPU.
 pub struct SentenceEmbedder {
