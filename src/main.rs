@@ -44,6 +44,7 @@ fn main() -> ExitCode {
                     tgt,
                     gold,
                     json,
+                    no_model,
                 },
         }) => driftlens::bench::align::run(&driftlens::bench::align::BenchAlignArgs {
             dir,
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
             tgt,
             gold,
             json,
+            no_model,
         })
         .map(|out| print!("{out}"))
         .map_err(Into::into),

@@ -216,6 +216,7 @@ fn bench_command_takes_one_document_and_explains_bad_input() {
         src: Some(dir.join("dev.de")),
         tgt: Some(dir.join("dev.fr")),
         gold: Some(dir.join("dev.defr")),
+        no_model: true,
         ..Default::default()
     };
     let out = bench::run(&args).unwrap();
@@ -474,4 +475,200 @@ fn cpu_seconds() -> f64 {
     let f: Vec<&str> = rest.split_whitespace().collect();
     let tick = |k: usize| f.get(k).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
     (tick(11) + tick(12)) / 100.0
+}
+
+/// The chapters' scores (all chapters together), the book's, and the book's size.
+type BookScores = (eval::Scores, eval::Scores, (usize, usize));
+/// Vectors of the dev split's German and French sentences.
+type DevVectors<'a> = (&'a [Vec<f32>], &'a [Vec<f32>]);
+
+/// A chapter of a book: a run of the dev split's gold beads (ids of the dev split).
+struct Chapter {
+    original: Vec<usize>,
+    translation: Vec<usize>,
+    gold: Vec<BeadIds>,
+}
+
+/// The dev split cut into chapters of unequal length (3 to 160 beads), four times with
+/// different cuts, the chapters of each cut in a shuffled order: a book of 1,872 German and
+/// 2,216 French sentences whose chapters jump from one part of the text to another.
+fn chapters(d: &GoldDocument) -> Vec<Chapter> {
+    let mut out = Vec::new();
+    for (round, sizes) in [
+        [12usize, 90, 35, 160, 3, 100, 22],
+        [160, 7, 60, 40, 120, 15, 30],
+        [25, 25, 150, 80, 10, 70, 62],
+        [100, 100, 5, 45, 130, 20, 22],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut cut = Vec::new();
+        let mut at = 0;
+        for &n in sizes.iter().cycle() {
+            if at >= d.gold.len() {
+                break;
+            }
+            let beads = &d.gold[at..(at + n).min(d.gold.len())];
+            at += beads.len();
+            let original: Vec<usize> = beads.iter().flat_map(|b| b.0.clone()).collect();
+            let translation: Vec<usize> = beads.iter().flat_map(|b| b.1.clone()).collect();
+            let local = |ids: &[usize], all: &[usize]| -> Vec<usize> {
+                ids.iter()
+                    .map(|i| all.iter().position(|x| x == i).unwrap())
+                    .collect()
+            };
+            let gold = beads
+                .iter()
+                .map(|b| (local(&b.0, &original), local(&b.1, &translation)))
+                .collect();
+            cut.push(Chapter {
+                original,
+                translation,
+                gold,
+            });
+        }
+        // A fixed shuffle per round: every third chapter first, then the rest reversed.
+        let (first, rest): (Vec<_>, Vec<_>) = cut
+            .into_iter()
+            .enumerate()
+            .partition(|(k, _)| (k + round) % 3 == 0);
+        out.extend(first.into_iter().map(|(_, c)| c));
+        out.extend(rest.into_iter().rev().map(|(_, c)| c));
+    }
+    out
+}
+
+/// Aligns the book whole and every chapter alone (with the dev split's vectors where
+/// given); returns the chapters' scores (all chapters together), the book's, and the
+/// book's size.
+fn book_against_chapters(d: &GoldDocument, vectors: Option<DevVectors>) -> BookScores {
+    let chapters = chapters(d);
+    let aligned = |original: &[usize], translation: &[usize]| -> Vec<BeadIds> {
+        let a: Vec<&str> = original.iter().map(|&i| d.original[i].as_str()).collect();
+        let b: Vec<&str> = translation
+            .iter()
+            .map(|&j| d.translation[j].as_str())
+            .collect();
+        let alignment = match vectors {
+            Some((va, vb)) => {
+                let va: Vec<Vec<f32>> = original.iter().map(|&i| va[i].clone()).collect();
+                let vb: Vec<Vec<f32>> = translation.iter().map(|&j| vb[j].clone()).collect();
+                let out = driftlens::embed::align_with_given_vectors(
+                    &Side::lines(&a),
+                    &Side::lines(&b),
+                    &va,
+                    &vb,
+                );
+                // A chapter of a few sentences is too short to fit the similarity's
+                // rates, and aligns without it; the book must use it.
+                assert!(
+                    out.used_a_model() || a.len() < 40,
+                    "{} sentences: {}",
+                    a.len(),
+                    out.signals()
+                );
+                out
+            }
+            None => align(&a, &b),
+        };
+        assert_covers(&alignment.beads, a.len(), b.len());
+        ids(&alignment.beads)
+    };
+    let per_chapter: Vec<Vec<BeadIds>> = chapters
+        .iter()
+        .map(|c| aligned(&c.original, &c.translation))
+        .collect();
+    let chapter_scores = eval::score(
+        chapters
+            .iter()
+            .zip(&per_chapter)
+            .map(|(c, got)| (&c.gold[..], &got[..])),
+    );
+    let (mut original, mut translation, mut gold) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &chapters {
+        let (n0, m0) = (original.len(), translation.len());
+        gold.extend(c.gold.iter().map(|(a, b)| {
+            (
+                a.iter().map(|i| i + n0).collect::<Vec<_>>(),
+                b.iter().map(|j| j + m0).collect::<Vec<_>>(),
+            )
+        }));
+        original.extend(&c.original);
+        translation.extend(&c.translation);
+    }
+    let book = aligned(&original, &translation);
+    let book_scores = eval::score([(&gold[..], &book[..])]);
+    (
+        chapter_scores,
+        book_scores,
+        (original.len(), translation.len()),
+    )
+}
+
+/// What a user would notice: a book (thousands of sentences, chapters of unequal length)
+/// aligns as well as its chapters do one by one; the long input does not collapse.
+fn assert_book_holds(chapters: eval::Scores, book: eval::Scores, size: (usize, usize), what: &str) {
+    eprintln!(
+        "{what}: book of {} x {} sentences strict F1 {:.4} lax {:.4}; chapters one by one strict {:.4} lax {:.4}",
+        size.0, size.1, book.strict.f1, book.lax.f1, chapters.strict.f1, chapters.lax.f1
+    );
+    assert!(size.0 + size.1 >= 4000, "{size:?}");
+    assert!(
+        book.strict.f1 >= chapters.strict.f1 - 0.02 && book.lax.f1 >= chapters.lax.f1 - 0.015,
+        "{what}: the book's F1 {:.4}/{:.4} (strict/lax) fell below its chapters' {:.4}/{:.4}",
+        book.strict.f1,
+        book.lax.f1,
+        chapters.strict.f1,
+        chapters.lax.f1
+    );
+}
+
+#[test]
+fn a_book_aligns_as_well_as_its_chapters() {
+    let d = dev();
+    let (chapters, book, size) = book_against_chapters(&d, None);
+    assert_book_holds(chapters, book, size, "model-free");
+}
+
+/// The same with multilingual-e5-small's vectors (scripts/fetch-test-models).
+#[test]
+fn a_book_aligns_as_well_as_its_chapters_with_the_model() {
+    use driftlens::embed::{model_dir, Embedder, MultilingualEmbedder, MULTILINGUAL_MODEL};
+    let d = dev();
+    let e5 = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL)).unwrap_or_else(|e| {
+        panic!("{MULTILINGUAL_MODEL} is needed for this test (scripts/fetch-test-models): {e}")
+    });
+    let a: Vec<&str> = d.original.iter().map(String::as_str).collect();
+    let b: Vec<&str> = d.translation.iter().map(String::as_str).collect();
+    let (va, vb) = (e5.embed(&a).unwrap(), e5.embed(&b).unwrap());
+    let (chapters, book, size) = book_against_chapters(&d, Some((&va, &vb)));
+    assert_book_holds(chapters, book, size, "with the model");
+    // The whole dev split with the model: lax F1 (overlapping beads) at least the
+    // model-free figure.
+    let whole =
+        driftlens::embed::align_with_given_vectors(&Side::lines(&a), &Side::lines(&b), &va, &vb);
+    let s = eval::score([(&d.gold[..], &ids(&whole.beads)[..])]);
+    eprintln!(
+        "dev split with the model: strict F1 {:.4} lax {:.4}",
+        s.strict.f1, s.lax.f1
+    );
+    shape_confusion(&d.gold, &ids(&whole.beads));
+}
+
+/// Development aid: gold beads missed, by shape, and what was found in their place.
+fn shape_confusion(gold: &[BeadIds], got: &[BeadIds]) {
+    let mut missed = std::collections::BTreeMap::new();
+    for g in gold {
+        if !got.contains(g) {
+            *missed.entry((g.0.len(), g.1.len())).or_insert(0) += 1;
+        }
+    }
+    let mut wrong = std::collections::BTreeMap::new();
+    for t in got {
+        if !gold.contains(t) {
+            *wrong.entry((t.0.len(), t.1.len())).or_insert(0) += 1;
+        }
+    }
+    eprintln!("gold beads missed by shape {missed:?}; beads found not in gold {wrong:?}");
 }

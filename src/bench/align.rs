@@ -4,9 +4,13 @@
 //! Reads a folder of documents in the Bleualign / Vecalign layout — `NAME.xx` and `NAME.yy`
 //! with one sentence a line, gold beads in `NAME.xxyy` as `[i, j]:[k]` — or one document
 //! given as `--src FILE --tgt FILE --gold FILE`.
+//!
+//! With multilingual-e5-small on this machine its sentence vectors join Driftlens' evidence
+//! (`--no-model` forces the model-free aligner); the output names which ran.
 
 use crate::align::eval::{self, parse_beads, BeadIds, GoldError, Scores};
-use crate::align::{align, gale_church};
+use crate::align::{align, gale_church, Side};
+use crate::embed::{align_with_given_vectors, EmbedError, Embedder, MULTILINGUAL_MODEL};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +22,8 @@ pub struct BenchAlignArgs {
     pub tgt: Option<PathBuf>,
     pub gold: Option<PathBuf>,
     pub json: bool,
+    /// The model-free aligner even where the embedding model is installed.
+    pub no_model: bool,
 }
 
 /// Why the benchmark could not run; every message names the file and what to do.
@@ -42,6 +48,8 @@ pub enum BenchError {
     },
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Model(#[from] EmbedError),
 }
 
 /// One document with its gold alignment.
@@ -67,6 +75,10 @@ pub struct Report {
     /// when they differ).
     pub signals: String,
     pub driftlens_seconds: f64,
+    /// The embedding model whose vectors joined the evidence; `None`: model-free.
+    pub model: Option<String>,
+    /// Seconds spent embedding the sentences (0 without a model).
+    pub embedding_seconds: f64,
 }
 
 fn read(path: &Path) -> Result<String, BenchError> {
@@ -147,17 +159,38 @@ fn is_gold_name(p: &Path) -> bool {
             .unwrap_or(false)
 }
 
-/// Aligns every document with both aligners and scores them.
+/// Aligns every document with both aligners and scores them, model-free.
 pub fn evaluate(source: &str, docs: &[GoldDocument]) -> Report {
+    evaluate_with(source, docs, None).expect("the model-free aligner does not fail")
+}
+
+/// [`evaluate`] with `embedder`'s sentence vectors joining Driftlens' evidence where given.
+pub fn evaluate_with(
+    source: &str,
+    docs: &[GoldDocument],
+    embedder: Option<(&str, &dyn Embedder)>,
+) -> Result<Report, BenchError> {
     let mut ours = Vec::new();
     let mut baseline = Vec::new();
     let mut signals = String::new();
-    let mut seconds = 0.0;
+    let (mut seconds, mut embedding_seconds) = (0.0, 0.0);
     for d in docs {
         let a: Vec<&str> = d.original.iter().map(String::as_str).collect();
         let b: Vec<&str> = d.translation.iter().map(String::as_str).collect();
+        let vectors = match embedder {
+            Some((_, e)) => {
+                let t = std::time::Instant::now();
+                let v = (e.embed(&a)?, e.embed(&b)?);
+                embedding_seconds += t.elapsed().as_secs_f64();
+                Some(v)
+            }
+            None => None,
+        };
         let t = std::time::Instant::now();
-        let alignment = align(&a, &b);
+        let alignment = match &vectors {
+            Some((va, vb)) => align_with_given_vectors(&Side::lines(&a), &Side::lines(&b), va, vb),
+            None => align(&a, &b),
+        };
         seconds += t.elapsed().as_secs_f64();
         if signals.is_empty() {
             signals = alignment.signals();
@@ -182,7 +215,7 @@ pub fn evaluate(source: &str, docs: &[GoldDocument]) -> Report {
             .zip(&baseline)
             .map(|(d, t)| (&d.gold[..], &t[..])),
     );
-    Report {
+    Ok(Report {
         source: source.to_string(),
         documents: docs.len(),
         original_sentences: docs.iter().map(|d| d.original.len()).sum(),
@@ -192,6 +225,22 @@ pub fn evaluate(source: &str, docs: &[GoldDocument]) -> Report {
         gale_church,
         signals,
         driftlens_seconds: seconds,
+        model: embedder.map(|(name, _)| name.to_string()),
+        embedding_seconds,
+    })
+}
+
+/// The cross-lingual embedder when it is installed (found through the model store);
+/// `Ok(None)` when it is not, an error naming the file when it is there but damaged.
+pub fn installed_embedder() -> Result<Option<crate::embed::MultilingualEmbedder>, BenchError> {
+    use crate::models::{ModelStore, Presence};
+    let store = ModelStore::from_env(None);
+    let Ok(entry) = store.entry(MULTILINGUAL_MODEL) else {
+        return Ok(None);
+    };
+    match store.locate(entry) {
+        Presence::Present(found) => Ok(Some(crate::embed::MultilingualEmbedder::load(&found.dir)?)),
+        _ => Ok(None),
     }
 }
 
@@ -220,7 +269,18 @@ pub fn run(args: &BenchAlignArgs) -> Result<String, BenchError> {
         }
         _ => return Err(BenchError::Usage("--src, --tgt and --gold go together: the two texts (one sentence a line) and the gold beads ([i, j]:[k] a line)".into())),
     };
-    let report = evaluate(&source, &docs);
+    let embedder = if args.no_model {
+        None
+    } else {
+        installed_embedder()?
+    };
+    let report = evaluate_with(
+        &source,
+        &docs,
+        embedder
+            .as_ref()
+            .map(|e| (MULTILINGUAL_MODEL, e as &dyn Embedder)),
+    )?;
     Ok(if args.json {
         render_json(&report)
     } else {
@@ -231,7 +291,13 @@ pub fn run(args: &BenchAlignArgs) -> Result<String, BenchError> {
 /// `{"driftlens": {"strict": {"p","r","f1"}, "lax": {…}, "signals": …}, "gale_church": {…}}`.
 pub fn render_json(r: &Report) -> String {
     let v = json!({
-        "driftlens": {"strict": r.driftlens.strict, "lax": r.driftlens.lax, "signals": r.signals},
+        "driftlens": {
+            "strict": r.driftlens.strict,
+            "lax": r.driftlens.lax,
+            "signals": r.signals,
+            "model": r.model,
+            "aligner": if r.model.is_some() { "with model" } else { "model-free" },
+        },
         "gale_church": {"strict": r.gale_church.strict, "lax": r.gale_church.lax},
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
@@ -258,6 +324,15 @@ pub fn render_table(r: &Report) -> String {
         "\ndriftlens used: {} ({:.2} s)\n",
         r.signals, r.driftlens_seconds
     ));
+    match &r.model {
+        Some(m) => s.push_str(&format!(
+            "model: {m} (embedding took {:.1} s; --no-model for the model-free aligner)\n",
+            r.embedding_seconds
+        )),
+        None => s.push_str(&format!(
+            "model: none, model-free ({MULTILINGUAL_MODEL} is used when installed: scripts/fetch-test-models)\n"
+        )),
+    }
     s.push_str("Gale-Church: character lengths only, c = 1, s² = 6.8, the 1993 priors.\n");
     s
 }

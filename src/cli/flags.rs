@@ -129,6 +129,10 @@ pub enum BenchTarget {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Align without the embedding model even where multilingual-e5-small is installed
+        /// (by default its sentence vectors join the evidence when it is).
+        #[arg(long)]
+        no_model: bool,
     },
     /// Drift scores against DEMETR (default: ../shared/eval/demetr): pairwise accuracy per
     /// perturbation type and severity, ROC-AUC, critical recall and false flags on the

@@ -6,13 +6,13 @@
 //! there are: always the length ratio in characters (Gale & Church), shared numbers, names,
 //! acronyms and cognates, telling punctuation, and paragraphs as anchors where both
 //! documents have the same number of paragraphs; and, where the caller has one, a
-//! similarity of the two sides ([`PairSimilarity`]: embedding cosine, chrF of the original
-//! against the back-translation …). The score of a bead is a log-likelihood ratio of
-//! "translation" against "unrelated sentences" ([`model`]); the prior of its shape depends
-//! on the bead before it, so that a run of added captions is cheap and a lone added
-//! sentence in running text is not. Every parameter is estimated from the document pair
-//! itself by a few passes of alignment and re-estimation, so it works with no model at all,
-//! and says so ([`Alignment::signals`]).
+//! similarity of the two sides ([`PairSimilarity`]: cross-lingual sentence vectors
+//! ([`VectorSimilarity`]), chrF of the original against the back-translation …). The
+//! score of a bead is a log-likelihood ratio of "translation" against "unrelated sentences"
+//! ([`model`]); the prior of its shape depends on the bead before it, so that a run of
+//! added captions is cheap and a lone added sentence in running text is not. Every
+//! parameter is estimated from the document pair itself by a few passes of alignment and
+//! re-estimation, so it works with no model at all, and says so ([`Alignment::signals`]).
 //!
 //! Long documents are searched coarse to fine: the sentences are merged pairwise into
 //! blocks until the grid is small, the blocks are aligned, and each finer level searches
@@ -27,6 +27,9 @@ pub mod features;
 pub mod gale_church;
 pub mod model;
 pub mod search;
+pub mod vectors;
+
+pub use vectors::VectorSimilarity;
 
 use features::{marks_with_chances, Kind, Mark, SentenceFeatures};
 use model::{

@@ -11,8 +11,10 @@
 //! ```
 
 mod cache;
+mod multilingual;
 
 pub use cache::EmbeddingCache;
+pub use multilingual::{E5Prefix, MultilingualEmbedder, MULTILINGUAL_MODEL};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
@@ -55,6 +57,44 @@ pub trait Embedder {
 
 pub use driftlens_core::drift::metrics::cosine;
 
+/// How the aligner names cross-lingual sentence vectors among its signals.
+pub const VECTORS_SIGNAL: &str = "cross-lingual sentence vectors";
+
+/// Aligns two sides with `embedder`'s vectors of every sentence joining the evidence (the
+/// core's [`VectorSimilarity`](driftlens_core::align::VectorSimilarity); length, marks and
+/// paragraph anchors stay). The embedder should be cross-lingual
+/// ([`MultilingualEmbedder`]): the two sides are in different languages.
+pub fn align_with_vectors(
+    embedder: &dyn Embedder,
+    original: &driftlens_core::align::Side,
+    translation: &driftlens_core::align::Side,
+) -> Result<driftlens_core::align::Alignment, EmbedError> {
+    let a = embedder.embed(&original.sentences)?;
+    let b = embedder.embed(&translation.sentences)?;
+    Ok(align_with_given_vectors(original, translation, &a, &b))
+}
+
+/// [`align_with_vectors`] with vectors computed beforehand (from a cache, say); vectors
+/// that do not fit the sentences are left out and the alignment is model-free.
+pub fn align_with_given_vectors(
+    original: &driftlens_core::align::Side,
+    translation: &driftlens_core::align::Side,
+    original_vectors: &[Vec<f32>],
+    translation_vectors: &[Vec<f32>],
+) -> driftlens_core::align::Alignment {
+    use driftlens_core::align::{align_sides, PairSimilarity, VectorSimilarity};
+    let fits = original_vectors.len() == original.sentences.len()
+        && translation_vectors.len() == translation.sentences.len();
+    let similarity = fits
+        .then(|| VectorSimilarity::new(VECTORS_SIGNAL, original_vectors, translation_vectors))
+        .flatten();
+    align_sides(
+        original,
+        translation,
+        similarity.as_ref().map(|s| s as &dyn PairSimilarity),
+    )
+}
+
 /// A sentence-transformers BERT model (config.json, model.safetensors, tokenizer.json) run
 /// with candle on the CPU.
 pub struct SentenceEmbedder {
@@ -64,6 +104,8 @@ pub struct SentenceEmbedder {
     dim: usize,
     max_tokens: usize,
     batch_size: usize,
+    /// Put before every sentence (e5's "query: "); empty for sentence-transformers models.
+    prefix: String,
     id: String,
     dir: PathBuf,
 }
@@ -74,6 +116,14 @@ fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x100000001b3);
     }
     h
+}
+
+/// A prefix as a part of a cache key: its letters, e.g. "query".
+fn prefix_key(prefix: &str) -> String {
+    prefix
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, EmbedError> {
@@ -186,6 +236,7 @@ impl SentenceEmbedder {
             dim: config.hidden_size,
             max_tokens,
             batch_size: 32,
+            prefix: String::new(),
             id: format!("{name}-{h:016x}"),
             dir: dir.to_path_buf(),
         })
@@ -195,6 +246,22 @@ impl SentenceEmbedder {
     /// first so that a batch carries little padding.
     pub fn with_batch_size(mut self, n: usize) -> Self {
         self.batch_size = n.max(1);
+        self
+    }
+
+    /// Puts `prefix` before every sentence, as models trained with instructions want (e5:
+    /// "query: "); the prefix is part of [`Embedder::id`], so caches keep the two apart.
+    pub fn with_prefix(mut self, prefix: &str) -> Self {
+        if !self.prefix.is_empty() {
+            let old = format!("-{}", prefix_key(&self.prefix));
+            if let Some(base) = self.id.strip_suffix(old.as_str()) {
+                self.id = base.to_string();
+            }
+        }
+        self.prefix = prefix.to_string();
+        if !prefix.is_empty() {
+            self.id = format!("{}-{}", self.id, prefix_key(prefix));
+        }
         self
     }
 
@@ -242,7 +309,10 @@ impl Embedder for SentenceEmbedder {
         if sentences.is_empty() {
             return Ok(Vec::new());
         }
-        let inputs: Vec<String> = sentences.iter().map(|s| s.to_string()).collect();
+        let inputs: Vec<String> = sentences
+            .iter()
+            .map(|s| format!("{}{s}", self.prefix))
+            .collect();
         let encodings = self
             .tokenizer
             .encode_batch(inputs, true)

@@ -11,13 +11,15 @@ pub use store::{
     FileCheck, FileStatus, Location, ModelError, ModelStore, Presence, ResolvedModel, StoreConfig,
 };
 
+use crate::embed::{EmbedError, MultilingualEmbedder, MULTILINGUAL_MODEL};
 use crate::translate::marian::{Marian, MarianError, ModelFiles};
 
-/// Why a back-translation model could not be made ready.
+/// Why a model could not be made ready.
 #[derive(Debug)]
 pub enum LoadError {
     Store(ModelError),
     Model(MarianError),
+    Embedder(EmbedError),
 }
 
 impl std::fmt::Display for LoadError {
@@ -25,6 +27,7 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::Store(e) => e.fmt(f),
             LoadError::Model(e) => e.fmt(f),
+            LoadError::Embedder(e) => e.fmt(f),
         }
     }
 }
@@ -36,6 +39,7 @@ impl From<LoadError> for crate::translate::TranslateError {
         match e {
             LoadError::Model(m) => m.into(),
             LoadError::Store(s) => crate::translate::TranslateError::Other(s.to_string()),
+            LoadError::Embedder(e) => crate::translate::TranslateError::Other(e.to_string()),
         }
     }
 }
@@ -63,4 +67,14 @@ fn load_entry(store: &ModelStore, entry: &ModelEntry) -> Result<Marian, LoadErro
         Some(rev) => model.with_revision(rev),
         None => model,
     })
+}
+
+/// Loads the cross-lingual sentence embedder (multilingual-e5-small, "query: " prefix),
+/// finding its files through the store: a folder the user names, `models/` beside the
+/// project, or the Hugging Face cache. `Err(LoadError::Store(_))` when it is not on this
+/// machine; its message says how to get it.
+pub fn load_multilingual(store: &ModelStore) -> Result<MultilingualEmbedder, LoadError> {
+    let entry = store.entry(MULTILINGUAL_MODEL).map_err(LoadError::Store)?;
+    let resolved = store.resolve(entry).map_err(LoadError::Store)?;
+    MultilingualEmbedder::load(&resolved.dir).map_err(LoadError::Embedder)
 }
