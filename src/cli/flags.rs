@@ -193,17 +193,24 @@ pub enum Format {
     Json,
     Csv,
     Html,
+    /// XLIFF: an analysed XLIFF file written back with the drift in it (state and notes,
+    /// every other byte as it came); for loose files, XLIFF 1.2 of the one translation.
+    Xliff,
+    /// TMX: an analysed TMX file written back with notes; for loose files, TMX 1.4b.
+    Tmx,
 }
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// A corpus folder: en.md (the original) and translations named by language code
-    /// (es.md, es.drift.md …). Default: the bundled corpus.
+    /// (es.md, es.drift.md …), or a reviewer's XLIFF (.xlf, .xliff, .sdlxliff, .mqxliff)
+    /// or TMX (.tmx) file, whose segments are the alignment. Default: the bundled corpus.
     pub corpus: Option<PathBuf>,
     /// The original document (instead of a corpus folder).
     #[arg(long)]
     pub original: Option<PathBuf>,
-    /// A translation as LANG=FILE (repeatable), with --original.
+    /// A translation as LANG=FILE (repeatable), with --original; or LANG=FILE.xlf|FILE.tmx
+    /// alone (no --original): that language of a pre-aligned file.
     #[arg(long = "translation", value_name = "LANG=FILE")]
     pub translations: Vec<String>,
     /// Only these files, by label, comma-separated: `es` is es.md, `es.drift` es.drift.md.
