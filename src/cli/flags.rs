@@ -157,6 +157,20 @@ pub enum BenchTarget {
         #[arg(long, default_value_t = 20)]
         megabytes: usize,
     },
+    /// Loading a reviewer's XLIFF (read, segments laid out with their beads): time and peak
+    /// memory for a generated file of UNITS trans-units, beside loading and segmenting the
+    /// same sentences as loose files. Run it in the release build.
+    Import {
+        /// How many trans-units.
+        #[arg(long, default_value_t = 100_000)]
+        units: usize,
+        /// (internal) measure one side, `xliff` or `loose`, in this process
+        #[arg(long, hide = true, requires = "dir")]
+        measure: Option<String>,
+        /// (internal) the folder of the generated files
+        #[arg(long, hide = true)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// A back-translation engine the user can choose.
