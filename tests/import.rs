@@ -305,6 +305,15 @@ fn the_command_line_writes_the_file_back_and_keeps_an_earlier_output_on_bad_inpu
     assert!(json.status.success());
     let json = String::from_utf8(json.stdout).unwrap();
     assert!(json.contains("\"unit\": \"mayors\""), "{json}");
+    // and the HTML report names the units too
+    let html = std::process::Command::new(bin)
+        .args(["analyze", "--engine", "apertium", "-q", "--format", "html"])
+        .arg(fixture("weblate.xlf"))
+        .env("DRIFTLENS_CACHE", &cache)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(html.contains("<small>unit mayors</small>"), "{html}");
     // a malformed file: the message names line and column, and the earlier output stays
     let broken = dir.path().join("broken.xlf");
     std::fs::write(&broken, "<xliff version=\"1.2\">\n<file>\n</xliff>\n").unwrap();
