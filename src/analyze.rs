@@ -145,6 +145,9 @@ pub struct AlignedPair {
     pub original_text: String,
     pub translated_text: String,
     pub alignment_cost: f32,
+    /// The unit id of a pre-aligned file (XLIFF, TMX) this bead came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 impl TranslationReport {
@@ -185,6 +188,7 @@ impl TranslationReport {
                     original_text: &p.original_text,
                     translated_text: &p.translated_text,
                     scored: Some(p),
+                    unit: p.unit.as_deref(),
                 })
                 .collect()
         } else {
@@ -196,6 +200,7 @@ impl TranslationReport {
                     original_text: &p.original_text,
                     translated_text: &p.translated_text,
                     scored: None,
+                    unit: p.unit.as_deref(),
                 })
                 .collect()
         }
@@ -210,6 +215,8 @@ pub struct BeadView<'a> {
     pub translated_text: &'a str,
     /// The pair with its back-translation and drift, where the translation was analysed.
     pub scored: Option<&'a PairReport>,
+    /// The unit id of a pre-aligned file (XLIFF, TMX) the bead came from.
+    pub unit: Option<&'a str>,
 }
 
 /// One aligned bead: original sentence ids, translated sentence ids, the texts and the verdict.
@@ -225,6 +232,9 @@ pub struct PairReport {
     pub reasons: Vec<ReasonReport>,
     /// The aligner's cost for this bead: high means a weak alignment.
     pub alignment_cost: f32,
+    /// The unit id of a pre-aligned file (XLIFF, TMX) this pair came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -402,16 +412,25 @@ impl Prepared {
     ) -> Result<Prepared, AnalyzeError> {
         let doc = text::load(original)?;
         let seg = text::segment(&doc, lang.or(Some("en")))?;
-        let original_doc = Original { doc, seg };
-        let embedder = embedder(models_dir);
-        Ok(Prepared {
-            path: original.to_path_buf(),
-            original: original_doc,
-            embedder,
+        Ok(Prepared::from_segmented(original, doc, seg, models_dir))
+    }
+
+    /// The original already loaded and segmented: the source side of a pre-aligned file
+    /// (XLIFF, TMX; see `crate::import`), whose segmentation is the file's own.
+    pub fn from_segmented(
+        path: &Path,
+        doc: Document,
+        seg: Segmented,
+        models_dir: Option<&Path>,
+    ) -> Prepared {
+        Prepared {
+            path: path.to_path_buf(),
+            original: Original { doc, seg },
+            embedder: embedder(models_dir),
             original_vectors: std::sync::OnceLock::new(),
             embedding_cache: std::sync::OnceLock::new(),
             scorer: crate::resources::scorer(),
-        })
+        }
     }
 
     /// Sentence vectors of `texts`, from the embedding cache where it has them; `None` without
@@ -497,6 +516,27 @@ impl Prepared {
     ) -> TranslationReport {
         analyze_one(settings, input, self, progress)
     }
+
+    /// Analyses one translation that is already segmented and aligned (a pre-aligned file's
+    /// targets, see `crate::import`): `alignment` is used as given, nothing is re-aligned.
+    pub fn analyze_aligned(
+        &self,
+        translation: Aligned<'_>,
+        settings: &Settings,
+        progress: &dyn Fn(Progress),
+    ) -> TranslationReport {
+        analyze_loaded(settings, translation, self, progress)
+    }
+}
+
+/// A translation already loaded, segmented and aligned with the original.
+#[derive(Clone, Copy)]
+pub struct Aligned<'a> {
+    pub input: &'a TranslationInput,
+    pub doc: &'a Document,
+    pub seg: &'a Segmented,
+    /// The alignment to use, or `None` to align here.
+    pub alignment: Option<&'a align::Alignment>,
 }
 
 /// Runs the pipeline. Languages that cannot be analysed are reported with the reason and the
@@ -551,18 +591,22 @@ fn not_analysed(input: &TranslationInput, why: String, fix: String) -> Translati
 /// A translation that has no back-translation engine here, still aligned with the original
 /// (length and paragraph anchors need no model) so a reader can compare the two sides.
 fn aligned_without_engine(
-    input: &TranslationInput,
+    translation: Aligned<'_>,
     original: &Original,
-    doc: &Document,
-    seg: &Segmented,
     why: String,
     fix: String,
 ) -> TranslationReport {
-    let alignment = align::align_sides(
-        &Side::segmented(&original.doc, &original.seg),
-        &Side::segmented(doc, seg),
-        None,
-    );
+    let Aligned {
+        input, doc, seg, ..
+    } = translation;
+    let alignment = match translation.alignment {
+        Some(given) => given.clone(),
+        None => align::align_sides(
+            &Side::segmented(&original.doc, &original.seg),
+            &Side::segmented(doc, seg),
+            None,
+        ),
+    };
     let join = |ids: &[usize], d: &Document, s: &Segmented| {
         ids.iter()
             .map(|&i| s.sentences[i].text(&d.text))
@@ -578,6 +622,7 @@ fn aligned_without_engine(
             original_text: join(&b.original, &original.doc, &original.seg),
             translated_text: join(&b.translation, doc, seg),
             alignment_cost: b.cost,
+            unit: None,
         })
         .collect();
     TranslationReport {
@@ -651,9 +696,6 @@ fn analyze_one(
     prepared: &Prepared,
     progress: &dyn Fn(Progress),
 ) -> TranslationReport {
-    let original = &prepared.original;
-    let scorer = &prepared.scorer;
-    let label = input.label.clone();
     let (doc, seg) = match text::load(&input.path)
         .and_then(|d| text::segment(&d, Some(&input.lang)).map(|s| (d, s)))
     {
@@ -666,6 +708,29 @@ fn analyze_one(
             )
         }
     };
+    let translation = Aligned {
+        input,
+        doc: &doc,
+        seg: &seg,
+        alignment: None,
+    };
+    analyze_loaded(req, translation, prepared, progress)
+}
+
+/// [`analyze_one`] once the translation is loaded and segmented (and, for a pre-aligned
+/// file, aligned).
+fn analyze_loaded(
+    req: &Settings,
+    translation: Aligned<'_>,
+    prepared: &Prepared,
+    progress: &dyn Fn(Progress),
+) -> TranslationReport {
+    let Aligned {
+        input, doc, seg, ..
+    } = translation;
+    let original = &prepared.original;
+    let scorer = &prepared.scorer;
+    let label = input.label.clone();
     progress(Progress::Started {
         label: label.clone(),
         sentences: seg.sentences.len(),
@@ -676,7 +741,7 @@ fn analyze_one(
         req.models_dir.as_deref(),
     ) {
         Ok(e) => e,
-        Err((why, fix)) => return aligned_without_engine(input, original, &doc, &seg, why, fix),
+        Err((why, fix)) => return aligned_without_engine(translation, original, why, fix),
     };
     let engine: Box<dyn Translator> = match &req.cache {
         Some(cache) => Box::new(CachedTranslator::new(engine, cache.clone())),
@@ -723,11 +788,14 @@ fn analyze_one(
             Some(crate::drift::chrf(&b, &a) as f32 / 100.0)
         },
     };
-    let alignment = align::align_sides(
-        &Side::segmented(&original.doc, &original.seg),
-        &Side::segmented(&doc, &seg),
-        Some(&similarity),
-    );
+    let alignment = match translation.alignment {
+        Some(given) => given.clone(),
+        None => align::align_sides(
+            &Side::segmented(&original.doc, &original.seg),
+            &Side::segmented(doc, seg),
+            Some(&similarity),
+        ),
+    };
 
     progress(Progress::Stage {
         label: label.clone(),
@@ -819,6 +887,7 @@ fn pair_reports(
             drift,
             level,
             alignment_cost: bead.cost,
+            unit: None,
         });
     }
     (pairs, quote_cells)

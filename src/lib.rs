@@ -12,6 +12,7 @@ pub use driftlens_engines::{atomic, embed, models, translate};
 pub mod analyze;
 pub mod bench;
 pub mod export;
+pub mod import;
 pub mod resources;
 pub mod review;
 pub mod text;

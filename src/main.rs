@@ -70,6 +70,19 @@ fn main() -> ExitCode {
         }) => driftlens::bench::text::run(&dir.unwrap_or_else(bundled_corpus), megabytes)
             .map(|out| print!("{out}"))
             .map_err(Into::into),
+        Some(Command::Bench {
+            target:
+                BenchTarget::Import {
+                    units,
+                    measure,
+                    dir,
+                },
+        }) => match (measure, dir) {
+            (Some(side), Some(dir)) => driftlens::bench::import::measure(&side, &dir),
+            _ => driftlens::bench::import::run(units),
+        }
+        .map(|out| print!("{out}"))
+        .map_err(Into::into),
         Some(Command::Compare {
             original,
             back_translation,

@@ -33,6 +33,7 @@ fn pair(i: usize, text: &str) -> PairReport {
         level: DriftLevel::Major,
         reasons: vec![],
         alignment_cost: 0.1,
+        unit: None,
     }
 }
 

@@ -817,3 +817,39 @@ fn dropping_a_file_adds_a_translation_and_dropping_a_folder_opens_it() {
         .collect();
     assert_eq!(labels, ["hi"]);
 }
+
+#[test]
+fn an_xliff_opens_in_the_workbench_with_its_unit_ids() {
+    common::require_apertium();
+    let (_dir, dir) = temp_folder("xliff");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xliff");
+    let xlf = dir.join("omegat.xlf");
+    std::fs::copy(fixtures.join("omegat.xlf"), &xlf).unwrap();
+    let ctx = egui::Context::default();
+    let wb = Workbench::open(&ctx, &xlf, options(&dir.join("cache")));
+    let mut h = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .with_theme(egui::Theme::Light)
+        .with_render_cursor(false)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    let started = Instant::now();
+    while h.state().is_busy() && started.elapsed() < Duration::from_secs(60) {
+        h.step();
+    }
+    let es = &h.state().model.translations[0];
+    assert_eq!(es.label, "es");
+    assert!(es.is_analysed(), "{:?}", es.status);
+    let units: Vec<Option<&str>> = es.pairs.iter().map(|p| p.unit.as_deref()).collect();
+    assert_eq!(units, [Some("tu1/0"), Some("tu1/1"), Some("tu2")]);
+    {
+        let wb = h.state_mut();
+        wb.state.view = View::SideBySide;
+        wb.state.selection.label = Some("es".into());
+        wb.state.selection.pair = Some(1);
+    }
+    h.run_ok();
+    h.get_by_label("unit tu1/1");
+    screenshot(&mut h, "side-by-side-xliff");
+    // the review project lives beside the file, not inside it
+    assert!(!xlf.join("driftlens-project.json").exists());
+}

@@ -4,8 +4,10 @@
 //! - [`text`]: text-stage throughput beside plain UAX #29 and pysbd;
 //! - [`align`]: sentence alignment against gold beads, beside Gale-Church;
 //! - [`drift`]: the drift score on DEMETR, beside chrF, BLEU and MiniLM cosine, and the
-//!   calibration fit (`--fit`).
+//!   calibration fit (`--fit`);
+//! - [`import`]: loading a 100,000-unit XLIFF, beside the loose-text path.
 
 pub mod align;
 pub mod drift;
+pub mod import;
 pub mod text;

@@ -161,6 +161,20 @@ pub enum BenchTarget {
         #[arg(long, default_value_t = 20)]
         megabytes: usize,
     },
+    /// Loading a reviewer's XLIFF (read, segments laid out with their beads): time and peak
+    /// memory for a generated file of UNITS trans-units, beside loading and segmenting the
+    /// same sentences as loose files. Run it in the release build.
+    Import {
+        /// How many trans-units.
+        #[arg(long, default_value_t = 100_000)]
+        units: usize,
+        /// (internal) measure one side, `xliff` or `loose`, in this process
+        #[arg(long, hide = true, requires = "dir")]
+        measure: Option<String>,
+        /// (internal) the folder of the generated files
+        #[arg(long, hide = true)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// A back-translation engine the user can choose.
@@ -197,17 +211,24 @@ pub enum Format {
     Json,
     Csv,
     Html,
+    /// XLIFF: an analysed XLIFF file written back with the drift in it (state and notes,
+    /// every other byte as it came); for loose files, XLIFF 1.2 of the one translation.
+    Xliff,
+    /// TMX: an analysed TMX file written back with notes; for loose files, TMX 1.4b.
+    Tmx,
 }
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// A corpus folder: en.md (the original) and translations named by language code
-    /// (es.md, es.drift.md …). Default: the bundled corpus.
+    /// (es.md, es.drift.md …), or a reviewer's XLIFF (.xlf, .xliff, .sdlxliff, .mqxliff)
+    /// or TMX (.tmx) file, whose segments are the alignment. Default: the bundled corpus.
     pub corpus: Option<PathBuf>,
     /// The original document (instead of a corpus folder).
     #[arg(long)]
     pub original: Option<PathBuf>,
-    /// A translation as LANG=FILE (repeatable), with --original.
+    /// A translation as LANG=FILE (repeatable), with --original; or LANG=FILE.xlf|FILE.tmx
+    /// alone (no --original): that language of a pre-aligned file.
     #[arg(long = "translation", value_name = "LANG=FILE")]
     pub translations: Vec<String>,
     /// Only these files, by label, comma-separated: `es` is es.md, `es.drift` es.drift.md.

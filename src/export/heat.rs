@@ -98,6 +98,7 @@ mod tests {
             level: DriftLevel::None,
             reasons: vec![],
             alignment_cost: 0.0,
+            unit: None,
         }
     }
 

@@ -248,7 +248,10 @@ fn pair_row(t: &TranslationReport, p: &PairReport) -> Markup {
     let back_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.back_span).collect();
     html! {
         tr class=(level_class(p.level)) id=[anchor] {
-            td { (ids(&p.original)) "→" (ids(&p.translation)) }
+            td {
+                (ids(&p.original)) "→" (ids(&p.translation))
+                @if let Some(unit) = &p.unit { br; small { "unit " (unit) } }
+            }
             td { (highlight(&p.original_text, &orig_marks)) }
             td dir=(direction(&t.lang)) { (p.translated_text) }
             td { (highlight(&p.back_translation, &back_marks)) }

@@ -5,6 +5,7 @@ pub mod classroom;
 pub mod heat;
 mod html;
 pub mod tmx;
+pub mod writeback;
 pub mod xliff;
 
 pub use html::html;

@@ -151,11 +151,39 @@ impl Workbench {
 
     /// Starts (or restarts) the analysis of a corpus folder.
     pub fn start_analysis(&mut self, ctx: &egui::Context, corpus: &Path) {
+        if corpus.is_file() && crate::import::is_pre_aligned(corpus) {
+            return self.start_imported(ctx, corpus);
+        }
         match crate::analyze::corpus_inputs(corpus, self.options.labels.as_deref()) {
             Ok((original, inputs)) => self.start_inputs(ctx, corpus, original, inputs),
             Err(e) => self.model.notices.push(Notice {
                 error: true,
                 text: format!("cannot open {}: {e}", corpus.display()),
+            }),
+        }
+    }
+
+    /// Opens a reviewer's XLIFF or TMX file: its target languages are the translations, the
+    /// review project lives beside it.
+    fn start_imported(&mut self, ctx: &egui::Context, file: &Path) {
+        match crate::import::read(file) {
+            Ok(imported) => {
+                let inputs = imported
+                    .translations
+                    .iter()
+                    .map(|t| TranslationInput {
+                        lang: t.lang.clone(),
+                        label: t.label.clone(),
+                        path: file.to_path_buf(),
+                    })
+                    .collect();
+                let folder = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+                self.start_inputs(ctx, &folder, file.to_path_buf(), inputs);
+            }
+            // the open corpus and its review stay as they are
+            Err(e) => self.model.notices.push(Notice {
+                error: true,
+                text: format!("cannot open {}: {e}", file.display()),
             }),
         }
     }
@@ -514,7 +542,8 @@ impl Workbench {
         }
     }
 
-    /// A dropped folder opens as a corpus; dropped files join the open corpus as
+    /// A dropped folder opens as a corpus, a dropped XLIFF or TMX file as a pre-aligned
+    /// translation (see `crate::import`); dropped files join the open corpus as
     /// translations named by their language code (`ru.md`, `ru.mine.md`), and a file named
     /// `en.*` becomes the original.
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
@@ -527,6 +556,11 @@ impl Workbench {
                 .collect()
         });
         if dropped.is_empty() {
+            return;
+        }
+        if let Some(file) = dropped.iter().find(|p| crate::import::is_pre_aligned(p)) {
+            self.state = UiState::default();
+            self.start_analysis(ctx, &file.clone());
             return;
         }
         if let Some(dir) = dropped.iter().find(|p| p.is_dir()) {

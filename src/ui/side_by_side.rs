@@ -218,7 +218,10 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
                     ui.horizontal_top(|ui| {
                         column(ui, head, |ui| {
                             if ui
-                                .selectable_label(is_selected, ids_label(&p.original))
+                                .selectable_label(
+                                    is_selected,
+                                    row_label(p.unit.as_deref(), &p.original),
+                                )
                                 .on_hover_text(format!(
                                     "Select pair {} (original {:?}, translation {:?})",
                                     i, p.original, p.translation
@@ -280,7 +283,10 @@ fn aligned_only(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
                     ui.horizontal_top(|ui| {
                         column(ui, head, |ui| {
                             if ui
-                                .selectable_label(is_selected, ids_label(&p.original))
+                                .selectable_label(
+                                    is_selected,
+                                    row_label(p.unit.as_deref(), &p.original),
+                                )
                                 .on_hover_text(format!("Select pair {i}"))
                                 .clicked()
                             {
@@ -302,6 +308,14 @@ fn aligned_only(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
         });
     if let Some(i) = clicked {
         wb.state.selection.pair = Some(i);
+    }
+}
+
+/// A row's label: the unit id of a pre-aligned file (XLIFF, TMX), else the original's ids.
+fn row_label(unit: Option<&str>, ids: &[usize]) -> String {
+    match unit {
+        Some(u) => format!("unit {u}"),
+        None => ids_label(ids),
     }
 }
 

@@ -335,6 +335,7 @@ mod tests {
                 }]
             },
             alignment_cost: 0.0,
+            unit: None,
         }
     }
 

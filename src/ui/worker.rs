@@ -115,6 +115,9 @@ fn run(
         let _ = tx.send(m);
         repaint();
     };
+    if crate::import::is_pre_aligned(&original) {
+        return run_imported(&original, &inputs, &settings, &send, started);
+    }
     let prepared = match Prepared::new(&original, Some("en"), settings.models_dir.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -148,6 +151,56 @@ fn run(
         let report = prepared.analyze_translation(input, &settings, &progress);
         send(Message::Progress(Progress::Finished {
             label: input.label.clone(),
+            analysed: report.is_analysed(),
+        }));
+        send(Message::Translation(Box::new(report)));
+    }
+    send(Message::Finished {
+        cancelled: settings.cancel.is_cancelled(),
+        seconds: started.elapsed().as_secs_f64(),
+    });
+}
+
+/// A reviewer's XLIFF or TMX file: its source is the original, its target languages (those
+/// of `inputs`) the translations, its segments the alignment.
+fn run_imported(
+    file: &std::path::Path,
+    inputs: &[TranslationInput],
+    settings: &Settings,
+    send: &dyn Fn(Message),
+    started: Instant,
+) {
+    let imported = match crate::import::read(file) {
+        Ok(i) => i,
+        Err(e) => return send(Message::Failed(e.to_string())),
+    };
+    let aligned = match crate::import::build(&imported) {
+        Ok(a) => a,
+        Err(e) => return send(Message::Failed(e.to_string())),
+    };
+    let prepared = Prepared::from_segmented(
+        file,
+        aligned.original_doc,
+        aligned.original_seg,
+        settings.models_dir.as_deref(),
+    );
+    send(Message::Original(prepared.original_report()));
+    let progress = |p: Progress| {
+        if !matches!(p, Progress::Sentences { .. }) {
+            send(Message::Progress(p));
+        }
+    };
+    for t in &aligned.translations {
+        if settings.cancel.is_cancelled() {
+            break;
+        }
+        if !inputs.iter().any(|i| i.label == t.input.label) {
+            continue;
+        }
+        let mut report = prepared.analyze_aligned(t.as_aligned(), settings, &progress);
+        t.name_units(&mut report);
+        send(Message::Progress(Progress::Finished {
+            label: t.input.label.clone(),
             analysed: report.is_analysed(),
         }));
         send(Message::Translation(Box::new(report)));
