@@ -429,6 +429,41 @@ pub fn installed_pairs(options: &ApertiumOptions) -> Result<Vec<String>, Transla
 }
 
 fn list_pairs(options: &ApertiumOptions, package: &str) -> Result<Vec<String>, TranslateError> {
+    let key = (options.program.clone(), options.datadir.clone());
+    if let Some(pairs) = recently(&LISTED, &key) {
+        return Ok(pairs);
+    }
+    let pairs = list_pairs_now(options, package)?;
+    remember(&LISTED, key, pairs.clone());
+    Ok(pairs)
+}
+
+/// What `apertium -l` and `apertium -V` said lately, per program and data folder: an
+/// analysis opens an engine per translation and direction, and each `apertium` run starts a
+/// shell script that lists every mode (a fifth of a second here), so a cached re-analysis of
+/// the corpus spent most of its time asking again. Kept [`ASKED_FOR`]: long enough for one
+/// analysis, short enough that a pair installed meanwhile is seen by the next.
+type Asked<T> = std::sync::Mutex<Vec<((PathBuf, Option<PathBuf>), Instant, T)>>;
+static LISTED: Asked<Vec<String>> = std::sync::Mutex::new(Vec::new());
+static VERSIONS: Asked<String> = std::sync::Mutex::new(Vec::new());
+const ASKED_FOR: Duration = Duration::from_secs(30);
+
+fn recently<T: Clone>(asked: &Asked<T>, key: &(PathBuf, Option<PathBuf>)) -> Option<T> {
+    let asked = asked.lock().ok()?;
+    asked
+        .iter()
+        .find(|(k, at, _)| k == key && at.elapsed() < ASKED_FOR)
+        .map(|(_, _, v)| v.clone())
+}
+
+fn remember<T>(asked: &Asked<T>, key: (PathBuf, Option<PathBuf>), value: T) {
+    if let Ok(mut asked) = asked.lock() {
+        asked.retain(|(k, at, _)| *k != key && at.elapsed() < ASKED_FOR);
+        asked.push((key, Instant::now(), value));
+    }
+}
+
+fn list_pairs_now(options: &ApertiumOptions, package: &str) -> Result<Vec<String>, TranslateError> {
     let mut cmd = Command::new(&options.program);
     if let Some(dir) = &options.datadir {
         cmd.arg("-d").arg(dir);
@@ -518,6 +553,16 @@ fn forward_languages() -> String {
 
 /// `Apertium 3.8.3` → `apertium 3.8.3`; `apertium (version unknown)` where `-V` fails.
 fn version(options: &ApertiumOptions) -> String {
+    let key = (options.program.clone(), options.datadir.clone());
+    if let Some(v) = recently(&VERSIONS, &key) {
+        return v;
+    }
+    let v = version_now(options);
+    remember(&VERSIONS, key, v.clone());
+    v
+}
+
+fn version_now(options: &ApertiumOptions) -> String {
     let out = Command::new(&options.program)
         .arg("-V")
         .env("LC_ALL", "C.UTF-8")
