@@ -578,6 +578,61 @@ fn a_swapped_name_is_drift_a_transliterated_one_is_not() {
     );
 }
 
+/// A word of a title that the translation put in its own language comes back as a word the
+/// engine did not know ("Vecindad") or another capitalised common word ("Popular"): not a
+/// name lost and another added. A newspaper swapped for another loses its whole name and
+/// stays a swapped name.
+#[test]
+fn a_title_word_rendered_is_not_a_swapped_name() {
+    let scorer = driftlens::resources::scorer();
+    let names = |o: &str, b: &str, gap: Option<&str>, tr: &str| -> Vec<String> {
+        let gaps: Vec<Span> = gap
+            .map(|w| {
+                let start = b.find(w).unwrap();
+                Span {
+                    start,
+                    end: start + w.len(),
+                }
+            })
+            .into_iter()
+            .collect();
+        let d = scorer.score(
+            &Pair::new(o, b)
+                .with_similarity(0.9)
+                .with_engine_gaps(&gaps)
+                .with_translation(tr, "es"),
+        );
+        d.reasons
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    DriftReason::NameMissing { .. } | DriftReason::NameAdded { .. }
+                )
+            })
+            .map(|r| r.message())
+            .collect()
+    };
+    let found = names(
+        "The Treaty of Good-Neighbourliness and Friendly Cooperation was signed by the People’s Republic of China.",
+        "The Treaty of Good Vecindad and Friendly Cooperation was signed by the Popular Republic of China.",
+        Some("Vecindad"),
+        "El Tratado de Buena Vecindad y Cooperación Amistosa fue firmado por la República Popular China.",
+    );
+    assert!(found.is_empty(), "{found:?}");
+    let found = names(
+        "Reporting on the pact, the South China Morning Post commented on the alliance.",
+        "Reporting on the pact, the Financial Times commented on the alliance.",
+        None,
+        "Informando sobre el pacto, el Financial Times comentó la alianza.",
+    );
+    assert!(
+        found.contains(&"the name Post is missing".to_string())
+            && found.contains(&"the name Times appears only in the back-translation".to_string()),
+        "{found:?}"
+    );
+}
+
 /// An engine gap stands for one original word: an abbreviation in two marked pieces
 /// (“EE. UU.” for “US”) for one word, not for a word the translation really lost; a cognate
 /// passed through (“tensos”) for the word it resembles.

@@ -143,6 +143,7 @@ impl<'a> PairFacts<'a> {
                 added.retain(|&i| i != g);
             }
         }
+        self.pair_title_words(&mut missing, &mut added);
         self.gap_words.retain(|g| !added.contains(g));
         self.missing_names = missing;
         self.added_names = added;
@@ -152,6 +153,60 @@ impl<'a> PairFacts<'a> {
                 .filter(|t| t.kind == Kind::Word)
                 .map(|t| name_key(&t.norm))
                 .collect()
+        });
+    }
+
+    /// A word of a title that the translation put in its own language ("Treaty of
+    /// Good-Neighbourliness" → "Tratado de Buena Vecindad", "People's Republic" → "República
+    /// Popular") comes back as a capitalised word the engine did not know, or as another
+    /// capitalised common word: a capitalised common English word of the original facing, at
+    /// about the same place, such a word of the back-translation is the title's word
+    /// rendered, not a name lost and another added. Neither side is a name then (the words
+    /// still count as unmatched content). A name the translation swapped stays a name: its
+    /// is replaced whole: most words of its name are lost ("South China Morning Post" →
+    /// "Financial Times", "Wei Fenghe" → "Wang Yi"), while a title keeps most of its words
+    /// ("People's Republic of China" keeps Republic and China).
+    fn pair_title_words(&self, missing: &mut Vec<usize>, added: &mut Vec<usize>) {
+        let Some(lexicon) = self.lexicon else { return };
+        let (ot, bt) = (&self.original_tokens, &self.back_tokens);
+        let common = |t: &Token| lexicon.is_common_word(&t.norm);
+        let lost = |i: &usize| missing.contains(i);
+        let mostly_kept = |i: usize| {
+            let run = capitalised_run(ot, i);
+            run.iter().filter(|j| lost(j)).count() * 2 < run.len()
+        };
+        let title_words: Vec<usize> = missing
+            .iter()
+            .copied()
+            .filter(|&i| common(&ot[i]) && mostly_kept(i))
+            .collect();
+        let rendered = |g: usize| {
+            if self.gap[g] {
+                !lexicon.knows(&bt[g].norm)
+            } else {
+                common(&bt[g])
+            }
+        };
+        let rel = |i: usize, n: usize| i as f32 / n.max(1) as f32;
+        missing.retain(|&i| {
+            if !title_words.contains(&i) {
+                return true;
+            }
+            let at = rel(i, ot.len());
+            let nearest = added
+                .iter()
+                .enumerate()
+                .filter(|&(_, &g)| rendered(g))
+                .map(|(k, &g)| (k, (rel(g, bt.len()) - at).abs()))
+                .filter(|&(_, d)| d <= GAP_REACH)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            match nearest {
+                Some((k, _)) => {
+                    added.remove(k);
+                    false
+                }
+                None => true,
+            }
         });
     }
 
@@ -340,6 +395,36 @@ impl<'a> PairFacts<'a> {
             }
         }
     }
+}
+
+/// The capitalised words of the name or title that token `i` belongs to: the run of
+/// capitalised words around it, across hyphens and the small words of titles ("Treaty of
+/// Good-Neighbourliness and Friendly Cooperation").
+fn capitalised_run(t: &[Token], i: usize) -> Vec<usize> {
+    let joins = |k: usize| {
+        let w = &t[k];
+        (w.kind != Kind::Word && w.text == "-") || matches!(w.norm.as_str(), "of" | "and" | "the")
+    };
+    let (mut start, mut end) = (i, i);
+    while start > 0 {
+        if t[start - 1].is_capitalised() {
+            start -= 1;
+        } else if start > 1 && joins(start - 1) && t[start - 2].is_capitalised() {
+            start -= 2;
+        } else {
+            break;
+        }
+    }
+    while end + 1 < t.len() {
+        if t[end + 1].is_capitalised() {
+            end += 1;
+        } else if end + 2 < t.len() && joins(end + 1) && t[end + 2].is_capitalised() {
+            end += 2;
+        } else {
+            break;
+        }
+    }
+    (start..=end).filter(|&k| t[k].is_capitalised()).collect()
 }
 
 /// A word that can be the opposite of another: a content word, not a negation cue, and not
