@@ -195,3 +195,17 @@ fn cache_returns_the_same_vectors_and_survives_a_torn_write() {
     assert_eq!(reopened.len(), 2);
     assert!(reopened.get("Peskov denied it.").is_some());
 }
+
+/// A run whose vectors are all cached opens the cache by the model's id without loading the
+/// model: the id read from the files must be the loaded model's, with and without a prefix,
+/// or every cached vector would be computed again.
+#[test]
+fn the_id_read_without_loading_is_the_loaded_models() {
+    let dir = driftlens::embed::model_dir("all-MiniLM-L6-v2");
+    let loaded = SentenceEmbedder::load(&dir).expect("scripts/fetch-test-models installs MiniLM");
+    let (id, dim) = driftlens::embed::model_identity(&dir, "").unwrap();
+    assert_eq!((id.as_str(), dim), (loaded.id(), loaded.dimension()));
+    let prefixed = loaded.with_prefix("query: ");
+    let (id, _) = driftlens::embed::model_identity(&dir, "query: ").unwrap();
+    assert_eq!(id, prefixed.id());
+}

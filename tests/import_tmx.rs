@@ -83,9 +83,9 @@ fn a_tmx_of_the_article_in_50_languages_gives_the_loose_files_figures() {
         println!(
             "{:<3} loose: {:>3} pairs, {:>3} flagged   TMX: {:>3} pairs, {:>3} flagged{}",
             l.label,
-            l.pairs.len().max(l.aligned.len()),
+            l.pairs.len(),
             l.flagged().count(),
-            t.pairs.len().max(t.aligned.len()),
+            t.pairs.len(),
             t.flagged().count(),
             if l.is_analysed() {
                 ""

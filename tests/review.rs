@@ -34,6 +34,8 @@ fn pair(i: usize, text: &str) -> PairReport {
         reasons: vec![],
         alignment_cost: 0.1,
         unit: None,
+        views: vec![driftlens::analyze::View::BackTranslation],
+        cosine: None,
     }
 }
 

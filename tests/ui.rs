@@ -110,7 +110,7 @@ fn press(h: &mut Harness<'_, Workbench>, key: egui::Key) {
 }
 
 #[test]
-fn languages_without_an_engine_are_aligned_with_the_fix() {
+fn languages_without_an_engine_are_judged_directly_with_the_fix() {
     let report = report();
     for lang in ["ru", "ar", "zh", "hi"] {
         let t = report
@@ -118,27 +118,22 @@ fn languages_without_an_engine_are_aligned_with_the_fix() {
             .iter()
             .find(|t| t.label == lang)
             .unwrap();
-        assert!(!t.is_analysed(), "{lang} has no engine here");
         assert!(
-            t.aligned.len() > 30,
-            "{lang}: {} aligned rows",
-            t.aligned.len()
+            t.is_direct_only(),
+            "{lang} has no engine here: {:?}",
+            t.views
         );
+        assert!(t.pairs.len() > 30, "{lang}: {} rows", t.pairs.len());
         assert!(
-            t.aligned
+            t.pairs
                 .iter()
                 .filter(|p| !p.original.is_empty() && !p.translation.is_empty())
                 .count()
                 * 10
-                >= t.aligned.len() * 8,
+                >= t.pairs.len() * 8,
             "{lang}: most rows pair both sides"
         );
-        match &t.status {
-            analyze::TranslationStatus::NotAnalysed { fix, .. } => {
-                assert_eq!(fix, &format!("driftlens models fetch {lang}"))
-            }
-            _ => unreachable!(),
-        }
+        assert_eq!(t.not_run[0].fix, format!("driftlens models fetch {lang}"));
     }
     let json: serde_json::Value = serde_json::from_str(&driftlens::export::json(report)).unwrap();
     let ru = json["translations"]
@@ -147,12 +142,10 @@ fn languages_without_an_engine_are_aligned_with_the_fix() {
         .iter()
         .find(|t| t["label"] == "ru")
         .unwrap();
-    assert_eq!(ru["status"], "not_analysed");
-    assert!(
-        ru.get("pairs").is_none(),
-        "not-analysed entries keep the issue-7 shape: no scored pairs"
-    );
-    assert!(ru["aligned"].as_array().unwrap().len() > 30);
+    assert_eq!(ru["status"], "analysed");
+    assert_eq!(ru["views"], serde_json::json!(["direct"]));
+    assert!(ru["pairs"].as_array().unwrap().len() > 30);
+    assert!(ru.get("engine").is_none(), "no engine judged it");
 }
 
 #[test]
@@ -286,7 +279,7 @@ fn side_by_side_in_scripts_without_an_engine() {
         }
         h.run_ok();
         h.get_by_label_contains(&format!(
-            "No back-translation for {}",
+            "{} ({lang}) is compared with the original directly",
             driftlens::text::language(lang).unwrap().name
         ));
         h.get_by_label(&format!("driftlens models fetch {lang}"));
@@ -564,7 +557,8 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
     let mut seen_counts = Vec::new();
     h.state_mut().1.clear();
     let mut frame = 0usize;
-    while h.state().0.is_busy() && started.elapsed() < Duration::from_secs(120) {
+    // (the direct view embeds every sentence of the six with multilingual-e5 on a cold cache)
+    while h.state().0.is_busy() && started.elapsed() < Duration::from_secs(300) {
         // Alternate between the overview and side by side while results arrive.
         if frame % 60 == 30 {
             h.state_mut().0.state.view = if h.state().0.state.view == View::Overview {
@@ -594,7 +588,7 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
     h.step();
     assert!(
         !h.state().0.is_busy(),
-        "the analysis finished within 2 minutes"
+        "the analysis finished within 5 minutes"
     );
     assert_eq!(h.state().0.model.translations.len(), labels.len());
     assert!(

@@ -233,10 +233,19 @@ fn summary(report: &Report) -> String {
                     t.label,
                     flagged.len(),
                     t.pairs.len(),
-                    t.engine.as_deref().unwrap_or("")
+                    t.views_note()
                 ));
                 if let Some(note) = t.level_note() {
                     out.push_str(&format!("               {note}\n"));
+                }
+                for n in &t.not_run {
+                    out.push_str(&format!(
+                        "               no {}: {}\n               fix: {} (would add {})\n",
+                        n.view.name(),
+                        n.why.chars().take(90).collect::<String>(),
+                        n.fix,
+                        n.adds
+                    ));
                 }
                 let mut worst: Vec<_> = flagged.clone();
                 worst.sort_by(|a, b| b.drift.total_cmp(&a.drift));

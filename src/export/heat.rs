@@ -99,6 +99,8 @@ mod tests {
             reasons: vec![],
             alignment_cost: 0.0,
             unit: None,
+            views: vec![crate::analyze::View::BackTranslation],
+            cosine: None,
         }
     }
 

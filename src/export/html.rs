@@ -217,12 +217,15 @@ fn side_by_side(t: &TranslationReport) -> Markup {
     html! {
         h2 id={ "lang-" (t.label) } { (t.label) " — " (name) }
         div.sub {
-            "engine " (t.engine.as_deref().unwrap_or("?"))
+            (t.views_note())
             " · alignment: " (t.alignment.as_deref().unwrap_or("?"))
             " · " (t.pairs.len()) " pairs, " (t.flagged().count()) " flagged"
         }
         @if let Some(note) = t.level_note() {
             div.sub { (note) }
+        }
+        @for n in &t.not_run {
+            div.sub { "no " (n.view.name()) ": " (n.why) " — " code { (n.fix) } " would add " (n.adds) }
         }
         table.pairs {
             tr {
@@ -246,6 +249,11 @@ fn pair_row(t: &TranslationReport, p: &PairReport) -> Markup {
     let anchor = p.original.first().map(|i| format!("{}-{i}", t.label));
     let orig_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.original_span).collect();
     let back_marks: Vec<[usize; 2]> = p.reasons.iter().filter_map(|r| r.back_span).collect();
+    let translation_marks: Vec<[usize; 2]> = p
+        .reasons
+        .iter()
+        .filter_map(|r| r.translation_span)
+        .collect();
     html! {
         tr class=(level_class(p.level)) id=[anchor] {
             td {
@@ -253,7 +261,7 @@ fn pair_row(t: &TranslationReport, p: &PairReport) -> Markup {
                 @if let Some(unit) = &p.unit { br; small { "unit " (unit) } }
             }
             td { (highlight(&p.original_text, &orig_marks)) }
-            td dir=(direction(&t.lang)) { (p.translated_text) }
+            td dir=(direction(&t.lang)) { (highlight(&p.translated_text, &translation_marks)) }
             td { (highlight(&p.back_translation, &back_marks)) }
             td {
                 span class={ "lvl " (level_class(p.level)) } { (p.level.name()) }
@@ -262,7 +270,7 @@ fn pair_row(t: &TranslationReport, p: &PairReport) -> Markup {
             }
             td {
                 @for r in &p.reasons {
-                    span.reason title=(r.kind) { (r.message) } " "
+                    span.reason title={ (r.kind) " (" (r.view.name()) " view)" } { (r.message) } " "
                 }
             }
         }

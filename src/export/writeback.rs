@@ -115,7 +115,12 @@ fn pair_notes(
     }];
     out.extend(p.reasons.iter().map(|r| Note {
         reviewer: false,
-        text: format!("driftlens: {who}{}: {}", r.kind, r.message),
+        text: format!(
+            "driftlens: {who}{} ({} view): {}",
+            r.kind,
+            r.view.name(),
+            r.message
+        ),
     }));
     if let Some(v) = verdict {
         out.push(Note {

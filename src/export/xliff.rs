@@ -66,7 +66,12 @@ pub fn xliff(
     );
     let about = match (&translation.engine, translation.is_analysed()) {
         (Some(engine), true) => format!(
-            "Drift review of {} ({}), back-translated with {engine}.",
+            "Drift review of {} ({}), back-translated with {engine} and compared directly.",
+            translation.label,
+            file_name(&translation.path)
+        ),
+        (None, true) => format!(
+            "Drift review of {} ({}), compared with the original directly (no back-translation engine).",
             translation.label,
             file_name(&translation.path)
         ),
@@ -127,8 +132,9 @@ pub fn xliff(
             for r in &p.reasons {
                 let _ = writeln!(
                     out,
-                    "        <note from=\"driftlens\" priority=\"2\">{}: {}</note>",
+                    "        <note from=\"driftlens\" priority=\"2\">{} ({} view): {}</note>",
                     escape(&r.kind),
+                    r.view.name(),
                     escape(&r.message)
                 );
             }

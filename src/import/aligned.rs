@@ -60,11 +60,6 @@ impl AlignedTranslation {
                 p.unit = Some(u.clone());
             }
         }
-        if report.aligned.len() == self.units.len() {
-            for (p, u) in report.aligned.iter_mut().zip(&self.units) {
-                p.unit = Some(u.clone());
-            }
-        }
     }
 }
 

@@ -9,6 +9,20 @@ use crate::analyze::PairReport;
 
 /// Highlights for the original and the back-translation from the reasons' byte spans (the
 /// side-by-side rows and the review list show the same).
+/// The highlighted spans of the direct view's reasons in the translated sentence itself.
+pub fn translation_highlights(p: &PairReport) -> Vec<Highlight> {
+    let color = colors::highlight(p.level.max(crate::drift::DriftLevel::Minor));
+    p.reasons
+        .iter()
+        .filter_map(|r| r.translation_span)
+        .filter(|[a, b]| a < b && *b <= p.translated_text.len())
+        .filter(|[a, b]| {
+            p.translated_text.is_char_boundary(*a) && p.translated_text.is_char_boundary(*b)
+        })
+        .map(|[a, b]| Highlight { range: a..b, color })
+        .collect()
+}
+
 pub fn highlights(p: &PairReport) -> (Vec<Highlight>, Vec<Highlight>) {
     let color = colors::highlight(p.level.max(crate::drift::DriftLevel::Minor));
     let span = |s: Option<[usize; 2]>, text: &str| {

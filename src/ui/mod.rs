@@ -669,6 +669,9 @@ pub mod colors {
     }
 
     pub const NOT_ANALYSED: Color32 = Color32::from_rgb(120, 120, 130);
+
+    /// The mark of a translation judged by the direct view alone (no back-translation).
+    pub const DIRECT_ONLY: Color32 = Color32::from_rgb(90, 150, 220);
 }
 
 /// Opens the workbench window on a corpus folder.

@@ -72,12 +72,30 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                         )
                     });
                     let painter = ui.painter_at(rect);
+                    // A row judged by the direct view alone: a blue bar before the label and
+                    // the label in blue italics, so it never reads as back-translated.
+                    let direct_only = t.is_direct_only();
+                    if direct_only {
+                        painter.rect_filled(
+                            egui::Rect::from_min_size(rect.min, Vec2::new(3.0, ROW_HEIGHT - 1.0)),
+                            0.0,
+                            colors::DIRECT_ONLY,
+                        );
+                    }
                     painter.text(
-                        rect.left_center(),
+                        rect.left_center() + Vec2::new(6.0, 0.0),
                         egui::Align2::LEFT_CENTER,
-                        &t.label,
+                        if direct_only {
+                            format!("{} · direct", t.label)
+                        } else {
+                            t.label.clone()
+                        },
                         egui::FontId::proportional(11.0),
-                        ui.visuals().text_color(),
+                        if direct_only {
+                            colors::DIRECT_ONLY
+                        } else {
+                            ui.visuals().text_color()
+                        },
                     );
                     let cells = crate::export::heat::by_sentence(&t.pairs, n);
                     for (s, cell) in cells.iter().enumerate() {
@@ -110,8 +128,9 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                                     }
                                 });
                             resp.clone().on_hover_text(format!(
-                                "{} · sentence {s} · {drift}\n{short}",
-                                t.label
+                                "{} ({}) · sentence {s} · {drift}\n{short}",
+                                t.label,
+                                t.views_note()
                             ));
                         }
                     }
@@ -172,10 +191,22 @@ fn counts_grid(
                 }
                 if t.is_analysed() {
                     let s = DriftSummary::of(t);
-                    let engine = t.engine.as_deref().unwrap_or("");
-                    let short = engine.split(" (").next().unwrap_or(engine);
-                    ui.label(egui::RichText::new(short).small())
-                        .on_hover_text(engine);
+                    if t.is_direct_only() {
+                        let fix = t.not_run.first().map(|n| n.fix.as_str()).unwrap_or("");
+                        ui.label(
+                            egui::RichText::new("direct only")
+                                .small()
+                                .color(colors::DIRECT_ONLY),
+                        )
+                        .on_hover_text(format!(
+                            "No back-translation engine for this language here; {fix} would add one"
+                        ));
+                    } else {
+                        let engine = t.engine.as_deref().unwrap_or("");
+                        let short = engine.split(" (").next().unwrap_or(engine);
+                        ui.label(egui::RichText::new(short).small())
+                            .on_hover_text(t.views_note());
+                    }
                     for (k, c) in s.counts.iter().enumerate() {
                         let text = egui::RichText::new(c.to_string());
                         ui.label(if k >= 2 && *c > 0 {
@@ -218,7 +249,15 @@ fn legend(ui: &mut egui::Ui) {
         }
         let (r, _) = ui.allocate_exact_size(Vec2::new(14.0, 10.0), Sense::hover());
         ui.painter().rect_filled(r, 1.0, colors::NOT_ANALYSED);
-        ui.label(egui::RichText::new("not analysed (no engine)").small());
+        ui.label(egui::RichText::new("not analysed").small());
+        let (r, _) = ui.allocate_exact_size(Vec2::new(3.0, 10.0), Sense::hover());
+        ui.painter().rect_filled(r, 0.0, colors::DIRECT_ONLY);
+        ui.label(
+            egui::RichText::new("direct only: no back-translation engine here")
+                .small()
+                .color(colors::DIRECT_ONLY),
+        )
+        .on_hover_text("Compared with the original directly: numbers, names, quotation marks, English left in place, length and cross-lingual similarity. A back-translation would also read negation, certainty and reworded quotations.");
     });
 }
 

@@ -193,9 +193,10 @@ fn unreachable_report(label: &str) -> TranslationReport {
         pairs: vec![],
         quotes: vec![],
         alignment: None,
-        aligned: vec![],
         round_trip: None,
         baseline: None,
+        views: vec![],
+        not_run: vec![],
     }
 }
 

@@ -1,10 +1,11 @@
 //! Side by side: original | translation | back-translation, one row per aligned bead, the
 //! drifted words highlighted from the reasons' spans, reasons as short labels (hover for the
 //! explanation), filters by level and reason. Keys: J / ↓ next flagged, K / ↑ previous,
-//! L next language. A translation no engine serves here is shown aligned, original |
-//! translation, with why there is no back-translation and the command that fixes it.
+//! L next language. A translation no engine serves here is judged by the direct view: original
+//! | translation, the direct view's findings marked in both, with why there is no
+//! back-translation, the command that adds one and what it would add.
 
-use super::cell::{highlights, show_text};
+use super::cell::{highlights, show_text, translation_highlights};
 use super::colors;
 use super::state::{self, LEVELS};
 use super::Workbench;
@@ -35,16 +36,22 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
     match &t.status {
         TranslationStatus::Analysed => analysed(wb, ui, &label, rtl),
         TranslationStatus::NotAnalysed { why, fix } => {
-            egui::Frame::group(ui.style()).fill(ui.visuals().faint_bg_color).show(ui, |ui| {
-                ui.label(egui::RichText::new(format!("No back-translation for {name} ({}) on this computer, so no drift score.", t.label)).strong());
-                ui.label(format!("Why: {why}"));
-                ui.horizontal(|ui| {
-                    ui.label("Fix:");
-                    ui.code(fix);
+            egui::Frame::group(ui.style())
+                .fill(ui.visuals().faint_bg_color)
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{name} ({}) could not be read, so it was not analysed.",
+                            t.label
+                        ))
+                        .strong(),
+                    );
+                    ui.label(format!("Why: {why}"));
+                    ui.horizontal(|ui| {
+                        ui.label("Fix:");
+                        ui.code(fix);
+                    });
                 });
-                ui.label("The sentences below are aligned by length and paragraphs only.");
-            });
-            aligned_only(wb, ui, &label, rtl);
         }
     }
 }
@@ -143,10 +150,14 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
         return;
     };
     let s = state::DriftSummary::of(t);
+    let direct_only = t.is_direct_only();
+    if direct_only {
+        direct_only_note(ui, t);
+    }
     ui.label(format!(
         "{} · {} · {} pairs, {} flagged (major {}, critical {}) · aligned by {}",
         t.label,
-        t.engine.as_deref().unwrap_or(""),
+        t.views_note(),
         s.total(),
         s.flagged(),
         s.counts[2],
@@ -189,18 +200,14 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
     let Some(t) = wb.model.translations.iter().find(|t| t.label == label) else {
         return;
     };
-    let (head, col, side) = widths(ui, 3, true);
-    header(
-        ui,
-        head,
-        col,
-        side,
-        &[
-            "Original (en)",
-            &format!("Translation ({})", t.label),
-            "Back-translation",
-        ],
-    );
+    let (head, col, side) = widths(ui, if direct_only { 2 } else { 3 }, true);
+    let translation_title = format!("Translation ({})", t.label);
+    let titles: &[&str] = if direct_only {
+        &["Original (en)", &translation_title]
+    } else {
+        &["Original (en)", &translation_title, "Back-translation"]
+    };
+    header(ui, head, col, side, titles);
     let mut clicked = None;
     let scroll_to = std::mem::take(&mut wb.state.scroll_to_selection);
     let selected = wb.state.selection.pair;
@@ -241,11 +248,13 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
                             show_text(ui, &p.original_text, false, &orig_h);
                         });
                         column(ui, col, |ui| {
-                            show_text(ui, &p.translated_text, rtl, &[]);
+                            show_text(ui, &p.translated_text, rtl, &translation_highlights(p));
                         });
-                        column(ui, col, |ui| {
-                            show_text(ui, &p.back_translation, false, &back_h);
-                        });
+                        if !direct_only {
+                            column(ui, col, |ui| {
+                                show_text(ui, &p.back_translation, false, &back_h);
+                            });
+                        }
                         column(ui, side, |ui| reasons(ui, p));
                     });
                 });
@@ -259,56 +268,31 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
     }
 }
 
-fn aligned_only(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
-    let Some(t) = wb.model.translations.iter().find(|t| t.label == label) else {
-        return;
-    };
-    let (head, col, _) = widths(ui, 2, false);
-    header(
-        ui,
-        head,
-        col,
-        0.0,
-        &["Original (en)", &format!("Translation ({})", t.label)],
-    );
-    let mut clicked = None;
-    let scroll_to = std::mem::take(&mut wb.state.scroll_to_selection);
-    let selected = wb.state.selection.pair;
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
+/// Why a translation has no back-translation, what would add one, and what it would add.
+fn direct_only_note(ui: &mut egui::Ui, t: &TranslationReport) {
+    let name = crate::text::language(&t.lang)
+        .map(|l| l.name)
+        .unwrap_or(&t.lang);
+    egui::Frame::group(ui.style())
+        .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
-            for (i, p) in t.aligned.iter().enumerate() {
-                let is_selected = selected == Some(i);
-                let resp = row_frame(ui, is_selected, |ui| {
-                    ui.horizontal_top(|ui| {
-                        column(ui, head, |ui| {
-                            if ui
-                                .selectable_label(
-                                    is_selected,
-                                    row_label(p.unit.as_deref(), &p.original),
-                                )
-                                .on_hover_text(format!("Select pair {i}"))
-                                .clicked()
-                            {
-                                clicked = Some(i);
-                            }
-                        });
-                        column(ui, col, |ui| {
-                            show_text(ui, &p.original_text, false, &[]);
-                        });
-                        column(ui, col, |ui| {
-                            show_text(ui, &p.translated_text, rtl, &[]);
-                        });
-                    });
+            ui.label(
+                egui::RichText::new(format!(
+                    "{name} ({}) is compared with the original directly: no back-translation engine serves it on this computer.",
+                    t.label
+                ))
+                .strong()
+                .color(colors::DIRECT_ONLY),
+            );
+            for n in &t.not_run {
+                ui.label(format!("Why: {}", n.why));
+                ui.horizontal(|ui| {
+                    ui.label("To add a back-translation:");
+                    ui.code(&n.fix);
                 });
-                if is_selected && scroll_to {
-                    resp.scroll_to_me(Some(egui::Align::Center));
-                }
+                ui.label(format!("It would add {}.", n.adds));
             }
         });
-    if let Some(i) = clicked {
-        wb.state.selection.pair = Some(i);
-    }
 }
 
 /// A row's label: the unit id of a pre-aligned file (XLIFF, TMX), else the original's ids.

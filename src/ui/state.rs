@@ -332,10 +332,14 @@ mod tests {
                     message: kind.into(),
                     original_span: None,
                     back_span: None,
+                    translation_span: None,
+                    view: crate::analyze::View::BackTranslation,
                 }]
             },
             alignment_cost: 0.0,
             unit: None,
+            views: vec![crate::analyze::View::BackTranslation],
+            cosine: None,
         }
     }
 
@@ -349,9 +353,10 @@ mod tests {
             pairs,
             quotes: vec![],
             alignment: None,
-            aligned: vec![],
             round_trip: None,
             baseline: None,
+            views: vec![crate::analyze::View::BackTranslation],
+            not_run: vec![],
         }
     }
 

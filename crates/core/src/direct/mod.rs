@@ -11,6 +11,7 @@
 //! Pure: no I/O, no models; the name table is data compiled in (`names.toml`).
 
 mod english;
+mod judge;
 mod names;
 mod numbers;
 mod similarity;
@@ -20,7 +21,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-pub use similarity::{unusual, Unusual};
+pub use judge::{judge, level_of, Bead, Judged};
+pub use similarity::{robust_z, unusual, Unusual};
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -38,16 +40,20 @@ pub enum FindingKind {
     QuoteUnmarked,
     /// A run of the original's English words stands untranslated in the translation.
     LeftInEnglish,
+    /// The translation is much shorter than the translation's pairs usually are: part of
+    /// the original may be left out.
+    Shortened,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 7] = [
         FindingKind::NumberChanged,
         FindingKind::NumberMissing,
         FindingKind::NumberAdded,
         FindingKind::NameMissing,
         FindingKind::QuoteUnmarked,
         FindingKind::LeftInEnglish,
+        FindingKind::Shortened,
     ];
 
     /// Its name in reports and tests ("number_changed").
@@ -59,6 +65,7 @@ impl FindingKind {
             FindingKind::NameMissing => "name_missing",
             FindingKind::QuoteUnmarked => "quote_unmarked",
             FindingKind::LeftInEnglish => "left_in_english",
+            FindingKind::Shortened => "shortened",
         }
     }
 }

@@ -77,7 +77,11 @@ fn words(text: &str) -> Vec<(Range<usize>, &str)> {
 /// transliteration (Shoygu, Choïgou, Schoigu) and an inflected ending (Путина, Голдштейна).
 fn fuzzy_found(name: &str, translated: &[String]) -> bool {
     if name.len() < 4 {
-        return translated.iter().any(|w| w == name);
+        // a short name is found as written, or with a case ending of up to three letters
+        // (Xi → Xija, Wei → Weija)
+        return translated
+            .iter()
+            .any(|w| w == name || (w.starts_with(name) && w.len() <= name.len() + 3));
     }
     translated.iter().any(|w| {
         (name.len().saturating_sub(1)..=name.len() + 2).any(|n| {
@@ -108,6 +112,21 @@ fn name_words(original: &str) -> Vec<(Range<usize>, &str)> {
         })
         .map(|(_, w)| w.clone())
         .collect()
+}
+
+/// Whether `text` has a table rendering. In Latin, Greek and Cyrillic letters it must start
+/// a word (followed by anything: an inflected ending), so that a short rendering ("Şi") is
+/// not found inside another word ("kişi"); elsewhere anywhere: Arabic and Hebrew join
+/// prepositions to the front of a name (وبوتين), Chinese, Japanese and Thai write no spaces.
+fn has_rendering(text: &str, rendering: &str) -> bool {
+    let bounded = rendering.chars().next().is_some_and(|c| c < '\u{0530}');
+    text.match_indices(rendering).any(|(i, _)| {
+        !bounded
+            || !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Where a table name occurs in the sentence as whole words.
@@ -146,7 +165,7 @@ pub fn compare(original: &str, translation: &str, lang: &str) -> Vec<Finding> {
         covered.push(span.clone());
         let rendered = renderings
             .iter()
-            .any(|r| lower_translation.contains(&r.to_lowercase()));
+            .any(|r| has_rendering(&lower_translation, &r.to_lowercase()));
         let by_letters = transliterable(script)
             && words(name)
                 .iter()

@@ -19,13 +19,10 @@ pub struct Unusual {
 pub fn unusual(cosines: &[f32]) -> Vec<Unusual> {
     let mut sorted: Vec<f32> = cosines.iter().copied().filter(|c| c.is_finite()).collect();
     sorted.sort_by(f32::total_cmp);
-    let median = median_of(&sorted);
-    let mut deviations: Vec<f32> = sorted.iter().map(|c| (c - median).abs()).collect();
-    deviations.sort_by(f32::total_cmp);
-    let spread = 1.4826 * median_of(&deviations);
     cosines
         .iter()
-        .map(|&c| {
+        .zip(robust_z(cosines))
+        .map(|(&c, z)| {
             if !c.is_finite() {
                 return Unusual {
                     z: f32::NAN,
@@ -34,13 +31,34 @@ pub fn unusual(cosines: &[f32]) -> Vec<Unusual> {
             }
             let below = sorted.partition_point(|&x| x < c);
             Unusual {
-                z: if spread > 0.0 {
-                    (c - median) / spread
-                } else {
-                    0.0
-                },
+                z,
                 percentile: below as f32 / sorted.len().max(1) as f32,
             }
+        })
+        .collect()
+}
+
+/// Robust z of each value among all of them: (x − median) / (1.4826 · MAD); 0 where the
+/// values do not spread, NaN for a NaN value (left out of the median).
+pub fn robust_z(values: &[f32]) -> Vec<f32> {
+    robust_z_floored(values, 0.0)
+}
+
+/// [`robust_z`] with the spread taken as at least `floor`: where nearly every value is the
+/// same, a small difference is not an outlier.
+pub fn robust_z_floored(values: &[f32], floor: f32) -> Vec<f32> {
+    let mut sorted: Vec<f32> = values.iter().copied().filter(|c| c.is_finite()).collect();
+    sorted.sort_by(f32::total_cmp);
+    let median = median_of(&sorted);
+    let mut deviations: Vec<f32> = sorted.iter().map(|c| (c - median).abs()).collect();
+    deviations.sort_by(f32::total_cmp);
+    let spread = (1.4826 * median_of(&deviations)).max(floor);
+    values
+        .iter()
+        .map(|&c| match (c.is_finite(), spread > 0.0) {
+            (false, _) => f32::NAN,
+            (true, true) => (c - median) / spread,
+            (true, false) => 0.0,
         })
         .collect()
 }

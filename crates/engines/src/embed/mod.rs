@@ -126,6 +126,60 @@ fn prefix_key(prefix: &str) -> String {
         .collect::<String>()
 }
 
+/// What names a model's vectors in a cache: its config, tokenizer, and the weights' length,
+/// first and last 64 KiB (a model fetched again or converted anew gets another id).
+fn identity_hash(config: &[u8], tokenizer: &[u8], len: u64, head: &[u8], tail: &[u8]) -> u64 {
+    let mut h = fnv1a(0xcbf29ce484222325, config);
+    h = fnv1a(h, tokenizer);
+    h = fnv1a(h, &len.to_le_bytes());
+    h = fnv1a(h, head);
+    fnv1a(h, tail)
+}
+
+/// The id and vector length that [`SentenceEmbedder::load`] followed by
+/// [`SentenceEmbedder::with_prefix`]`(prefix)` would give the model in `dir`, without
+/// loading it (reads the config, the tokenizer and 128 KiB of the weights): a caller whose
+/// vectors are all cached need not load the model at all.
+pub fn model_identity(dir: &Path, prefix: &str) -> Result<(String, usize), EmbedError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let config_path = dir.join("config.json");
+    let config_bytes = read_file(&config_path)?;
+    let config: BertConfig =
+        serde_json::from_slice(&config_bytes).map_err(|e| EmbedError::Corrupt {
+            path: config_path,
+            reason: format!("not a BERT config: {e}"),
+            hint: FETCH_HINT,
+        })?;
+    let tokenizer_bytes = read_file(&dir.join("tokenizer.json"))?;
+    let weights_path = dir.join("model.safetensors");
+    let io = |e: std::io::Error| EmbedError::Corrupt {
+        path: weights_path.clone(),
+        reason: e.to_string(),
+        hint: FETCH_HINT,
+    };
+    let mut f = std::fs::File::open(&weights_path).map_err(|_| EmbedError::MissingFile {
+        path: weights_path.clone(),
+        hint: FETCH_HINT,
+    })?;
+    let len = f.metadata().map_err(io)?.len();
+    let part = len.min(1 << 16) as usize;
+    let mut head = vec![0; part];
+    f.read_exact(&mut head).map_err(io)?;
+    let mut tail = vec![0; part];
+    f.seek(SeekFrom::Start(len - part as u64)).map_err(io)?;
+    f.read_exact(&mut tail).map_err(io)?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "model".into());
+    let h = identity_hash(&config_bytes, &tokenizer_bytes, len, &head, &tail);
+    let id = match prefix {
+        "" => format!("{name}-{h:016x}"),
+        p => format!("{name}-{h:016x}-{}", prefix_key(p)),
+    };
+    Ok((id, config.hidden_size))
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>, EmbedError> {
     match std::fs::read(path) {
         Ok(b) => Ok(b),
@@ -207,11 +261,13 @@ impl SentenceEmbedder {
 
         let weights = read_file(&weights_path)?;
         let device = Device::Cpu;
-        let mut h = fnv1a(0xcbf29ce484222325, &config_bytes);
-        h = fnv1a(h, &tokenizer_bytes);
-        h = fnv1a(h, &(weights.len() as u64).to_le_bytes());
-        h = fnv1a(h, &weights[..weights.len().min(1 << 16)]);
-        h = fnv1a(h, &weights[weights.len().saturating_sub(1 << 16)..]);
+        let h = identity_hash(
+            &config_bytes,
+            &tokenizer_bytes,
+            weights.len() as u64,
+            &weights[..weights.len().min(1 << 16)],
+            &weights[weights.len().saturating_sub(1 << 16)..],
+        );
         let vb =
             VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(|e| {
                 EmbedError::Corrupt {

@@ -5,13 +5,15 @@
 
 use crate::align::{self, Side};
 use crate::drift::{DriftLevel, DriftReason, DriftScorer, Pair, Span};
-use crate::embed::{Embedder, EmbeddingCache, SentenceEmbedder};
+use crate::embed::{Embedder, EmbeddingCache, MultilingualEmbedder, SentenceEmbedder};
 use crate::text::{self, Document, Segmented};
 use crate::translate::{
     self, Apertium, CachedTranslator, CancelFlag, TranslationCache, Translator,
 };
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+mod direct_view;
 
 /// Which engine back-translates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,29 +132,43 @@ pub struct TranslationReport {
     /// pair's wording was discounted for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::drift::Baseline>,
-    /// For a translation that was not analysed (no engine serves its language): its
-    /// sentences aligned with the original's, without back-translation or drift, so a reader
-    /// can still compare the two sides. Empty (and absent from the JSON) otherwise.
+    /// The views that judged this translation: the back-translation (through `engine`) and
+    /// the direct view; the direct view alone where no engine serves the language.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub aligned: Vec<AlignedPair>,
-}
-
-/// One bead of a translation aligned without back-translation: sentence ids and texts.
-#[derive(Debug, Clone, Serialize)]
-pub struct AlignedPair {
-    pub original: Vec<usize>,
-    pub translation: Vec<usize>,
-    pub original_text: String,
-    pub translated_text: String,
-    pub alignment_cost: f32,
-    /// The unit id of a pre-aligned file (XLIFF, TMX) this bead came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub views: Vec<View>,
+    /// The views that could not run, each with why, the fix and what it would add.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_run: Vec<ViewNotRun>,
 }
 
 impl TranslationReport {
     pub fn is_analysed(&self) -> bool {
         matches!(self.status, TranslationStatus::Analysed)
+    }
+
+    /// Judged by the direct view alone: no engine back-translated it.
+    pub fn is_direct_only(&self) -> bool {
+        self.is_analysed() && !self.views.contains(&View::BackTranslation)
+    }
+
+    /// Which views judged it, in words: "back-translation (apertium spa-eng) + direct",
+    /// "direct only".
+    pub fn views_note(&self) -> String {
+        match (
+            self.views.contains(&View::BackTranslation),
+            self.views.contains(&View::Direct),
+        ) {
+            (true, true) => format!(
+                "back-translation ({}) + direct",
+                self.engine.as_deref().unwrap_or("engine")
+            ),
+            (true, false) => format!(
+                "back-translation ({})",
+                self.engine.as_deref().unwrap_or("engine")
+            ),
+            (false, true) => "direct only".to_string(),
+            (false, false) => "not analysed".to_string(),
+        }
     }
     /// Pairs a reviewer should read (major or critical).
     /// The translation's own level in words, where it was judged against one: how rough its
@@ -176,34 +192,20 @@ impl TranslationReport {
     pub fn flagged(&self) -> impl Iterator<Item = &PairReport> {
         self.pairs.iter().filter(|p| p.level.is_flagged())
     }
-    /// Every aligned bead of the translation: its scored pairs when it was analysed, else
-    /// its pairs aligned without back-translation.
+    /// Every aligned bead of the translation, with its verdict (none for a translation that
+    /// could not be read).
     pub fn beads(&self) -> Vec<BeadView<'_>> {
-        if !self.pairs.is_empty() {
-            self.pairs
-                .iter()
-                .map(|p| BeadView {
-                    original: &p.original,
-                    translation: &p.translation,
-                    original_text: &p.original_text,
-                    translated_text: &p.translated_text,
-                    scored: Some(p),
-                    unit: p.unit.as_deref(),
-                })
-                .collect()
-        } else {
-            self.aligned
-                .iter()
-                .map(|p| BeadView {
-                    original: &p.original,
-                    translation: &p.translation,
-                    original_text: &p.original_text,
-                    translated_text: &p.translated_text,
-                    scored: None,
-                    unit: p.unit.as_deref(),
-                })
-                .collect()
-        }
+        self.pairs
+            .iter()
+            .map(|p| BeadView {
+                original: &p.original,
+                translation: &p.translation,
+                original_text: &p.original_text,
+                translated_text: &p.translated_text,
+                scored: Some(p),
+                unit: p.unit.as_deref(),
+            })
+            .collect()
     }
 }
 
@@ -235,6 +237,12 @@ pub struct PairReport {
     /// The unit id of a pre-aligned file (XLIFF, TMX) this pair came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The views that judged this pair.
+    pub views: Vec<View>,
+    /// Cosine of the original's and the translation's cross-lingual sentence vectors, where
+    /// the model ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cosine: Option<f32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -243,6 +251,42 @@ pub struct ReasonReport {
     pub message: String,
     pub original_span: Option<[usize; 2]>,
     pub back_span: Option<[usize; 2]>,
+    /// Where a reason of the direct view lies in the translated sentence itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation_span: Option<[usize; 2]>,
+    /// Which view found it.
+    pub view: View,
+}
+
+/// A way of judging a translation. The back-translation view reads the translation through
+/// an engine's English; the direct view compares the original with the translation itself
+/// (numbers in every numeral system, names across scripts, quotation marks, English left in
+/// place, length and cross-lingual similarity against the translation's own pairs) and
+/// needs no engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    BackTranslation,
+    Direct,
+}
+
+impl View {
+    pub fn name(self) -> &'static str {
+        match self {
+            View::BackTranslation => "back-translation",
+            View::Direct => "direct",
+        }
+    }
+}
+
+/// A view that did not run for a translation: why, the command that would make it run, and
+/// what it would add.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewNotRun {
+    pub view: View,
+    pub why: String,
+    pub fix: String,
+    pub adds: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -361,6 +405,84 @@ fn embedding_cache_dir(translations: &Path) -> PathBuf {
     }
 }
 
+/// Sentence vectors of `texts` through `embedder`, by way of the embedding cache in `cell`
+/// (opened on first use beside the back-translation cache, when the settings have one).
+fn embed_cached(
+    embedder: &dyn Embedder,
+    cell: &std::sync::OnceLock<Option<std::sync::Mutex<EmbeddingCache>>>,
+    texts: &[&str],
+    settings: &Settings,
+) -> Option<Vec<Vec<f32>>> {
+    let cache = cell.get_or_init(|| {
+        let dir = settings
+            .cache
+            .as_ref()
+            .map(|c| embedding_cache_dir(c.dir()))?;
+        EmbeddingCache::open(&dir, embedder.id(), embedder.dimension())
+            .ok()
+            .map(std::sync::Mutex::new)
+    });
+    match cache.as_ref().and_then(|c| c.lock().ok()) {
+        // A cache that cannot be written to is no reason to lose the vectors.
+        Some(mut c) => c
+            .embed_all(embedder, texts, 64, |_, _| {})
+            .or_else(|_| embedder.embed(texts))
+            .ok(),
+        None => embedder.embed(texts).ok(),
+    }
+}
+
+/// The direct view's cross-lingual embedder (multilingual-e5-small), when the model store
+/// has it (`--models DIR` first, then the cache the set-up fills).
+fn multilingual_embedder(models_dir: Option<&Path>) -> Option<LazyEmbedder> {
+    use crate::models::{ModelStore, Presence};
+    let store = ModelStore::from_env(models_dir.map(Path::to_path_buf));
+    let entry = store.entry(crate::embed::MULTILINGUAL_MODEL).ok()?;
+    match store.locate(entry) {
+        Presence::Present(found) => {
+            let prefix = crate::embed::E5Prefix::default().text();
+            let (id, dim) = crate::embed::model_identity(&found.dir, prefix).ok()?;
+            Some(LazyEmbedder {
+                dir: found.dir,
+                id,
+                dim,
+                model: std::sync::OnceLock::new(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The cross-lingual embedder, loaded when a sentence first needs it: a run whose vectors
+/// are all in the embedding cache never loads the model (about a second of a cached run).
+struct LazyEmbedder {
+    dir: PathBuf,
+    id: String,
+    dim: usize,
+    model: std::sync::OnceLock<Option<MultilingualEmbedder>>,
+}
+
+impl Embedder for LazyEmbedder {
+    fn embed(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, crate::embed::EmbedError> {
+        match self
+            .model
+            .get_or_init(|| MultilingualEmbedder::load(&self.dir).ok())
+        {
+            Some(m) => m.embed(sentences),
+            // load again for the error that says what is wrong with which file
+            None => MultilingualEmbedder::load(&self.dir)?.embed(sentences),
+        }
+    }
+
+    fn dimension(&self) -> usize {
+        self.dim
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// The sentence embedder, when its model is on this machine (similarity then joins the
 /// evidence; without it drift rests on chrF and the fact checks).
 fn embedder(models_dir: Option<&Path>) -> Option<SentenceEmbedder> {
@@ -390,6 +512,13 @@ pub struct Prepared {
     /// Sentence vectors kept on disk beside the back-translation cache, so that reopening a
     /// corpus embeds nothing again; opened on first use.
     embedding_cache: std::sync::OnceLock<Option<std::sync::Mutex<EmbeddingCache>>>,
+    /// The cross-lingual embedder of the direct view (multilingual-e5-small), loaded on first
+    /// use; `None` when it is not on this machine (the direct view then reads facts and
+    /// lengths only).
+    multilingual: std::sync::OnceLock<Option<LazyEmbedder>>,
+    multilingual_cache: std::sync::OnceLock<Option<std::sync::Mutex<EmbeddingCache>>>,
+    original_multilingual: std::sync::OnceLock<Option<Vec<Vec<f32>>>>,
+    models_dir: Option<PathBuf>,
     scorer: DriftScorer,
 }
 
@@ -429,6 +558,10 @@ impl Prepared {
             embedder: embedder(models_dir),
             original_vectors: std::sync::OnceLock::new(),
             embedding_cache: std::sync::OnceLock::new(),
+            multilingual: std::sync::OnceLock::new(),
+            multilingual_cache: std::sync::OnceLock::new(),
+            original_multilingual: std::sync::OnceLock::new(),
+            models_dir: models_dir.map(Path::to_path_buf),
             scorer: crate::resources::scorer(),
         }
     }
@@ -437,23 +570,32 @@ impl Prepared {
     /// an embedding model, or when the model fails (drift then rests on the other signals).
     fn embed(&self, texts: &[&str], settings: &Settings) -> Option<Vec<Vec<f32>>> {
         let embedder = self.embedder.as_ref()?;
-        let cache = self.embedding_cache.get_or_init(|| {
-            let dir = settings
-                .cache
-                .as_ref()
-                .map(|c| embedding_cache_dir(c.dir()))?;
-            EmbeddingCache::open(&dir, embedder.id(), embedder.dimension())
-                .ok()
-                .map(std::sync::Mutex::new)
-        });
-        match cache.as_ref().and_then(|c| c.lock().ok()) {
-            // A cache that cannot be written to is no reason to lose the vectors.
-            Some(mut c) => c
-                .embed_all(embedder, texts, 64, |_, _| {})
-                .or_else(|_| embedder.embed(texts))
-                .ok(),
-            None => embedder.embed(texts).ok(),
-        }
+        embed_cached(embedder, &self.embedding_cache, texts, settings)
+    }
+
+    /// Cross-lingual vectors of `texts` (see [`Prepared::embed`]).
+    fn embed_multilingual(&self, texts: &[&str], settings: &Settings) -> Option<Vec<Vec<f32>>> {
+        let embedder = self
+            .multilingual
+            .get_or_init(|| multilingual_embedder(self.models_dir.as_deref()))
+            .as_ref()?;
+        embed_cached(embedder, &self.multilingual_cache, texts, settings)
+    }
+
+    /// The original's cross-lingual vectors, computed on first use.
+    fn original_multilingual(&self, settings: &Settings) -> Option<&[Vec<f32>]> {
+        self.original_multilingual
+            .get_or_init(|| self.embed_multilingual(&self.original_texts(), settings))
+            .as_deref()
+    }
+
+    fn original_texts(&self) -> Vec<&str> {
+        self.original
+            .seg
+            .sentences
+            .iter()
+            .map(|s| s.text(&self.original.doc.text))
+            .collect()
     }
 
     fn original_vectors(&self, settings: &Settings) -> Option<&[Vec<f32>]> {
@@ -582,53 +724,10 @@ fn not_analysed(input: &TranslationInput, why: String, fix: String) -> Translati
         pairs: Vec::new(),
         quotes: Vec::new(),
         alignment: None,
-        aligned: Vec::new(),
         round_trip: None,
         baseline: None,
-    }
-}
-
-/// A translation that has no back-translation engine here, still aligned with the original
-/// (length and paragraph anchors need no model) so a reader can compare the two sides.
-fn aligned_without_engine(
-    translation: Aligned<'_>,
-    original: &Original,
-    why: String,
-    fix: String,
-) -> TranslationReport {
-    let Aligned {
-        input, doc, seg, ..
-    } = translation;
-    let alignment = match translation.alignment {
-        Some(given) => given.clone(),
-        None => align::align_sides(
-            &Side::segmented(&original.doc, &original.seg),
-            &Side::segmented(doc, seg),
-            None,
-        ),
-    };
-    let join = |ids: &[usize], d: &Document, s: &Segmented| {
-        ids.iter()
-            .map(|&i| s.sentences[i].text(&d.text))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let aligned = alignment
-        .beads
-        .iter()
-        .map(|b| AlignedPair {
-            original: b.original.clone(),
-            translation: b.translation.clone(),
-            original_text: join(&b.original, &original.doc, &original.seg),
-            translated_text: join(&b.translation, doc, seg),
-            alignment_cost: b.cost,
-            unit: None,
-        })
-        .collect();
-    TranslationReport {
-        aligned,
-        alignment: Some(alignment.signals()),
-        ..not_analysed(input, why, fix)
+        views: Vec::new(),
+        not_run: Vec::new(),
     }
 }
 
@@ -741,7 +840,9 @@ fn analyze_loaded(
         req.models_dir.as_deref(),
     ) {
         Ok(e) => e,
-        Err((why, fix)) => return aligned_without_engine(translation, original, why, fix),
+        Err(no_engine) => {
+            return direct_view::direct_only(translation, prepared, req, no_engine, progress)
+        }
     };
     let engine: Box<dyn Translator> = match &req.cache {
         Some(cache) => Box::new(CachedTranslator::new(engine, cache.clone())),
@@ -826,8 +927,21 @@ fn analyze_loaded(
         .map(|b| b.pair(&input.lang))
         .collect();
     let (drifts, baseline) = scorer.score_document(&scored);
-    let (pairs, quote_cells) = pair_reports(&alignment.beads, beads, drifts);
+    let (mut pairs, quote_cells) = pair_reports(&alignment.beads, beads, drifts);
     let quotes = quote_fidelity(original, quote_cells);
+    progress(Progress::Stage {
+        label: label.clone(),
+        stage: "comparing directly",
+    });
+    let vectors = direct_view::cross_vectors(prepared, req, &sources);
+    let direct = direct_view::judge_beads(
+        prepared,
+        &alignment,
+        &sources,
+        &input.lang,
+        vectors.as_ref(),
+    );
+    direct_view::merge(&mut pairs, direct);
     TranslationReport {
         lang: input.lang.clone(),
         label: input.label.clone(),
@@ -837,9 +951,10 @@ fn analyze_loaded(
         pairs,
         quotes,
         alignment: Some(alignment.signals()),
-        aligned: Vec::new(),
         round_trip: round_trip.map(|rt| rt.forward_engine.to_string()),
         baseline: (baseline.pairs > 0).then_some(baseline),
+        views: vec![View::BackTranslation, View::Direct],
+        not_run: Vec::new(),
     }
 }
 
@@ -888,6 +1003,8 @@ fn pair_reports(
             level,
             alignment_cost: bead.cost,
             unit: None,
+            views: vec![View::BackTranslation],
+            cosine: None,
         });
     }
     (pairs, quote_cells)
@@ -1123,6 +1240,8 @@ pub fn reason_report(r: &DriftReason) -> ReasonReport {
         message: r.message(),
         original_span: span(r.original_spans()),
         back_span: span(r.back_translation_spans()),
+        translation_span: None,
+        view: View::BackTranslation,
     }
 }
 
