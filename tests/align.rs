@@ -275,23 +275,39 @@ fn coarse_to_fine_search_finds_what_the_full_search_finds() {
 
 #[test]
 fn a_similarity_from_a_model_joins_the_evidence_and_is_named() {
-    // A similarity that knows the gold pairs (as a good embedding would) on the dev split.
+    // A similarity that knows the gold pairs on the dev split, as a good embedding would:
+    // every gold bead a random direction, each of its sentences that direction plus noise.
     let d = dev();
-    let mut pair_of = vec![usize::MAX; d.original.len()];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % 2001) as f32 / 1000.0 - 1.0
+    };
+    let mut direction = || (0..32).map(|_| random()).collect::<Vec<f32>>();
+    let (mut va, mut vb) = (
+        vec![Vec::new(); d.original.len()],
+        vec![Vec::new(); d.translation.len()],
+    );
     for (a, b) in &d.gold {
-        for &i in a {
-            pair_of[i] = b.first().copied().unwrap_or(usize::MAX);
+        let u = direction();
+        for (ids, vectors) in [(a, &mut va), (b, &mut vb)] {
+            for &i in ids {
+                let noise = direction();
+                vectors[i] = u.iter().zip(&noise).map(|(x, n)| x + 0.6 * n).collect();
+            }
         }
     }
+    for v in va.iter_mut().chain(vb.iter_mut()) {
+        if v.is_empty() {
+            *v = direction();
+        }
+    }
+    let vectors = driftlens::align::VectorSimilarity::new("vectors", &va, &vb).unwrap();
     let sim = SimilarityFn {
         name: "embedding similarity",
-        f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| {
-            Some(if o.clone().any(|i| t.contains(&pair_of[i])) {
-                0.8f32
-            } else {
-                0.2
-            })
-        },
+        f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| vectors.similarity(o, t),
     };
     let a: Vec<&str> = d.original.iter().map(String::as_str).collect();
     let b: Vec<&str> = d.translation.iter().map(String::as_str).collect();
@@ -372,6 +388,54 @@ fn the_article_aligns_with_all_fifty_translations() {
 
 #[test]
 fn hand_checked_corpus_beads_are_recovered() {
+    let (found, total, report) = corpus_gold_beads(None);
+    let share = found as f64 / total as f64;
+    eprintln!(
+        "gold beads recovered: {found}/{total} = {:.1} % ({})",
+        100.0 * share,
+        report.join(", ")
+    );
+    assert!(
+        share >= 0.98,
+        "{found}/{total} gold beads recovered: {}",
+        report.join(", ")
+    );
+}
+
+/// The same with multilingual-e5-small's vectors (scripts/fetch-test-models): 794 of the
+/// 807 hand-checked beads (model-free 798). Not yet all: Thai's 2-2 and 3-4 beads (missed
+/// model-free too) and the added sentences of four drift variants, merged into a
+/// neighbour. The vectors are kept in the on-disk cache, so a second run embeds nothing
+/// (4 s); the first embeds about 900 sentences (171 s in a debug build on 2 shared cores),
+/// hence not in every run: `cargo test --test align -- --ignored`.
+#[test]
+#[ignore = "embeds ~900 sentences on a cold cache (171 s in debug); run with --ignored"]
+fn hand_checked_corpus_beads_are_recovered_with_the_model() {
+    use driftlens::embed::{model_dir, EmbeddingCache, MultilingualEmbedder, MULTILINGUAL_MODEL};
+    let e5 = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL)).unwrap_or_else(|e| {
+        panic!("{MULTILINGUAL_MODEL} is needed for this test (scripts/fetch-test-models): {e}")
+    });
+    let mut cache = EmbeddingCache::for_embedder(&e5).unwrap();
+    let mut embed = |sentences: &[&str]| cache.embed_all(&e5, sentences, 256, |_, _| {}).unwrap();
+    let (found, total, report) = corpus_gold_beads(Some(&mut embed));
+    eprintln!(
+        "with the model: {found}/{total} gold beads ({})",
+        report.join(", ")
+    );
+    assert!(
+        found as f64 >= 0.98 * total as f64,
+        "with the model, {found}/{total} gold beads recovered: {}",
+        report.join(", ")
+    );
+}
+
+/// Sentence vectors of a list of sentences.
+type Embed<'a> = &'a mut dyn FnMut(&[&str]) -> Vec<Vec<f32>>;
+
+/// Aligns the article with every translation that has hand-checked beads (with sentence
+/// vectors where `embed` is given); returns the gold beads found, all gold beads, and a
+/// line per translation.
+fn corpus_gold_beads(mut embed: Option<Embed>) -> (usize, usize, Vec<String>) {
     let gold_dir = corpus().join("gold");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&gold_dir)
         .unwrap()
@@ -389,24 +453,29 @@ fn hand_checked_corpus_beads_are_recovered() {
         let code = name.split('.').next().unwrap();
         let gold = eval::parse_beads(&std::fs::read_to_string(&f).unwrap(), &f).unwrap();
         let tr = segment(&format!("{name}.md"), code);
-        let a = align_sides(&original, &Side::segmented(&tr.doc, &tr.seg), None);
+        let translation = Side::segmented(&tr.doc, &tr.seg);
+        let a = match embed.as_mut() {
+            Some(embed) => {
+                let (va, vb) = (embed(&original.sentences), embed(&translation.sentences));
+                let a =
+                    driftlens::embed::align_with_given_vectors(&original, &translation, &va, &vb);
+                assert!(a.used_a_model(), "{name}: {}", a.signals());
+                a
+            }
+            None => align_sides(&original, &translation, None),
+        };
         let got = ids(&a.beads);
-        let hits = gold.iter().filter(|g| got.contains(g)).count();
-        report.push(format!("{name} {hits}/{}", gold.len()));
+        let missed: Vec<&BeadIds> = gold.iter().filter(|g| !got.contains(g)).collect();
+        let hits = gold.len() - missed.len();
+        report.push(if missed.is_empty() {
+            format!("{name} {hits}/{}", gold.len())
+        } else {
+            format!("{name} {hits}/{} (missed {missed:?})", gold.len())
+        });
         found += hits;
         total += gold.len();
     }
-    let share = found as f64 / total as f64;
-    eprintln!(
-        "gold beads recovered: {found}/{total} = {:.1} % ({})",
-        100.0 * share,
-        report.join(", ")
-    );
-    assert!(
-        share >= 0.98,
-        "{found}/{total} gold beads recovered: {}",
-        report.join(", ")
-    );
+    (found, total, report)
 }
 
 /// Prints the figures of the speed bar; run it alone for clean ones:

@@ -6,11 +6,15 @@
 //! given as `--src FILE --tgt FILE --gold FILE`.
 //!
 //! With multilingual-e5-small on this machine its sentence vectors join Driftlens' evidence
-//! (`--no-model` forces the model-free aligner); the output names which ran.
+//! (`--no-model` forces the model-free aligner); the output names which ran. The vectors
+//! are kept in the embedding cache (`~/.cache/driftlens/embeddings`), so a second run
+//! embeds nothing.
 
 use crate::align::eval::{self, parse_beads, BeadIds, GoldError, Scores};
 use crate::align::{align, gale_church, Side};
-use crate::embed::{align_with_given_vectors, EmbedError, Embedder, MULTILINGUAL_MODEL};
+use crate::embed::{
+    align_with_given_vectors, EmbedError, Embedder, EmbeddingCache, MULTILINGUAL_MODEL,
+};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -174,13 +178,19 @@ pub fn evaluate_with(
     let mut baseline = Vec::new();
     let mut signals = String::new();
     let (mut seconds, mut embedding_seconds) = (0.0, 0.0);
+    // Vectors kept on disk, so a second run embeds nothing; without a writable cache
+    // folder every run embeds afresh.
+    let mut cache = embedder.and_then(|(_, e)| EmbeddingCache::for_embedder(e).ok());
     for d in docs {
         let a: Vec<&str> = d.original.iter().map(String::as_str).collect();
         let b: Vec<&str> = d.translation.iter().map(String::as_str).collect();
         let vectors = match embedder {
             Some((_, e)) => {
                 let t = std::time::Instant::now();
-                let v = (e.embed(&a)?, e.embed(&b)?);
+                let v = (
+                    embed_cached(e, &mut cache, &a)?,
+                    embed_cached(e, &mut cache, &b)?,
+                );
                 embedding_seconds += t.elapsed().as_secs_f64();
                 Some(v)
             }
@@ -228,6 +238,18 @@ pub fn evaluate_with(
         model: embedder.map(|(name, _)| name.to_string()),
         embedding_seconds,
     })
+}
+
+/// `texts`' vectors, from the cache where there is one.
+fn embed_cached(
+    embedder: &dyn Embedder,
+    cache: &mut Option<EmbeddingCache>,
+    texts: &[&str],
+) -> Result<Vec<Vec<f32>>, EmbedError> {
+    match cache {
+        Some(c) => c.embed_all(embedder, texts, 256, |_, _| {}),
+        None => embedder.embed(texts),
+    }
 }
 
 /// The cross-lingual embedder when it is installed (found through the model store);

@@ -27,6 +27,7 @@ pub mod features;
 pub mod gale_church;
 pub mod model;
 pub mod search;
+pub mod standard;
 pub mod vectors;
 
 pub use vectors::VectorSimilarity;
@@ -38,6 +39,7 @@ use model::{
 };
 use search::{best_path, best_path_with_memory, corners, refine, Band};
 use serde::Serialize;
+use standard::Standardised;
 use std::fmt;
 use std::ops::Range;
 
@@ -174,6 +176,15 @@ pub trait PairSimilarity: Sync {
     /// Similarity of original sentences `original` and translated sentences `translation`
     /// (ids); `None` where it cannot say.
     fn similarity(&self, original: Range<usize>, translation: Range<usize>) -> Option<f32>;
+
+    /// The similarity less what these two sides would score, on average, against unrelated
+    /// text of the other side (Vecalign's normaliser): a sentence that resembles every
+    /// sentence (a short generic one, a run of several) earns no credit for resembling
+    /// this one. Without such a baseline, the similarity itself; the aligner then
+    /// measures every bead shape against random pairs of that shape.
+    fn contrast(&self, original: Range<usize>, translation: Range<usize>) -> Option<f32> {
+        self.similarity(original, translation)
+    }
 }
 
 /// A closure as a [`PairSimilarity`].
@@ -360,8 +371,7 @@ struct Passes<'a> {
     tgt_groups: Groups,
     src_chars: Vec<u32>,
     tgt_chars: Vec<u32>,
-    similarity: Option<&'a dyn PairSimilarity>,
-    unrelated_similarity: Option<(f64, f64)>,
+    similarity: Option<Standardised<'a>>,
     full_search_cells: usize,
 }
 
@@ -385,8 +395,7 @@ impl<'a> Passes<'a> {
             tgt_groups,
             src_chars: src.iter().map(|f| f.chars).collect(),
             tgt_chars: tgt.iter().map(|f| f.chars).collect(),
-            similarity,
-            unrelated_similarity: unrelated_similarity(src.len(), tgt.len(), similarity),
+            similarity: similarity.and_then(|sim| Standardised::new(sim, src.len(), tgt.len())),
             full_search_cells: options.full_search_cells,
         }
     }
@@ -409,7 +418,7 @@ impl<'a> Passes<'a> {
             tgt_groups: &self.tgt_groups,
             nulls,
             model,
-            similarity: self.similarity,
+            similarity: self.similarity.as_ref(),
             src_at,
             tgt_at,
         }
@@ -487,8 +496,40 @@ impl<'a> Passes<'a> {
             &evidence,
             &self.src_chars,
             &self.tgt_chars,
-            self.unrelated_similarity,
+            &self.near_misses(steps),
         )
+    }
+
+    /// The caller's similarity (z) of the original sentence of every one-to-one bead with
+    /// the translated sentence of each one-to-one bead one to three beads away: the
+    /// unrelated pairs the search must tell translations from.
+    fn near_misses(&self, steps: &[search::Step]) -> Vec<f64> {
+        let Some(sim) = &self.similarity else {
+            return Vec::new();
+        };
+        let one_to_one: Vec<(usize, usize)> = steps
+            .iter()
+            .filter(|s| s.m == 1 && s.n == 1)
+            .map(|s| (s.i, s.j))
+            .collect();
+        let mut out = Vec::new();
+        for (k, &(i, _)) in one_to_one.iter().enumerate() {
+            for other in [
+                k.wrapping_sub(3),
+                k.wrapping_sub(2),
+                k.wrapping_sub(1),
+                k + 1,
+                k + 2,
+                k + 3,
+            ] {
+                if let Some(&(_, j)) = one_to_one.get(other) {
+                    if let Some(z) = sim.z(i, 1, j, 1) {
+                        out.push(z as f64);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The stretch of a long document the model is estimated on: about
@@ -599,35 +640,6 @@ fn align_features(
         previous = Some(steps);
     }
     unreachable!("the last pass returns")
-}
-
-/// Mean and spread of the caller's similarity on unrelated sentence pairs (pairs half a
-/// document apart).
-fn unrelated_similarity(
-    n: usize,
-    m: usize,
-    similarity: Option<&dyn PairSimilarity>,
-) -> Option<(f64, f64)> {
-    let sim = similarity?;
-    if n == 0 || m == 0 {
-        return None;
-    }
-    let samples = 500.min(n * 2);
-    let mut sims = Vec::with_capacity(samples);
-    for s in 0..samples {
-        let i = (s * n) / samples;
-        let shift = if s % 2 == 0 { m / 2 } else { m / 3 };
-        let j = ((i * m) / n + shift.max(1)) % m;
-        if let Some(x) = sim.similarity(i..i + 1, j..j + 1) {
-            sims.push(x as f64);
-        }
-    }
-    if sims.len() < 5 {
-        return None;
-    }
-    let mean = sims.iter().sum::<f64>() / sims.len() as f64;
-    let sd = (sims.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / sims.len() as f64).sqrt();
-    Some((mean, sd))
 }
 
 /// Sums and merged marks of runs of up to [`MAX_SIDE`] consecutive sentences.
@@ -754,7 +766,7 @@ struct SentenceGrid<'a> {
     tgt_groups: &'a Groups,
     nulls: &'a NullLengths,
     model: &'a Model,
-    similarity: Option<&'a dyn PairSimilarity>,
+    similarity: Option<&'a Standardised<'a>>,
     src_at: usize,
     tgt_at: usize,
 }
@@ -787,7 +799,7 @@ impl SentenceGrid<'_> {
         );
         if let Some(sim) = self.similarity {
             if for_estimate || self.model.similarity.is_some() {
-                e.similarity = sim.similarity(i..i + m, j..j + n);
+                e.similarity = sim.z(i, m, j, n);
             }
         }
         e
@@ -1027,6 +1039,7 @@ pub fn explain(
     original: &[&str],
     translation: &[&str],
     beads: &[(Range<usize>, Range<usize>)],
+    similarity: Option<&dyn PairSimilarity>,
 ) -> String {
     let src: Vec<SentenceFeatures> = original.iter().map(|s| SentenceFeatures::of(s)).collect();
     let tgt: Vec<SentenceFeatures> = translation
@@ -1034,12 +1047,13 @@ pub fn explain(
         .map(|s| SentenceFeatures::of(s))
         .collect();
     let segments = vec![(0..src.len(), 0..tgt.len())];
-    let (_, model) = align_features(&src, &tgt, &segments, None, &AlignOptions::default());
+    let (_, model) = align_features(&src, &tgt, &segments, similarity, &AlignOptions::default());
     let src_marks = marks_with_chances(&src, &tgt);
     let tgt_marks = marks_with_chances(&tgt, &src);
     let src_groups = Groups::new(&src, &src_marks);
     let tgt_groups = Groups::new(&tgt, &tgt_marks);
     let nulls = NullLengths::new(&model, &src, &tgt);
+    let standard = similarity.and_then(|sim| Standardised::new(sim, src.len(), tgt.len()));
     let grid = SentenceGrid {
         src: &src_marks,
         tgt: &tgt_marks,
@@ -1047,7 +1061,7 @@ pub fn explain(
         tgt_groups: &tgt_groups,
         nulls: &nulls,
         model: &model,
-        similarity: None,
+        similarity: standard.as_ref(),
         src_at: 0,
         tgt_at: 0,
     };
@@ -1065,8 +1079,14 @@ pub fn explain(
             0.0
         };
         let prior = model.prior(model::AFTER_PAIRED, e.m, e.n);
+        let sim = if e.m > 0 && e.n > 0 {
+            model.similarity_llr(&e)
+        } else {
+            0.0
+        };
         out.push_str(&format!(
-            "{a:?}:{b:?} prior {prior:.2} length {len:.2} marks {marks:.2} total {:.2} | {e:?}\n",
+            "{a:?}:{b:?} prior {prior:.2} length {len:.2} marks {marks:.2} similarity {:?} {sim:.2} total {:.2}\n",
+            e.similarity,
             prior + model.evidence_llr(&e)
         ));
     }

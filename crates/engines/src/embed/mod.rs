@@ -85,8 +85,24 @@ pub fn align_with_given_vectors(
     use driftlens_core::align::{align_sides, PairSimilarity, VectorSimilarity};
     let fits = original_vectors.len() == original.sentences.len()
         && translation_vectors.len() == translation.sentences.len();
+    // Each sentence weighs in a run's sum by its length in characters: e5 mean-pools
+    // tokens, so the run's text would weigh its sentences so.
+    let lengths = |side: &driftlens_core::align::Side| -> Vec<f32> {
+        side.sentences
+            .iter()
+            .map(|s| s.chars().count().max(1) as f32)
+            .collect()
+    };
     let similarity = fits
-        .then(|| VectorSimilarity::new(VECTORS_SIGNAL, original_vectors, translation_vectors))
+        .then(|| {
+            VectorSimilarity::weighted(
+                VECTORS_SIGNAL,
+                original_vectors,
+                translation_vectors,
+                &lengths(original),
+                &lengths(translation),
+            )
+        })
         .flatten();
     align_sides(
         original,
