@@ -10,14 +10,13 @@ use eframe::egui;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::sync::Arc;
 
 /// A model download in progress or finished.
 #[derive(Debug, Default)]
 pub struct Download {
     pub file: String,
-    pub size: usize,
-    pub received: usize,
+    pub size: u64,
+    pub received: u64,
     pub done: bool,
     pub error: Option<String>,
     rx: Option<Receiver<DownloadMessage>>,
@@ -159,15 +158,20 @@ impl EnginesState {
             let Some(rx) = &d.rx else { continue };
             loop {
                 match rx.try_recv() {
-                    Ok(DownloadMessage::Event(DownloadEvent::File { name, size })) => {
+                    Ok(DownloadMessage::Event(DownloadEvent::File {
+                        name,
+                        size,
+                        resumed,
+                        ..
+                    })) => {
                         d.file = name;
                         d.size = size;
-                        d.received = 0;
+                        d.received = resumed;
                     }
                     Ok(DownloadMessage::Event(DownloadEvent::Bytes { bytes, .. })) => {
                         d.received += bytes
                     }
-                    Ok(DownloadMessage::Event(DownloadEvent::FileDone { .. })) => {}
+                    Ok(DownloadMessage::Event(_)) => {}
                     Ok(DownloadMessage::Done(r)) => {
                         d.done = true;
                         d.error = r.err();
@@ -204,13 +208,16 @@ impl EnginesState {
             let store = ModelStore::from_env(models_dir);
             let tx_events = tx.clone();
             let ctx_events = ctx.clone();
-            let on: Arc<dyn Fn(DownloadEvent) + Send + Sync> = Arc::new(move |e| {
+            let on = move |e| {
                 let _ = tx_events.send(DownloadMessage::Event(e));
                 ctx_events.request_repaint();
-            });
+            };
             let result = match store.entry(&lang_owned) {
-                Ok(entry) => crate::models::download::fetch_reporting(&store, entry, on)
-                    .map_err(|e| e.to_string()),
+                Ok(entry) => {
+                    crate::models::download::fetch(&store, entry, &on, &Default::default())
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
                 Err(e) => Err(e.to_string()),
             };
             let _ = tx.send(DownloadMessage::Done(result));

@@ -6,7 +6,7 @@ pub mod catalog;
 pub mod download;
 pub mod store;
 
-pub use catalog::{Catalog, ModelEntry, ModelKind};
+pub use catalog::{Catalog, ModelEntry, ModelKind, SizeEstimate};
 pub use store::{
     FileCheck, FileStatus, Location, ModelError, ModelStore, Presence, ResolvedModel, StoreConfig,
 };

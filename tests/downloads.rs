@@ -1,0 +1,478 @@
+//! Downloads against a hub on this machine: a small HTTP server (std::net) that answers in
+//! the Hugging Face hub's URL layout (`/org/name/resolve/main/file`, large files redirected
+//! to a file server with `x-linked-etag` = their sha256), serving the Marian fixture model.
+//! One job fetches two models with exact sizes first; Cancel stops inside a file and the
+//! next try asks for the rest with `Range`; a file whose bytes do not match the hub's
+//! checksum is removed; an unreachable hub is one error for the whole job; and finding a
+//! model (what `analyze` does) never asks the hub for anything.
+
+use driftlens::models::download::{self, DownloadEvent, Plan, Role};
+use driftlens::models::{Catalog, ModelError, ModelStore, Presence, SizeEstimate, StoreConfig};
+use driftlens::translate::CancelFlag;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+/// Files the hub serves through its file server, as it does LFS files.
+const LARGE: [&str; 2] = ["model.safetensors", "pytorch_model.bin"];
+
+fn fixture_model() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/marian/model")
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A hub serving the fixture model's files under every repository it is asked for.
+struct FixtureHub {
+    addr: String,
+    files: BTreeMap<String, Vec<u8>>,
+    /// `path range` of every request, in order.
+    log: Arc<Mutex<Vec<String>>>,
+    /// While set, file bodies trickle (1 KiB every 20 ms) after their first 256 KiB.
+    slow: Arc<AtomicBool>,
+    /// While set, the large files' bytes are served with one byte changed.
+    corrupt: Arc<AtomicBool>,
+}
+
+impl FixtureHub {
+    fn start() -> FixtureHub {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let mut files = BTreeMap::new();
+        for e in std::fs::read_dir(fixture_model()).unwrap() {
+            let e = e.unwrap();
+            files.insert(
+                e.file_name().to_string_lossy().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+        let hub = FixtureHub {
+            addr: addr.clone(),
+            files: files.clone(),
+            log: Default::default(),
+            slow: Default::default(),
+            corrupt: Default::default(),
+        };
+        let (log, slow, corrupt) = (hub.log.clone(), hub.slow.clone(), hub.corrupt.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (files, log, slow, corrupt, addr) = (
+                    files.clone(),
+                    log.clone(),
+                    slow.clone(),
+                    corrupt.clone(),
+                    addr.clone(),
+                );
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &files, &log, &slow, &corrupt, &addr);
+                });
+            }
+        });
+        hub
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+fn serve(
+    mut stream: TcpStream,
+    files: &BTreeMap<String, Vec<u8>>,
+    log: &Mutex<Vec<String>>,
+    slow: &AtomicBool,
+    corrupt: &AtomicBool,
+    addr: &str,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+    let mut range = None;
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h)?;
+        if h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("range") {
+                range = Some(v.trim().to_string());
+            }
+        }
+    }
+    log.lock()
+        .unwrap()
+        .push(format!("{path} {}", range.clone().unwrap_or_default()));
+    let not_found = "HTTP/1.1 404 Not Found\r\nx-error-code: EntryNotFound\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    // /cdn/<sha256>: the file server of large files.
+    if let Some(sha) = path.strip_prefix("/cdn/") {
+        let Some(bytes) = files.values().find(|b| sha256(b) == sha) else {
+            return stream.write_all(not_found.as_bytes());
+        };
+        let mut bytes = bytes.clone();
+        if corrupt.load(Ordering::SeqCst) {
+            bytes[100] ^= 0xff;
+        }
+        return send_range(&mut stream, &bytes, range.as_deref(), "", slow);
+    }
+    // /org/name/resolve/main/<file>
+    let Some((_, file)) = path.split_once("/resolve/main/") else {
+        return stream.write_all(not_found.as_bytes());
+    };
+    let Some(bytes) = files.get(file) else {
+        return stream.write_all(not_found.as_bytes());
+    };
+    let sha = sha256(bytes);
+    if LARGE.contains(&file) {
+        let head = format!(
+            "HTTP/1.1 302 Found\r\nLocation: {addr}/cdn/{sha}\r\nx-repo-commit: {COMMIT}\r\nx-linked-etag: \"{sha}\"\r\nx-linked-size: {}\r\nETag: \"{}\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            bytes.len(),
+            &sha[..40]
+        );
+        return stream.write_all(head.as_bytes());
+    }
+    let extra = format!("x-repo-commit: {COMMIT}\r\nETag: \"{}\"\r\n", &sha[..40]);
+    send_range(&mut stream, bytes, range.as_deref(), &extra, slow)
+}
+
+fn send_range(
+    stream: &mut TcpStream,
+    bytes: &[u8],
+    range: Option<&str>,
+    extra: &str,
+    slow: &AtomicBool,
+) -> std::io::Result<()> {
+    let total = bytes.len();
+    let (start, end) = match range.and_then(|r| r.strip_prefix("bytes=")) {
+        Some(r) => {
+            let (a, b) = r.split_once('-').unwrap_or((r, ""));
+            let a: usize = a.parse().unwrap_or(0);
+            let b: usize = b.parse().unwrap_or(total - 1).min(total - 1);
+            (a, b)
+        }
+        None => (0, total - 1),
+    };
+    let body = &bytes[start..=end];
+    let status = if range.is_some() {
+        "206 Partial Content"
+    } else {
+        "200 OK"
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Range: bytes {start}-{end}/{total}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if !slow.load(Ordering::SeqCst) || body.len() < 2 {
+        return stream.write_all(body);
+    }
+    let quick = body.len().min(256 * 1024);
+    stream.write_all(&body[..quick])?;
+    for chunk in body[quick..].chunks(1024) {
+        stream.write_all(chunk)?;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+/// A catalog of two models (a back-translation and a forward one) for language xx.
+fn catalog() -> Catalog {
+    Catalog::parse(
+        r#"
+[languages]
+xx = "opus-mt-xx-en"
+[forward]
+xx = "opus-mt-en-xx"
+[marian_files]
+files = ["config.json", "source.spm", "target.spm", "vocab.json"]
+weights = ["model.safetensors", "pytorch_model.bin"]
+optional = ["generation_config.json", "tokenizer_config.json", "target_vocab.json"]
+typical_bytes = 298000000
+
+[[model]]
+name = "opus-mt-xx-en"
+repo = "Example-Org/opus-mt-xx-en"
+revision = "unpinned"
+
+[[model]]
+name = "opus-mt-en-xx"
+repo = "Example-Org/opus-mt-en-xx"
+revision = "unpinned"
+"#,
+    )
+    .unwrap()
+}
+
+fn store(tmp: &Path, endpoint: &str) -> ModelStore {
+    ModelStore::new(
+        catalog(),
+        StoreConfig {
+            user_dir: None,
+            project_dir: Some(tmp.join("models")),
+            hf_cache: Some(tmp.join("hub")),
+            offline: false,
+            endpoint: endpoint.to_string(),
+        },
+    )
+}
+
+/// The fixture's files a download fetches: the required ones, the first weights file, the
+/// optional ones the hub has.
+fn expected_bytes(hub: &FixtureHub) -> u64 {
+    [
+        "config.json",
+        "source.spm",
+        "target.spm",
+        "vocab.json",
+        "model.safetensors",
+        "generation_config.json",
+        "tokenizer_config.json",
+    ]
+    .iter()
+    .map(|f| hub.files[*f].len() as u64)
+    .sum()
+}
+
+fn events() -> (
+    Arc<Mutex<Vec<DownloadEvent>>>,
+    impl Fn(DownloadEvent) + Sync,
+) {
+    let seen: Arc<Mutex<Vec<DownloadEvent>>> = Default::default();
+    let sink = seen.clone();
+    (seen, move |e| sink.lock().unwrap().push(e))
+}
+
+#[test]
+fn the_plan_names_what_the_corpus_lacks_with_the_catalogs_sizes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = store(tmp.path(), "http://127.0.0.1:9");
+    let plan = Plan::for_languages(&s, ["xx", "zz"]);
+    let names: Vec<(&str, Role)> = plan
+        .models
+        .iter()
+        .map(|w| (w.entry.name.as_str(), w.role))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("opus-mt-xx-en", Role::Back),
+            ("opus-mt-en-xx", Role::Forward)
+        ]
+    );
+    assert_eq!(plan.languages(), ["xx"]);
+    assert_eq!(plan.models[0].size, SizeEstimate::About(298_000_000));
+    assert_eq!(plan.total(), (596_000_000, false));
+    // Sizes the catalog lists for every file make the total exact.
+    let mut exact = catalog();
+    for m in &mut exact.models {
+        m.sizes = [
+            ("config.json", 10),
+            ("source.spm", 20),
+            ("target.spm", 30),
+            ("vocab.json", 40),
+            ("pytorch_model.bin", 1000),
+        ]
+        .into_iter()
+        .map(|(f, n)| (f.to_string(), n))
+        .collect();
+    }
+    let s2 = ModelStore::new(exact, s.config.clone());
+    assert_eq!(Plan::for_languages(&s2, ["xx"]).total(), (2200, true));
+}
+
+#[test]
+fn one_job_fetches_both_models_with_exact_sizes_and_the_plan_empties() {
+    let hub = FixtureHub::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = store(tmp.path(), &hub.addr);
+    let plan = Plan::for_languages(&s, ["xx"]);
+    let entries: Vec<_> = plan.models.iter().map(|w| &w.entry).collect();
+    let (seen, on) = events();
+    let report = download::fetch_all(&s, &entries, &on, &CancelFlag::new()).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.ready.len(), 2);
+    let seen = seen.lock().unwrap().clone();
+    let planned = seen.iter().find_map(|e| match e {
+        DownloadEvent::Planned { files, bytes, have } => Some((*files, *bytes, *have)),
+        _ => None,
+    });
+    assert_eq!(planned, Some((14, 2 * expected_bytes(&hub), 0)));
+    let received: u64 = seen
+        .iter()
+        .map(|e| match e {
+            DownloadEvent::Bytes { bytes, .. } => *bytes,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(
+        received,
+        2 * expected_bytes(&hub),
+        "every byte reported once"
+    );
+    // The hub's layout: a snapshot of links to blobs, refs/main naming the commit.
+    let repo = tmp.path().join("hub/models--Example-Org--opus-mt-xx-en");
+    assert_eq!(
+        std::fs::read_to_string(repo.join("refs/main")).unwrap(),
+        COMMIT
+    );
+    let weights = repo
+        .join("snapshots")
+        .join(COMMIT)
+        .join("model.safetensors");
+    assert_eq!(
+        sha256(&std::fs::read(&weights).unwrap()),
+        sha256(&hub.files["model.safetensors"])
+    );
+    assert!(
+        !repo
+            .join("snapshots")
+            .join(COMMIT)
+            .join("pytorch_model.bin")
+            .exists(),
+        "one weights file is enough"
+    );
+    for entry in &entries {
+        assert!(
+            matches!(s.locate(entry), Presence::Present(_)),
+            "{}",
+            entry.name
+        );
+    }
+    assert!(Plan::for_languages(&s, ["xx"]).is_empty());
+}
+
+#[test]
+fn cancel_stops_inside_a_file_and_the_next_try_resumes_with_a_range() {
+    let hub = FixtureHub::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = store(tmp.path(), &hub.addr);
+    let entry = s.catalog.model("opus-mt-xx-en").unwrap().clone();
+    hub.slow.store(true, Ordering::SeqCst);
+    let cancel = CancelFlag::new();
+    let weights_bytes = AtomicU64::new(0);
+    let on = |e: DownloadEvent| {
+        if let DownloadEvent::Bytes { name, bytes, .. } = e {
+            if name == "model.safetensors"
+                && weights_bytes.fetch_add(bytes, Ordering::SeqCst) + bytes > 300 * 1024
+            {
+                cancel.cancel();
+            }
+        }
+    };
+    let err = download::fetch_all(&s, &[&entry], &on, &cancel).unwrap_err();
+    assert!(matches!(err, ModelError::Cancelled), "{err}");
+    assert!(err.to_string().contains("resumes"), "{err}");
+    let sha = sha256(&hub.files["model.safetensors"]);
+    let part = tmp
+        .path()
+        .join("hub/models--Example-Org--opus-mt-xx-en/blobs")
+        .join(format!("{sha}.part"));
+    let kept = std::fs::metadata(&part).expect("the part is kept").len();
+    let size = hub.files["model.safetensors"].len() as u64;
+    assert!(kept > 256 * 1024 && kept < size, "{kept} of {size}");
+    assert!(matches!(s.locate(&entry), Presence::Incomplete { .. }));
+
+    // The next try asks only for the rest, and says how much was already here.
+    hub.slow.store(false, Ordering::SeqCst);
+    let (seen, on) = events();
+    let r = download::fetch(&s, &entry, &on, &CancelFlag::new()).unwrap();
+    let have = seen.lock().unwrap().iter().find_map(|e| match e {
+        DownloadEvent::Planned { have, .. } => Some(*have),
+        _ => None,
+    });
+    let small: u64 = ["config.json", "source.spm", "target.spm", "vocab.json"]
+        .iter()
+        .map(|f| hub.files[*f].len() as u64)
+        .sum();
+    assert_eq!(
+        have,
+        Some(small + kept),
+        "the files done and the part count as here"
+    );
+    let resumed = format!("/cdn/{sha} bytes={kept}-");
+    assert!(
+        hub.requests().contains(&resumed),
+        "asked for {resumed}: {:?}",
+        hub.requests()
+    );
+    assert_eq!(
+        sha256(&std::fs::read(r.dir.join("model.safetensors")).unwrap()),
+        sha,
+        "the resumed file is whole"
+    );
+    assert!(!part.exists());
+}
+
+#[test]
+fn a_file_that_does_not_match_the_hubs_checksum_is_removed_and_named() {
+    let hub = FixtureHub::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = store(tmp.path(), &hub.addr);
+    let entry = s.catalog.model("opus-mt-xx-en").unwrap().clone();
+    hub.corrupt.store(true, Ordering::SeqCst);
+    let report = download::fetch_all(&s, &[&entry], &|_| {}, &CancelFlag::new()).unwrap();
+    assert!(report.ready.is_empty());
+    let msg = report.failed[0].1.to_string();
+    assert!(
+        msg.contains("sha256") && msg.contains("removed") && msg.contains("model.safetensors"),
+        "{msg}"
+    );
+    let blobs = tmp
+        .path()
+        .join("hub/models--Example-Org--opus-mt-xx-en/blobs");
+    let sha = sha256(&hub.files["model.safetensors"]);
+    assert!(!blobs.join(&sha).exists() && !blobs.join(format!("{sha}.part")).exists());
+    assert!(!matches!(s.locate(&entry), Presence::Present(_)));
+}
+
+#[test]
+fn an_unreachable_hub_is_one_error_for_the_whole_job_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = store(tmp.path(), "http://127.0.0.1:9");
+    let plan = Plan::for_languages(&s, ["xx"]);
+    let entries: Vec<_> = plan.models.iter().map(|w| &w.entry).collect();
+    let (seen, on) = events();
+    let err = download::fetch_all(&s, &entries, &on, &CancelFlag::new()).unwrap_err();
+    assert!(matches!(err, ModelError::Unreachable { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("127.0.0.1:9") && msg.contains("models--ORG--NAME/snapshots"),
+        "{msg}"
+    );
+    let sizing = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, DownloadEvent::Sizing { .. }))
+        .count();
+    assert_eq!(sizing, 1, "stops at the first model, not once per model");
+    assert!(!tmp.path().join("hub").exists(), "nothing written");
+    assert_eq!(
+        download::snapshot_dir(&s, entries[0]).unwrap(),
+        tmp.path()
+            .join("hub/models--Example-Org--opus-mt-xx-en/snapshots/<commit>")
+    );
+}
+
+#[test]
+fn finding_a_model_never_asks_the_hub() {
+    let hub = FixtureHub::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = store(tmp.path(), &hub.addr);
+    let entry = s.catalog.model("opus-mt-xx-en").unwrap();
+    assert!(matches!(s.resolve(entry), Err(ModelError::NotFound { .. })));
+    assert!(driftlens::models::load_marian(&s, "xx").is_err());
+    assert!(hub.requests().is_empty(), "{:?}", hub.requests());
+}
