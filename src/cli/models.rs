@@ -1,24 +1,12 @@
 //! `driftlens models list|fetch|verify`: the command line over the model store.
 
 use super::flags::{ModelsAction, ModelsArgs};
-use driftlens::models::download::{self, DownloadEvent};
+use driftlens::models::download::{self, human_size as human, DownloadEvent};
 use driftlens::models::store::{verify_files, Presence, StoreConfig};
 use driftlens::models::{Catalog, ModelEntry, ModelKind, ModelStore};
 use driftlens::translate::CancelFlag;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-
-fn human(bytes: u64) -> String {
-    if bytes >= 1 << 30 {
-        format!("{:.1} GB", bytes as f64 / (1u64 << 30) as f64)
-    } else if bytes >= 1 << 20 {
-        format!("{:.0} MB", bytes as f64 / (1u64 << 20) as f64)
-    } else if bytes >= 1 << 10 {
-        format!("{:.0} kB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} B")
-    }
-}
 
 /// Runs a `models` subcommand, printing to stdout; errors carry the message to show.
 pub fn run(args: ModelsArgs) -> Result<(), String> {

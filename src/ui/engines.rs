@@ -140,8 +140,10 @@ impl EnginesState {
     /// Every frame, shown or not: takes in download progress, and looks at the disk again
     /// when a download finished or the status was invalidated and the panel is shown (the
     /// lookups touch the disk and load WordNet, so a panel never opened never pays for them).
-    pub fn logic(&mut self, langs: &[String], models_dir: Option<PathBuf>, shown: bool) {
-        if self.poll() {
+    /// True when a download finished (the overview's offer looks again too).
+    pub fn logic(&mut self, langs: &[String], models_dir: Option<PathBuf>, shown: bool) -> bool {
+        let finished = self.poll();
+        if finished {
             self.status = None;
         }
         if shown && self.status.is_none() {
@@ -150,6 +152,7 @@ impl EnginesState {
                 models_dir,
             ));
         }
+        finished
     }
 
     fn poll(&mut self) -> bool {

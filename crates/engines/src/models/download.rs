@@ -58,6 +58,20 @@ pub enum DownloadEvent {
     ModelReady { model: String },
 }
 
+/// A size in decimal units, as the hub shows them: "298 MB", "4.8 GB".
+pub fn human_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if bytes >= 1_000_000_000 {
+        format!("{:.1} GB", b / 1e9)
+    } else if bytes >= 1_000_000 {
+        format!("{:.0} MB", b / 1e6)
+    } else if bytes >= 1_000 {
+        format!("{:.0} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
 /// The callback a download reports through.
 pub type OnEvent<'a> = &'a (dyn Fn(DownloadEvent) + Sync);
 
@@ -288,7 +302,7 @@ impl Hub {
                         format!("the hub answered {code} {}", r.status_text()),
                     )))
                 }
-                Err(ureq::Error::Transport(t)) => return Err(Fail::Unreachable(t.to_string())),
+                Err(ureq::Error::Transport(t)) => return Err(Fail::Unreachable(transport(&t))),
             };
             let relative = (300..400).contains(&r.status())
                 && r.header("Location").is_some_and(|l| l.starts_with('/'));
@@ -499,7 +513,7 @@ impl Hub {
                     format!("the hub answered {code} {}", r.status_text()),
                 )))
             }
-            Err(ureq::Error::Transport(t)) => return Err(Fail::Unreachable(t.to_string())),
+            Err(ureq::Error::Transport(t)) => return Err(Fail::Unreachable(transport(&t))),
         };
         if response.status() == 200 && start > 0 {
             // The server ignored the range: start the part again.
@@ -601,6 +615,22 @@ impl Hub {
         std::fs::create_dir_all(&refs).map_err(|e| io(&refs, e))?;
         std::fs::write(refs.join(name), &f.commit).map_err(|e| io(&refs.join(name), e))?;
         Ok(pointer)
+    }
+}
+
+/// A transport failure in words, without the URL ureq puts first: "Connection Failed:
+/// Connection refused (os error 111)".
+fn transport(t: &ureq::Transport) -> String {
+    let mut cause = std::error::Error::source(t);
+    let mut last = None;
+    while let Some(c) = cause {
+        last = Some(c.to_string());
+        cause = c.source();
+    }
+    match (last, t.message()) {
+        (Some(c), _) => format!("{}: {c}", t.kind()),
+        (None, Some(m)) => format!("{}: {m}", t.kind()),
+        (None, None) => t.kind().to_string(),
     }
 }
 
