@@ -751,6 +751,15 @@ fn the_overview_offers_the_missing_models_once_and_says_plainly_when_the_hub_is_
     h.get_by_label("Try again");
     h.get_by_label_contains("repositories and where they go");
     screenshot(&mut h, "overview-download-offline");
+
+    // "Not now" folds the banner into one line until asked for again.
+    h.get_by_label("Not now").click();
+    h.run_ok();
+    assert!(h.query_by_label("Try again").is_none());
+    h.get_by_label_contains("can be analysed better");
+    h.get_by_label("Show").click();
+    h.run_ok();
+    h.get_by_label("Try again");
 }
 
 #[test]

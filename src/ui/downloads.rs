@@ -507,11 +507,13 @@ fn hidden_view(ui: &mut egui::Ui, offer: &Offer) -> Option<Action> {
 fn job_view(ui: &mut egui::Ui, job: &Job, offer: &Offer) -> Option<Action> {
     let mut action = None;
     let p = &job.progress;
+    let langs = offer.plan.languages().len();
     ui.label(
         egui::RichText::new(format!(
-            "Downloading {} models for {} languages",
+            "Downloading {} {} for {langs} {}",
             job.models,
-            offer.plan.languages().len()
+            if job.models == 1 { "model" } else { "models" },
+            if langs == 1 { "language" } else { "languages" },
         ))
         .strong(),
     );
@@ -529,7 +531,7 @@ fn job_view(ui: &mut egui::Ui, job: &Job, offer: &Offer) -> Option<Action> {
                     egui::ProgressBar::new(p.fraction())
                         .desired_width(320.0)
                         .text(format!(
-                            "{} of {} · {} of {} models",
+                            "in all: {} of {} · {} of {} models",
                             human_size(p.done),
                             human_size(total),
                             p.models_ready,
