@@ -304,3 +304,49 @@ fn finding_a_model_never_asks_the_hub() {
     assert!(driftlens::models::load_marian(&s, "xx").is_err());
     assert!(hub.requests().is_empty(), "{:?}", hub.requests());
 }
+
+#[test]
+fn models_fetch_on_the_command_line_fetches_back_and_forward_in_one_job() {
+    let hub = FixtureHub::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |endpoint: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_driftlens"))
+            .args(["models", "fetch", "ru"])
+            .env("HF_HOME", tmp.path().join("hf"))
+            .env("HF_ENDPOINT", endpoint)
+            .env_remove("HF_HUB_OFFLINE")
+            .output()
+            .unwrap()
+    };
+    // No hub: one message for the job, not one per model.
+    let out = run("http://127.0.0.1:9");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(
+        err.matches("cannot reach the Hugging Face hub").count(),
+        1,
+        "{err}"
+    );
+    // The fixture hub: sizes first, a line per file (stderr is a pipe), both models ready.
+    let out = run(&hub.addr);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("14 files to fetch"), "{stderr}");
+    assert!(
+        stderr.contains("opus-mt-ru-en/model.safetensors downloaded and checked"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("opus-mt-ru-en ready in") && stdout.contains("opus-mt-en-ru ready in"),
+        "{stdout}"
+    );
+    // Again: both are here, nothing is asked.
+    let asked = hub.requests().len();
+    let out = run(&hub.addr);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already on this computer"));
+    assert_eq!(hub.requests().len(), asked);
+}
