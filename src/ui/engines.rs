@@ -5,7 +5,7 @@
 use super::Workbench;
 use crate::analyze::TranslationStatus;
 use crate::models::download::DownloadEvent;
-use crate::models::{ModelStore, Presence};
+use crate::models::{ModelError, ModelStore, Presence};
 use eframe::egui;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -219,7 +219,15 @@ impl EnginesState {
                 Ok(entry) => {
                     crate::models::download::fetch(&store, entry, &on, &Default::default())
                         .map(|_| ())
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| match e {
+                            // the hub's error names no model: say which, and how else to get it
+                            ModelError::Unreachable { endpoint, reason } => format!(
+                                "could not download {}: the Hugging Face hub at {endpoint} cannot be reached ({reason}); {}",
+                                entry.name,
+                                store.fetch_hint(entry)
+                            ),
+                            e => e.to_string(),
+                        })
                 }
                 Err(e) => Err(e.to_string()),
             };
