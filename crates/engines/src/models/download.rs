@@ -685,20 +685,17 @@ pub fn fetch_all(
     };
     let mut report = FetchReport::default();
     let mut listed: Vec<(&ModelEntry, Vec<RemoteFile>)> = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if cancel.is_cancelled() {
-            return Err(ModelError::Cancelled);
+    for (entry, answer) in entries.iter().zip(list_all(hub, entries, on, cancel)) {
+        match answer {
+            Some(Ok(files)) => listed.push((entry, files)),
+            Some(Err(Fail::Model(e))) => report.failed.push((entry.name.clone(), e)),
+            Some(Err(other)) => return Err(job_error(other)),
+            // not asked: the job stopped (an unreachable hub answers above, Cancel below)
+            None => {}
         }
-        on(DownloadEvent::Sizing {
-            model: entry.name.clone(),
-            done: i,
-            of: entries.len(),
-        });
-        match hub.list(entry) {
-            Ok(files) => listed.push((entry, files)),
-            Err(Fail::Model(e)) => report.failed.push((entry.name.clone(), e)),
-            Err(other) => return Err(job_error(other)),
-        }
+    }
+    if cancel.is_cancelled() {
+        return Err(ModelError::Cancelled);
     }
     let files = listed.iter().map(|(_, f)| f.len()).sum();
     let bytes = listed.iter().flat_map(|(_, f)| f).map(|f| f.size).sum();
@@ -720,6 +717,49 @@ pub fn fetch_all(
         }
     }
     Ok(report)
+}
+
+/// The hub's answer about one model's files; `None` where it was not asked.
+type Listing = Option<Result<Vec<RemoteFile>, Fail>>;
+
+/// How many models are asked about at once: each costs a round trip per file (~8), so 16
+/// models one after the other wait on some 130 answers in a row.
+const SIZING_THREADS: usize = 8;
+
+/// Asks the hub for every model's files and sizes, several models at once, the answers in
+/// the order of `entries`; `None` for a model not asked because the job stopped (the hub
+/// cannot be reached, or Cancel).
+fn list_all(hub: &Hub, entries: &[&ModelEntry], on: OnEvent, cancel: &CancelFlag) -> Vec<Listing> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let asked = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let answers: std::sync::Mutex<Vec<Listing>> =
+        std::sync::Mutex::new(entries.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..entries.len().min(SIZING_THREADS) {
+            scope.spawn(|| loop {
+                if stop.load(Ordering::SeqCst) || cancel.is_cancelled() {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(entry) = entries.get(i) else { break };
+                on(DownloadEvent::Sizing {
+                    model: entry.name.clone(),
+                    done: asked.fetch_add(1, Ordering::SeqCst),
+                    of: entries.len(),
+                });
+                let answer = hub.list(entry);
+                if matches!(answer, Err(Fail::Unreachable(_))) {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                if let Ok(mut all) = answers.lock() {
+                    all[i] = Some(answer);
+                }
+            });
+        }
+    });
+    answers.into_inner().unwrap_or_default()
 }
 
 /// Fetches and checks the files of one model, then finds it whole where the store looks.
