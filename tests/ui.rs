@@ -1,8 +1,9 @@
 //! The workbench, driven through its AccessKit labels with egui_kittest (rendered on the CPU
 //! through wgpu/lavapipe): the overview and the heat map, side by side with keyboard
 //! navigation, languages without a back-translation engine (ru, ar, zh, hi) shown aligned,
-//! review verdicts and notes that survive closing the app, the classroom flow, export, and
-//! frame times while the worker analyses. Screenshots go to `screenshots/`.
+//! review verdicts and notes that survive closing the app, the classroom flow, export, the
+//! overview's download offer (and its message without a hub), and frame times while the
+//! worker analyses. Screenshots go to `screenshots/`.
 
 mod common;
 
@@ -646,7 +647,7 @@ fn cancel_stops_the_analysis() {
 
 #[test]
 fn engines_panel_shows_the_download_error_without_network() {
-    // No hub here (and none wanted in CI): point hf-hub at a closed local port and a
+    // No hub here (and none wanted in CI): point the downloads at a closed local port and a
     // throwaway cache, so the download fails at once, as it does on a machine offline.
     let (_hf_dir, hf_home) = temp_folder("hf");
     std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");

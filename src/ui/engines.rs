@@ -1,5 +1,5 @@
 //! Engines and models: which engine serves each language, whether its Marian model is on
-//! this computer, a Download button with a progress bar (hf-hub on a worker thread), and
+//! this computer, a Download button with a progress bar (`models::download` on a thread), and
 //! the exact reason and fix when a language cannot be analysed.
 
 use super::Workbench;
