@@ -125,7 +125,7 @@ fn no_file_imports_one_that_imports_it_back() {
 #[test]
 fn the_core_crate_names_no_ui_model_or_cli_crate() {
     let manifest = std::fs::read_to_string(root().join("crates/core/Cargo.toml")).unwrap();
-    for name in ["egui", "eframe", "candle", "hf-hub", "clap", "tokenizers"] {
+    for name in ["egui", "eframe", "candle", "ureq", "clap", "tokenizers"] {
         assert!(
             !manifest.lines().any(|l| l.trim_start().starts_with(name)),
             "crates/core/Cargo.toml depends on {name}"

@@ -83,7 +83,7 @@ fn store(
             project_dir: project.map(Path::to_path_buf),
             hf_cache: hub.map(Path::to_path_buf),
             offline: true,
-            download: false,
+            endpoint: String::new(),
         },
     )
 }
@@ -264,15 +264,15 @@ fn a_missing_model_offline_says_where_it_looked_and_what_to_do() {
     );
 
     // Fetching with HF_HUB_OFFLINE set does not touch the network and says why.
-    let err = s.fetch(&entry, false).unwrap_err();
+    let err = s.fetch(&entry, &|_| {}).unwrap_err();
     assert!(matches!(err, ModelError::Offline { .. }), "{err}");
     assert!(err.to_string().contains("HF_HUB_OFFLINE"), "{err}");
 }
 
 #[test]
 fn fetching_without_a_reachable_hub_fails_with_a_clear_message() {
-    // Points hf-hub at an endpoint nothing listens on, so the test never depends on the
-    // network: the error must name the file, the URL and the fix, and not panic.
+    // Points the store at an endpoint nothing listens on, so the test never depends on the
+    // network: one typed error that names the hub and what to copy where, and no panic.
     let tmp = tempfile::tempdir().unwrap();
     let catalog = test_catalog("unpinned", "");
     let entry = catalog.model("opus-mt-xx-en").unwrap().clone();
@@ -283,14 +283,12 @@ fn fetching_without_a_reachable_hub_fails_with_a_clear_message() {
         Some(&tmp.path().join("hub")),
     );
     s.config.offline = false;
-    std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
-    let err = s.fetch(&entry, false).unwrap_err();
+    s.config.endpoint = "http://127.0.0.1:9".into();
+    let err = s.fetch(&entry, &|_| {}).unwrap_err();
     let msg = err.to_string();
-    assert!(matches!(err, ModelError::Download { .. }), "{msg}");
+    assert!(matches!(err, ModelError::Unreachable { .. }), "{msg}");
     assert!(
-        msg.contains("config.json")
-            && msg.contains("127.0.0.1:9")
-            && msg.contains("driftlens models fetch xx"),
+        msg.contains("127.0.0.1:9") && msg.contains("snapshots") && msg.contains("models/NAME"),
         "{msg}"
     );
     assert!(

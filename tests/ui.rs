@@ -1,8 +1,9 @@
 //! The workbench, driven through its AccessKit labels with egui_kittest (rendered on the CPU
 //! through wgpu/lavapipe): the overview and the heat map, side by side with keyboard
 //! navigation, languages without a back-translation engine (ru, ar, zh, hi) shown aligned,
-//! review verdicts and notes that survive closing the app, the classroom flow, export, and
-//! frame times while the worker analyses. Screenshots go to `screenshots/`.
+//! review verdicts and notes that survive closing the app, the classroom flow, export, the
+//! overview's download offer (and its message without a hub), and frame times while the
+//! worker analyses. Screenshots go to `screenshots/`.
 
 mod common;
 
@@ -640,7 +641,7 @@ fn cancel_stops_the_analysis() {
 
 #[test]
 fn engines_panel_shows_the_download_error_without_network() {
-    // No hub here (and none wanted in CI): point hf-hub at a closed local port and a
+    // No hub here (and none wanted in CI): point the downloads at a closed local port and a
     // throwaway cache, so the download fails at once, as it does on a machine offline.
     let (_hf_dir, hf_home) = temp_folder("hf");
     std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
@@ -673,6 +674,87 @@ fn engines_panel_shows_the_download_error_without_network() {
     );
     h.get_by_label("Retry download ru");
     screenshot(&mut h, "engines");
+}
+
+/// The label (or value) of an AccessKit node.
+fn node_text(h: &Harness<'_, Workbench>, part: &str) -> String {
+    let node = h.get_by_label_contains(part);
+    node.accesskit_node()
+        .label()
+        .filter(|l| !l.is_empty())
+        .or_else(|| node.value())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_overview_offers_the_missing_models_once_and_says_plainly_when_the_hub_is_unreachable() {
+    // A machine without the models (a throwaway Hugging Face cache) and without the hub (a
+    // closed local port, as the engines test uses: the same values, so tests running side
+    // by side agree).
+    let (_hf_dir, hf_home) = temp_folder("hf-offer");
+    std::env::set_var("HF_ENDPOINT", "http://127.0.0.1:9");
+    std::env::set_var("HF_HOME", &hf_home);
+    std::env::remove_var("HF_HUB_OFFLINE");
+    let langs: Vec<&str> = report()
+        .translations
+        .iter()
+        .map(|t| t.lang.as_str())
+        .collect();
+    let plan = driftlens::models::download::Plan::for_languages(
+        &driftlens::models::ModelStore::from_env(None),
+        langs.iter().copied(),
+    );
+    assert!(
+        plan.models.len() >= 2,
+        "this machine lacks models: {plan:?}"
+    );
+    let (_corpus_dir, corpus) = corpus_copy("offer");
+    let mut h = harness(&corpus);
+    h.run_ok();
+    // Said once, with the count and the total size, and one action.
+    let headline = node_text(&h, "can be analysed better after a download");
+    assert!(
+        headline.contains(&format!("{} models", plan.models.len())) && headline.contains("GB"),
+        "{headline}"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("can be analysed better")
+            .count(),
+        1,
+        "one offer, not one per language"
+    );
+    h.get_by_label_contains("Download all (about");
+    screenshot(&mut h, "overview-download-offer");
+
+    h.get_by_label_contains("Download all").click();
+    let started = Instant::now();
+    while h.query_by_label_contains("cannot be reached").is_none()
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let why = node_text(&h, "cannot be reached");
+    assert!(why.contains("127.0.0.1:9"), "{why}");
+    let fix = node_text(&h, "copy each model");
+    assert!(
+        fix.contains("$HF_HOME/hub/models--Helsinki-NLP--opus-mt-xx-en/snapshots/")
+            && fix.contains(&hf_home.join("hub").display().to_string()),
+        "says what to copy where: {fix}"
+    );
+    assert!(h.query_by_label_contains("Download failed").is_none());
+    h.get_by_label("Try again");
+    h.get_by_label_contains("repositories and where they go");
+    screenshot(&mut h, "overview-download-offline");
+
+    // "Not now" folds the banner into one line until asked for again.
+    h.get_by_label("Not now").click();
+    h.run_ok();
+    assert!(h.query_by_label("Try again").is_none());
+    h.get_by_label_contains("can be analysed better");
+    h.get_by_label("Show").click();
+    h.run_ok();
+    h.get_by_label("Try again");
 }
 
 #[test]

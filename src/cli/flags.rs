@@ -290,7 +290,9 @@ pub enum ModelsAction {
     /// computer (and where), and its size.
     List,
     /// Download the models for these languages (or model names) from the Hugging Face hub
-    /// into its cache, with a progress bar, checking sizes and checksums models.toml knows.
+    /// into its cache: each language's back-translation model and the forward model of its
+    /// round trip, in one job, with a progress bar; parts an interrupted try left are
+    /// resumed, and files are checked against the hub's sha256 and models.toml.
     Fetch {
         #[arg(required = true)]
         langs: Vec<String>,

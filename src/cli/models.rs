@@ -1,20 +1,12 @@
 //! `driftlens models list|fetch|verify`: the command line over the model store.
 
 use super::flags::{ModelsAction, ModelsArgs};
+use driftlens::models::download::{self, human_size as human, DownloadEvent};
 use driftlens::models::store::{verify_files, Presence, StoreConfig};
-use driftlens::models::{Catalog, ModelKind, ModelStore};
-
-fn human(bytes: u64) -> String {
-    if bytes >= 1 << 30 {
-        format!("{:.1} GB", bytes as f64 / (1u64 << 30) as f64)
-    } else if bytes >= 1 << 20 {
-        format!("{:.0} MB", bytes as f64 / (1u64 << 20) as f64)
-    } else if bytes >= 1 << 10 {
-        format!("{:.0} kB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} B")
-    }
-}
+use driftlens::models::{Catalog, ModelEntry, ModelKind, ModelStore};
+use driftlens::translate::CancelFlag;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 
 /// Runs a `models` subcommand, printing to stdout; errors carry the message to show.
 pub fn run(args: ModelsArgs) -> Result<(), String> {
@@ -134,53 +126,125 @@ fn list(store: &ModelStore) {
     }
 }
 
+/// Draws the download's progress on stderr: a bar per file on a terminal, a line per file
+/// otherwise. The library only reports events; this face draws them.
+struct TerminalProgress {
+    bar: std::sync::Mutex<Option<ProgressBar>>,
+    tty: bool,
+}
+
+impl TerminalProgress {
+    fn new() -> TerminalProgress {
+        TerminalProgress {
+            bar: std::sync::Mutex::new(None),
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn on(&self, event: DownloadEvent) {
+        let mut bar = self.bar.lock().unwrap_or_else(|e| e.into_inner());
+        match event {
+            DownloadEvent::Sizing { model, done, of } if self.tty => {
+                eprint!(
+                    "\rasking the hub for the files of {model} ({}/{of})…\x1b[K",
+                    done + 1
+                )
+            }
+            DownloadEvent::Planned { files, bytes, have } => {
+                if self.tty {
+                    eprint!("\r\x1b[K");
+                }
+                let resumed = if have > 0 {
+                    format!(", {} of it already here", human(have))
+                } else {
+                    String::new()
+                };
+                eprintln!("{files} files to fetch, {}{resumed}", human(bytes));
+            }
+            DownloadEvent::File {
+                model,
+                name,
+                size,
+                resumed,
+            } if self.tty => {
+                let pb = ProgressBar::new(size);
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{msg:<40} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                ) {
+                    pb.set_style(style.progress_chars("=> "));
+                }
+                pb.set_message(format!("{model}/{name}"));
+                pb.set_position(resumed);
+                *bar = Some(pb);
+            }
+            DownloadEvent::Bytes { bytes, .. } => {
+                if let Some(pb) = bar.as_ref() {
+                    pb.inc(bytes);
+                }
+            }
+            DownloadEvent::FileDone { model, name } => match bar.take() {
+                Some(pb) => pb.finish_and_clear(),
+                None => eprintln!("{model}/{name} downloaded and checked"),
+            },
+            _ => {}
+        }
+    }
+}
+
+/// Each language's back-translation model and the forward model of its round trip, fetched
+/// in one job: sizes first, then the files; a hub that cannot be reached is said once.
 fn fetch(store: &ModelStore, langs: &[String]) -> Result<(), String> {
-    let mut failures = Vec::new();
-    let mut done = std::collections::HashSet::new();
-    // each language's back-translation model, and the forward model of its round trip
-    let mut wanted = Vec::new();
+    let mut wanted: Vec<(&String, &ModelEntry)> = Vec::new();
     for lang in langs {
         wanted.push((lang, store.entry(lang).map_err(|e| e.to_string())?));
         wanted.extend(store.catalog.forward_for(lang).map(|(e, _)| (lang, e)));
     }
+    let mut seen = std::collections::HashSet::new();
+    wanted.retain(|(_, e)| seen.insert(e.name.clone()));
+    let mut missing = Vec::new();
     for (lang, entry) in wanted {
-        if !done.insert(entry.name.clone()) {
-            continue;
-        }
-        if let Presence::Present(r) = store.locate(entry) {
-            println!(
+        match store.locate(entry) {
+            Presence::Present(r) => println!(
                 "{lang}: {} is already on this computer ({})",
                 entry.name,
                 r.dir.display()
-            );
-            continue;
-        }
-        if !store.config.offline {
-            eprintln!(
-                "{lang}: downloading {} from https://huggingface.co/{} …",
-                entry.name, entry.repo
-            );
-        }
-        match store.fetch(entry, true) {
-            Ok(r) => println!(
-                "{lang}: {} ready in {} ({})",
-                entry.name,
-                r.dir.display(),
-                human(r.size())
             ),
-            Err(e) => {
-                eprintln!("driftlens: {e}");
-                failures.push(lang.clone());
-            }
+            _ => missing.push(entry),
         }
     }
-    if failures.is_empty() {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !store.config.offline {
+        eprintln!(
+            "downloading {} from {} …",
+            missing
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            download::endpoint(&store.config.endpoint)
+        );
+    }
+    let progress = TerminalProgress::new();
+    let report = download::fetch_all(store, &missing, &|e| progress.on(e), &CancelFlag::new())
+        .map_err(|e| e.to_string())?;
+    for r in &report.ready {
+        println!(
+            "{} ready in {} ({})",
+            r.entry.name,
+            r.dir.display(),
+            human(r.size())
+        );
+    }
+    for (_, e) in &report.failed {
+        eprintln!("driftlens: {e}");
+    }
+    if report.failed.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "could not fetch the models for {}",
-            failures.join(", ")
-        ))
+        let names: Vec<&str> = report.failed.iter().map(|(n, _)| n.as_str()).collect();
+        Err(format!("could not fetch {}", names.join(", ")))
     }
 }
 

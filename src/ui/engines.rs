@@ -1,23 +1,22 @@
 //! Engines and models: which engine serves each language, whether its Marian model is on
-//! this computer, a Download button with a progress bar (hf-hub on a worker thread), and
+//! this computer, a Download button with a progress bar (`models::download` on a thread), and
 //! the exact reason and fix when a language cannot be analysed.
 
 use super::Workbench;
 use crate::analyze::TranslationStatus;
 use crate::models::download::DownloadEvent;
-use crate::models::{ModelStore, Presence};
+use crate::models::{ModelError, ModelStore, Presence};
 use eframe::egui;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::sync::Arc;
 
 /// A model download in progress or finished.
 #[derive(Debug, Default)]
 pub struct Download {
     pub file: String,
-    pub size: usize,
-    pub received: usize,
+    pub size: u64,
+    pub received: u64,
     pub done: bool,
     pub error: Option<String>,
     rx: Option<Receiver<DownloadMessage>>,
@@ -141,8 +140,10 @@ impl EnginesState {
     /// Every frame, shown or not: takes in download progress, and looks at the disk again
     /// when a download finished or the status was invalidated and the panel is shown (the
     /// lookups touch the disk and load WordNet, so a panel never opened never pays for them).
-    pub fn logic(&mut self, langs: &[String], models_dir: Option<PathBuf>, shown: bool) {
-        if self.poll() {
+    /// True when a download finished (the overview's offer looks again too).
+    pub fn logic(&mut self, langs: &[String], models_dir: Option<PathBuf>, shown: bool) -> bool {
+        let finished = self.poll();
+        if finished {
             self.status = None;
         }
         if shown && self.status.is_none() {
@@ -151,6 +152,7 @@ impl EnginesState {
                 models_dir,
             ));
         }
+        finished
     }
 
     fn poll(&mut self) -> bool {
@@ -159,15 +161,20 @@ impl EnginesState {
             let Some(rx) = &d.rx else { continue };
             loop {
                 match rx.try_recv() {
-                    Ok(DownloadMessage::Event(DownloadEvent::File { name, size })) => {
+                    Ok(DownloadMessage::Event(DownloadEvent::File {
+                        name,
+                        size,
+                        resumed,
+                        ..
+                    })) => {
                         d.file = name;
                         d.size = size;
-                        d.received = 0;
+                        d.received = resumed;
                     }
                     Ok(DownloadMessage::Event(DownloadEvent::Bytes { bytes, .. })) => {
                         d.received += bytes
                     }
-                    Ok(DownloadMessage::Event(DownloadEvent::FileDone { .. })) => {}
+                    Ok(DownloadMessage::Event(_)) => {}
                     Ok(DownloadMessage::Done(r)) => {
                         d.done = true;
                         d.error = r.err();
@@ -204,13 +211,24 @@ impl EnginesState {
             let store = ModelStore::from_env(models_dir);
             let tx_events = tx.clone();
             let ctx_events = ctx.clone();
-            let on: Arc<dyn Fn(DownloadEvent) + Send + Sync> = Arc::new(move |e| {
+            let on = move |e| {
                 let _ = tx_events.send(DownloadMessage::Event(e));
                 ctx_events.request_repaint();
-            });
+            };
             let result = match store.entry(&lang_owned) {
-                Ok(entry) => crate::models::download::fetch_reporting(&store, entry, on)
-                    .map_err(|e| e.to_string()),
+                Ok(entry) => {
+                    crate::models::download::fetch(&store, entry, &on, &Default::default())
+                        .map(|_| ())
+                        .map_err(|e| match e {
+                            // the hub's error names no model: say which, and how else to get it
+                            ModelError::Unreachable { endpoint, reason } => format!(
+                                "could not download {}: the Hugging Face hub at {endpoint} cannot be reached ({reason}); {}",
+                                entry.name,
+                                store.fetch_hint(entry)
+                            ),
+                            e => e.to_string(),
+                        })
+                }
                 Err(e) => Err(e.to_string()),
             };
             let _ = tx.send(DownloadMessage::Done(result));

@@ -19,6 +19,7 @@ pub mod state;
 pub mod worker;
 
 mod classroom_view;
+mod downloads;
 mod engines;
 mod export_dialog;
 mod model;
@@ -90,6 +91,8 @@ pub struct Workbench {
     worker: Option<worker::Worker>,
     export: export_dialog::ExportState,
     engines: engines::EnginesState,
+    /// The overview's offer to download what the corpus lacks, and its job.
+    downloads: downloads::DownloadsState,
     classroom: classroom_view::ClassroomState,
     folder_pick: Option<Receiver<Option<PathBuf>>>,
     fonts_installed: bool,
@@ -143,6 +146,7 @@ impl Workbench {
             worker: None,
             export: Default::default(),
             engines: Default::default(),
+            downloads: Default::default(),
             classroom: Default::default(),
             folder_pick: None,
             fonts_installed: false,
@@ -216,6 +220,7 @@ impl Workbench {
             .collect();
         self.model.analysis_seconds = None;
         self.engines.invalidate();
+        self.downloads.invalidate();
         self.model.open_review();
         self.classroom = Default::default();
         let settings = Settings {
@@ -231,6 +236,18 @@ impl Workbench {
             settings,
             move || ctx.request_repaint(),
         ));
+    }
+
+    /// Analyses the open corpus again (the same original and translations), as after
+    /// models arrived; verdicts and notes stay.
+    fn reanalyse(&mut self, ctx: &egui::Context) {
+        if self.model.inputs.is_empty() {
+            return;
+        }
+        let corpus = self.model.corpus.clone();
+        let original = self.model.original_path.clone();
+        let inputs = self.model.inputs.clone();
+        self.start_inputs(ctx, &corpus, original, inputs);
     }
 
     /// Whether an analysis is running.
@@ -355,7 +372,8 @@ impl Workbench {
     }
 
     /// The work of every frame, whether or not a panel is shown: the worker's messages, the
-    /// folder picker, dropped files, the review's autosave, downloads and the engines'
+    /// folder picker, dropped files, the review's autosave, downloads (the Engines panel's
+    /// and the overview's offer, whose arrivals start a new analysis) and the engines'
     /// status, and the side-by-side keys. Drawing comes after and only reads what this left.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.poll_worker();
@@ -365,11 +383,22 @@ impl Workbench {
         let mut langs: Vec<String> = self.model.inputs.iter().map(|i| i.lang.clone()).collect();
         langs.sort();
         langs.dedup();
-        self.engines.logic(
+        if self.engines.logic(
             &langs,
             self.options.models_dir.clone(),
             self.state.view == View::Engines,
-        );
+        ) {
+            self.downloads.invalidate();
+        }
+        let overview = self.state.view == View::Overview;
+        if self
+            .downloads
+            .logic(&langs, self.options.models_dir.clone(), overview)
+        {
+            // models arrived: the engines look again, the languages are analysed again
+            self.engines.invalidate();
+            self.reanalyse(ctx);
+        }
         if self.state.view == View::SideBySide {
             self.handle_keys(ctx);
         }

@@ -13,6 +13,7 @@ pub const ROW_HEIGHT: f32 = 13.0;
 pub const LABEL_WIDTH: f32 = 110.0;
 
 pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
+    super::downloads::banner(wb, ui);
     let Some(original) = wb.model.original.as_ref() else {
         ui.label("Reading the original…");
         return;

@@ -1,6 +1,9 @@
-//! What several integration tests share: the bundled corpus and its Apertium analysis, and
-//! screenshots that are rewritten only when they look different.
+//! What several integration tests share: the bundled corpus and its Apertium analysis,
+//! screenshots that are rewritten only when they look different, and a hub on this machine
+//! for the download tests (`hub.rs`).
 #![allow(dead_code)]
+
+pub mod hub;
 
 use driftlens::analyze::{self, EngineChoice, Report, Request};
 use driftlens::translate::{CancelFlag, TranslationCache};

@@ -39,12 +39,46 @@ pub struct ModelEntry {
     pub sizes: BTreeMap<String, u64>,
     /// Known sha256 digests (lowercase hex), per file.
     pub sha256: BTreeMap<String, String>,
+    /// What a download of this model usually weighs, where the catalog says (Marian models:
+    /// `[marian_files] typical_bytes`), for estimates before the hub is asked.
+    pub typical_bytes: Option<u64>,
+}
+
+/// What fetching a model will download, as far as the catalog knows before the hub is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeEstimate {
+    /// Every file that will be fetched has its size in the catalog.
+    Known(u64),
+    /// The catalog's typical size for the kind of model.
+    About(u64),
+    /// Nothing known.
+    Unknown,
 }
 
 impl ModelEntry {
     /// Every file name this model may have: required, weights, optional.
     pub fn all_files(&self) -> impl Iterator<Item = &String> {
         self.files.iter().chain(&self.weights).chain(&self.optional)
+    }
+
+    /// The bytes a download of this model fetches: the sum of the catalog's sizes where it
+    /// lists every required file and a weights file, else its typical size.
+    pub fn size_estimate(&self) -> SizeEstimate {
+        let known = |f: &String| self.sizes.get(f).copied();
+        let required: Option<u64> = self.files.iter().map(known).sum();
+        let weights = if self.weights.is_empty() {
+            Some(0)
+        } else {
+            self.weights.iter().find_map(known)
+        };
+        match (required, weights) {
+            (Some(r), Some(w)) => {
+                SizeEstimate::Known(r + w + self.optional.iter().filter_map(known).sum::<u64>())
+            }
+            _ => self
+                .typical_bytes
+                .map_or(SizeEstimate::Unknown, SizeEstimate::About),
+        }
     }
 
     /// The revision in words: the pinned commit or "unpinned".
@@ -91,6 +125,8 @@ struct RawFiles {
     weights: Vec<String>,
     #[serde(default)]
     optional: Vec<String>,
+    #[serde(default)]
+    typical_bytes: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -148,16 +184,18 @@ impl Catalog {
                     ));
                 }
             }
-            let (files, weights, optional) = match m.kind {
+            let (files, weights, optional, typical_bytes) = match m.kind {
                 ModelKind::Translation => (
                     m.files.unwrap_or(defaults.files.clone()),
                     m.weights.unwrap_or(defaults.weights.clone()),
                     m.optional.unwrap_or(defaults.optional.clone()),
+                    defaults.typical_bytes,
                 ),
                 ModelKind::Embedding => (
                     m.files.unwrap_or_default(),
                     m.weights.unwrap_or_default(),
                     m.optional.unwrap_or_default(),
+                    None,
                 ),
             };
             if files.is_empty() && weights.is_empty() {
@@ -177,6 +215,7 @@ impl Catalog {
                     .into_iter()
                     .map(|(k, v)| (k, v.to_ascii_lowercase()))
                     .collect(),
+                typical_bytes,
             });
         }
         let mut seen = std::collections::HashSet::new();

@@ -1,12 +1,12 @@
 //! Model files: which model serves which language (`models/models.toml`), where its files
 //! are (a folder the user names, `models/<name>/`, the Hugging Face cache), downloading them
-//! through `hf-hub`, and checking them.
+//! from the hub on request (`download.rs`), and checking them.
 
 pub mod catalog;
 pub mod download;
 pub mod store;
 
-pub use catalog::{Catalog, ModelEntry, ModelKind};
+pub use catalog::{Catalog, ModelEntry, ModelKind, SizeEstimate};
 pub use store::{
     FileCheck, FileStatus, Location, ModelError, ModelStore, Presence, ResolvedModel, StoreConfig,
 };

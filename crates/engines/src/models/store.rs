@@ -2,11 +2,10 @@
 //!
 //! Files are looked for, in order: in a folder the user names; in `models/<name>/` beside the
 //! project; in the Hugging Face cache (`HF_HUB_CACHE`, else `HF_HOME/hub`, else
-//! `~/.cache/huggingface/hub`, in its `models--org--name/snapshots/<commit>/` layout). When
-//! none has the model, it is downloaded into the Hugging Face cache through `hf-hub` with a
-//! progress bar, unless `HF_HUB_OFFLINE=1` says not to. Downloads are written to a temporary
-//! file and renamed into place by `hf-hub`, then checked against the sizes and checksums
-//! `models.toml` knows; a file that fails is removed again.
+//! `~/.cache/huggingface/hub`, in its `models--org--name/snapshots/<commit>/` layout). The
+//! store only looks; `download.rs` fetches into the Hugging Face cache when asked (`driftlens
+//! models fetch`, the workbench's Download), unless `HF_HUB_OFFLINE=1` says not to, and
+//! checks what it fetched against the sizes and checksums `models.toml` knows.
 
 use super::catalog::{Catalog, ModelEntry};
 use crate::translate::marian::files::check_format;
@@ -86,6 +85,14 @@ pub enum ModelError {
         looked: Vec<PathBuf>,
         fix: String,
     },
+    /// The Hugging Face hub cannot be reached (no network, a proxy, a wrong `HF_ENDPOINT`),
+    /// or the connection broke mid-file: the whole download stops; parts are kept.
+    Unreachable {
+        endpoint: String,
+        reason: String,
+    },
+    /// The download was cancelled; the parts fetched so far are kept and resumed next time.
+    Cancelled,
     /// Downloading was needed but `HF_HUB_OFFLINE` forbids it.
     Offline {
         model: String,
@@ -120,6 +127,8 @@ impl fmt::Display for ModelError {
                 let looked: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
                 write!(f, "model {model} is not on this computer (looked in {}); {fix}", looked.join(", "))
             }
+            ModelError::Unreachable { endpoint, reason } => write!(f, "cannot reach the Hugging Face hub at {endpoint}: {reason}; check the network (or HTTPS_PROXY, HF_ENDPOINT), or copy the model folders by hand into the Hugging Face cache ($HF_HOME/hub/models--ORG--NAME/snapshots/REVISION/) or into models/NAME/"),
+            ModelError::Cancelled => write!(f, "the download was cancelled; what arrived is kept, and downloading again resumes there"),
             ModelError::Offline { model, file, fix } => write!(f, "model {model} needs {file}, but HF_HUB_OFFLINE is set so nothing is downloaded; {fix}"),
             ModelError::Download { model, file, url, reason, fix } => write!(f, "could not download {file} of model {model} from {url}: {reason}; {fix}"),
             ModelError::BadFile { path, problem, fix } => write!(f, "model file {} {problem}; {fix}", path.display()),
@@ -141,8 +150,8 @@ pub struct StoreConfig {
     pub hf_cache: Option<PathBuf>,
     /// `HF_HUB_OFFLINE=1`: never download.
     pub offline: bool,
-    /// Download missing models when resolving (the CLI's `models fetch` always may).
-    pub download: bool,
+    /// The hub downloads come from: `HF_ENDPOINT`, else (empty) https://huggingface.co.
+    pub endpoint: String,
 }
 
 /// The Hugging Face hub cache folder as `huggingface_hub` finds it.
@@ -194,7 +203,7 @@ impl StoreConfig {
             project_dir: Some(project_models_dir()),
             hf_cache: hf_cache_from_env(),
             offline: offline_from_env(),
-            download: false,
+            endpoint: std::env::var("HF_ENDPOINT").unwrap_or_default(),
         }
     }
 }
@@ -415,7 +424,7 @@ pub struct FileCheck {
     pub status: FileStatus,
 }
 
-fn sha256_file(path: &Path) -> std::io::Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
