@@ -933,14 +933,10 @@ fn analyze_loaded(
         label: label.clone(),
         stage: "comparing directly",
     });
-    let vectors = direct_view::cross_vectors(prepared, req, &sources);
-    let direct = direct_view::judge_beads(
-        prepared,
-        &alignment,
-        &sources,
-        &input.lang,
-        vectors.as_ref(),
-    );
+    // Without the cross-lingual vectors: beside a back-translation only the direct view's
+    // facts count (see `direct_view::merge`), and embedding every sentence of every
+    // back-translated language would add minutes to a cold run for a cosine nobody reads.
+    let direct = direct_view::judge_beads(prepared, &alignment, &sources, &input.lang, None);
     direct_view::merge(&mut pairs, direct);
     TranslationReport {
         lang: input.lang.clone(),

@@ -279,12 +279,13 @@ pub fn banner(wb: &mut Workbench, ui: &mut egui::Ui) {
     if offer.plan.is_empty() && state.job.is_none() && state.outcome.is_none() {
         return;
     }
-    // languages shown aligned only today, which a back-translation model makes analysable
+    // languages judged by the direct view alone today, which a back-translation model lets
+    // read the meaning too
     let not_analysed: Vec<String> = wb
         .model
         .translations
         .iter()
-        .filter(|t| !t.is_analysed())
+        .filter(|t| !t.is_analysed() || t.is_direct_only())
         .map(|t| t.lang.clone())
         .collect();
     let mut action = None;
@@ -323,7 +324,7 @@ pub fn banner(wb: &mut Workbench, ui: &mut egui::Ui) {
     }
 }
 
-/// What the models bring, in words: "ar, ru are not analysed without them; es would use
+/// What the models bring, in words: "ar, ru are compared directly only without them; es would use
 /// Marian in place of Apertium; 2 forward models measure each engine's own noise."
 fn gains(plan: &Plan, not_analysed: &[String]) -> String {
     let mut missing = Vec::new();
@@ -347,7 +348,7 @@ fn gains(plan: &Plan, not_analysed: &[String]) -> String {
     let mut parts = Vec::new();
     if !missing.is_empty() {
         parts.push(format!(
-            "{} are not analysed without them",
+            "{} are compared directly only without them (a back-translation adds negation, certainty, reworded quotations)",
             missing.join(", ")
         ));
     }
