@@ -327,11 +327,11 @@ fn padded_bert_vectors(texts: &[String]) -> Vec<Vec<f32>> {
 #[test]
 fn packed_sentences_give_the_padded_models_vectors() {
     let mut texts: Vec<String> = Vec::new();
-    for (code, script) in [("en", "Latin"), ("ja", "Japanese"), ("ar", "Arabic")] {
-        texts.extend(sentences(code, script).into_iter().map(|(_, t)| t));
+    for (code, script) in [("ja", "Japanese"), ("ar", "Arabic")] {
+        texts.extend(sentences(code, script).into_iter().take(5).map(|(_, t)| t));
     }
     texts.push("Ja.".into());
-    texts.push("Peskov ".repeat(700));
+    texts.push("Peskov ".repeat(300));
     let plain: Vec<&str> = texts.iter().map(String::as_str).collect();
     let model = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL))
         .unwrap()
