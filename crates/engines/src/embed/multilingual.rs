@@ -75,12 +75,18 @@ impl MultilingualEmbedder {
         self.prefix
     }
 
-    /// Sentences run through the model at once (default 32).
+    /// Most sentences run through the model at once (default 256; a batch also stops at
+    /// 4,096 tokens). The vectors do not depend on it.
     pub fn with_batch_size(self, n: usize) -> Self {
         MultilingualEmbedder {
             inner: self.inner.with_batch_size(n),
             prefix: self.prefix,
         }
+    }
+
+    /// The number of tokens each sentence becomes, prefix and special tokens included.
+    pub fn token_counts(&self, sentences: &[&str]) -> Result<Vec<usize>, EmbedError> {
+        self.inner.token_counts(sentences)
     }
 }
 
