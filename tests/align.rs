@@ -406,10 +406,9 @@ fn hand_checked_corpus_beads_are_recovered() {
 /// 807 hand-checked beads (model-free 798). Not yet all: Thai's 2-2 and 3-4 beads (missed
 /// model-free too) and the added sentences of four drift variants, merged into a
 /// neighbour. The vectors are kept in the on-disk cache, so a second run embeds nothing
-/// (4 s); the first embeds about 900 sentences (171 s in a debug build on 2 shared cores),
-/// hence not in every run: `cargo test --test align -- --ignored`.
+/// (4 s); the first embeds about 900 sentences (171 s in a debug build on 2 shared cores
+/// with the old encoder). It runs in CI like every test that needs a model.
 #[test]
-#[ignore = "embeds ~900 sentences on a cold cache (171 s in debug); run with --ignored"]
 fn hand_checked_corpus_beads_are_recovered_with_the_model() {
     use driftlens::embed::{model_dir, EmbeddingCache, MultilingualEmbedder, MULTILINGUAL_MODEL};
     let e5 = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL)).unwrap_or_else(|e| {

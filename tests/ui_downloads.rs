@@ -76,7 +76,10 @@ fn download_all_shows_both_bars_cancel_keeps_what_arrived_and_the_language_is_an
         &|_| {},
     )
     .unwrap();
-    assert!(!report.translations[0].is_analysed(), "ru has no model yet");
+    assert!(
+        report.translations[0].is_direct_only(),
+        "ru has no model yet: judged by the direct view alone"
+    );
     let options = Options {
         cache_dir: Some(cache),
         models_dir: None,
@@ -153,7 +156,10 @@ fn download_all_shows_both_bars_cancel_keeps_what_arrived_and_the_language_is_an
         hub.requests()
     );
     step_until(&mut h, "the new analysis", |h| {
-        !h.state().is_busy() && h.state().translation("ru").is_some_and(|t| t.is_analysed())
+        !h.state().is_busy()
+            && h.state()
+                .translation("ru")
+                .is_some_and(|t| t.is_analysed() && !t.is_direct_only())
     });
     let engine = h.state().translation("ru").unwrap().engine.clone();
     assert!(

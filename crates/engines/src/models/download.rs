@@ -805,15 +805,7 @@ fn fetch_listed(
                 None => Ok(*r),
             }
         }
-        _ => Err(Fail::Model(ModelError::NotFound {
-            model: entry.name.clone(),
-            looked: store
-                .candidates(entry)
-                .into_iter()
-                .map(|(_, p)| p)
-                .collect(),
-            fix: store.fetch_hint(entry),
-        })),
+        _ => Err(Fail::Model(store.not_found(entry))),
     }
 }
 
@@ -827,15 +819,7 @@ pub fn fetch(
     let mut report = fetch_all(store, &[entry], on, cancel)?;
     match report.failed.pop() {
         Some((_, e)) => Err(e),
-        None => report.ready.pop().ok_or_else(|| ModelError::NotFound {
-            model: entry.name.clone(),
-            looked: store
-                .candidates(entry)
-                .into_iter()
-                .map(|(_, p)| p)
-                .collect(),
-            fix: store.fetch_hint(entry),
-        }),
+        None => report.ready.pop().ok_or_else(|| store.not_found(entry)),
     }
 }
 
@@ -853,11 +837,16 @@ impl ModelStore {
                 problem: format!("is missing (the folder lacks {})", missing.join(", ")),
                 fix: self.fetch_hint(entry),
             }),
-            Presence::Missing => Err(ModelError::NotFound {
-                model: entry.name.clone(),
-                looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
-                fix: self.fetch_hint(entry),
-            }),
+            Presence::Missing => Err(self.not_found(entry)),
+        }
+    }
+
+    /// The model is nowhere on this machine: where it was looked for, and how to get it.
+    fn not_found(&self, entry: &ModelEntry) -> ModelError {
+        ModelError::NotFound {
+            model: entry.name.clone(),
+            looked: self.candidates(entry).into_iter().map(|(_, p)| p).collect(),
+            fix: self.fetch_hint(entry),
         }
     }
 
