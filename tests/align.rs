@@ -410,6 +410,7 @@ fn hand_checked_corpus_beads_are_recovered() {
 /// with the old encoder). It runs in CI like every test that needs a model.
 #[test]
 fn hand_checked_corpus_beads_are_recovered_with_the_model() {
+    let _heavy = heavy();
     use driftlens::embed::{model_dir, EmbeddingCache, MultilingualEmbedder, MULTILINGUAL_MODEL};
     let e5 = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL)).unwrap_or_else(|e| {
         panic!("{MULTILINGUAL_MODEL} is needed for this test (scripts/fetch-test-models): {e}")
@@ -477,11 +478,19 @@ fn corpus_gold_beads(mut embed: Option<Embed>) -> (usize, usize, Vec<String>) {
     (found, total, report)
 }
 
+/// The tests that hold a model's hundreds of MiB and the one that measures its own peak
+/// memory take turns: tests run side by side in one process, whose peak is one number.
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Prints the figures of the speed bar; run it alone for clean ones:
 /// `cargo test --test align ten_thousand -- --nocapture`. (The CPU time is the whole
 /// process's, so other tests running beside it count too.)
 #[test]
 fn ten_thousand_sentences_align_in_linear_memory() {
+    let _heavy = heavy();
     let d = dev();
     // The dev split repeated bead by bead until the original has 10,000 sentences.
     let (mut de, mut fr, mut gold) = (Vec::new(), Vec::new(), Vec::new());
@@ -499,6 +508,9 @@ fn ten_thousand_sentences_align_in_linear_memory() {
             fr.extend(b.iter().map(|&j| d.translation[j].as_str()));
         }
     }
+    // The peak so far is another test's (a model loaded and dropped): start it afresh at
+    // the present size (Linux: 5 in clear_refs resets VmHWM).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let rss_before = driftlens::bench::text::status_kib("VmRSS");
     let cpu_before = cpu_seconds();
     let t = std::time::Instant::now();
@@ -702,6 +714,7 @@ fn a_book_aligns_as_well_as_its_chapters() {
 /// The same with multilingual-e5-small's vectors (scripts/fetch-test-models).
 #[test]
 fn a_book_aligns_as_well_as_its_chapters_with_the_model() {
+    let _heavy = heavy();
     use driftlens::embed::{model_dir, Embedder, MultilingualEmbedder, MULTILINGUAL_MODEL};
     let d = dev();
     let e5 = MultilingualEmbedder::load(&model_dir(MULTILINGUAL_MODEL)).unwrap_or_else(|e| {
