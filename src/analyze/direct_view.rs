@@ -6,8 +6,9 @@
 //! pair's reasons and a broken fact it sees lifts the pair's level.
 
 use super::{
-    join, mean, quote_spans_in, Aligned, DriftLevel, Original, PairReport, Prepared, Progress,
-    QuoteFidelity, ReasonReport, Settings, TranslationReport, TranslationStatus, View, ViewNotRun,
+    bead_cosine, join, quote_spans_in, Aligned, DriftLevel, Original, PairReport, Prepared,
+    Progress, QuoteFidelity, ReasonReport, Settings, TranslationReport, TranslationStatus, View,
+    ViewNotRun,
 };
 use crate::align::{self, Side};
 use crate::direct::{self, Context, Finding, FindingKind, Judged};
@@ -85,10 +86,7 @@ pub(super) fn judge_beads(
         {
             return None;
         }
-        Some(crate::drift::metrics::cosine(
-            &mean(b.original.iter().map(|&i| o[i].as_slice())),
-            &mean(b.translation.iter().map(|&i| t[i].as_slice())),
-        ))
+        Some(bead_cosine(o, &b.original, t, &b.translation))
     };
     let both: Vec<&align::Bead> = alignment
         .beads
@@ -239,10 +237,12 @@ pub(super) fn direct_only(
             ),
             (None, None) => (0.0, DriftLevel::None, Vec::new()),
         };
+        // a quotation is lost with its sentence (a bead with no translation), or its marks
+        let dropped = bead.translation.is_empty();
         for (quote, _) in quote_spans_in(original, &bead.original) {
-            let lost = reasons.iter().find(|r| {
-                r.kind == FindingKind::QuoteUnmarked.name() || r.kind == "dropped_in_translation"
-            });
+            let lost = reasons
+                .iter()
+                .find(|r| dropped || r.kind == FindingKind::QuoteUnmarked.name());
             quotes.push(QuoteFidelity {
                 quote,
                 fidelity: if lost.is_some() { 0.0 } else { 1.0 },

@@ -170,7 +170,6 @@ impl TranslationReport {
             (false, false) => "not analysed".to_string(),
         }
     }
-    /// Pairs a reviewer should read (major or critical).
     /// The translation's own level in words, where it was judged against one: how rough its
     /// back-translations read throughout, and whose round trip was discounted.
     pub fn level_note(&self) -> Option<String> {
@@ -189,6 +188,7 @@ impl TranslationReport {
         (!parts.is_empty()).then(|| parts.join("; "))
     }
 
+    /// Pairs a reviewer should read (major or critical).
     pub fn flagged(&self) -> impl Iterator<Item = &PairReport> {
         self.pairs.iter().filter(|p| p.level.is_flagged())
     }
@@ -600,16 +600,7 @@ impl Prepared {
 
     fn original_vectors(&self, settings: &Settings) -> Option<&[Vec<f32>]> {
         self.original_vectors
-            .get_or_init(|| {
-                let texts: Vec<&str> = self
-                    .original
-                    .seg
-                    .sentences
-                    .iter()
-                    .map(|s| s.text(&self.original.doc.text))
-                    .collect();
-                self.embed(&texts, settings)
-            })
+            .get_or_init(|| self.embed(&self.original_texts(), settings))
             .as_deref()
     }
 
@@ -864,12 +855,7 @@ fn analyze_loaded(
         label: label.clone(),
         stage: "aligning",
     });
-    let orig_texts: Vec<&str> = original
-        .seg
-        .sentences
-        .iter()
-        .map(|s| s.text(&original.doc.text))
-        .collect();
+    let orig_texts = prepared.original_texts();
     let back_vectors = prepared.embed(&back.iter().map(String::as_str).collect::<Vec<_>>(), req);
     let original_vectors = prepared.original_vectors(req);
     let round_trip_vectors = round_trip.as_ref().and_then(|rt| {
@@ -1041,12 +1027,6 @@ struct BeadTexts {
 impl BeadTexts {
     fn new(bead: &align::Bead, texts: &Texts, vectors: &Vectors, original: &Original) -> Self {
         let quotes_here = quote_spans_in(original, &bead.original);
-        let cosine = |a: &[Vec<f32>], ai: &[usize], b: &[Vec<f32>], bi: &[usize]| {
-            crate::drift::metrics::cosine(
-                &mean(ai.iter().map(|&i| a[i].as_slice())),
-                &mean(bi.iter().map(|&i| b[i].as_slice())),
-            )
-        };
         let null_reason = DriftReason::from_null_bead(&bead.original, &bead.translation);
         let both = null_reason.is_none();
         BeadTexts {
@@ -1058,12 +1038,16 @@ impl BeadTexts {
             quotes_here,
             gap_spans: joined_gaps(&bead.translation, texts.gaps, texts.back),
             similarity: match (vectors.original, vectors.back) {
-                (Some(o), Some(b)) if both => Some(cosine(o, &bead.original, b, &bead.translation)),
+                (Some(o), Some(b)) if both => {
+                    Some(bead_cosine(o, &bead.original, b, &bead.translation))
+                }
                 _ => None,
             },
             round_trip: texts.round_trip.map(|rt| join(&bead.original, rt)),
             round_trip_similarity: match (vectors.original, vectors.round_trip) {
-                (Some(o), Some(r)) if both => Some(cosine(o, &bead.original, r, &bead.original)),
+                (Some(o), Some(r)) if both => {
+                    Some(bead_cosine(o, &bead.original, r, &bead.original))
+                }
                 _ => None,
             },
         }
@@ -1165,6 +1149,15 @@ fn join<S: AsRef<str>>(ids: &[usize], texts: &[S]) -> String {
         .map(|&i| texts[i].as_ref())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Cosine of the mean vector of sentences `ai` of `a` and that of sentences `bi` of `b`: how
+/// alike the two sides of a bead read.
+fn bead_cosine(a: &[Vec<f32>], ai: &[usize], b: &[Vec<f32>], bi: &[usize]) -> f32 {
+    crate::drift::metrics::cosine(
+        &mean(ai.iter().map(|&i| a[i].as_slice())),
+        &mean(bi.iter().map(|&i| b[i].as_slice())),
+    )
 }
 
 fn mean<'a>(vectors: impl Iterator<Item = &'a [f32]>) -> Vec<f32> {
