@@ -8,7 +8,7 @@
 //! against a fixed threshold: Chinese is shorter than English in characters, and some
 //! languages' vectors sit lower for every pair.
 
-use super::similarity::{robust_z_floored, unusual};
+use super::similarity::{median_of, robust_z_floored, unusual};
 use super::{compare, Context, DirectFindings, Finding, FindingKind};
 use crate::drift::DriftLevel;
 
@@ -141,11 +141,7 @@ fn letters(text: &str) -> usize {
 fn median(xs: &[f32]) -> f32 {
     let mut v: Vec<f32> = xs.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f32::total_cmp);
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
+    median_of(&v)
 }
 
 #[cfg(test)]

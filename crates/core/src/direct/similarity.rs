@@ -63,7 +63,8 @@ pub fn robust_z_floored(values: &[f32], floor: f32) -> Vec<f32> {
         .collect()
 }
 
-fn median_of(sorted: &[f32]) -> f32 {
+/// The median of values already sorted (0 for none).
+pub(super) fn median_of(sorted: &[f32]) -> f32 {
     match sorted.len() {
         0 => 0.0,
         n if n % 2 == 1 => sorted[n / 2],
