@@ -518,6 +518,9 @@ pub struct Prepared {
     multilingual: std::sync::OnceLock<Option<LazyEmbedder>>,
     multilingual_cache: std::sync::OnceLock<Option<std::sync::Mutex<EmbeddingCache>>>,
     original_multilingual: std::sync::OnceLock<Option<Vec<Vec<f32>>>>,
+    /// The original's runs of sentences as the aligner's chrF reference, counted once for
+    /// every back-translated language.
+    original_chrf: std::sync::OnceLock<align::ChrfRuns>,
     models_dir: Option<PathBuf>,
     scorer: DriftScorer,
 }
@@ -561,6 +564,7 @@ impl Prepared {
             multilingual: std::sync::OnceLock::new(),
             multilingual_cache: std::sync::OnceLock::new(),
             original_multilingual: std::sync::OnceLock::new(),
+            original_chrf: std::sync::OnceLock::new(),
             models_dir: models_dir.map(Path::to_path_buf),
             scorer: crate::resources::scorer(),
         }
@@ -864,17 +868,10 @@ fn analyze_loaded(
             req,
         )
     });
-    let similarity = align::SimilarityFn {
-        name: "chrF of the original against the back-translation",
-        f: |o: std::ops::Range<usize>, t: std::ops::Range<usize>| {
-            if o.is_empty() || t.is_empty() {
-                return None;
-            }
-            let a = orig_texts[o].join(" ");
-            let b = back[t].join(" ");
-            Some(crate::drift::chrf(&b, &a) as f32 / 100.0)
-        },
-    };
+    let original_runs = prepared
+        .original_chrf
+        .get_or_init(|| align::ChrfRuns::new(&orig_texts));
+    let similarity = align::ChrfSimilarity::new(original_runs, &back);
     let alignment = match translation.alignment {
         Some(given) => given.clone(),
         None => align::align_sides(

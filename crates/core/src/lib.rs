@@ -11,3 +11,15 @@ pub mod align;
 pub mod direct;
 pub mod drift;
 pub mod text;
+
+/// The threads a parallel step may use (1 where the machine cannot say), asked once:
+/// `available_parallelism` reads the cgroup files on every call, 5 % of a cached
+/// whole-corpus run when the aligner asked it per search.
+pub fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}

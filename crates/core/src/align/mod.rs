@@ -22,6 +22,7 @@
 //!
 //! No I/O and no models here: the benchmark harness is in [`bench`].
 
+pub mod chrf;
 pub mod eval;
 pub mod features;
 pub mod gale_church;
@@ -30,6 +31,7 @@ pub mod search;
 pub mod standard;
 pub mod vectors;
 
+pub use chrf::{ChrfRuns, ChrfSimilarity};
 pub use vectors::VectorSimilarity;
 
 use features::{marks_with_chances, Kind, Mark, SentenceFeatures};

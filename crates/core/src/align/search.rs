@@ -149,10 +149,7 @@ pub fn best_path_with_memory(
         .flat_map(|k| (0..s).map(move |t| (k, t)))
         .map(|(k, t)| follow(k, t))
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 16);
+    let threads = crate::threads().clamp(1, 16);
     let mut prices: Vec<f32> = Vec::new();
     let mut first_row = 0;
     while first_row <= rows {

@@ -94,9 +94,41 @@ pub fn chrf(hypothesis: &str, reference: &str) -> f64 {
             stats[n] = (h[n].len(), r[n].len(), sorted_matches(&h[n], &r[n]));
         }
     }
+    chrf_of_counts(&stats)
+}
+
+/// A text's character n-grams, counted once, for scoring it with chrF against many
+/// others (the aligner compares every run of sentences with dozens of runs of the other
+/// side): [`ChrfProfile::chrf`] gives exactly [`chrf`] of the two texts.
+#[derive(Debug, Clone)]
+pub struct ChrfProfile {
+    grams: [Vec<u128>; 6],
+}
+
+impl ChrfProfile {
+    pub fn new(text: &str) -> ChrfProfile {
+        ChrfProfile {
+            grams: char_ngrams(&chars_of(text)),
+        }
+    }
+
+    /// `chrf(self's text, reference's text)`: self is the hypothesis.
+    pub fn chrf(&self, reference: &ChrfProfile) -> f64 {
+        let mut stats = [(0usize, 0usize, 0usize); 6];
+        for (n, stat) in stats.iter_mut().enumerate() {
+            let (h, r) = (&self.grams[n], &reference.grams[n]);
+            *stat = (h.len(), r.len(), sorted_matches(h, r));
+        }
+        chrf_of_counts(&stats)
+    }
+}
+
+/// chrF (β = 2, orders 1–6, sacreBLEU's averaging) from (hypothesis n-grams, reference
+/// n-grams, matches) per order.
+fn chrf_of_counts(stats: &[(usize, usize, usize); 6]) -> f64 {
     let factor = 4.0f64; // β²
     let (mut avg_prec, mut avg_rec, mut effective) = (0.0f64, 0.0f64, 0usize);
-    for &(nh, nr, m) in &stats {
+    for &(nh, nr, m) in stats {
         if nh > 0 && nr > 0 {
             let m = m as f64;
             avg_prec += m / nh as f64;

@@ -37,7 +37,7 @@ pub mod words;
 
 pub use evidence::{Evidence, EvidenceKind, EVIDENCE_NAMES, N_EVIDENCE};
 pub use lexicon::Lexicon;
-pub use metrics::{chrf, sentence_bleu};
+pub use metrics::{chrf, sentence_bleu, ChrfProfile};
 pub use reason::{DriftReason, Mention, Span};
 pub use score::{
     Assessment, Baseline, Calibration, Drift, DriftLevel, DriftScore, DriftScorer, Thresholds,

@@ -321,9 +321,7 @@ fn foreign_sentences(text: &str, sentences: &[Sentence], l: &Language) -> Vec<Fo
             })
             .collect()
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let threads = crate::threads();
     if sentences.len() < 2000 || threads == 1 {
         return check(sentences);
     }

@@ -197,9 +197,7 @@ pub fn split_sentences(
         }
         out
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let threads = crate::threads();
     let mut out = if threads == 1 || text.len() < PARALLEL_SPLIT_BYTES {
         split_run(0, paragraphs)
     } else {
