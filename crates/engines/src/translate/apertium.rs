@@ -240,6 +240,16 @@ impl Apertium {
         if self.cyrillic_to_latin.as_deref() == Some(mode) {
             cmd.arg("-u");
         }
+        // The `apertium` script keeps its temporary files in $TMPDIR and leaves them there
+        // when it is killed (timeout, cancel): each run gets a folder of its own, removed
+        // with everything in it when the run ends.
+        let scratch = tempfile::Builder::new()
+            .prefix("driftlens-apertium-")
+            .tempdir()
+            .ok();
+        if let Some(dir) = &scratch {
+            cmd.env("TMPDIR", dir.path());
+        }
         cmd.args(["-f", "txt", mode])
             .env("LC_ALL", "C.UTF-8")
             .stdin(Stdio::piped())
