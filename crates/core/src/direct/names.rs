@@ -46,12 +46,12 @@ fn script_of_text(text: &str, lang: &str) -> &'static str {
         .map_or("Latin", |e| e.0)
 }
 
-/// A word in Latin letters, lower-cased, letters only: "Шойгу" → "shoygu", "Choïgou" →
-/// "choigou".
+/// A word in Latin letters, lower-cased, letters and digits only: "Шойгу" → "shoygu",
+/// "Choïgou" → "choigou", "Г7" → "g7".
 fn latin(word: &str) -> String {
     any_ascii::any_ascii(word)
         .chars()
-        .filter(char::is_ascii_alphabetic)
+        .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect()
 }
@@ -140,7 +140,20 @@ fn find_phrase(text: &str, phrase: &str) -> Option<Range<usize>> {
         })
 }
 
-pub fn compare(original: &str, translation: &str, lang: &str) -> Vec<Finding> {
+/// What the direct view makes of one name of the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameVerdict {
+    /// Byte span of the name in the original.
+    pub span: Range<usize>,
+    /// Found in the translation (by its rendering or by its letters), or judged missing.
+    pub found: bool,
+}
+
+/// The names of the original whose presence in the translation can be judged (`lang`: the
+/// translation's ISO 639-1 code), each found or missing. A name the direct view cannot
+/// judge (an ordinary English word as a name in a non-Latin script, with no rendering in
+/// the table) is left out; a short name (G7, Xi) is only ever judged found, never missing.
+pub fn verdicts(original: &str, translation: &str, lang: &str) -> Vec<NameVerdict> {
     if lang == "en" {
         return Vec::new();
     }
@@ -179,30 +192,41 @@ pub fn compare(original: &str, translation: &str, lang: &str) -> Vec<Finding> {
                     .find_map(script_of)
                     .is_some_and(|s| s == script || (script == "Japanese" && s == "Han"))
             });
-        if judged && !rendered && !by_letters {
-            out.push(missing(span, name));
+        if rendered || by_letters {
+            out.push(NameVerdict { span, found: true });
+        } else if judged {
+            out.push(NameVerdict { span, found: false });
         }
     }
     if !transliterable(script) {
         return out;
     }
     for (span, w) in name_words(original) {
-        let lower = w.to_lowercase();
-        // Ordinary English words as names (China, Sea, Post) are often translated, not
-        // transliterated: not judged without the table.
         if covered
             .iter()
             .any(|c| c.start <= span.start && span.end <= c.end)
-            || is_english_word(&lower)
-            || w.chars().count() < 4
         {
             continue;
         }
-        if !fuzzy_found(&latin(w), &translated) {
-            out.push(missing(span, w));
+        let found = fuzzy_found(&latin(w), &translated);
+        // Ordinary English words as names (China, Sea, Post) are often translated, not
+        // transliterated, and a short one (G7) is easily missed by its letters: neither is
+        // judged missing without the table, only found where its letters are there.
+        let lower = w.to_lowercase();
+        if found || !(is_english_word(&lower) || w.chars().count() < 4) {
+            out.push(NameVerdict { span, found });
         }
     }
     out
+}
+
+/// The names of the original missing from the translation, as findings.
+pub fn compare(original: &str, translation: &str, lang: &str) -> Vec<Finding> {
+    verdicts(original, translation, lang)
+        .into_iter()
+        .filter(|v| !v.found)
+        .map(|v| missing(v.span.clone(), &original[v.span]))
+        .collect()
 }
 
 fn missing(span: Range<usize>, name: &str) -> Finding {

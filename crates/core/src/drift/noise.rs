@@ -7,7 +7,7 @@
 //! drift.
 
 use super::checks::Findings;
-use super::words::{is_stop_word, stem, tokenize, Kind, Token};
+use super::words::{is_english_word, is_stop_word, stem, tokenize, Kind, Token};
 use super::{DriftReason, Evidence, EvidenceKind, Mention, Span, EVIDENCE_NAMES, N_EVIDENCE};
 use std::collections::HashSet;
 use std::mem::{discriminant, Discriminant};
@@ -330,11 +330,144 @@ fn tally(reasons: &[DriftReason]) -> [usize; N_EVIDENCE] {
 /// proportion to what of it was the engine's. Returns the removed parts, to be shown as the
 /// engine's.
 pub fn discount(found: &mut Findings, noise: &EngineNoise) -> Vec<DriftReason> {
+    discount_by(found, |r| split(r, noise))
+}
+
+/// Takes out of `found` the name reasons that the translation itself contradicts, read
+/// directly with no engine ([`crate::direct::name_verdicts`]): a name of the original the
+/// back-translation lost but the translation has (Бхадракумар for Bhadrakumar; only where
+/// its letters or the names table can tell), and a "name" of the back-translation that is
+/// one of the translation's own words, left as it was by the engine (marked by it as a
+/// word it could not translate, or in another script than Latin), in a pair where the
+/// direct view finds no name of the original missing (a name swapped keeps the new name's
+/// reason: the old one is missing there), and with it the names made of ordinary English
+/// words that such a word stands for. Returns them, to be shown as the engine's.
+pub fn discount_names(
+    found: &mut Findings,
+    original: &str,
+    translation: &str,
+    lang: &str,
+    engine_gaps: &[Span],
+) -> Vec<DriftReason> {
+    let has_name_reason = found.reasons.iter().any(|r| {
+        matches!(
+            r,
+            DriftReason::NameMissing { .. } | DriftReason::NameAdded { .. }
+        )
+    });
+    if !has_name_reason {
+        return Vec::new();
+    }
+    let verdicts = crate::direct::name_verdicts(original, translation, lang);
+    let none_missing = verdicts.iter().all(|v| v.found);
+    let in_translation = |word: &str| {
+        translation.match_indices(word).any(|(i, _)| {
+            let before = translation[..i].chars().next_back();
+            let after = translation[i + word.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    };
+    // Left as it was, not a name added: a word of the translation, in the back-translation
+    // where the engine marked a word it could not translate, or in another script than
+    // English's (a Latin-script name copied from a Spanish translation may be one the
+    // translation added: Lavrov).
+    let left_as_is = |r: &DriftReason| match r {
+        DriftReason::NameAdded {
+            back_translation: m,
+        } => {
+            let gap = engine_gaps
+                .iter()
+                .any(|g| g.start < m.span.end && m.span.start < g.end);
+            let foreign = m
+                .text
+                .chars()
+                .any(|c| crate::text::lang::script_of(c).is_some_and(|s| s != "Latin"));
+            none_missing && (gap || foreign) && in_translation(&m.text)
+        }
+        _ => false,
+    };
+    // A word of the translation the engine left as it was (a name rendered in the
+    // translation's words, Kyrrahafssvæðið, Северноатлантскиот) hides the names it stands
+    // for: an ordinary English word as a name (Pacific, Treaty) that the direct view cannot
+    // judge is not held against the translation then.
+    let left: HashSet<String> = found
+        .reasons
+        .iter()
+        .filter(|r| left_as_is(r))
+        .filter_map(|r| match r {
+            DriftReason::NameAdded { back_translation } => Some(back_translation.text.clone()),
+            _ => None,
+        })
+        .collect();
+    let hidden = !left.is_empty();
+    discount_by(found, |r| {
+        if let DriftReason::WordsLeftUntranslated { words, unknown } = r {
+            // the same words, counted once more as not English
+            let (k, o) = part(words, |m| left.contains(&m.text));
+            let kept = (!k.is_empty() || !unknown.is_empty())
+                .then_some(DriftReason::WordsLeftUntranslated { words: k, unknown });
+            let own = (!o.is_empty()).then(|| DriftReason::WordsLeftUntranslated {
+                words: o,
+                unknown: Vec::new(),
+            });
+            return (kept, own);
+        }
+        // the same names, counted once more as words without a counterpart
+        if let DriftReason::WordsMissing { words } = r {
+            let (k, o) = part(words, |m| {
+                verdicts
+                    .iter()
+                    .any(|v| v.found && overlaps(&v.span, m.span))
+            });
+            let make = |words: Vec<Mention>| {
+                (!words.is_empty()).then_some(DriftReason::WordsMissing { words })
+            };
+            return (make(k), make(o));
+        }
+        if let DriftReason::WordsAdded { words } = r {
+            let (k, o) = part(words, |m| left.contains(&m.text));
+            let make = |words: Vec<Mention>| {
+                (!words.is_empty()).then_some(DriftReason::WordsAdded { words })
+            };
+            return (make(k), make(o));
+        }
+        let engines = match &r {
+            DriftReason::NameMissing { original } => {
+                let judged: Vec<_> = verdicts
+                    .iter()
+                    .filter(|v| overlaps(&v.span, original.span))
+                    .collect();
+                if judged.is_empty() {
+                    hidden && is_english_word(&original.text.to_lowercase())
+                } else {
+                    judged.iter().all(|v| v.found)
+                }
+            }
+            _ => left_as_is(&r),
+        };
+        if engines {
+            (None, Some(r))
+        } else {
+            (Some(r), None)
+        }
+    })
+}
+
+fn overlaps(a: &std::ops::Range<usize>, b: Span) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Splits every reason of `found` into what stays and what is the engine's, and shrinks
+/// each kind of evidence in proportion to what of it was the engine's.
+fn discount_by(
+    found: &mut Findings,
+    mut split: impl FnMut(DriftReason) -> (Option<DriftReason>, Option<DriftReason>),
+) -> Vec<DriftReason> {
     let before = tally(&found.reasons);
     let mut kept = Vec::with_capacity(found.reasons.len());
     let mut own = Vec::new();
     for r in std::mem::take(&mut found.reasons) {
-        let (k, o) = split(r, noise);
+        let (k, o) = split(r);
         kept.extend(k);
         own.extend(o);
     }
@@ -438,5 +571,45 @@ mod tests {
             .reasons
             .iter()
             .any(|r| matches!(r, DriftReason::RoughThroughout { .. }))));
+    }
+
+    #[test]
+    fn a_name_the_translation_has_is_not_lost_by_the_engine_but_a_swapped_one_is() {
+        let scorer = DriftScorer::default();
+        let original = "On Monday the defence minister Shoigu met the writer Bhadrakumar in Moscow to discuss the security of the region.";
+        // Macedonian: the engine leaves the transliterated name as it was
+        let translation = "Во понеделникот министерот за одбрана Шојгу се сретна со писателот Бхадракумар во Москва за да разговараат за безбедноста на регионот.";
+        let back = "On Monday the defence minister Shoigu met the writer Бхадракумар in Moscow to discuss the security of the region.";
+        let alone = scorer.score(&Pair::new(original, back));
+        assert!(alone.level.is_flagged(), "{:?}", alone.reasons);
+        let d = scorer.score(&Pair::new(original, back).with_translation(translation, "mk"));
+        assert!(!d.level.is_flagged(), "{:?}", d.reasons);
+        let shown: Vec<String> = d
+            .reasons
+            .iter()
+            .filter(|r| matches!(r, DriftReason::FoundInTranslation { .. }))
+            .map(DriftReason::message)
+            .collect();
+        assert!(
+            shown
+                .iter()
+                .any(|m| m.contains("Bhadrakumar is missing, but the translation has it")),
+            "{shown:?}"
+        );
+        assert!(shown.iter().any(|m| m.contains("Бхадракумар")), "{shown:?}");
+
+        // the translation names someone else: both name reasons stay
+        let swapped = "Во понеделникот министерот за одбрана Шојгу се сретна со писателот Ванг Ји во Москва за да разговараат за безбедноста на регионот.";
+        let back = "On Monday the defence minister Shoigu met the writer Ванг Ји in Moscow to discuss the security of the region.";
+        let d = scorer.score(&Pair::new(original, back).with_translation(swapped, "mk"));
+        assert!(d.level.is_flagged(), "{:?}", d.reasons);
+        assert!(d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NameMissing { .. })));
+        assert!(!d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::FoundInTranslation { .. })));
     }
 }

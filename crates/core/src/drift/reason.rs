@@ -132,6 +132,11 @@ pub enum DriftReason {
     /// trip (English → the translation's language → English): the engine's noise, shown but
     /// not counted as drift.
     EngineNoise { reason: Box<DriftReason> },
+    /// A name the back-translation lost or mangled that the translation itself has, read
+    /// directly across scripts (Бхадракумар for Bhadrakumar), or a "name" of the
+    /// back-translation that is a word of the translation the engine left as it was: the
+    /// engine's doing, shown but not counted as drift.
+    FoundInTranslation { reason: Box<DriftReason> },
     /// On its own the pair would be flagged (`alone`), but the whole translation comes back
     /// that rough (its typical pair scores `typical`) and this pair's wording does not stand
     /// out against it.
@@ -281,6 +286,16 @@ impl DriftReason {
                 "{}, but the engine does the same to the original on its own round trip: not counted as drift",
                 reason.message()
             ),
+            FoundInTranslation { reason } => match **reason {
+                NameAdded { .. } | WordsLeftUntranslated { .. } | WordsAdded { .. } => format!(
+                    "{}, but it is a word of the translation that the engine left as it was: not counted as drift",
+                    reason.message()
+                ),
+                _ => format!(
+                    "{}, but the translation has it (read directly, without the engine): the back-translation lost it, not counted as drift",
+                    reason.message()
+                ),
+            },
             DroppedInTranslation { original_sentences } if original_sentences.len() > 1 => {
                 "these sentences were dropped in translation".to_string()
             }
@@ -358,7 +373,7 @@ impl DriftReason {
             QuoteChanged { lost, .. } => lost.iter().map(|m| m.span).collect(),
             PassageOmitted { passage, .. } => vec![passage.span],
             WordsMissing { words } => words.iter().map(|m| m.span).collect(),
-            EngineNoise { reason } => reason.original_spans(),
+            EngineNoise { reason } | FoundInTranslation { reason } => reason.original_spans(),
             _ => Vec::new(),
         }
     }
@@ -404,7 +419,9 @@ impl DriftReason {
             }
             WordsAdded { words } | EngineGap { words } => words.iter().map(|m| m.span).collect(),
             WordInserted { word, .. } => vec![word.span],
-            EngineNoise { reason } => reason.back_translation_spans(),
+            EngineNoise { reason } | FoundInTranslation { reason } => {
+                reason.back_translation_spans()
+            }
             _ => Vec::new(),
         }
     }

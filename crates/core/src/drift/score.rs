@@ -306,6 +306,12 @@ impl DriftScorer {
             }
             None => Vec::new(),
         };
+        let found_in_translation = match pair.translation {
+            Some((text, lang)) if pair.original_language.unwrap_or("en") == "en" => {
+                noise::discount_names(&mut findings, pair.original, text, lang, pair.engine_gaps)
+            }
+            _ => Vec::new(),
+        };
         let mut untranslated = None;
         if let Some((text, lang)) = pair.translation {
             let source = pair.original_language.unwrap_or("en");
@@ -322,6 +328,7 @@ impl DriftScorer {
         Assessment {
             findings,
             engine_noise,
+            found_in_translation,
             untranslated,
             round_trip: pair.round_trip.is_some(),
         }
@@ -378,6 +385,11 @@ impl DriftScorer {
                     reason: Box::new(r),
                 }),
         );
+        reasons.extend(a.found_in_translation.into_iter().map(|r| {
+            DriftReason::FoundInTranslation {
+                reason: Box::new(r),
+            }
+        }));
         if alone > level && alone.is_flagged() {
             reasons.push(DriftReason::RoughThroughout {
                 alone,
@@ -433,6 +445,8 @@ fn keep_generic(r: &DriftReason, facts: &[DriftReason], ev: &Evidence) -> bool {
 pub struct Assessment {
     pub findings: checks::Findings,
     pub engine_noise: Vec<DriftReason>,
+    /// Name reasons the translation itself contradicts (see [`noise::discount_names`]).
+    pub found_in_translation: Vec<DriftReason>,
     pub untranslated: Option<String>,
     /// Whether the engine's round trip of the original was there to discount its noise.
     pub round_trip: bool,
