@@ -187,6 +187,15 @@ pub trait PairSimilarity: Sync {
     fn contrast(&self, original: Range<usize>, translation: Range<usize>) -> Option<f32> {
         self.similarity(original, translation)
     }
+
+    /// How many unrelated pairs of `sentences` sentences (both sides together) are enough
+    /// to place this similarity's scale for that bead shape, at most `samples` (see
+    /// [`standard::Standardised`]). All of them by default; a similarity whose beads cost
+    /// in proportion to their text asks for fewer of the long shapes.
+    fn unrelated_samples(&self, samples: usize, sentences: usize) -> usize {
+        let _ = sentences;
+        samples
+    }
 }
 
 /// A closure as a [`PairSimilarity`].

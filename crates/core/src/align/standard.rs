@@ -39,7 +39,7 @@ impl<'a> Standardised<'a> {
                 continue;
             }
             let (rows, cols) = (n + 1 - p, m + 1 - q);
-            let samples = SAMPLES.min(n * 2);
+            let samples = similarity.unrelated_samples(SAMPLES.min(n * 2), p + q);
             let mut xs = Vec::with_capacity(samples);
             for s in 0..samples {
                 let i = (s * rows) / samples;
