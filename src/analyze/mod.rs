@@ -434,43 +434,56 @@ fn embed_cached(
 
 /// The direct view's cross-lingual embedder (multilingual-e5-small), when the model store
 /// has it (`--models DIR` first, then the cache the set-up fills).
-fn multilingual_embedder(models_dir: Option<&Path>) -> Option<LazyEmbedder> {
+fn multilingual_embedder(models_dir: Option<&Path>) -> Option<LazyEmbedder<MultilingualEmbedder>> {
     use crate::models::{ModelStore, Presence};
     let store = ModelStore::from_env(models_dir.map(Path::to_path_buf));
     let entry = store.entry(crate::embed::MULTILINGUAL_MODEL).ok()?;
     match store.locate(entry) {
-        Presence::Present(found) => {
-            let prefix = crate::embed::E5Prefix::default().text();
-            let (id, dim) = crate::embed::model_identity(&found.dir, prefix).ok()?;
-            Some(LazyEmbedder {
-                dir: found.dir,
-                id,
-                dim,
-                model: std::sync::OnceLock::new(),
-            })
-        }
+        Presence::Present(found) => LazyEmbedder::new(
+            found.dir,
+            crate::embed::E5Prefix::default().text(),
+            MultilingualEmbedder::load,
+        ),
         _ => None,
     }
 }
 
-/// The cross-lingual embedder, loaded when a sentence first needs it: a run whose vectors
-/// are all in the embedding cache never loads the model (about a second of a cached run).
-struct LazyEmbedder {
+/// An embedder loaded when a sentence first needs it: a run whose vectors are all in the
+/// embedding cache never loads the model (MiniLM and multilingual-e5 together were about a
+/// second of a cached whole-corpus run).
+struct LazyEmbedder<M> {
     dir: PathBuf,
     id: String,
     dim: usize,
-    model: std::sync::OnceLock<Option<MultilingualEmbedder>>,
+    load: fn(&Path) -> Result<M, crate::embed::EmbedError>,
+    model: std::sync::OnceLock<Option<M>>,
 }
 
-impl Embedder for LazyEmbedder {
+impl<M> LazyEmbedder<M> {
+    /// The model in `dir`, named as `load` followed by the sentence prefix `prefix` would
+    /// name it; `None` where its files cannot name it (missing, unreadable).
+    fn new(
+        dir: PathBuf,
+        prefix: &str,
+        load: fn(&Path) -> Result<M, crate::embed::EmbedError>,
+    ) -> Option<Self> {
+        let (id, dim) = crate::embed::model_identity(&dir, prefix).ok()?;
+        Some(LazyEmbedder {
+            dir,
+            id,
+            dim,
+            load,
+            model: std::sync::OnceLock::new(),
+        })
+    }
+}
+
+impl<M: Embedder> Embedder for LazyEmbedder<M> {
     fn embed(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, crate::embed::EmbedError> {
-        match self
-            .model
-            .get_or_init(|| MultilingualEmbedder::load(&self.dir).ok())
-        {
+        match self.model.get_or_init(|| (self.load)(&self.dir).ok()) {
             Some(m) => m.embed(sentences),
             // load again for the error that says what is wrong with which file
-            None => MultilingualEmbedder::load(&self.dir)?.embed(sentences),
+            None => (self.load)(&self.dir)?.embed(sentences),
         }
     }
 
@@ -485,12 +498,12 @@ impl Embedder for LazyEmbedder {
 
 /// The sentence embedder, when its model is on this machine (similarity then joins the
 /// evidence; without it drift rests on chrF and the fact checks).
-fn embedder(models_dir: Option<&Path>) -> Option<SentenceEmbedder> {
+fn embedder(models_dir: Option<&Path>) -> Option<LazyEmbedder<SentenceEmbedder>> {
     let dir = models_dir
         .map(|d| d.join("all-MiniLM-L6-v2"))
         .filter(|d| d.is_dir())
         .unwrap_or_else(|| crate::embed::model_dir("all-MiniLM-L6-v2"));
-    SentenceEmbedder::load(&dir).ok()
+    LazyEmbedder::new(dir, "", SentenceEmbedder::load)
 }
 
 struct Original {
@@ -505,7 +518,7 @@ struct Original {
 pub struct Prepared {
     path: PathBuf,
     original: Original,
-    embedder: Option<SentenceEmbedder>,
+    embedder: Option<LazyEmbedder<SentenceEmbedder>>,
     /// The original's sentence vectors, computed on first use (through the embedding cache
     /// when the settings have one).
     original_vectors: std::sync::OnceLock<Option<Vec<Vec<f32>>>>,
@@ -515,14 +528,17 @@ pub struct Prepared {
     /// The cross-lingual embedder of the direct view (multilingual-e5-small), loaded on first
     /// use; `None` when it is not on this machine (the direct view then reads facts and
     /// lengths only).
-    multilingual: std::sync::OnceLock<Option<LazyEmbedder>>,
+    multilingual: std::sync::OnceLock<Option<LazyEmbedder<MultilingualEmbedder>>>,
     multilingual_cache: std::sync::OnceLock<Option<std::sync::Mutex<EmbeddingCache>>>,
     original_multilingual: std::sync::OnceLock<Option<Vec<Vec<f32>>>>,
     /// The original's runs of sentences as the aligner's chrF reference, counted once for
     /// every back-translated language.
     original_chrf: std::sync::OnceLock<align::ChrfRuns>,
     models_dir: Option<PathBuf>,
-    scorer: DriftScorer,
+    /// The drift scorer with WordNet, made when the first back-translation is scored
+    /// (WordNet's half second of parsing starts on another thread as the original is
+    /// prepared, while the direct-only languages are judged).
+    scorer: std::sync::OnceLock<DriftScorer>,
 }
 
 /// How to analyse each translation (the parts of a [`Request`] that are not the inputs).
@@ -566,7 +582,10 @@ impl Prepared {
             original_multilingual: std::sync::OnceLock::new(),
             original_chrf: std::sync::OnceLock::new(),
             models_dir: models_dir.map(Path::to_path_buf),
-            scorer: crate::resources::scorer(),
+            scorer: {
+                std::thread::spawn(crate::resources::wordnet);
+                std::sync::OnceLock::new()
+            },
         }
     }
 
@@ -823,7 +842,7 @@ fn analyze_loaded(
         input, doc, seg, ..
     } = translation;
     let original = &prepared.original;
-    let scorer = &prepared.scorer;
+    let scorer = prepared.scorer.get_or_init(crate::resources::scorer);
     let label = input.label.clone();
     progress(Progress::Started {
         label: label.clone(),
