@@ -43,15 +43,33 @@ impl ChrfRuns {
     /// The n-grams of `run`, or `None` outside the document. A run longer than any bead
     /// (not asked for by the aligner) is counted without being kept.
     fn with<T>(&self, run: Range<usize>, f: impl FnOnce(&ChrfProfile) -> T) -> Option<T> {
-        let text = self.sentences.get(run.clone())?;
-        if run.is_empty() {
-            return None;
-        }
         if run.len() > MAX_SIDE {
+            let text = self.sentences.get(run)?;
             return Some(f(&ChrfProfile::new(&text.join(" "))));
         }
+        self.kept(run).map(f)
+    }
+
+    /// The kept n-grams of a run of 1 … [`MAX_SIDE`] sentences: a sentence counted once,
+    /// a longer run as the run less its last sentence joined with that sentence.
+    fn kept(&self, run: Range<usize>) -> Option<&ChrfProfile> {
+        let text = self.sentences.get(run.clone())?;
+        if run.is_empty() || run.len() > MAX_SIDE {
+            return None;
+        }
         let cell = &self.profiles[run.start * MAX_SIDE + run.len() - 1];
-        Some(f(cell.get_or_init(|| ChrfProfile::new(&text.join(" ")))))
+        Some(cell.get_or_init(|| {
+            if run.len() == 1 {
+                return ChrfProfile::new(&text[0]);
+            }
+            match (
+                self.kept(run.start..run.end - 1),
+                self.kept(run.end - 1..run.end),
+            ) {
+                (Some(rest), Some(last)) => rest.joined(last),
+                _ => ChrfProfile::new(&text.join(" ")),
+            }
+        }))
     }
 }
 

@@ -100,16 +100,60 @@ pub fn chrf(hypothesis: &str, reference: &str) -> f64 {
 /// A text's character n-grams, counted once, for scoring it with chrF against many
 /// others (the aligner compares every run of sentences with dozens of runs of the other
 /// side): [`ChrfProfile::chrf`] gives exactly [`chrf`] of the two texts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChrfProfile {
     grams: [Vec<u128>; 6],
+    /// The first and the last (up to) five characters: the n-grams across a join.
+    head: Vec<u32>,
+    tail: Vec<u32>,
 }
+
+/// The characters an n-gram of order 6 reaches across a join.
+const SEAM: usize = 5;
 
 impl ChrfProfile {
     pub fn new(text: &str) -> ChrfProfile {
+        let chars = chars_of(text);
         ChrfProfile {
-            grams: char_ngrams(&chars_of(text)),
+            grams: char_ngrams(&chars),
+            head: chars[..chars.len().min(SEAM)].to_vec(),
+            tail: chars[chars.len().saturating_sub(SEAM)..].to_vec(),
         }
+    }
+
+    /// The profile of this text and `next` joined with a space (chrF ignores whitespace,
+    /// so the join only adds the n-grams across it), by merging the two profiles instead of
+    /// counting afresh: a run of sentences is counted once per sentence.
+    pub fn joined(&self, next: &ChrfProfile) -> ChrfProfile {
+        let seam: Vec<u32> = self.tail.iter().chain(&next.head).copied().collect();
+        let left = self.tail.len();
+        let mut grams: [Vec<u128>; 6] = Default::default();
+        for (k, out) in grams.iter_mut().enumerate() {
+            let n = k + 1;
+            // windows that start in this text and end in the next
+            let mut across: Vec<u128> = (left.saturating_sub(n - 1)..left)
+                .filter(|&start| start + n > left && start + n <= seam.len())
+                .map(|start| {
+                    seam[start..start + n]
+                        .iter()
+                        .fold(0u128, |k, &c| (k << 21) | c as u128)
+                })
+                .collect();
+            across.sort_unstable();
+            *out = merge_sorted(&merge_sorted(&self.grams[k], &next.grams[k]), &across);
+        }
+        let head: Vec<u32> = self
+            .head
+            .iter()
+            .chain(&next.head)
+            .take(SEAM)
+            .copied()
+            .collect();
+        let tail: Vec<u32> = {
+            let both: Vec<u32> = self.tail.iter().chain(&next.tail).copied().collect();
+            both[both.len().saturating_sub(SEAM)..].to_vec()
+        };
+        ChrfProfile { grams, head, tail }
     }
 
     /// `chrf(self's text, reference's text)`: self is the hypothesis.
@@ -121,6 +165,24 @@ impl ChrfProfile {
         }
         chrf_of_counts(&stats)
     }
+}
+
+/// Two sorted lists as one sorted list.
+fn merge_sorted<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// chrF (β = 2, orders 1–6, sacreBLEU's averaging) from (hypothesis n-grams, reference
@@ -311,6 +373,36 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_joined_profile_counts_as_the_joined_text() {
+        let parts = [
+            "Die Gespräche",
+            "gingen gut.",
+            "Ja",
+            "—",
+            "Путин «сказал»",
+            "x y z 12",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let joined = ChrfProfile::new(a)
+                        .joined(&ChrfProfile::new(b))
+                        .joined(&ChrfProfile::new(c));
+                    assert_eq!(
+                        joined,
+                        ChrfProfile::new(&format!("{a} {b} {c}")),
+                        "{a}|{b}|{c}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            ChrfProfile::new("").joined(&ChrfProfile::new("ab")),
+            ChrfProfile::new(" ab")
+        );
+    }
 
     #[test]
     fn identical_sentences_score_100() {
