@@ -842,7 +842,6 @@ fn analyze_loaded(
         input, doc, seg, ..
     } = translation;
     let original = &prepared.original;
-    let scorer = prepared.scorer.get_or_init(crate::resources::scorer);
     let label = input.label.clone();
     progress(Progress::Started {
         label: label.clone(),
@@ -928,6 +927,7 @@ fn analyze_loaded(
         .filter(|b| b.null_reason.is_none())
         .map(|b| b.pair(&input.lang))
         .collect();
+    let scorer = prepared.scorer.get_or_init(crate::resources::scorer);
     let (drifts, baseline) = scorer.score_document(&scored);
     let (mut pairs, quote_cells) = pair_reports(&alignment.beads, beads, drifts);
     let quotes = quote_fidelity(original, quote_cells);
