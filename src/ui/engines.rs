@@ -279,9 +279,9 @@ pub fn show(wb: &mut Workbench, ui: &mut egui::Ui) {
                 .show(ui, |ui| {
                     for h in [
                         "language",
-                        "engine used",
+                        "judged by",
                         "Marian model",
-                        "download / why not analysed",
+                        "download / why no back-translation",
                     ] {
                         ui.label(egui::RichText::new(h).strong());
                     }
@@ -317,7 +317,7 @@ fn language_row(
         .collect();
     let engines: Vec<String> = reports
         .iter()
-        .map(|t| format!("{}: {}", t.label, t.engine.as_deref().unwrap_or("none")))
+        .map(|t| format!("{}: {}", t.label, t.views_note()))
         .collect();
     ui.label(if engines.is_empty() {
         "not analysed yet".to_string()
@@ -327,10 +327,20 @@ fn language_row(
     ui.label(model.describe());
     let mut start = None;
     ui.vertical(|ui| {
-        let why = reports.iter().find_map(|t| match &t.status {
-            TranslationStatus::NotAnalysed { why, fix } => Some((why, fix)),
-            _ => None,
-        });
+        // why it was not analysed, or why the back-translation did not run (direct only)
+        let why = reports
+            .iter()
+            .find_map(|t| match &t.status {
+                TranslationStatus::NotAnalysed { why, fix } => Some((why, fix)),
+                _ => None,
+            })
+            .or_else(|| {
+                reports
+                    .iter()
+                    .flat_map(|t| &t.not_run)
+                    .map(|n| (&n.why, &n.fix))
+                    .next()
+            });
         if let Some((why, fix)) = why {
             ui.label(egui::RichText::new(why).small());
             ui.horizontal(|ui| {
