@@ -127,10 +127,10 @@ impl CustomOp3 for Attend {
             let mut scores = Vec::with_capacity(tk);
             (0..units).for_each(|u| unit(u, &mut scores));
         } else {
-            candle_core::utils::barrier_pool().execute_chunked(units, |range| {
-                let mut scores = Vec::with_capacity(tk);
-                range.for_each(|u| unit(u, &mut scores));
-            });
+            use rayon::prelude::*;
+            (0..units)
+                .into_par_iter()
+                .for_each_init(|| Vec::with_capacity(tk), |scores, u| unit(u, scores));
         }
         Ok((CpuStorage::F32(out), Shape::from((b, tq, d))))
     }

@@ -217,7 +217,10 @@ impl QuantLinear {
         if rows * self.in_dim * self.out_dim < 1 << 16 {
             work(0..units);
         } else {
-            candle_core::utils::barrier_pool().execute_chunked(units, work);
+            // rayon, not candle's barrier pool: a thread that has not started waits for no
+            // one (see `model::on_pool`).
+            use rayon::prelude::*;
+            (0..units).into_par_iter().for_each(|u| work(u..u + 1));
         }
     }
 
