@@ -14,6 +14,7 @@
 
 pub mod attention;
 pub mod config;
+pub mod encoder;
 pub mod files;
 pub mod generate;
 pub mod int8;
