@@ -209,6 +209,9 @@ impl Attention {
             heads: self.heads,
             scaling: self.scaling,
             key_lengths: key_lengths.map(<[usize]>::to_vec),
+            // The cross-attention's keys and values (the ones with lengths) are laid out
+            // head by head (`MarianNet::start`), the self-attention's cache as projected.
+            heads_first: key_lengths.is_some(),
         };
         self.out.forward(&op.forward(&q, k, v)?)
     }
@@ -554,8 +557,11 @@ impl MarianNet {
         for layer in &self.decoder {
             // Keys and values of every token at once, (tokens, 2 × d_model) ...
             let kv = layer.cross_kv.forward(&enc.hidden, rows, None);
-            // ... laid out as `Attend` reads them: (rows × beams, longest source, d_model)
-            // each, zeros past a sentence's end.
+            // ... laid out head by head, as `Attend { heads_first: true }` reads them:
+            // (rows × beams, heads, longest source, head_dim) each, zeros past a sentence's
+            // end.
+            let heads = self.cfg.decoder_attention_heads;
+            let hd = d / heads;
             let mut k = vec![0f32; b * repeat * len * d];
             let mut v = vec![0f32; b * repeat * len * d];
             for (i, s) in enc.spans.iter().enumerate() {
@@ -563,8 +569,11 @@ impl MarianNet {
                     let at = (i * repeat + beam) * len * d;
                     for t in 0..s.len {
                         let src = &kv[(s.start + t) * 2 * d..(s.start + t + 1) * 2 * d];
-                        k[at + t * d..at + (t + 1) * d].copy_from_slice(&src[..d]);
-                        v[at + t * d..at + (t + 1) * d].copy_from_slice(&src[d..]);
+                        for h in 0..heads {
+                            let to = at + (h * len + t) * hd;
+                            k[to..to + hd].copy_from_slice(&src[h * hd..(h + 1) * hd]);
+                            v[to..to + hd].copy_from_slice(&src[d + h * hd..d + (h + 1) * hd]);
+                        }
                     }
                 }
             }
