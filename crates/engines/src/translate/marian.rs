@@ -14,6 +14,7 @@
 
 pub mod attention;
 pub mod config;
+pub mod dense;
 pub mod encoder;
 pub mod files;
 pub mod generate;

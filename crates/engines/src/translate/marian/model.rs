@@ -10,84 +10,13 @@
 
 use super::attention::Attend;
 use super::config::ModelShape;
+use super::dense::PackedF32;
 use super::encoder::{Dense, PackedEncoder, Span};
 use super::int8::QuantLinear;
 use super::profile::{self, Op};
 use candle_core::{DType, Device, IndexOp, Result, Tensor, D};
 use candle_nn::{Activation, LayerNorm, VarBuilder};
 use candle_transformers::models::marian::Config;
-
-/// A dense f32 layer; inputs of any rank are flattened to one matrix product.
-///
-/// The weights are stored transposed, (in, out), with `out` padded to a multiple of 8: that
-/// is the layout the CPU matrix kernels (the `gemm` crate) use in place, so they do not
-/// repack the whole weight matrix at every decoding step, which at a handful of rows costs
-/// as much as the product itself.
-#[derive(Clone, Debug)]
-struct DenseF32 {
-    weight_t: Tensor,
-    bias: Option<Tensor>,
-    out_dim: usize,
-}
-
-const PAD_TO: usize = 8;
-
-impl DenseF32 {
-    fn new(weight: Tensor, bias: Option<Tensor>) -> Result<Self> {
-        let (out_dim, in_dim) = weight.dims2()?;
-        let padded = out_dim.div_ceil(PAD_TO) * PAD_TO;
-        let w: Vec<f32> = weight.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
-        // Blocked transpose: (out, in) -> (in, padded out), zeros in the padding.
-        let mut t = vec![0f32; in_dim * padded];
-        const B: usize = 32;
-        for o0 in (0..out_dim).step_by(B) {
-            for i0 in (0..in_dim).step_by(B) {
-                for o in o0..(o0 + B).min(out_dim) {
-                    let row = &w[o * in_dim..(o + 1) * in_dim];
-                    for i in i0..(i0 + B).min(in_dim) {
-                        t[i * padded + o] = row[i];
-                    }
-                }
-            }
-        }
-        let weight_t = Tensor::from_vec(t, (in_dim, padded), weight.device())?;
-        let bias = match bias {
-            Some(b) if padded != out_dim => Some(Tensor::cat(
-                &[
-                    &b.to_dtype(DType::F32)?,
-                    &Tensor::zeros(padded - out_dim, DType::F32, weight.device())?,
-                ],
-                0,
-            )?),
-            other => other,
-        };
-        Ok(Self {
-            weight_t,
-            bias,
-            out_dim,
-        })
-    }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let dims = x.dims().to_vec();
-        let in_dim = *dims.last().unwrap_or(&0);
-        let rows: usize = dims[..dims.len() - 1].iter().product();
-        let y = x.reshape((rows, in_dim))?.matmul(&self.weight_t)?;
-        let y = match &self.bias {
-            Some(b) => y.broadcast_add(b)?,
-            None => y,
-        };
-        let y = if y.dim(1)? != self.out_dim {
-            y.narrow(1, 0, self.out_dim)?.contiguous()?
-        } else {
-            y
-        };
-        let mut out = dims;
-        let last = out.len() - 1;
-        out[last] = self.out_dim;
-        y.reshape(out)
-    }
-}
 
 /// How the linear layers and the output projection compute; chosen at load.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -130,7 +59,7 @@ impl std::str::FromStr for Precision {
 /// A dense layer in the chosen precision.
 #[derive(Clone, Debug)]
 enum Linear {
-    F32(DenseF32),
+    F32(PackedF32),
     Int8(QuantLinear),
 }
 
@@ -143,14 +72,14 @@ impl Linear {
 
     fn new(weight: Tensor, bias: Option<Tensor>, precision: Precision) -> Result<Self> {
         Ok(match precision {
-            Precision::F32 => Linear::F32(DenseF32::new(weight, bias)?),
+            Precision::F32 => Linear::F32(PackedF32::from_tensors(&weight, bias.as_ref())?),
             Precision::Int8 => Linear::Int8(QuantLinear::from_tensors(&weight, bias.as_ref())?),
         })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         match self {
-            Linear::F32(l) => l.forward(x),
+            Linear::F32(l) => l.forward(&x.contiguous()?),
             Linear::Int8(l) => l.forward(&x.contiguous()?),
         }
     }
