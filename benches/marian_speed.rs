@@ -22,6 +22,7 @@
 //! `--kernels` times the linear-layer kernels alone on the opus-mt base shapes.
 
 use driftlens::translate::marian::config::GenerationSettings;
+use driftlens::translate::marian::dense::PackedF32;
 use driftlens::translate::marian::int8::QuantLinear;
 use driftlens::translate::marian::{profile, Marian, Precision};
 use std::time::Instant;
@@ -193,8 +194,9 @@ fn fidelity(model_dir: &str, inputs: &[Vec<u32>], tokens: usize) {
     }
 }
 
-/// The linear-layer kernels alone: f32 (candle's matmul on pre-transposed weights, as
-/// `model::DenseF32`), candle's quantized `QMatMul` (q8_0) and ours (`int8::QuantLinear`).
+/// The linear-layer kernels alone: f32 (candle's matmul on pre-transposed weights, and
+/// ours, `dense::PackedF32`), candle's quantized `QMatMul` (q8_0) and ours
+/// (`int8::QuantLinear`).
 fn kernels() {
     use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
     use candle_core::{Device, Module, Tensor};
@@ -221,6 +223,7 @@ fn kernels() {
         )
         .unwrap_or_else(|e| fail(e));
         let ours = QuantLinear::from_tensors(&w, None).unwrap_or_else(|e| fail(e));
+        let packed = PackedF32::from_tensors(&w, None).unwrap_or_else(|e| fail(e));
         let time = |f: &dyn Fn() -> Tensor| -> f64 {
             f();
             let reps = ((2e8 / (m * k * n) as f64) as usize).clamp(3, 400);
@@ -245,11 +248,13 @@ fn kernels() {
         let f32_ms = time(&|| x.matmul(&wt).unwrap_or_else(|e| fail(e)));
         let q8_ms = time(&|| q8.forward(&x).unwrap_or_else(|e| fail(e)));
         let ours_ms = time(&|| ours.forward(&x).unwrap_or_else(|e| fail(e)));
+        let packed_ms = time(&|| packed.forward(&x).unwrap_or_else(|e| fail(e)));
+        let packed_cos = err(&packed.forward(&x).unwrap_or_else(|e| fail(e)));
         let q8_cos = err(&q8.forward(&x).unwrap_or_else(|e| fail(e)));
         let ours_cos = err(&ours.forward(&x).unwrap_or_else(|e| fail(e)));
         println!(
             "{}",
-            serde_json::json!({"m": m, "k": k, "n": n, "f32_ms": f32_ms, "candle_q8_0_ms": q8_ms, "int8_ms": ours_ms, "candle_q8_0_cosine": q8_cos, "int8_cosine": ours_cos, "threads": candle_core::utils::get_num_threads()})
+            serde_json::json!({"m": m, "k": k, "n": n, "f32_ms": f32_ms, "f32_packed_ms": packed_ms, "f32_packed_cosine": packed_cos, "candle_q8_0_ms": q8_ms, "int8_ms": ours_ms, "candle_q8_0_cosine": q8_cos, "int8_cosine": ours_cos, "threads": candle_core::utils::get_num_threads()})
         );
     }
 }

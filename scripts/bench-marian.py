@@ -31,8 +31,9 @@ Run:
 "fidelity": {…}} (with beam search, keys "beams4_batch16" and so on as well).
 `--op-profile` adds candle's time per operation of `generate` (encoder, attention, FFN,
 output projection, …) at every batch size. The candle side is `cargo bench --bench
-marian_speed` in the chosen cargo profile (dev has dependencies optimised, our code at
-opt-level 1; release is what a user runs).
+marian_speed` in the chosen cargo profile (dev has dependencies and the engines crate
+optimised, the root crate at opt-level 1; release is what a user runs). On shared cores
+compare ratios from one run, and note the load average beside them.
 
 CTranslate2's converter drops the padding row from the vocabulary (58,100 outputs instead
 of 58,101) and starts decoding from a zero embedding, as real OPUS-MT models do; with random

@@ -14,6 +14,8 @@
 
 pub mod attention;
 pub mod config;
+pub mod dense;
+pub mod encoder;
 pub mod files;
 pub mod generate;
 pub mod int8;

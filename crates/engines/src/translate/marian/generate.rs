@@ -131,11 +131,11 @@ fn greedy(
         control.check()?;
         let logits = net.step(&mut state, &last)?;
         let time = profile::scope(Op::Scores);
-        let (flat, v) = logits_rows(&logits)?;
+        let (mut flat, v) = logits_rows(&logits)?;
         let mut keep = Vec::with_capacity(active.len());
         let mut next_last = Vec::with_capacity(active.len());
         for (row, &sent) in active.iter().enumerate() {
-            let scores = &mut flat[row * v..(row + 1) * v].to_vec();
+            let scores = &mut flat[row * v..(row + 1) * v];
             let mut seq = Vec::with_capacity(cur_len);
             seq.push(s.decoder_start_token_id);
             seq.extend_from_slice(&outputs[sent]);

@@ -15,51 +15,57 @@
 //! The kernel multiplies 16-bit pairs with AVX2's `vpmaddwd` (16 multiply-adds per
 //! instruction, no saturation, unlike `vpmaddubsw`'s 8-bit form, which would need 7-bit
 //! values or a sign trick on CPUs without VNNI). Weights stay int8 in memory, a quarter of
-//! f32's traffic, and are widened to 16 bits in registers, once per group of four input
-//! rows. Without AVX2 a portable loop computes the same integers.
+//! f32's traffic, stored pair of inputs by pair for 16 output columns at a time, and are
+//! widened to 16 bits in registers; each row's pair of inputs is broadcast against them, so
+//! one instruction gives eight columns' sums and nothing is summed across lanes at the end.
+//! Without AVX2 a portable loop computes the same integers.
 //!
-//! Alternatives measured with `marian_speed --kernels` (ms per product, 2 threads, AMD EPYC
-//! Zen 3 without VNNI, dev profile — this crate at opt-level 1 —, machine shared):
+//! Measured with `marian_speed --kernels` (ms per product, one thread, release build, AMD
+//! EPYC Zen 3 without VNNI, machine shared, load average ~4 on 2 cores):
 //!
-//! | m × k × n          | f32 gemm | candle QMatMul q8_0 | this kernel |
-//! |--------------------|---------:|--------------------:|------------:|
-//! | 1 × 512 × 58101    |    11.56 |                3.57 |        1.68 |
-//! | 16 × 512 × 2048    |     1.30 |                1.88 |        0.64 |
-//! | 16 × 2048 × 512    |     1.03 |                1.43 |        0.83 |
-//! | 16 × 512 × 58101   |    31.0  |               50.2  |       37.3  |
-//! | 64 × 512 × 58101   |   103.4  |              214.4  |       51.6  |
-//! | 512 × 512 × 2048   |    14.2  |               51.3  |       18.2  |
+//! | m × k × n          | f32 gemm | before: dot products | this kernel |
+//! |--------------------|---------:|---------------------:|------------:|
+//! | 16 × 512 × 2048    |     1.12 |                 0.43 |        0.37 |
+//! | 16 × 2048 × 512    |     0.46 |                 0.48 |        0.43 |
+//! | 16 × 512 × 58101   |    38.3  |                10.4  |        8.1  |
+//! | 64 × 512 × 58101   |    53.2  |                46.3  |       29.6  |
+//! | 512 × 512 × 2048   |    11.6  |                15.0  |       12.5  |
 //!
-//! candle's q8_0 (per-element `vec_dot` on AVX2; its repacked tiles need VNNI for q8_0) was
-//! rejected. The 16-row output projection above is the one row where this kernel lost, in
-//! that dev build; in the release build, end to end at batch 16 (`--profile`), the output
-//! projection took 1.13 s in int8 against 4.63 s in f32 over the same 224 steps. At
-//! hundreds of rows (512 × 512 × 2048) f32 gemm wins, hence the f32 encoder.
+//! Before, each accumulator held one (row, column) dot product over 16 inputs, summed
+//! across lanes at the end; candle's q8_0 `QMatMul` (per-element `vec_dot` on AVX2) was
+//! slower still (16 × 512 × 58101: 69 ms). At hundreds of rows f32 gemm is as fast (the
+//! broadcasts and widenings share two of the core's four vector pipes with the additions),
+//! hence the f32 encoder (`encoder.rs`).
 
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use rayon::prelude::*;
 
-/// Inputs per group: one `vpmaddwd` multiplies 16 pairs.
-const KG: usize = 16;
-/// Output columns per panel; a panel's weights are interleaved group by group.
-const NR: usize = 2;
-/// Input rows handled together by the micro-kernel (4 × 2 accumulators in registers).
+/// Output columns per vector: one `vpmaddwd` gives 8 columns' sums over two inputs.
+const LANES: usize = 8;
+/// Vectors of columns per panel; a panel's weights are stored pair of inputs by pair.
+const VECS: usize = 2;
+/// Output columns per panel.
+const NR: usize = LANES * VECS;
+/// Input rows handled together by the micro-kernel (MR × VECS accumulators in registers).
 const MR: usize = 4;
-/// Input rows kept hot in the level-2 cache while a thread sweeps its panels.
+/// Input rows per unit of work: their quantized values stay in the level-2 cache while the
+/// unit sweeps its panels.
 const ROW_BLOCK: usize = 64;
 /// Panels per unit of work handed to a thread.
-const PANELS_PER_UNIT: usize = 16;
+const PANELS_PER_UNIT: usize = 8;
 
 /// A linear layer's weights quantized to int8, packed for the kernel.
 #[derive(Clone, Debug)]
 pub struct QuantLinear {
-    /// `[panel][input group][NR columns][KG inputs]`, zeros past the last column and input.
+    /// `[panel][input pair][NR columns][2 inputs]`, zeros past the last column and input.
     packed: Vec<i8>,
     /// Per output column (padded to whole panels).
     scales: Vec<f32>,
     /// Per output column (padded to whole panels).
     bias: Vec<f32>,
     in_dim: usize,
-    groups: usize,
+    /// Input pairs: `in_dim` rounded up to even, halved.
+    pairs: usize,
     out_dim: usize,
 }
 
@@ -89,30 +95,35 @@ fn quantize_into<T: TryFrom<i32> + Default>(values: &[f32], out: &mut [T], limit
     let scale = max / limit;
     let inv = limit / max;
     for (o, &v) in out.iter_mut().zip(values) {
-        *o = T::try_from((v * inv).round_ties_even().clamp(-limit, limit) as i32)
-            .unwrap_or_default();
+        *o =
+            T::try_from(round_ties_even((v * inv).clamp(-limit, limit)) as i32).unwrap_or_default();
     }
     scale
+}
+
+/// Rounds to the nearest integer, ties to even, for |x| < 2²²: adding and taking away
+/// 1.5·2²³ leaves no fraction bits. The same as `f32::round_ties_even`, which on x86-64
+/// without SSE4.1 is a call to libm's `rintf` per value (5 % of the int8 benchmark's time,
+/// perf).
+#[inline(always)]
+fn round_ties_even(x: f32) -> f32 {
+    const ROUND: f32 = 12_582_912.0;
+    (x + ROUND) - ROUND
 }
 
 impl QuantLinear {
     /// Quantizes a weight matrix (out, in), row-major, with an optional bias (out).
     pub fn new(weight: &[f32], out_dim: usize, in_dim: usize, bias: Option<&[f32]>) -> Self {
-        let groups = in_dim.div_ceil(KG);
+        let pairs = in_dim.div_ceil(2);
         let panels = out_dim.div_ceil(NR);
-        let mut packed = vec![0i8; panels * groups * NR * KG];
+        let mut packed = vec![0i8; panels * pairs * NR * 2];
         let mut scales = vec![0f32; panels * NR];
-        let mut q = vec![0i8; groups * KG];
+        let mut q = vec![0i8; in_dim];
         for n in 0..out_dim {
-            scales[n] = quantize_into(
-                &weight[n * in_dim..(n + 1) * in_dim],
-                &mut q[..in_dim],
-                W_MAX,
-            );
+            scales[n] = quantize_into(&weight[n * in_dim..(n + 1) * in_dim], &mut q, W_MAX);
             let (panel, col) = (n / NR, n % NR);
-            for g in 0..groups {
-                let dst = ((panel * groups + g) * NR + col) * KG;
-                packed[dst..dst + KG].copy_from_slice(&q[g * KG..(g + 1) * KG]);
+            for (k, &v) in q.iter().enumerate() {
+                packed[((panel * pairs + k / 2) * NR + col) * 2 + k % 2] = v;
             }
         }
         let mut b = vec![0f32; panels * NR];
@@ -124,7 +135,7 @@ impl QuantLinear {
             scales,
             bias: b,
             in_dim,
-            groups,
+            pairs,
             out_dim,
         }
     }
@@ -155,6 +166,14 @@ impl QuantLinear {
         Ok(Self::new(&w, out_dim, in_dim, b.as_deref()))
     }
 
+    /// Several layers reading the same input as one, their outputs side by side (query, key
+    /// and value become one product): each part a weight (out, in) and a bias.
+    pub fn side_by_side(parts: &[(Tensor, Tensor)]) -> Result<Self> {
+        let weights: Vec<&Tensor> = parts.iter().map(|(w, _)| w).collect();
+        let biases: Vec<&Tensor> = parts.iter().map(|(_, b)| b).collect();
+        Self::from_tensors(&Tensor::cat(&weights, 0)?, Some(&Tensor::cat(&biases, 0)?))
+    }
+
     pub fn out_dim(&self) -> usize {
         self.out_dim
     }
@@ -165,7 +184,7 @@ impl QuantLinear {
 
     /// Largest quantized input value for this layer's width (see `X_MAX`).
     fn input_limit(&self) -> f32 {
-        let k = self.groups * KG;
+        let k = self.pairs * 2;
         if k <= MAX_INPUTS {
             X_MAX
         } else {
@@ -186,74 +205,124 @@ impl QuantLinear {
     /// The product for `rows` contiguous input rows of `in_dim` values, into `out`
     /// (rows × out_dim).
     pub fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+        self.matmul_add(x, rows, None, out)
+    }
+
+    /// The product plus `residual` (rows × out_dim), if given, into `out`.
+    pub fn matmul_add(&self, x: &[f32], rows: usize, residual: Option<&[f32]>, out: &mut [f32]) {
         // The output is written through a raw pointer below: these are hard checks.
         assert!(
-            x.len() >= rows * self.in_dim && out.len() >= rows * self.out_dim,
+            x.len() >= rows * self.in_dim
+                && out.len() >= rows * self.out_dim
+                && residual.is_none_or(|r| r.len() >= rows * self.out_dim),
             "int8 matmul: buffers too small"
         );
-        let k_pad = self.groups * KG;
+        let k_pad = self.pairs * 2;
+        if k_pad == 0 {
+            // No inputs: the bias (and residual) alone.
+            for (r, y) in out.chunks_mut(self.out_dim).take(rows).enumerate() {
+                y.copy_from_slice(&self.bias[..self.out_dim]);
+                if let Some(res) = residual {
+                    let at = r * self.out_dim;
+                    y.iter_mut()
+                        .zip(&res[at..at + self.out_dim])
+                        .for_each(|(y, r)| *y += r);
+                }
+            }
+            return;
+        }
         let mut qx = vec![0i16; rows * k_pad];
         let mut sx = vec![0f32; rows];
         let limit = self.input_limit();
-        for r in 0..rows {
-            sx[r] = quantize_into(
+        let quantize = |(r, (q, s)): (usize, (&mut [i16], &mut f32))| {
+            *s = quantize_into(
                 &x[r * self.in_dim..(r + 1) * self.in_dim],
-                &mut qx[r * k_pad..r * k_pad + self.in_dim],
+                &mut q[..self.in_dim],
                 limit,
             );
+        };
+        let big = rows * self.in_dim * self.out_dim >= 1 << 16;
+        if big && rows >= 64 {
+            qx.par_chunks_mut(k_pad)
+                .zip(sx.par_iter_mut())
+                .enumerate()
+                .for_each(quantize);
+        } else {
+            qx.chunks_mut(k_pad)
+                .zip(sx.iter_mut())
+                .enumerate()
+                .for_each(quantize);
         }
         let panels = self.out_dim.div_ceil(NR);
-        let units = panels.div_ceil(PANELS_PER_UNIT);
+        let chunks = panels.div_ceil(PANELS_PER_UNIT);
+        let units = rows.div_ceil(ROW_BLOCK) * chunks;
         let dst = SharedOut(out.as_mut_ptr());
-        let work = |range: std::ops::Range<usize>| {
-            for unit in range {
-                let first = unit * PANELS_PER_UNIT;
-                let panels = first..(first + PANELS_PER_UNIT).min(panels);
-                // SAFETY: units cover disjoint panels, so disjoint output columns of each row,
-                // and `out` holds rows × out_dim values (checked by the callers).
-                unsafe { self.panels(&qx, &sx, rows, panels, &dst) };
-            }
+        let work = |unit: usize| {
+            let (block, chunk) = (unit / chunks, unit % chunks);
+            let first = chunk * PANELS_PER_UNIT;
+            let rows = block * ROW_BLOCK..((block + 1) * ROW_BLOCK).min(rows);
+            // SAFETY: units cover disjoint (row block, panels) rectangles of the output, and
+            // `out` holds rows × out_dim values (checked above).
+            unsafe {
+                self.panels(
+                    &qx,
+                    &sx,
+                    rows,
+                    first..(first + PANELS_PER_UNIT).min(panels),
+                    residual,
+                    &dst,
+                )
+            };
         };
-        if rows * self.in_dim * self.out_dim < 1 << 16 {
-            work(0..units);
+        if big {
+            // rayon, not candle's barrier pool: a thread that has not started waits for no
+            // one (see `model::on_pool`).
+            (0..units).into_par_iter().for_each(work);
         } else {
-            candle_core::utils::barrier_pool().execute_chunked(units, work);
+            (0..units).for_each(work);
         }
     }
 
-    /// Computes the given panels for every row.
+    /// Computes the given panels for the given rows.
     ///
     /// # Safety
-    /// `dst` points at rows × out_dim values, and no other thread writes these panels'
-    /// columns.
+    /// `dst` points at rows × out_dim values, and no other thread writes these rows' values
+    /// in these panels' columns.
     unsafe fn panels(
         &self,
         qx: &[i16],
         sx: &[f32],
-        rows: usize,
+        rows: std::ops::Range<usize>,
         panels: std::ops::Range<usize>,
+        residual: Option<&[f32]>,
         dst: &SharedOut,
     ) {
-        let k_pad = self.groups * KG;
+        let k_pad = self.pairs * 2;
         let avx2 = has_avx2();
-        let mut sums = [0i32; MR * NR];
-        for r0 in (0..rows).step_by(ROW_BLOCK) {
-            let r_end = (r0 + ROW_BLOCK).min(rows);
-            for panel in panels.clone() {
-                let w = &self.packed
-                    [panel * self.groups * NR * KG..(panel + 1) * self.groups * NR * KG];
-                for r in (r0..r_end).step_by(MR) {
-                    let m = (r_end - r).min(MR);
-                    let x = &qx[r * k_pad..(r + m) * k_pad];
-                    tile(avx2, x, m, w, self.groups, &mut sums);
-                    for i in 0..m {
-                        for c in 0..NR {
-                            let n = panel * NR + c;
-                            if n < self.out_dim {
-                                let y = sums[i * NR + c] as f32 * sx[r + i] * self.scales[n]
-                                    + self.bias[n];
-                                *dst.0.add((r + i) * self.out_dim + n) = y;
-                            }
+        let mut sums = [[0i32; NR]; MR];
+        let panel_len = self.pairs * NR * 2;
+        for panel in panels {
+            let w = &self.packed[panel * panel_len..(panel + 1) * panel_len];
+            let first = panel * NR;
+            let cols = NR.min(self.out_dim - first);
+            let (scales, bias) = (
+                &self.scales[first..first + NR],
+                &self.bias[first..first + NR],
+            );
+            for r in rows.clone().step_by(MR) {
+                let m = (rows.end - r).min(MR);
+                let x = &qx[r * k_pad..(r + m) * k_pad];
+                tile(avx2, x, m, w, self.pairs, &mut sums);
+                for (i, sums) in sums.iter().enumerate().take(m) {
+                    let at = (r + i) * self.out_dim + first;
+                    let s = sx[r + i];
+                    let y = std::slice::from_raw_parts_mut(dst.0.add(at), cols);
+                    for c in 0..cols {
+                        y[c] = sums[c] as f32 * s * scales[c] + bias[c];
+                    }
+                    if let Some(res) = residual {
+                        for (y, r) in y.iter_mut().zip(&res[at..at + cols]) {
+                            *y += r;
                         }
                     }
                 }
@@ -264,7 +333,7 @@ impl QuantLinear {
 
 /// The output buffer, written by several threads at disjoint places.
 struct SharedOut(*mut f32);
-// SAFETY: the threads write disjoint columns (see `QuantLinear::panels`).
+// SAFETY: the threads write disjoint places (see `QuantLinear::panels`).
 unsafe impl Sync for SharedOut {}
 
 fn has_avx2() -> bool {
@@ -278,74 +347,69 @@ fn has_avx2() -> bool {
     }
 }
 
-/// Integer sums of `m` (≤ MR) input rows against one panel: `sums[i * NR + c]`.
-fn tile(avx2: bool, x: &[i16], m: usize, w: &[i8], groups: usize, sums: &mut [i32; MR * NR]) {
+/// Integer sums of `m` (≤ MR) input rows against one panel: `sums[row][column]`.
+fn tile(avx2: bool, x: &[i16], m: usize, w: &[i8], pairs: usize, sums: &mut [[i32; NR]; MR]) {
+    assert!(x.len() >= m * pairs * 2 && w.len() >= pairs * NR * 2 && m <= MR);
     #[cfg(target_arch = "x86_64")]
     if avx2 {
-        // SAFETY: AVX2 is present; `x` holds m rows of groups × KG values and `w` one panel.
+        // SAFETY: AVX2 is present; `x` holds m rows of 2 × pairs values and `w` one panel
+        // (asserted).
         unsafe {
             match m {
-                4 => avx2_tile::<4>(x, w, groups, sums),
-                3 => avx2_tile::<3>(x, w, groups, sums),
-                2 => avx2_tile::<2>(x, w, groups, sums),
-                _ => avx2_tile::<1>(x, w, groups, sums),
+                4 => avx2_tile::<4>(x, w, pairs, sums),
+                3 => avx2_tile::<3>(x, w, pairs, sums),
+                2 => avx2_tile::<2>(x, w, pairs, sums),
+                _ => avx2_tile::<1>(x, w, pairs, sums),
             }
         }
         return;
     }
     let _ = avx2;
-    portable_tile(x, m, w, groups, sums);
+    portable_tile(x, m, w, pairs, sums);
 }
 
-fn portable_tile(x: &[i16], m: usize, w: &[i8], groups: usize, sums: &mut [i32; MR * NR]) {
-    let k_pad = groups * KG;
-    sums.fill(0);
-    for i in 0..m {
+fn portable_tile(x: &[i16], m: usize, w: &[i8], pairs: usize, sums: &mut [[i32; NR]; MR]) {
+    let k_pad = pairs * 2;
+    for (i, sums) in sums.iter_mut().enumerate().take(m) {
         let row = &x[i * k_pad..(i + 1) * k_pad];
-        for c in 0..NR {
-            let mut acc = 0i32;
-            for g in 0..groups {
-                let wg = &w[(g * NR + c) * KG..(g * NR + c + 1) * KG];
-                let xg = &row[g * KG..(g + 1) * KG];
-                acc += xg
-                    .iter()
-                    .zip(wg)
-                    .map(|(&a, &b)| a as i32 * b as i32)
-                    .sum::<i32>();
+        sums.fill(0);
+        for (p, xs) in row.chunks_exact(2).enumerate() {
+            let ws = &w[p * NR * 2..(p + 1) * NR * 2];
+            for (c, s) in sums.iter_mut().enumerate() {
+                *s += xs[0] as i32 * ws[2 * c] as i32 + xs[1] as i32 * ws[2 * c + 1] as i32;
             }
-            sums[i * NR + c] = acc;
         }
     }
 }
 
+/// `M` rows against one panel: for each pair of inputs, the pair of each row broadcast
+/// against the panel's columns (widened to 16 bits in registers), `vpmaddwd` giving eight
+/// columns' sums at once; no horizontal sums at the end.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn avx2_tile<const M: usize>(x: &[i16], w: &[i8], groups: usize, sums: &mut [i32; MR * NR]) {
+unsafe fn avx2_tile<const M: usize>(x: &[i16], w: &[i8], pairs: usize, sums: &mut [[i32; NR]; MR]) {
     use std::arch::x86_64::*;
-    let k_pad = groups * KG;
-    debug_assert!(x.len() >= M * k_pad && w.len() >= groups * NR * KG);
-    let mut acc = [_mm256_setzero_si256(); MR * NR];
+    let k_pad = pairs * 2;
+    let mut acc = [[_mm256_setzero_si256(); VECS]; M];
     let xp = x.as_ptr();
     let wp = w.as_ptr();
-    for g in 0..groups {
-        let w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128(wp.add(g * NR * KG) as *const __m128i));
-        let w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128(wp.add(g * NR * KG + KG) as *const __m128i));
-        for i in 0..M {
-            let xi = _mm256_loadu_si256(xp.add(i * k_pad + g * KG) as *const __m256i);
-            acc[i * NR] = _mm256_add_epi32(acc[i * NR], _mm256_madd_epi16(xi, w0));
-            acc[i * NR + 1] = _mm256_add_epi32(acc[i * NR + 1], _mm256_madd_epi16(xi, w1));
+    for p in 0..pairs {
+        let w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128(wp.add(p * NR * 2) as *const __m128i));
+        let w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128(
+            wp.add(p * NR * 2 + 2 * LANES) as *const __m128i
+        ));
+        for (i, acc) in acc.iter_mut().enumerate() {
+            let pair = (xp.add(i * k_pad + 2 * p) as *const i32).read_unaligned();
+            let xb = _mm256_set1_epi32(pair);
+            acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(xb, w0));
+            acc[1] = _mm256_add_epi32(acc[1], _mm256_madd_epi16(xb, w1));
         }
     }
-    // Eight horizontal sums at once: pairwise adds within lanes, then the two halves.
-    let h01 = _mm256_hadd_epi32(acc[0], acc[1]);
-    let h23 = _mm256_hadd_epi32(acc[2], acc[3]);
-    let h45 = _mm256_hadd_epi32(acc[4], acc[5]);
-    let h67 = _mm256_hadd_epi32(acc[6], acc[7]);
-    let h0123 = _mm256_hadd_epi32(h01, h23);
-    let h4567 = _mm256_hadd_epi32(h45, h67);
-    let lo = _mm256_permute2x128_si256(h0123, h4567, 0x20);
-    let hi = _mm256_permute2x128_si256(h0123, h4567, 0x31);
-    _mm256_storeu_si256(sums.as_mut_ptr() as *mut __m256i, _mm256_add_epi32(lo, hi));
+    for (i, acc) in acc.iter().enumerate() {
+        for (v, a) in acc.iter().enumerate() {
+            _mm256_storeu_si256(sums[i].as_mut_ptr().add(v * LANES) as *mut __m256i, *a);
+        }
+    }
 }
 
 impl CustomOp1 for QuantLinear {
@@ -405,6 +469,8 @@ mod tests {
             (4, 64, 8),
             (9, 100, 33),
             (17, 512, 5),
+            (70, 33, 41),
+            (130, 64, 300),
         ] {
             let w = pseudo_random(n * k, 1 + k as u64);
             let x = pseudo_random(rows * k, 7 + n as u64);
@@ -436,31 +502,36 @@ mod tests {
                 }
             }
             // The portable loop gives the same integers as the AVX2 one.
-            let mut a = [0i32; MR * NR];
-            let mut b = [0i32; MR * NR];
-            let kq = q.groups * KG;
+            let mut a = [[0i32; NR]; MR];
+            let mut b = [[0i32; NR]; MR];
+            let kq = q.pairs * 2;
             let mut xq = vec![0i16; MR * kq];
             for r in 0..rows.min(MR) {
                 quantize_into(&x[r * k..(r + 1) * k], &mut xq[r * kq..r * kq + k], X_MAX);
             }
             let m = rows.min(MR);
-            tile(
-                has_avx2(),
-                &xq[..m * kq],
-                m,
-                &q.packed[..q.groups * NR * KG],
-                q.groups,
-                &mut a,
-            );
-            portable_tile(
-                &xq[..m * kq],
-                m,
-                &q.packed[..q.groups * NR * KG],
-                q.groups,
-                &mut b,
-            );
-            assert_eq!(&a[..m * NR], &b[..m * NR]);
+            let panel = &q.packed[..q.pairs * NR * 2];
+            tile(has_avx2(), &xq[..m * kq], m, panel, q.pairs, &mut a);
+            portable_tile(&xq[..m * kq], m, panel, q.pairs, &mut b);
+            assert_eq!(&a[..m], &b[..m]);
+            // With a residual, it is added.
+            let residual = pseudo_random(rows * n, 11);
+            let mut with = vec![0f32; rows * n];
+            q.matmul_add(&x, rows, Some(&residual), &mut with);
+            for ((w, g), r) in with.iter().zip(&got).zip(&residual) {
+                assert!((w - (g + r)).abs() <= 1e-6, "{w} vs {g} + {r}");
+            }
         }
+    }
+
+    #[test]
+    fn rounding_equals_the_standard_library() {
+        for i in -20_000..=20_000 {
+            let x = i as f32 * 0.25 + (i % 7) as f32 * 1e-3;
+            assert_eq!(round_ties_even(x), x.round_ties_even(), "{x}");
+        }
+        assert_eq!(round_ties_even(4095.0), 4095.0);
+        assert_eq!(round_ties_even(-2.5), -2.0);
     }
 
     #[test]

@@ -10,83 +10,13 @@
 
 use super::attention::Attend;
 use super::config::ModelShape;
+use super::dense::PackedF32;
+use super::encoder::{Dense, PackedEncoder, Span};
 use super::int8::QuantLinear;
 use super::profile::{self, Op};
 use candle_core::{DType, Device, IndexOp, Result, Tensor, D};
 use candle_nn::{Activation, LayerNorm, VarBuilder};
 use candle_transformers::models::marian::Config;
-
-/// A dense f32 layer; inputs of any rank are flattened to one matrix product.
-///
-/// The weights are stored transposed, (in, out), with `out` padded to a multiple of 8: that
-/// is the layout the CPU matrix kernels (the `gemm` crate) use in place, so they do not
-/// repack the whole weight matrix at every decoding step, which at a handful of rows costs
-/// as much as the product itself.
-#[derive(Clone, Debug)]
-struct DenseF32 {
-    weight_t: Tensor,
-    bias: Option<Tensor>,
-    out_dim: usize,
-}
-
-const PAD_TO: usize = 8;
-
-impl DenseF32 {
-    fn new(weight: Tensor, bias: Option<Tensor>) -> Result<Self> {
-        let (out_dim, in_dim) = weight.dims2()?;
-        let padded = out_dim.div_ceil(PAD_TO) * PAD_TO;
-        let w: Vec<f32> = weight.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
-        // Blocked transpose: (out, in) -> (in, padded out), zeros in the padding.
-        let mut t = vec![0f32; in_dim * padded];
-        const B: usize = 32;
-        for o0 in (0..out_dim).step_by(B) {
-            for i0 in (0..in_dim).step_by(B) {
-                for o in o0..(o0 + B).min(out_dim) {
-                    let row = &w[o * in_dim..(o + 1) * in_dim];
-                    for i in i0..(i0 + B).min(in_dim) {
-                        t[i * padded + o] = row[i];
-                    }
-                }
-            }
-        }
-        let weight_t = Tensor::from_vec(t, (in_dim, padded), weight.device())?;
-        let bias = match bias {
-            Some(b) if padded != out_dim => Some(Tensor::cat(
-                &[
-                    &b.to_dtype(DType::F32)?,
-                    &Tensor::zeros(padded - out_dim, DType::F32, weight.device())?,
-                ],
-                0,
-            )?),
-            other => other,
-        };
-        Ok(Self {
-            weight_t,
-            bias,
-            out_dim,
-        })
-    }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let dims = x.dims().to_vec();
-        let in_dim = *dims.last().unwrap_or(&0);
-        let rows: usize = dims[..dims.len() - 1].iter().product();
-        let y = x.reshape((rows, in_dim))?.matmul(&self.weight_t)?;
-        let y = match &self.bias {
-            Some(b) => y.broadcast_add(b)?,
-            None => y,
-        };
-        let y = if y.dim(1)? != self.out_dim {
-            y.narrow(1, 0, self.out_dim)?.contiguous()?
-        } else {
-            y
-        };
-        let mut out = dims;
-        let last = out.len() - 1;
-        out[last] = self.out_dim;
-        y.reshape(out)
-    }
-}
 
 /// How the linear layers and the output projection compute; chosen at load.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -129,7 +59,7 @@ impl std::str::FromStr for Precision {
 /// A dense layer in the chosen precision.
 #[derive(Clone, Debug)]
 enum Linear {
-    F32(DenseF32),
+    F32(PackedF32),
     Int8(QuantLinear),
 }
 
@@ -142,37 +72,44 @@ impl Linear {
 
     fn new(weight: Tensor, bias: Option<Tensor>, precision: Precision) -> Result<Self> {
         Ok(match precision {
-            Precision::F32 => Linear::F32(DenseF32::new(weight, bias)?),
+            Precision::F32 => Linear::F32(PackedF32::from_tensors(&weight, bias.as_ref())?),
             Precision::Int8 => Linear::Int8(QuantLinear::from_tensors(&weight, bias.as_ref())?),
         })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         match self {
-            Linear::F32(l) => l.forward(x),
+            Linear::F32(l) => l.forward(&x.contiguous()?),
             Linear::Int8(l) => l.forward(&x.contiguous()?),
         }
     }
 }
 
+/// A decoder attention block's projections: keys and values only for self-attention (the
+/// cross-attention's come from `DecoderLayer::cross_kv`, once per batch).
 #[derive(Clone, Debug)]
 struct Attention {
     q: Linear,
-    k: Linear,
-    v: Linear,
+    kv: Option<(Linear, Linear)>,
     out: Linear,
     heads: usize,
     scaling: f32,
 }
 
 impl Attention {
-    /// `p` for the query and output projections, `kv` for the keys and values.
-    fn load(d: usize, heads: usize, vb: VarBuilder, p: Precision, kv: Precision) -> Result<Self> {
+    fn load(d: usize, heads: usize, vb: VarBuilder, p: Precision, with_kv: bool) -> Result<Self> {
         let head_dim = d / heads;
+        let kv = if with_kv {
+            Some((
+                Linear::load(d, d, vb.pp("k_proj"), p)?,
+                Linear::load(d, d, vb.pp("v_proj"), p)?,
+            ))
+        } else {
+            None
+        };
         Ok(Self {
             q: Linear::load(d, d, vb.pp("q_proj"), p)?,
-            k: Linear::load(d, d, vb.pp("k_proj"), kv)?,
-            v: Linear::load(d, d, vb.pp("v_proj"), kv)?,
+            kv,
             out: Linear::load(d, d, vb.pp("out_proj"), p)?,
             heads,
             scaling: (head_dim as f32).powf(-0.5),
@@ -181,15 +118,14 @@ impl Attention {
 
     /// Keys and values of `x` (b, t, d), heads side by side: (b, t, d) each.
     fn keys_values(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
-        Ok((self.k.forward(x)?, self.v.forward(x)?))
+        match &self.kv {
+            Some((k, v)) => Ok((k.forward(x)?, v.forward(x)?)),
+            None => candle_core::bail!("this attention block has no key and value projections"),
+        }
     }
 
-    /// Attention of queries `x` (b, t, d) over keys and values (b, s, d); row `i` attends to
+    /// Attention of queries `x` (b, 1, d) over keys and values (b, s, d); row `i` attends to
     /// its first `key_lengths[i]` keys (all, without lengths).
-    ///
-    /// One query per row (decoding) goes through `Attend`; many (the encoder) through
-    /// candle's batched products, whose `gemm` calls pay off at that size: `Attend`'s plain
-    /// loops cost more there than the head-split copies they save.
     fn attend(
         &self,
         x: &Tensor,
@@ -198,38 +134,15 @@ impl Attention {
         key_lengths: Option<&[usize]>,
     ) -> Result<Tensor> {
         let q = self.q.forward(x)?;
-        let (b, t, d) = q.dims3()?;
-        if t == 1 {
-            let op = Attend {
-                heads: self.heads,
-                scaling: self.scaling,
-                key_lengths: key_lengths.map(<[usize]>::to_vec),
-            };
-            return self.out.forward(&op.forward(&q, k, v)?);
-        }
-        let s = k.dim(1)?;
-        let split = |x: &Tensor, t: usize| -> Result<Tensor> {
-            x.reshape((b, t, self.heads, d / self.heads))?
-                .transpose(1, 2)?
-                .contiguous()
+        let op = Attend {
+            heads: self.heads,
+            scaling: self.scaling,
+            key_lengths: key_lengths.map(<[usize]>::to_vec),
+            // The cross-attention's keys and values (the ones with lengths) are laid out
+            // head by head (`MarianNet::start`), the self-attention's cache as projected.
+            heads_first: key_lengths.is_some(),
         };
-        let scores = (split(&q, t)? * self.scaling as f64)?.matmul(&split(k, s)?.t()?)?;
-        let scores = match key_lengths {
-            Some(lengths) => {
-                let mask: Vec<f32> = lengths
-                    .iter()
-                    .flat_map(|&l| (0..s).map(move |j| if j < l { 0.0 } else { f32::MIN }))
-                    .collect();
-                scores.broadcast_add(&Tensor::from_vec(mask, (b, 1, 1, s), q.device())?)?
-            }
-            None => scores,
-        };
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        let ctx = probs
-            .matmul(&split(v, s)?)?
-            .transpose(1, 2)?
-            .reshape((b, t, d))?;
-        self.out.forward(&ctx)
+        self.out.forward(&op.forward(&q, k, v)?)
     }
 }
 
@@ -265,78 +178,34 @@ fn layer_norm(d: usize, vb: VarBuilder) -> Result<LayerNorm> {
 }
 
 #[derive(Clone, Debug)]
-struct EncoderLayer {
-    attn: Attention,
-    attn_norm: LayerNorm,
-    ffn: FeedForward,
-    ffn_norm: LayerNorm,
-}
-
-impl EncoderLayer {
-    fn forward(&self, x: &Tensor, lengths: &[usize]) -> Result<Tensor> {
-        let (k, v) = self.attn.keys_values(x)?;
-        let h = (self.attn.attend(x, &k, &v, Some(lengths))? + x)?.apply(&self.attn_norm)?;
-        (self.ffn.forward(&h)? + &h)?.apply(&self.ffn_norm)
-    }
-}
-
-#[derive(Clone, Debug)]
 struct DecoderLayer {
     self_attn: Attention,
     self_norm: LayerNorm,
     cross_attn: Attention,
+    /// The cross-attention's key and value projections side by side, f32: run once per
+    /// batch over every source token (many rows, as the encoder's products).
+    cross_kv: Dense,
     cross_norm: LayerNorm,
     ffn: FeedForward,
     ffn_norm: LayerNorm,
 }
 
-/// The source side of a batch, encoded.
-///
-/// Sentences of similar length are encoded together, each group padded only to its own
-/// longest sentence, so little work goes into padding; `parts` keeps the groups as they
-/// came out of the encoder, and the cross-attention keys and values are computed per group.
+/// The source side of a batch, encoded: the sentences packed end to end, no padding.
 #[derive(Clone, Debug)]
 pub struct Encoded {
-    /// Groups of rows: the batch rows they hold, and their encoder output
-    /// (rows in the group, the group's longest length, d_model).
-    pub parts: Vec<(Vec<usize>, Tensor)>,
-    /// Each row's source length (the rest of its positions is padding).
-    pub lengths: Vec<usize>,
+    /// The encoder's output, (all the batch's tokens, d_model), row-major.
+    pub hidden: Vec<f32>,
+    /// Where each batch row's tokens lie in `hidden`.
+    pub spans: Vec<Span>,
     /// Longest source length in the batch.
     pub len: usize,
 }
 
 impl Encoded {
-    /// Every row's encoder output padded to the longest sentence, in batch order,
-    /// (batch, longest length, d_model).
-    pub fn hidden(&self) -> Result<Tensor> {
-        assemble(&self.parts, 1, self.len)
+    /// Each row's source length.
+    pub fn lengths(&self) -> Vec<usize> {
+        self.spans.iter().map(|s| s.len).collect()
     }
-}
-
-/// Pads every part along `dim` to `len`, stacks them and puts the rows back in batch order.
-fn assemble(parts: &[(Vec<usize>, Tensor)], dim: usize, len: usize) -> Result<Tensor> {
-    let mut tensors = Vec::with_capacity(parts.len());
-    let mut order = Vec::new();
-    for (rows, t) in parts {
-        let have = t.dim(dim)?;
-        tensors.push(if have < len {
-            t.pad_with_zeros(dim, 0, len - have)?
-        } else {
-            t.clone()
-        });
-        order.extend(rows.iter().copied());
-    }
-    let stacked = Tensor::cat(&tensors, 0)?;
-    if order.iter().enumerate().all(|(i, &r)| i == r) {
-        return Ok(stacked);
-    }
-    let mut inverse = vec![0u32; order.len()];
-    for (pos, &row) in order.iter().enumerate() {
-        inverse[row] = pos as u32;
-    }
-    let idx = Tensor::from_vec(inverse, order.len(), stacked.device())?;
-    stacked.index_select(&idx, 0)
 }
 
 /// What the decoder keeps between steps, one row per hypothesis.
@@ -395,7 +264,7 @@ pub struct MarianNet {
     enc_pos: Tensor,
     dec_pos: Tensor,
     embed_scale: f64,
-    encoder: Vec<EncoderLayer>,
+    encoder: PackedEncoder,
     decoder: Vec<DecoderLayer>,
     lm_head: Linear,
     precision: Precision,
@@ -471,27 +340,14 @@ impl MarianNet {
         let enc_pos = positions("encoder")?;
         let dec_pos = positions("decoder")?;
         let act = cfg.activation_function;
-        // The encoder runs every source token at once (hundreds of rows per product), where
-        // f32 `gemm` is compute-bound and faster than the int8 kernel: on the benchmark,
-        // batch 16, the int8 encoder took 6.94 s against f32's 5.36 s (measured, not kept).
-        // Int8 pays where rows are few and weights stream from memory: the decoder.
-        let encoder_precision = Precision::F32;
-        let mut encoder = Vec::with_capacity(cfg.encoder_layers);
-        for i in 0..cfg.encoder_layers {
-            let l = m.pp("encoder").pp("layers").pp(i);
-            encoder.push(EncoderLayer {
-                attn: Attention::load(
-                    d,
-                    cfg.encoder_attention_heads,
-                    l.pp("self_attn"),
-                    encoder_precision,
-                    encoder_precision,
-                )?,
-                attn_norm: layer_norm(d, l.pp("self_attn_layer_norm"))?,
-                ffn: FeedForward::load(d, cfg.encoder_ffn_dim, act, &l, encoder_precision)?,
-                ffn_norm: layer_norm(d, l.pp("final_layer_norm"))?,
-            });
-        }
+        let encoder = PackedEncoder::load(
+            m.pp("encoder").pp("layers"),
+            cfg.encoder_layers,
+            d,
+            cfg.encoder_attention_heads,
+            cfg.encoder_ffn_dim,
+            act,
+        )?;
         let mut decoder = Vec::with_capacity(cfg.decoder_layers);
         for i in 0..cfg.decoder_layers {
             let l = m.pp("decoder").pp("layers").pp(i);
@@ -501,7 +357,7 @@ impl MarianNet {
                     cfg.decoder_attention_heads,
                     l.pp("self_attn"),
                     precision,
-                    precision,
+                    true,
                 )?,
                 self_norm: layer_norm(d, l.pp("self_attn_layer_norm"))?,
                 cross_attn: Attention::load(
@@ -509,9 +365,15 @@ impl MarianNet {
                     cfg.decoder_attention_heads,
                     l.pp("encoder_attn"),
                     precision,
-                    // Computed once per batch over every source token: many rows, as the
-                    // encoder's products.
-                    encoder_precision,
+                    false,
+                )?,
+                cross_kv: Dense::load_side_by_side(
+                    &[
+                        l.pp("encoder_attn").pp("k_proj"),
+                        l.pp("encoder_attn").pp("v_proj"),
+                    ],
+                    d,
+                    d,
                 )?,
                 cross_norm: layer_norm(d, l.pp("encoder_attn_layer_norm"))?,
                 ffn: FeedForward::load(d, cfg.decoder_ffn_dim, act, &l, precision)?,
@@ -555,97 +417,104 @@ impl MarianNet {
 
     /// Encodes a batch of source token rows (each ending in end of sentence).
     pub fn encode(&self, ids: &[Vec<u32>]) -> Result<Encoded> {
-        let _time = profile::scope(Op::Encoder);
-        let b = ids.len();
-        let s = ids.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        if s > self.cfg.max_position_embeddings {
+        on_pool(|| self.encode_on_pool(ids))
+    }
+
+    fn encode_on_pool(&self, ids: &[Vec<u32>]) -> Result<Encoded> {
+        let time = profile::scope(Op::Encoder);
+        let d = self.cfg.d_model;
+        let len = ids.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        if len > self.cfg.max_position_embeddings {
             candle_core::bail!(
-                "a sentence of {s} tokens is longer than the model's limit of {}",
+                "a sentence of {len} tokens is longer than the model's limit of {}",
                 self.cfg.max_position_embeddings
             );
         }
-        let lengths: Vec<usize> = ids.iter().map(|r| r.len().max(1)).collect();
-        // Groups of similar length: longest first, a new group where a sentence is under
-        // 85% of the group's longest.
-        let mut order: Vec<usize> = (0..b).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for i in order {
-            match groups.last_mut() {
-                Some(g) if ids[i].len().max(1) * 100 >= ids[g[0]].len().max(1) * 85 => g.push(i),
-                _ => groups.push(vec![i]),
+        // An empty row is encoded as one padding token, as a padded batch would see it.
+        let pad = [self.cfg.pad_token_id];
+        let rows: Vec<&[u32]> = ids
+            .iter()
+            .map(|r| if r.is_empty() { &pad[..] } else { &r[..] })
+            .collect();
+        let mut spans = Vec::with_capacity(rows.len());
+        let mut flat = Vec::new();
+        for r in &rows {
+            spans.push(Span {
+                start: flat.len(),
+                len: r.len(),
+            });
+            flat.extend_from_slice(r);
+        }
+        let total = flat.len();
+        let tokens = Tensor::from_vec(flat, total, &self.device)?;
+        let mut x: Vec<f32> = self
+            .enc_embed
+            .embedding(&tokens)?
+            .flatten_all()?
+            .to_vec1()?;
+        let positions: Vec<f32> = self.enc_pos.i(0..len)?.flatten_all()?.to_vec1()?;
+        let scale = self.embed_scale as f32;
+        for s in &spans {
+            for (row, place) in x[s.start * d..(s.start + s.len) * d]
+                .chunks_mut(d)
+                .zip(positions.chunks(d))
+            {
+                for (v, p) in row.iter_mut().zip(place) {
+                    *v = *v * scale + p;
+                }
             }
         }
-        let mut parts = Vec::with_capacity(groups.len());
-        for rows in groups {
-            let batch: Vec<&Vec<u32>> = rows.iter().map(|&i| &ids[i]).collect();
-            parts.push((rows, self.encode_group(&batch)?));
-        }
-        Ok(Encoded {
-            parts,
-            lengths,
-            len: s,
-        })
-    }
-
-    /// Encodes rows padded to the longest of them, (rows, longest, d_model).
-    fn encode_group(&self, ids: &[&Vec<u32>]) -> Result<Tensor> {
-        let b = ids.len();
-        let s = ids.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
-        let pad = self.cfg.pad_token_id;
-        let mut flat = Vec::with_capacity(b * s);
-        for row in ids {
-            flat.extend((0..s).map(|j| *row.get(j).unwrap_or(&pad)));
-        }
-        let lengths: Vec<usize> = ids.iter().map(|r| r.len().max(1)).collect();
-        let ids = Tensor::from_vec(flat, b * s, &self.device)?;
-        let x = self
-            .enc_embed
-            .embedding(&ids)?
-            .reshape((b, s, self.cfg.d_model))?;
-        let x = (x * self.embed_scale)?;
-        let mut x = x.broadcast_add(&self.enc_pos.i(0..s)?)?;
-        for layer in &self.encoder {
-            x = layer.forward(&x, &lengths)?;
-        }
-        Ok(x)
+        drop(time);
+        let hidden = self.encoder.forward(x, &spans)?;
+        Ok(Encoded { hidden, spans, len })
     }
 
     /// Starts decoding: computes every layer's cross-attention keys and values once (per
     /// group of similar length). `repeat` copies each source row that many times in a row
     /// (one per beam).
     pub fn start(&self, enc: &Encoded, repeat: usize) -> Result<DecoderState> {
+        on_pool(|| self.start_on_pool(enc, repeat))
+    }
+
+    fn start_on_pool(&self, enc: &Encoded, repeat: usize) -> Result<DecoderState> {
         let _time = profile::scope(Op::CrossKv);
-        let b = enc.lengths.len();
-        let expand = |t: Tensor| -> Result<Tensor> {
-            if repeat > 1 {
-                let idx: Vec<u32> = (0..b as u32)
-                    .flat_map(|i| std::iter::repeat_n(i, repeat))
-                    .collect();
-                t.index_select(&Tensor::from_vec(idx, b * repeat, &self.device)?, 0)
-            } else {
-                Ok(t)
-            }
-        };
+        let d = self.cfg.d_model;
+        let (b, len) = (enc.spans.len(), enc.len);
+        let repeat = repeat.max(1);
+        let rows = enc.hidden.len() / d.max(1);
         let mut cross_kv = Vec::with_capacity(self.decoder.len());
         for layer in &self.decoder {
-            let mut ks = Vec::with_capacity(enc.parts.len());
-            let mut vs = Vec::with_capacity(enc.parts.len());
-            for (rows, hidden) in &enc.parts {
-                let (k, v) = layer.cross_attn.keys_values(hidden)?;
-                ks.push((rows.clone(), k));
-                vs.push((rows.clone(), v));
+            // Keys and values of every token at once, (tokens, 2 × d_model) ...
+            let kv = layer.cross_kv.forward(&enc.hidden, rows, None);
+            // ... laid out head by head, as `Attend { heads_first: true }` reads them:
+            // (rows × beams, heads, longest source, head_dim) each, zeros past a sentence's
+            // end.
+            let heads = self.cfg.decoder_attention_heads;
+            let hd = d / heads;
+            let mut k = vec![0f32; b * repeat * len * d];
+            let mut v = vec![0f32; b * repeat * len * d];
+            for (i, s) in enc.spans.iter().enumerate() {
+                for beam in 0..repeat {
+                    let at = (i * repeat + beam) * len * d;
+                    for t in 0..s.len {
+                        let src = &kv[(s.start + t) * 2 * d..(s.start + t + 1) * 2 * d];
+                        for h in 0..heads {
+                            let to = at + (h * len + t) * hd;
+                            k[to..to + hd].copy_from_slice(&src[h * hd..(h + 1) * hd]);
+                            v[to..to + hd].copy_from_slice(&src[d + h * hd..d + (h + 1) * hd]);
+                        }
+                    }
+                }
             }
-            // (rows, source length, d_model): pad the length axis.
             cross_kv.push((
-                expand(assemble(&ks, 1, enc.len)?)?.contiguous()?,
-                expand(assemble(&vs, 1, enc.len)?)?.contiguous()?,
+                Tensor::from_vec(k, (b * repeat, len, d), &self.device)?,
+                Tensor::from_vec(v, (b * repeat, len, d), &self.device)?,
             ));
         }
         let source_lengths = enc
-            .lengths
+            .spans
             .iter()
-            .flat_map(|&l| std::iter::repeat_n(l, repeat.max(1)))
+            .flat_map(|s| std::iter::repeat_n(s.len, repeat))
             .collect();
         Ok(DecoderState {
             self_kv: vec![None; self.decoder.len()],
@@ -657,6 +526,10 @@ impl MarianNet {
 
     /// Feeds one token per row and returns the next-token logits, (rows, target vocab).
     pub fn step(&self, state: &mut DecoderState, tokens: &[u32]) -> Result<Tensor> {
+        on_pool(|| self.step_on_pool(state, tokens))
+    }
+
+    fn step_on_pool(&self, state: &mut DecoderState, tokens: &[u32]) -> Result<Tensor> {
         let rows = tokens.len();
         if rows != state.rows() {
             candle_core::bail!(
@@ -723,6 +596,17 @@ impl MarianNet {
         }
         Tensor::cat(&out, 1)
     }
+}
+
+/// Runs `f` on one of rayon's threads (at once if this is one), so that the parallel loops
+/// inside it are split by work stealing: a thread that is not running (the cores are busy
+/// with other programs) holds back only work it has taken. Called from outside the pool,
+/// each parallel loop would instead hand its work over and wait, and candle's barrier pool
+/// (used before by the int8 products and attention) waits at every operation until every
+/// worker has checked in, which on busy cores took the decoder's self-attention from 1.1 s
+/// with one thread to 7.9 s with two (benchmark, batch 16, load average 3.8 on 2 cores).
+fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    rayon::scope(|_| f())
 }
 
 /// log-softmax over the last dimension, in f32.

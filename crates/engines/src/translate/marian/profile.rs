@@ -12,8 +12,12 @@ use std::time::Instant;
 /// The parts of `generate` that are timed. Scopes never nest, so the parts add up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// Source embeddings and every encoder layer.
+    /// Encoder: source embeddings and positions, activations, layer norms.
     Encoder,
+    /// Encoder: the linear layers' products, with their bias and residual.
+    EncoderProducts,
+    /// Encoder: self-attention (scores, softmax, context) per sentence and head.
+    EncoderAttention,
     /// Each decoder layer's cross-attention keys and values, once per batch.
     CrossKv,
     /// Target embeddings and positions, per step.
@@ -35,8 +39,10 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 9] = [
+    pub const ALL: [Op; 11] = [
         Op::Encoder,
+        Op::EncoderProducts,
+        Op::EncoderAttention,
         Op::CrossKv,
         Op::Embed,
         Op::SelfAttn,
@@ -49,7 +55,9 @@ impl Op {
 
     pub fn name(self) -> &'static str {
         match self {
-            Op::Encoder => "encoder",
+            Op::Encoder => "encoder: embeddings, activation, norms",
+            Op::EncoderProducts => "encoder: linear layers (f32 gemm)",
+            Op::EncoderAttention => "encoder: attention",
             Op::CrossKv => "cross-attention K/V (once per batch)",
             Op::Embed => "decoder embeddings",
             Op::SelfAttn => "self-attention with cache",
