@@ -389,7 +389,8 @@ fn attend_head(
     }
 }
 
-fn softmax(xs: &mut [f32]) {
+/// Softmax of one row in place (`fast_exp` of the row less its largest value).
+pub(crate) fn softmax(xs: &mut [f32]) {
     let max = xs.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
     let mut sum = 0.0;
     for v in xs.iter_mut() {

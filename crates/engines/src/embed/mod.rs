@@ -14,6 +14,8 @@ mod bert;
 mod cache;
 mod multilingual;
 
+/// The encoder loops' `exp` and softmax, shared with Marian's encoder and decoding attention.
+pub(crate) use bert::{fast_exp, softmax};
 pub use cache::EmbeddingCache;
 pub use multilingual::{E5Prefix, MultilingualEmbedder, MULTILINGUAL_MODEL};
 

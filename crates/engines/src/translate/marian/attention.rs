@@ -8,6 +8,7 @@
 //! values, with no copies; padding is left out by each row's key count instead of an
 //! additive mask (the same result: the mask's f32::MIN makes those weights exactly zero).
 
+use crate::embed::fast_exp;
 use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 
 /// Attention of queries over keys and values, all (batch, positions, heads × head_dim).
@@ -163,32 +164,6 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
         .map(|(x, y)| x * y)
         .sum();
     lanes.iter().sum::<f32>() + tail
-}
-
-/// `exp` for softmax's arguments (≤ 0): 2ⁿ · e^r with |r| ≤ ln 2 / 2 and Cephes' degree-6
-/// polynomial for e^r, within 2 ulp of libm's `expf`; arguments below −87 give 0.
-/// Branch-free, so loops over it vectorise, where `f32::exp` is a libm call per value (3 %
-/// of the int8 benchmark's time, perf). The same function as `embed::bert::fast_exp`, which
-/// that module does not export.
-#[inline(always)]
-pub(super) fn fast_exp(x: f32) -> f32 {
-    // Adding and taking away 1.5·2²³ rounds to the nearest integer without a libm call.
-    const ROUND: f32 = 12_582_912.0;
-    let x = x.clamp(-87.0, 88.0);
-    let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
-    let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
-    let mut p = 1.987_569_1e-4;
-    for c in [
-        1.398_199_9e-3,
-        8.333_452e-3,
-        4.166_579_6e-2,
-        1.666_666_5e-1,
-        0.5,
-    ] {
-        p = p * r + c;
-    }
-    let e = p * r * r + r + 1.0;
-    e * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@
 //! same 16 products per instruction as f32's fused multiply-add) does not beat it
 //! (512 × 512 × 2048 on one thread: 12.6 ms f32, 18.7 ms int8, `marian_speed --kernels`).
 
-use super::attention::fast_exp;
 use super::profile::{self, Op};
+use crate::embed::{fast_exp, softmax};
 use candle_core::{DType, Device, Result, Tensor};
 use candle_nn::{Activation, VarBuilder};
 use rayon::prelude::*;
@@ -380,14 +380,7 @@ unsafe fn attend_head(
         gemm::Parallelism::None,
     );
     for row in scores.chunks_mut(n) {
-        let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-        let mut sum = 0.0;
-        for v in row.iter_mut() {
-            *v = fast_exp(*v - max);
-            sum += *v;
-        }
-        let inv = 1.0 / sum;
-        row.iter_mut().for_each(|v| *v *= inv);
+        softmax(row);
     }
     // SAFETY: the output is rows s.start..s.start + n of the context (the caller's
     // contract) at columns head·dim..(head + 1)·dim ≤ d; values are rows of `tokens`.
