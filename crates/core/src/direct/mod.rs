@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub use judge::{judge, level_of, Bead, Judged};
-pub use names::{verdicts as name_verdicts, NameVerdict};
+pub use names::{find_phrase, verdicts as name_verdicts, NameVerdict};
 pub use similarity::{robust_z, unusual, Unusual};
 
 /// What a finding is about.

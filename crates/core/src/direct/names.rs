@@ -129,8 +129,8 @@ fn has_rendering(text: &str, rendering: &str) -> bool {
     })
 }
 
-/// Where a table name occurs in the sentence as whole words.
-fn find_phrase(text: &str, phrase: &str) -> Option<Range<usize>> {
+/// Where a phrase (a table name, a word) occurs in a text as whole words.
+pub fn find_phrase(text: &str, phrase: &str) -> Option<Range<usize>> {
     text.match_indices(phrase)
         .map(|(i, _)| i..i + phrase.len())
         .find(|r| {

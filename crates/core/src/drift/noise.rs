@@ -360,13 +360,6 @@ pub fn discount_names(
     }
     let verdicts = crate::direct::name_verdicts(original, translation, lang);
     let none_missing = verdicts.iter().all(|v| v.found);
-    let in_translation = |word: &str| {
-        translation.match_indices(word).any(|(i, _)| {
-            let before = translation[..i].chars().next_back();
-            let after = translation[i + word.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    };
     // Left as it was, not a name added: a word of the translation, in the back-translation
     // where the engine marked a word it could not translate, or in another script than
     // English's (a Latin-script name copied from a Spanish translation may be one the
@@ -377,12 +370,14 @@ pub fn discount_names(
         } => {
             let gap = engine_gaps
                 .iter()
-                .any(|g| g.start < m.span.end && m.span.start < g.end);
+                .any(|g| overlaps(&(g.start..g.end), m.span));
             let foreign = m
                 .text
                 .chars()
                 .any(|c| crate::text::lang::script_of(c).is_some_and(|s| s != "Latin"));
-            none_missing && (gap || foreign) && in_translation(&m.text)
+            none_missing
+                && (gap || foreign)
+                && crate::direct::find_phrase(translation, &m.text).is_some()
         }
         _ => false,
     };
