@@ -31,15 +31,7 @@ pub struct BenchEmbedArgs {
 /// file (the first sentence of every file, then the second …), each file segmented in the
 /// language its name starts with.
 pub fn corpus_sentences(corpus: &Path) -> Result<Vec<String>, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus)
-        .map_err(|e| format!("cannot read the corpus folder {}: {e}", corpus.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "md")
-                && p.file_name().is_some_and(|n| n != "README.md")
-        })
-        .collect();
-    files.sort();
+    let files = super::corpus_files(corpus)?;
     let mut per_file = Vec::new();
     for path in &files {
         let lang = path

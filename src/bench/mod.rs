@@ -14,3 +14,17 @@ pub mod drift;
 pub mod embed;
 pub mod import;
 pub mod text;
+
+/// The `.md` files of a corpus folder (its README.md aside), sorted by name.
+fn corpus_files(corpus: &std::path::Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(corpus)
+        .map_err(|e| format!("cannot read the corpus folder {}: {e}", corpus.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}

@@ -26,15 +26,7 @@ pub fn status_kib(field: &str) -> u64 {
 
 /// Runs the benchmark over the `.md` files of `corpus` and returns the report as text.
 pub fn run(corpus: &Path, megabytes: usize) -> Result<String, String> {
-    let mut files: Vec<_> = std::fs::read_dir(corpus)
-        .map_err(|e| format!("cannot read the corpus folder {}: {e}", corpus.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "md")
-                && p.file_name().is_some_and(|n| n != "README.md")
-        })
-        .collect();
-    files.sort();
+    let files = super::corpus_files(corpus)?;
     let texts: Vec<String> = files
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
