@@ -402,10 +402,10 @@ fn hand_checked_corpus_beads_are_recovered() {
     );
 }
 
-/// The same with multilingual-e5-small's vectors (scripts/fetch-test-models): 794 of the
+/// The same with multilingual-e5-small's vectors (scripts/fetch-test-models): 802 of the
 /// 807 hand-checked beads (model-free 798). Not yet all: Thai's 2-2 and 3-4 beads (missed
-/// model-free too) and the added sentences of four drift variants, merged into a
-/// neighbour. The vectors are kept in the on-disk cache, so a second run embeds nothing
+/// model-free too). The added sentences of the fr, gl, ru and zh drift variants, which the
+/// search merges into a neighbour, are split off after it (`align::strays`; 794 before). The vectors are kept in the on-disk cache, so a second run embeds nothing
 /// (4 s); the first embeds about 900 sentences (171 s in a debug build on 2 shared cores
 /// with the old encoder). It runs in CI like every test that needs a model.
 #[test]
@@ -423,10 +423,14 @@ fn hand_checked_corpus_beads_are_recovered_with_the_model() {
         report.join(", ")
     );
     assert!(
-        found as f64 >= 0.98 * total as f64,
+        found as f64 >= 0.99 * total as f64,
         "with the model, {found}/{total} gold beads recovered: {}",
         report.join(", ")
     );
+    // every added sentence of the drift variants stands alone
+    for line in report.iter().filter(|l| l.contains(".drift")) {
+        assert!(!line.contains("missed"), "with the model: {line}");
+    }
 }
 
 /// Sentence vectors of a list of sentences.

@@ -169,7 +169,9 @@ fn planted_changes_a_reader_can_see_are_flagged_and_faithful_translations_stay_q
         assert!(f.len() <= 5, "{label}: {} faithful pairs flagged", f.len());
     }
     println!("model-free planted changes flagged: {found_all}/{total}; missed {missed:?}");
-    // Measured 17/20: a clause that leaves the sentence at its usual length (de) and a
-    // sentence added that the aligner joins to its neighbour (zh) are beyond this view.
-    assert!(found_all >= 17, "{found_all}/{total}: missed {missed:?}");
+    // Issue 17's bar: 18 of 20. Measured 18/20: a clause that leaves the sentence at its
+    // usual length and similarity (de) and "a fortnight" read as "two months" (fr, no
+    // digit on either side) are beyond this view. The sentence added at the end of zh is
+    // found since the vectors split it off the bead the aligner joined it to.
+    assert!(found_all >= 18, "{found_all}/{total}: missed {missed:?}");
 }

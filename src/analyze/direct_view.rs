@@ -10,7 +10,7 @@ use super::{
     Progress, QuoteFidelity, ReasonReport, Settings, TranslationReport, TranslationStatus, View,
     ViewNotRun,
 };
-use crate::align::{self, Side};
+use crate::align::{self, strays::Sentences, Side};
 use crate::direct::{self, Context, Finding, FindingKind, Judged};
 use crate::drift::DriftReason;
 
@@ -194,14 +194,37 @@ pub(super) fn direct_only(
     let vectors = cross_vectors(prepared, settings, &sources);
     // Aligned without the vectors: with them, an added sentence on the passage's topic is
     // joined to its neighbour instead of standing alone as added (measured on the drift
-    // variants of fr, ru and zh); length and anchors leave it alone.
+    // variants of fr, ru and zh); length and anchors leave it alone. Where length and
+    // anchors joined one all the same (the one at the end of zh.drift), the vectors split
+    // it off afterwards: a bead that reads better without a sentence that reads less like
+    // its counterpart than like most of the document (`align::strays`).
     let alignment = match translation.alignment {
         Some(given) => given.clone(),
-        None => align::align_sides(
-            &Side::segmented(&original.doc, &original.seg),
-            &Side::segmented(doc, seg),
-            None,
-        ),
+        None => {
+            let found = align::align_sides(
+                &Side::segmented(&original.doc, &original.seg),
+                &Side::segmented(doc, seg),
+                None,
+            );
+            match &vectors {
+                Some(v) => {
+                    let orig_texts = prepared.original_texts();
+                    let texts: Vec<&str> = sources.iter().map(String::as_str).collect();
+                    align::strays::split_strays(
+                        &found,
+                        Sentences {
+                            texts: &orig_texts,
+                            vectors: v.original,
+                        },
+                        Sentences {
+                            texts: &texts,
+                            vectors: &v.translation,
+                        },
+                    )
+                }
+                None => found,
+            }
+        }
     };
     progress(Progress::Stage {
         label: input.label.clone(),

@@ -29,6 +29,7 @@ pub mod gale_church;
 pub mod model;
 pub mod search;
 pub mod standard;
+pub mod strays;
 pub mod vectors;
 
 pub use chrf::{ChrfRuns, ChrfSimilarity};

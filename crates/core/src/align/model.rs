@@ -466,8 +466,9 @@ impl Model {
     /// corpus's 807 hand-checked beads: unscaled 0.894; as now 0.916 and 794, the same
     /// after four passes and after eight; scaled by the shorter side 0.914 and 796 after
     /// four passes, but that scale grows when two beads merge, and the passes drifted on
-    /// toward merged beads (0.905 after five, six or eight). Open: an added sentence on
-    /// the passage's topic (the drift variants') is still merged into a neighbour.
+    /// toward merged beads (0.905 after five, six or eight). An added sentence on the
+    /// passage's topic (the drift variants') is still merged into a neighbour by the
+    /// search; [`super::strays`] splits it off afterwards.
     #[inline(always)]
     pub fn evidence_llr(&self, e: &Evidence) -> f64 {
         if e.m == 0 || e.n == 0 {
