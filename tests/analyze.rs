@@ -29,6 +29,7 @@ fn report() -> &'static Report {
                 "gl.apertium",
                 "gl.drift",
                 "hr",
+                "mk",
                 "sr",
             ],
             "analyze",
@@ -220,6 +221,26 @@ fn unaltered_translations_are_flagged_less_than_their_drift_variants() {
         println!("{lang}: {a} flagged in the faithful translation, {b} in the drift variant");
         assert!(b > a, "{lang}: the drift variant ({b}) should be flagged more than the faithful translation ({a})");
     }
+}
+
+#[test]
+fn each_language_says_whether_the_engine_noise_was_taken_out() {
+    let report = report();
+    let note = |label: &str| {
+        report
+            .translations
+            .iter()
+            .find(|t| t.label == label)
+            .and_then(|t| t.level_note())
+            .unwrap_or_default()
+    };
+    // Apertium translates English into Spanish: its own round trip is discounted
+    assert!(note("es").contains("own round trip"), "{}", note("es"));
+    // but not into Macedonian: nothing could be, and the reader is told so
+    assert!(note("mk").contains("no round trip"), "{}", note("mk"));
+    // the HTML report carries the note beside the language
+    let html = driftlens::export::html(report);
+    assert!(html.contains("no round trip of the original"));
 }
 
 #[test]

@@ -182,6 +182,9 @@ fn overview_heat_map_click_opens_the_pair_and_keys_step_through_flags() {
     let wb = h.state();
     assert_eq!(wb.state.view, View::SideBySide);
     assert_eq!(wb.state.selection.label.as_deref(), Some("es.drift"));
+    // the language's own level: what the engine does on its own round trip is not counted
+    h.get_by_label_contains("on its own round trip");
+    let wb = h.state();
     let t = wb.translation("es.drift").unwrap();
     let p = &t.pairs[wb.state.selection.pair.expect("a pair is selected")];
     assert!(

@@ -171,7 +171,8 @@ impl TranslationReport {
         }
     }
     /// The translation's own level in words, where it was judged against one: how rough its
-    /// back-translations read throughout, and whose round trip was discounted.
+    /// back-translations read throughout, and whose round trip was discounted, or that none
+    /// could be.
     pub fn level_note(&self) -> Option<String> {
         let mut parts = Vec::new();
         if let Some(b) = self.baseline.filter(|b| b.shift > 0.0) {
@@ -180,10 +181,17 @@ impl TranslationReport {
                 b.typical
             ));
         }
-        if let Some(rt) = &self.round_trip {
-            parts.push(format!(
+        match &self.round_trip {
+            Some(rt) => parts.push(format!(
                 "what the engine does to the original on its own round trip (through {rt}) is not counted"
-            ));
+            )),
+            // back-translated, but the engine has no way from the original's language into
+            // this one here (Apertium's isl-eng, mkd-eng): its own noise cannot be told
+            // from the translation's
+            None if self.views.contains(&View::BackTranslation) => parts.push(
+                "no round trip of the original through the engine here (it does not translate into this language), so its own noise cannot be measured and taken out: some flags may be the engine's; the direct view's findings do not depend on it".to_string(),
+            ),
+            None => {}
         }
         (!parts.is_empty()).then(|| parts.join("; "))
     }

@@ -164,6 +164,11 @@ fn analysed(wb: &mut Workbench, ui: &mut egui::Ui, label: &str, rtl: bool) {
         s.counts[3],
         t.alignment.as_deref().unwrap_or("?")
     ));
+    // How far to trust the language as a whole: its back-translations rough throughout, the
+    // engine's round trip discounted or impossible.
+    if let Some(note) = t.level_note() {
+        ui.label(egui::RichText::new(note).weak().italics());
+    }
     // The verdict of the selected flagged pair, set in place while stepping with J/K.
     if let Some(i) = wb.state.selection.pair.filter(|&i| {
         t.pairs
