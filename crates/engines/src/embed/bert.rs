@@ -550,7 +550,7 @@ fn gelu<const FMA: bool>(x: f32) -> f32 {
 }
 
 /// Whether this CPU runs AVX2 and FMA (asked once; the answer is cached by std).
-fn has_avx2_fma() -> bool {
+pub(crate) fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")

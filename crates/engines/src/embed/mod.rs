@@ -14,8 +14,9 @@ mod bert;
 mod cache;
 mod multilingual;
 
-/// The encoder loops' `exp` and softmax, shared with Marian's encoder and decoding attention.
-pub(crate) use bert::{fast_exp, softmax};
+/// The encoder loops' `exp` and softmax, shared with Marian's encoder and decoding attention,
+/// and the run-time check for the AVX2 and FMA loops (also Marian's f32 kernel's).
+pub(crate) use bert::{fast_exp, has_avx2_fma, softmax};
 pub use cache::EmbeddingCache;
 pub use multilingual::{E5Prefix, MultilingualEmbedder, MULTILINGUAL_MODEL};
 

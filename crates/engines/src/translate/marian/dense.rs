@@ -129,7 +129,7 @@ impl PackedF32 {
         dst: &SharedOut,
     ) {
         let k = self.in_dim;
-        let fma = has_fma();
+        let fma = crate::embed::has_avx2_fma();
         let mut sums = [[0f32; NR]; MR];
         for panel in panels {
             let w = &self.packed[panel * k * NR..(panel + 1) * k * NR];
@@ -157,17 +157,6 @@ impl PackedF32 {
 struct SharedOut(*mut f32);
 // SAFETY: the threads write disjoint places (see `PackedF32::panels`).
 unsafe impl Sync for SharedOut {}
-
-fn has_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
 
 /// Sums of `m` (≤ MR) input rows (k values each) against one panel: `sums[row][column]`.
 fn tile(fma: bool, x: &[f32], m: usize, w: &[f32], k: usize, sums: &mut [[f32; NR]; MR]) {
@@ -304,7 +293,7 @@ mod tests {
             let m = rows.min(MR);
             let (mut a, mut b) = ([[0f32; NR]; MR], [[0f32; NR]; MR]);
             tile(
-                has_fma(),
+                crate::embed::has_avx2_fma(),
                 &x[..m * k],
                 m,
                 &layer.packed[..k * NR],
