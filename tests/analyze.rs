@@ -155,6 +155,8 @@ fn faithful_translations_come_back_nearly_clean() {
         ("eo", 5),
         ("hr", 9),
         ("sr", 9),
+        // no round trip for Macedonian; its denials are read in the translation itself
+        ("mk", 9),
     ] {
         let n = flagged(label);
         table.push(format!("{label:<12} {n:>5}"));

@@ -8,11 +8,13 @@
 //! pairs, and [`unusual`] for the pairs' cross-lingual cosines judged against that
 //! translation's own distribution.
 //!
-//! Pure: no I/O, no models; the name table is data compiled in (`names.toml`).
+//! Pure: no I/O, no models; the name table and the negation words are data compiled in
+//! (`names.toml`, `negation.toml`).
 
 mod english;
 mod judge;
 mod names;
+pub mod negation;
 mod numbers;
 mod similarity;
 

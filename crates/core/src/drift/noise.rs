@@ -333,6 +333,47 @@ pub fn discount(found: &mut Findings, noise: &EngineNoise) -> Vec<DriftReason> {
     discount_by(found, |r| split(r, noise))
 }
 
+/// Takes out of `found` the negation reasons that the translation itself contradicts, read
+/// in its own language with no engine ([`crate::direct::negation::count`]): a negation the
+/// back-translation lost where the translation denies at least as often as the original
+/// (Macedonian "Не мислам" for "I don't think", which Apertium's mkd-eng reads back as "I
+/// think"), and one the back-translation added where the translation denies no more often
+/// than the original. Only for a language whose words of denial are listed; a negation the
+/// translation itself dropped or added keeps its reason. Returns them, to be shown as the
+/// engine's.
+pub fn discount_negation(
+    found: &mut Findings,
+    original: &str,
+    translation: &str,
+    lang: &str,
+) -> Vec<DriftReason> {
+    let has_negation_reason = found.reasons.iter().any(|r| {
+        matches!(
+            r,
+            DriftReason::NegationLost { .. } | DriftReason::NegationAdded { .. }
+        )
+    });
+    if !has_negation_reason {
+        return Vec::new();
+    }
+    let Some(translated) = crate::direct::negation::count(translation, lang) else {
+        return Vec::new();
+    };
+    let english = super::checks::negation::cues(&tokenize(original), &[]).len();
+    discount_by(found, |r| {
+        let engines = match r {
+            DriftReason::NegationLost { .. } => english > 0 && translated >= english,
+            DriftReason::NegationAdded { .. } => translated <= english,
+            _ => false,
+        };
+        if engines {
+            (None, Some(r))
+        } else {
+            (Some(r), None)
+        }
+    })
+}
+
 /// Takes out of `found` the name reasons that the translation itself contradicts, read
 /// directly with no engine ([`crate::direct::name_verdicts`]): a name of the original the
 /// back-translation lost but the translation has (Бхадракумар for Bhadrakumar; only where
@@ -566,6 +607,66 @@ mod tests {
             .reasons
             .iter()
             .any(|r| matches!(r, DriftReason::RoughThroughout { .. }))));
+    }
+
+    #[test]
+    fn a_negation_the_translation_keeps_is_not_lost_by_the_engine_but_a_dropped_one_is() {
+        let scorer = DriftScorer::default();
+        let original =
+            "“I don’t think the United States is prepared to go to war in Ukraine,” he said.";
+        // Macedonian keeps the denial; Apertium's mkd-eng reads it back without one
+        let translation = "„Не мислам дека Соединетите Држави се подготвени да одат во војна во Украина“, рече тој.";
+        let back = "“I think the United States are prepared to go to war in Ukraine,” he said.";
+        let alone = scorer.score(&Pair::new(original, back));
+        assert!(alone.level.is_flagged(), "{:?}", alone.reasons);
+        let d = scorer.score(&Pair::new(original, back).with_translation(translation, "mk"));
+        assert!(!d.level.is_flagged(), "{:?}", d.reasons);
+        assert!(
+            d.reasons
+                .iter()
+                .any(|r| matches!(r, DriftReason::FoundInTranslation { .. })
+                    && r.message().contains("but the translation has it")),
+            "{:?}",
+            d.reasons
+        );
+
+        // the translation itself dropped the denial: the reason stays
+        let dropped =
+            "„Мислам дека Соединетите Држави се подготвени да одат во војна во Украина“, рече тој.";
+        let d = scorer.score(&Pair::new(original, back).with_translation(dropped, "mk"));
+        assert!(d.level.is_flagged(), "{:?}", d.reasons);
+        assert!(d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NegationLost { .. })));
+
+        // a denial only the back-translation has, where the translation has none either
+        let plain = "“I think the United States is prepared,” he said.";
+        let translation = "„Мислам дека Соединетите Држави се подготвени“, рече тој.";
+        let back = "“I do not think the United States are prepared,” he said.";
+        let d = scorer.score(&Pair::new(plain, back).with_translation(translation, "mk"));
+        assert!(
+            !d.reasons
+                .iter()
+                .any(|r| matches!(r, DriftReason::NegationAdded { .. })),
+            "{:?}",
+            d.reasons
+        );
+        // and in a language without a list of denials nothing is discounted
+        let d = scorer.score(
+            &Pair::new(
+                original,
+                "“I think the United States are prepared to go to war in Ukraine,” he said.",
+            )
+            .with_translation(
+                "„Nemyslím si, že Spojené státy jsou připraveny jít do války na Ukrajině,“ řekl.",
+                "cs",
+            ),
+        );
+        assert!(d
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::NegationLost { .. })));
     }
 
     #[test]

@@ -291,6 +291,10 @@ impl DriftReason {
                     "{}, but it is a word of the translation that the engine left as it was: not counted as drift",
                     reason.message()
                 ),
+                NegationAdded { .. } => format!(
+                    "{}, but the translation denies no more often than the original (read directly, without the engine): the back-translation added it, not counted as drift",
+                    reason.message()
+                ),
                 _ => format!(
                     "{}, but the translation has it (read directly, without the engine): the back-translation lost it, not counted as drift",
                     reason.message()

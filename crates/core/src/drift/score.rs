@@ -308,7 +308,20 @@ impl DriftScorer {
         };
         let found_in_translation = match pair.translation {
             Some((text, lang)) if pair.original_language.unwrap_or("en") == "en" => {
-                noise::discount_names(&mut findings, pair.original, text, lang, pair.engine_gaps)
+                let mut own = noise::discount_names(
+                    &mut findings,
+                    pair.original,
+                    text,
+                    lang,
+                    pair.engine_gaps,
+                );
+                own.extend(noise::discount_negation(
+                    &mut findings,
+                    pair.original,
+                    text,
+                    lang,
+                ));
+                own
             }
             _ => Vec::new(),
         };

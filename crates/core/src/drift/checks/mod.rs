@@ -15,7 +15,7 @@ mod gender;
 mod in_place;
 mod intensity;
 mod names;
-mod negation;
+pub(crate) mod negation;
 mod numbers;
 mod omission;
 mod opposites;

@@ -20,7 +20,7 @@ const SURE: &[&str] = &[
 ];
 
 /// The negation cues of `ts` (token indices), given the other side `other`.
-fn cues(ts: &[Token], other: &[Token]) -> Vec<usize> {
+pub(crate) fn cues(ts: &[Token], other: &[Token]) -> Vec<usize> {
     let sure = other.iter().any(|t| SURE.contains(&t.norm.as_str()));
     let next_is = |i: usize, f: &dyn Fn(&Token) -> bool| ts.get(i + 1).is_some_and(f);
     (0..ts.len())
