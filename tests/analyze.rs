@@ -29,6 +29,7 @@ fn report() -> &'static Report {
                 "gl.apertium",
                 "gl.drift",
                 "hr",
+                "is",
                 "mk",
                 "sr",
             ],
@@ -155,7 +156,9 @@ fn faithful_translations_come_back_nearly_clean() {
         ("eo", 5),
         ("hr", 9),
         ("sr", 9),
-        // no round trip for Macedonian; its denials are read in the translation itself
+        // no round trip for Icelandic and Macedonian (issue 17: every faithful language at
+        // most 9); their denials and names are read in the translation itself
+        ("is", 9),
         ("mk", 9),
     ] {
         let n = flagged(label);

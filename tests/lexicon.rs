@@ -54,3 +54,32 @@ fn relations_a_reviewer_would_accept() {
     assert!(w.more_general("recommend", "propose"));
     assert!(!w.more_general("animal", "dog"));
 }
+
+/// An opposite is read in the words' dominant senses: "get" and "come" share no sense a
+/// reader would take (the back-translation of Icelandic "koma … í sóknarstöðu", "get … on
+/// the front foot", came back with "come"), while "rise" and "fall" are opposites however
+/// they are worded.
+#[test]
+fn opposites_are_read_in_the_words_dominant_senses() {
+    use driftlens::drift::{DriftReason, DriftScorer, Pair};
+    let scorer = DriftScorer::default().with_lexicon(wn());
+    let opposite = |original: &str, back: &str| {
+        scorer
+            .score(&Pair::new(original, back))
+            .reasons
+            .iter()
+            .any(|r| matches!(r, DriftReason::OppositeWord { .. }))
+    };
+    assert!(!opposite(
+        "The meeting was meant to get the west on the front foot.",
+        "The meeting was meant to come the west in the front foot."
+    ));
+    assert!(opposite(
+        "Prices rose sharply in the first quarter.",
+        "Prices fell sharply in the first quarter."
+    ));
+    assert!(opposite(
+        "The talks were a success for both sides.",
+        "The talks were a failure for both sides."
+    ));
+}

@@ -291,6 +291,19 @@ impl WordNet {
         })
     }
 
+    /// The word's first sense in each part of speech (WordNet orders senses by frequency).
+    pub fn dominant(&self, word: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (pos, _) in POS {
+            for b in self.base_forms(word, pos) {
+                out.extend(self.sense_ids(&b, pos).first());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The synsets of a word in any part of speech (its commonest senses).
     pub fn synsets_of(&self, word: &str) -> Vec<u32> {
         let mut out = Vec::new();
@@ -475,6 +488,9 @@ pub trait Lexicon: Send + Sync + std::fmt::Debug {
     fn knows(&self, word: &str) -> bool;
     /// The verb base forms the word can be an inflection of (empty: not a verb).
     fn verb_bases(&self, word: &str) -> Vec<String>;
+    /// The word's dominant sense in each part of speech it has (WordNet's first, the most
+    /// frequent in its tagged corpus), sorted.
+    fn dominant(&self, word: &str) -> Vec<u32>;
 }
 
 impl Lexicon for WordNet {
@@ -495,5 +511,8 @@ impl Lexicon for WordNet {
     }
     fn verb_bases(&self, word: &str) -> Vec<String> {
         WordNet::verb_bases(self, word)
+    }
+    fn dominant(&self, word: &str) -> Vec<u32> {
+        WordNet::dominant(self, word)
     }
 }

@@ -389,6 +389,8 @@ pub(crate) struct WordInfo {
     /// synsets up to two hypernym steps above its senses
     pub broader: HashSet<u32>,
     pub antonyms: HashSet<String>,
+    /// its dominant sense per part of speech
+    pub dominant: Vec<u32>,
 }
 
 thread_local! {
@@ -417,6 +419,7 @@ pub(crate) fn info(wn: &dyn Lexicon, w: &str) -> std::rc::Rc<WordInfo> {
             senses: wn.senses(w),
             broader: wn.broader(w),
             antonyms: wn.antonyms(w),
+            dominant: wn.dominant(w),
         });
         c.insert(w.to_string(), s.clone());
         s
