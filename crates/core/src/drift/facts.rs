@@ -305,8 +305,8 @@ impl<'a> PairFacts<'a> {
                     || os[y].antonyms.contains(bt[j].norm.as_str())
                     // a synonym of the opposite, in both words' dominant senses: across all
                     // their common senses "get" met "go" (the opposite of "come") in "get
-                    // going", and every one of the 9 opposites the bundled corpus showed was
-                    // a false alarm of this kind; DEMETR's antonyms 0.917 -> 0.915
+                    // going"; 3 of the bundled corpus's 8 opposites, all false alarms, were
+                    // of this kind. DEMETR's antonyms 0.917 -> 0.915
                     || ant_senses
                         .iter()
                         .any(|a| a.dominant.iter().any(|s| os[y].dominant.contains(s))))
