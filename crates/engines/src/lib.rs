@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod embed;
 pub mod models;
+pub(crate) mod packed;
 pub mod translate;
 
 /// The project folder (the workspace root, where `models/` and `corpora/` are), for finding

@@ -3,8 +3,9 @@
 //! (no padding rows at all), and attention runs per sentence over its own tokens, so a batch
 //! of a 5-token and a 60-token sentence costs 65 tokens' work, not 120.
 //!
-//! The weights and the matrix products are candle's (`Tensor::matmul`, the `gemm` crate on
-//! the CPU); everything between two products (bias, GELU, residual and layer norm,
+//! The linear layers and layer norms are `crate::packed`'s, shared with Marian's encoder:
+//! `gemm` (the kernel candle's `matmul` runs) called on plain slices, bias and residual
+//! written into the destination first. Everything else between two products (GELU,
 //! attention, pooling) is a loop over plain `f32` slices, split over rayon's threads.
 //! candle-transformers' `BertModel`, used before, pads every sentence of a batch to the
 //! longest, runs one small thread-synchronised matrix product per sentence and head in
@@ -17,128 +18,21 @@
 //! libm's (`fast_erf`, `fast_exp`), so the vectors agree with `BertModel`'s to cosine
 //! 0.999999 (tests below and in `tests/e5.rs`).
 
+use crate::packed::{Dense, Norm};
 use candle_core::{Device, Result, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{Config, HiddenAct};
 use rayon::prelude::*;
 
-/// Rows handed to a thread at a time by the row-wise loops (bias, GELU, layer norm).
+/// Rows handed to a thread at a time by the row-wise loops (embeddings, GELU).
 const ROWS_PER_TASK: usize = 32;
 
-/// A linear layer: the weight stored transposed, (in, out) row-major, so the product reads
-/// it in order; the bias is added by the caller's row loop.
-struct Linear {
-    weight_t: Vec<f32>,
-    in_dim: usize,
-    bias: Vec<f32>,
-}
-
-impl Linear {
-    fn load(vb: VarBuilder, in_dim: usize, out_dim: usize) -> Result<Self> {
-        let weight = vb.get((out_dim, in_dim), "weight")?;
-        let bias = vb.get(out_dim, "bias")?.to_vec1::<f32>()?;
-        Ok(Linear {
-            weight_t: weight.t()?.contiguous()?.flatten_all()?.to_vec1::<f32>()?,
-            in_dim,
-            bias,
-        })
-    }
-
-    /// Several layers reading the same input as one: their weights side by side (query, key
-    /// and value become one (in, 3 × out) product).
-    fn concat(parts: Vec<Linear>) -> Result<Self> {
-        let in_dim = parts.first().map_or(0, |l| l.in_dim);
-        if parts.iter().any(|l| l.in_dim != in_dim) {
-            candle_core::bail!("layers side by side must read inputs of one size");
-        }
-        // row r of the joined weight: row r of each part, one after the other
-        let mut weight_t = Vec::with_capacity(parts.iter().map(|l| l.weight_t.len()).sum());
-        for r in 0..in_dim {
-            for l in &parts {
-                let out = l.out_dim();
-                weight_t.extend_from_slice(&l.weight_t[r * out..(r + 1) * out]);
-            }
-        }
-        let bias = parts.iter().flat_map(|l| l.bias.iter().copied()).collect();
-        Ok(Linear {
-            weight_t,
-            in_dim,
-            bias,
-        })
-    }
-
-    fn out_dim(&self) -> usize {
-        self.bias.len()
-    }
-
-    /// `x` (rows × in, row-major) times the weight, without the bias: `gemm`'s product
-    /// (candle's own CPU kernel) written straight into the output, on rayon's threads.
-    /// Through candle's `Tensor::matmul` the output was copied out again, 4 % of embedding.
-    fn product(&self, x: &[f32], rows: usize) -> Result<Vec<f32>> {
-        let (k, n) = (self.in_dim, self.out_dim());
-        if x.len() != rows * k {
-            candle_core::bail!("{} inputs for {rows} rows of {k}", x.len());
-        }
-        let mut out = vec![0f32; rows * n];
-        if rows == 0 || n == 0 {
-            return Ok(out);
-        }
-        let threads = rayon::current_num_threads();
-        let parallelism = if threads > 1 {
-            gemm::Parallelism::Rayon(threads)
-        } else {
-            gemm::Parallelism::None
-        };
-        // SAFETY: out is rows × n, x rows × k and the weight k × n, all row-major (column
-        // stride 1, row strides n, k and n), as the sizes checked above and at load say.
-        unsafe {
-            gemm::gemm(
-                rows,
-                n,
-                k,
-                out.as_mut_ptr(),
-                1,
-                n as isize,
-                false,
-                x.as_ptr(),
-                1,
-                k as isize,
-                self.weight_t.as_ptr(),
-                1,
-                n as isize,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                parallelism,
-            );
-        }
-        Ok(out)
-    }
-}
-
-/// A layer norm's scale and shift.
-struct Norm {
-    weight: Vec<f32>,
-    bias: Vec<f32>,
-}
-
-impl Norm {
-    fn load(vb: VarBuilder, dim: usize) -> Result<Self> {
-        Ok(Norm {
-            weight: vb.get(dim, "weight")?.to_vec1::<f32>()?,
-            bias: vb.get(dim, "bias")?.to_vec1::<f32>()?,
-        })
-    }
-}
-
 struct Layer {
-    qkv: Linear,
-    attention_out: Linear,
+    qkv: Dense,
+    attention_out: Dense,
     attention_norm: Norm,
-    intermediate: Linear,
-    output: Linear,
+    intermediate: Dense,
+    output: Dense,
     output_norm: Norm,
 }
 
@@ -146,20 +40,21 @@ impl Layer {
     fn load(vb: VarBuilder, config: &Config) -> Result<Self> {
         let h = config.hidden_size;
         let inner = config.intermediate_size;
+        let eps = config.layer_norm_eps as f32;
         let attention = vb.pp("attention");
         let own = attention.pp("self");
-        let qkv = Linear::concat(vec![
-            Linear::load(own.pp("query"), h, h)?,
-            Linear::load(own.pp("key"), h, h)?,
-            Linear::load(own.pp("value"), h, h)?,
-        ])?;
+        let dense = |vb: VarBuilder, i, o| Dense::load_side_by_side(&[vb.pp("dense")], i, o);
         Ok(Layer {
-            qkv,
-            attention_out: Linear::load(attention.pp("output").pp("dense"), h, h)?,
-            attention_norm: Norm::load(attention.pp("output").pp("LayerNorm"), h)?,
-            intermediate: Linear::load(vb.pp("intermediate").pp("dense"), h, inner)?,
-            output: Linear::load(vb.pp("output").pp("dense"), inner, h)?,
-            output_norm: Norm::load(vb.pp("output").pp("LayerNorm"), h)?,
+            qkv: Dense::load_side_by_side(
+                &[own.pp("query"), own.pp("key"), own.pp("value")],
+                h,
+                h,
+            )?,
+            attention_out: dense(attention.pp("output"), h, h)?,
+            attention_norm: Norm::load(attention.pp("output").pp("LayerNorm"), h, eps)?,
+            intermediate: dense(vb.pp("intermediate"), h, inner)?,
+            output: dense(vb.pp("output"), inner, h)?,
+            output_norm: Norm::load(vb.pp("output").pp("LayerNorm"), h, eps)?,
         })
     }
 }
@@ -175,7 +70,6 @@ pub(crate) struct PackedBert {
     layers: Vec<Layer>,
     hidden: usize,
     heads: usize,
-    eps: f32,
     act: HiddenAct,
     max_positions: usize,
 }
@@ -214,11 +108,10 @@ impl PackedBert {
                 "position_embeddings.weight",
             )?,
             token_type: token_types.get(0)?.to_vec1::<f32>()?,
-            embedding_norm: Norm::load(emb.pp("LayerNorm"), h)?,
+            embedding_norm: Norm::load(emb.pp("LayerNorm"), h, config.layer_norm_eps as f32)?,
             layers,
             hidden: h,
             heads: config.num_attention_heads,
-            eps: config.layer_norm_eps as f32,
             act: config.hidden_act,
             max_positions: config.max_position_embeddings,
         })
@@ -262,7 +155,7 @@ impl PackedBert {
         let mut x = words.flatten_all()?.to_vec1::<f32>()?;
         let places = places.flatten_all()?.to_vec1::<f32>()?;
         let h = self.hidden;
-        let (types, norm, eps) = (&self.token_type, &self.embedding_norm, self.eps);
+        let (types, norm) = (&self.token_type, &self.embedding_norm);
         x.par_chunks_mut(h * ROWS_PER_TASK)
             .zip(places.par_chunks(h * ROWS_PER_TASK))
             .for_each(|(xs, ps)| {
@@ -270,42 +163,27 @@ impl PackedBert {
                     for ((v, p), t) in row.iter_mut().zip(place).zip(types) {
                         *v += p + t;
                     }
-                    layer_norm(row, norm, eps);
+                    norm.row(row);
                 }
             });
         Ok(x)
     }
 
     fn layer(&self, layer: &Layer, x: Vec<f32>, spans: &[Span]) -> Result<Vec<f32>> {
-        let h = self.hidden;
-        let rows = x.len() / h;
-        let mut qkv = layer.qkv.product(&x, rows)?;
-        add_bias(&mut qkv, &layer.qkv.bias);
+        let rows = x.len() / self.hidden;
+        let qkv = layer.qkv.forward(&x, rows, None);
         let context = self.attention(&qkv, spans, rows);
         drop(qkv);
-        let mut attended = layer.attention_out.product(&context, rows)?;
-        add_residual_and_norm(
-            &mut attended,
-            &x,
-            &layer.attention_out.bias,
-            &layer.attention_norm,
-            self.eps,
-        );
+        let mut attended = layer.attention_out.forward(&context, rows, Some(&x));
         drop(x);
-        let mut inner = layer.intermediate.product(&attended, rows)?;
-        let (bias, act) = (&layer.intermediate.bias, self.act);
-        let wide = has_avx2_fma();
+        layer.attention_norm.apply(&mut attended);
+        let mut inner = layer.intermediate.forward(&attended, rows, None);
+        let (act, wide) = (self.act, has_avx2_fma());
         inner
             .par_chunks_mut(layer.intermediate.out_dim() * ROWS_PER_TASK)
-            .for_each(|chunk| bias_and_activation(wide, chunk, bias, act));
-        let mut out = layer.output.product(&inner, rows)?;
-        add_residual_and_norm(
-            &mut out,
-            &attended,
-            &layer.output.bias,
-            &layer.output_norm,
-            self.eps,
-        );
+            .for_each(|chunk| activate(wide, chunk, act));
+        let mut out = layer.output.forward(&inner, rows, Some(&attended));
+        layer.output_norm.apply(&mut out);
         Ok(out)
     }
 
@@ -445,7 +323,7 @@ fn attend_head(
 /// computed in a loop of their own: a float sum carried from one element to the next
 /// cannot be vectorised (its order is the result), and the loop with it ran `fast_exp`
 /// one value at a time (6 % of embedding, perf). Where the CPU has AVX2 and FMA the same
-/// loops are compiled for them (eight lanes wide, see [`bias_and_activation`]).
+/// loops are compiled for them (eight lanes wide, see [`activate`]).
 pub(crate) fn softmax(xs: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
@@ -494,43 +372,6 @@ fn softmax_lanes(xs: &mut [f32]) {
     }
 }
 
-fn add_bias(x: &mut [f32], bias: &[f32]) {
-    x.par_chunks_mut(bias.len() * ROWS_PER_TASK)
-        .for_each(|chunk| {
-            for row in chunk.chunks_mut(bias.len()) {
-                for (v, b) in row.iter_mut().zip(bias) {
-                    *v += b;
-                }
-            }
-        });
-}
-
-/// `y = norm(y + bias + residual)`, row by row.
-fn add_residual_and_norm(y: &mut [f32], residual: &[f32], bias: &[f32], norm: &Norm, eps: f32) {
-    let h = bias.len();
-    y.par_chunks_mut(h * ROWS_PER_TASK)
-        .zip(residual.par_chunks(h * ROWS_PER_TASK))
-        .for_each(|(ys, rs)| {
-            for (row, res) in ys.chunks_mut(h).zip(rs.chunks(h)) {
-                for ((v, r), b) in row.iter_mut().zip(res).zip(bias) {
-                    *v += r + b;
-                }
-                layer_norm(row, norm, eps);
-            }
-        });
-}
-
-/// Normalises one row to mean 0 and variance 1, then scales and shifts it.
-fn layer_norm(row: &mut [f32], norm: &Norm, eps: f32) {
-    let n = row.len() as f32;
-    let mean = row.iter().sum::<f32>() / n;
-    let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
-    let inv = 1.0 / (var + eps).sqrt();
-    for ((v, w), b) in row.iter_mut().zip(&norm.weight).zip(&norm.bias) {
-        *v = (*v - mean) * inv * w + b;
-    }
-}
-
 fn activation(x: f32, act: HiddenAct) -> f32 {
     match act {
         HiddenAct::Gelu => gelu::<false>(x),
@@ -561,33 +402,29 @@ pub(crate) fn has_avx2_fma() -> bool {
     }
 }
 
-/// Adds the bias to every row of `chunk` and applies the activation. The build targets
-/// baseline x86-64, where this loop ran four lanes wide with the multiplies and adds of
-/// `erf`'s polynomials apart: 12 % of a cold direct-only analysis (perf). Where the CPU has
-/// AVX2 and FMA (`wide`, asked once by the caller), the same loop is compiled for them:
-/// eight lanes, fused multiply-adds.
-fn bias_and_activation(wide: bool, chunk: &mut [f32], bias: &[f32], act: HiddenAct) {
+/// Applies the activation to every value of `chunk`. The build targets baseline x86-64,
+/// where this loop ran four lanes wide with the multiplies and adds of `erf`'s polynomials
+/// apart: 12 % of a cold direct-only analysis (perf). Where the CPU has AVX2 and FMA
+/// (`wide`, asked once by the caller), the same loop is compiled for them: eight lanes,
+/// fused multiply-adds.
+fn activate(wide: bool, chunk: &mut [f32], act: HiddenAct) {
     #[cfg(target_arch = "x86_64")]
     if wide && act == HiddenAct::Gelu {
         // SAFETY: the caller found AVX2 and FMA on this CPU.
-        unsafe { gelu_rows_avx2(chunk, bias) };
+        unsafe { gelu_avx2(chunk) };
         return;
     }
     let _ = wide;
-    for row in chunk.chunks_mut(bias.len()) {
-        for (v, b) in row.iter_mut().zip(bias) {
-            *v = activation(*v + b, act);
-        }
+    for v in chunk {
+        *v = activation(*v, act);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn gelu_rows_avx2(chunk: &mut [f32], bias: &[f32]) {
-    for row in chunk.chunks_mut(bias.len()) {
-        for (v, b) in row.iter_mut().zip(bias) {
-            *v = gelu::<true>(*v + b);
-        }
+unsafe fn gelu_avx2(chunk: &mut [f32]) {
+    for v in chunk {
+        *v = gelu::<true>(*v);
     }
 }
 
@@ -677,14 +514,13 @@ mod tests {
     }
 
     #[test]
-    fn gelu_rows_agree_with_the_exact_gelu_on_every_path() {
-        let bias = [0.25f32, -0.5, 0.0, 1.0, -2.0];
-        let input: Vec<f32> = (0..5 * 400).map(|i| -8.0 + i as f32 * 0.008).collect();
+    fn gelu_agrees_with_the_exact_gelu_on_every_path() {
+        let input: Vec<f32> = (0..2000).map(|i| -10.0 + i as f32 * 0.01).collect();
         for wide in [false, has_avx2_fma()] {
             let mut out = input.clone();
-            bias_and_activation(wide, &mut out, &bias, HiddenAct::Gelu);
-            for (i, (&y, &x)) in out.iter().zip(&input).enumerate() {
-                let want = exact_gelu(x + bias[i % bias.len()]);
+            activate(wide, &mut out, HiddenAct::Gelu);
+            for (&y, &x) in out.iter().zip(&input) {
+                let want = exact_gelu(x);
                 assert!(
                     (y - want).abs() < 2e-6,
                     "wide {wide}: gelu({x}) = {y}, not {want}"

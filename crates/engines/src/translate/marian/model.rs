@@ -11,9 +11,10 @@
 use super::attention::Attend;
 use super::config::ModelShape;
 use super::dense::PackedF32;
-use super::encoder::{Dense, PackedEncoder, Span};
+use super::encoder::{PackedEncoder, Span};
 use super::int8::QuantLinear;
 use super::profile::{self, Op};
+use crate::packed::Dense;
 use candle_core::{DType, Device, IndexOp, Result, Tensor, D};
 use candle_nn::{Activation, LayerNorm, VarBuilder};
 use candle_transformers::models::marian::Config;
