@@ -135,7 +135,7 @@ fn yardstick(
     original: &[Vec<f32>],
     translation: &[Vec<f32>],
 ) -> Option<(f32, f32)> {
-    let mut cosines: Vec<f32> = alignment
+    let cosines: Vec<f32> = alignment
         .beads
         .iter()
         .filter_map(
@@ -149,20 +149,8 @@ fn yardstick(
     if cosines.len() < MIN_PAIRS {
         return None;
     }
-    let median = median(&mut cosines);
-    let mut deviations: Vec<f32> = cosines.iter().map(|c| (c - median).abs()).collect();
-    let spread = 1.4826 * self::median(&mut deviations);
+    let (median, spread) = crate::direct::median_and_spread(&cosines);
     (spread > 0.0).then_some((median, spread))
-}
-
-fn median(values: &mut [f32]) -> f32 {
-    values.sort_by(f32::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
 }
 
 /// Whether `text` reads as a sentence of its own: it has letters, and its last character

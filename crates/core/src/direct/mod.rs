@@ -25,7 +25,7 @@ use std::ops::Range;
 
 pub use judge::{judge, level_of, Bead, Judged};
 pub use names::{find_phrase, verdicts as name_verdicts, NameVerdict};
-pub use similarity::{robust_z, unusual, Unusual};
+pub use similarity::{median_and_spread, robust_z, unusual, Unusual};
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

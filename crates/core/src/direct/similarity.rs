@@ -47,12 +47,8 @@ pub fn robust_z(values: &[f32]) -> Vec<f32> {
 /// [`robust_z`] with the spread taken as at least `floor`: where nearly every value is the
 /// same, a small difference is not an outlier.
 pub fn robust_z_floored(values: &[f32], floor: f32) -> Vec<f32> {
-    let mut sorted: Vec<f32> = values.iter().copied().filter(|c| c.is_finite()).collect();
-    sorted.sort_by(f32::total_cmp);
-    let median = median_of(&sorted);
-    let mut deviations: Vec<f32> = sorted.iter().map(|c| (c - median).abs()).collect();
-    deviations.sort_by(f32::total_cmp);
-    let spread = (1.4826 * median_of(&deviations)).max(floor);
+    let (median, spread) = median_and_spread(values);
+    let spread = spread.max(floor);
     values
         .iter()
         .map(|&c| match (c.is_finite(), spread > 0.0) {
@@ -61,6 +57,17 @@ pub fn robust_z_floored(values: &[f32], floor: f32) -> Vec<f32> {
             (true, false) => 0.0,
         })
         .collect()
+}
+
+/// The median of the finite values and their spread, 1.4826 × their median absolute
+/// deviation (the standard deviation, for normal values); (0, 0) for none.
+pub fn median_and_spread(values: &[f32]) -> (f32, f32) {
+    let mut sorted: Vec<f32> = values.iter().copied().filter(|c| c.is_finite()).collect();
+    sorted.sort_by(f32::total_cmp);
+    let median = median_of(&sorted);
+    let mut deviations: Vec<f32> = sorted.iter().map(|c| (c - median).abs()).collect();
+    deviations.sort_by(f32::total_cmp);
+    (median, 1.4826 * median_of(&deviations))
 }
 
 /// The median of values already sorted (0 for none).
