@@ -128,6 +128,7 @@ pub fn level_of(kind: FindingKind) -> DriftLevel {
         | FindingKind::NumberAdded
         | FindingKind::NameMissing
         | FindingKind::QuoteUnmarked
+        | FindingKind::QuoteIntensity
         | FindingKind::LeftInEnglish
         | FindingKind::Shortened => DriftLevel::Major,
     }

@@ -8,9 +8,10 @@
 //! pairs, and [`unusual`] for the pairs' cross-lingual cosines judged against that
 //! translation's own distribution.
 //!
-//! Pure: no I/O, no models; the name table and the negation words are data compiled in
-//! (`names.toml`, `negation.toml`).
+//! Pure: no I/O, no models; the name table, the negation words and the words of high
+//! degree are data compiled in (`names.toml`, `negation.toml`, `degree.toml`).
 
+pub mod degree;
 mod english;
 mod judge;
 mod names;
@@ -41,6 +42,9 @@ pub enum FindingKind {
     NameMissing,
     /// The original quotes someone here; the translation has no quotation marks.
     QuoteUnmarked,
+    /// The original's quotation says "very", "extremely", "absolutely"; the translation has
+    /// no word of high degree at all: the speaker's words were toned down or reworded.
+    QuoteIntensity,
     /// A run of the original's English words stands untranslated in the translation.
     LeftInEnglish,
     /// The translation is much shorter than the translation's pairs usually are: part of
@@ -49,12 +53,13 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 7] = [
+    pub const ALL: [FindingKind; 8] = [
         FindingKind::NumberChanged,
         FindingKind::NumberMissing,
         FindingKind::NumberAdded,
         FindingKind::NameMissing,
         FindingKind::QuoteUnmarked,
+        FindingKind::QuoteIntensity,
         FindingKind::LeftInEnglish,
         FindingKind::Shortened,
     ];
@@ -67,6 +72,7 @@ impl FindingKind {
             FindingKind::NumberAdded => "number_added",
             FindingKind::NameMissing => "name_missing",
             FindingKind::QuoteUnmarked => "quote_unmarked",
+            FindingKind::QuoteIntensity => "quote_intensity",
             FindingKind::LeftInEnglish => "left_in_english",
             FindingKind::Shortened => "shortened",
         }
@@ -139,6 +145,12 @@ pub fn compare(
     findings.extend(numbers::compare(original, translation, translation_lang));
     findings.extend(names::compare(original, translation, translation_lang));
     findings.extend(quote_unmarked(original, translation, context));
+    findings.extend(quote_intensity(
+        original,
+        translation,
+        translation_lang,
+        context,
+    ));
     findings.extend(english::left_in_english(
         original,
         translation,
@@ -184,6 +196,48 @@ fn quote_unmarked(original: &str, translation: &str, context: &Context) -> Optio
                     .unwrap_or_default()
                     .trim_matches(|c: char| { !c.is_alphanumeric() })
             )
+        ),
+    })
+}
+
+/// A quotation of the original that says "very" (or "extremely", "absolutely" …) where the
+/// translated sentence has no word of high degree in its language (`degree.toml`). Read in
+/// the translation itself, so no engine can fake it or hide it. Nothing for a language with
+/// no list, or where the translation kept the English word (English left in place says so).
+fn quote_intensity(
+    original: &str,
+    translation: &str,
+    lang: &str,
+    context: &Context,
+) -> Option<Finding> {
+    if translation.trim().is_empty() {
+        return None;
+    }
+    let quoted = |r: &Range<usize>| {
+        context
+            .quotes
+            .iter()
+            .any(|q| q.start <= r.start && r.end <= q.end)
+    };
+    let word = degree::english_high_degree(original)
+        .into_iter()
+        .find(|r| quoted(r))?;
+    let english = original.get(word.clone())?;
+    if degree::english_high_degree(translation)
+        .iter()
+        .any(|r| translation[r.clone()].eq_ignore_ascii_case(english))
+    {
+        return None;
+    }
+    if degree::has_high_degree(translation, lang)? {
+        return None;
+    }
+    Some(Finding {
+        kind: FindingKind::QuoteIntensity,
+        original: Some(word),
+        translation: None,
+        message: format!(
+            "the quotation says “{english}”; the translation has no word of that degree: the speaker's words were toned down or reworded"
         ),
     })
 }
@@ -248,6 +302,54 @@ mod tests {
         // an apostrophe is no quotation mark
         let found = compare(original, "Il s’est dit qu’on ira.", "fr", &ctx);
         assert_eq!(found.count(FindingKind::QuoteUnmarked), 1);
+    }
+
+    #[test]
+    fn a_quotation_whose_very_is_gone_is_found_in_the_translation_itself() {
+        let original = "Peskov said Russia faces “a very aggressive rhetoric” from NATO.";
+        let at = original.find('“').unwrap();
+        let ctx = Context {
+            quotes: std::iter::once(at..original.find('”').unwrap() + '”'.len_utf8()).collect(),
+        };
+        let softened = "Peskov dijo que Rusia afronta «una retórica algo dura» de la OTAN.";
+        let found = compare(original, softened, "es", &ctx);
+        assert_eq!(found.count(FindingKind::QuoteIntensity), 1, "{found:?}");
+        let f = &found.findings[0];
+        assert_eq!(&original[f.original.clone().unwrap()], "very");
+        assert!(f.message.contains("“very”"), "{}", f.message);
+        for kept in [
+            (
+                "Peskov dijo que Rusia afronta «una retórica muy agresiva» de la OTAN.",
+                "es",
+            ),
+            (
+                "Песков сказал, что Россия сталкивается с «очень агрессивной риторикой».",
+                "ru",
+            ),
+            ("佩斯科夫说，俄罗斯面临“非常咄咄逼人的言论”。", "zh"),
+        ] {
+            let found = compare(original, kept.0, kept.1, &ctx);
+            assert_eq!(found.count(FindingKind::QuoteIntensity), 0, "{}", kept.0);
+        }
+        // outside a quotation, in a language with no list, or with the English word left in
+        // place, nothing is said here
+        let plain = "Relations are very tense.";
+        assert!(compare(
+            plain,
+            "Las relaciones son tensas.",
+            "es",
+            &Context::default()
+        )
+        .is_empty());
+        assert_eq!(
+            compare(original, softened, "sw", &ctx).count(FindingKind::QuoteIntensity),
+            0
+        );
+        let left = "Peskov dijo que Rusia afronta «a very aggressive rhetoric» de la OTAN.";
+        assert_eq!(
+            compare(original, left, "es", &ctx).count(FindingKind::QuoteIntensity),
+            0
+        );
     }
 
     #[test]
