@@ -101,16 +101,14 @@ fn every_planted_change_is_flagged_and_ranks_high() {
     println!("{}", lines.join("\n"));
     let recall = found as f32 / total as f32;
     println!("planted changes flagged: {found}/{total} = {recall:.2}");
-    // Measured with the engine's round trip and the document baseline (issue 16): 35 of 40
-    // flagged (before: 38, at two false alarms for every real drift). The five misses are
-    // quotations made sharper or softer ("very tense" → "about to break out into war",
-    // "massive consequences and severe cost" → "devastating consequences", "counter the
-    // attack" → "crush") whose wording does not stand out against the rough Apertium
-    // back-translations of faithful quotations (they stay visible as minor, most with a reason
-    // saying they would be major on their own). The issue's bar (38 of 40 at precision 0.70)
-    // is not reached: this floor keeps what is.
+    // Measured with the engine's round trip, the document baseline and the quotation's
+    // degree read in the translation itself (issue 16): 38 of 40 flagged. The two misses
+    // are quotations made sharper with no word of degree on either side ("massive
+    // consequences and severe cost" → "devastating consequences and relentless punishment",
+    // "counter the attack" → "crush"), whose wording does not stand out against the rough
+    // Apertium back-translations of faithful quotations; they stay visible as minor.
     assert!(
-        found >= 35,
+        found >= 38,
         "{found} of {total} planted changes flagged:\n{}",
         lines.join("\n")
     );
@@ -194,9 +192,9 @@ fn faithful_translations_come_back_nearly_clean() {
         let n = t.flagged().count();
         let precision = hits as f32 / n.max(1) as f32;
         table.push(format!("{label:<12} {n:>5} {hits:>7} {precision:>9.2}"));
-        // measured 0.67 (es) to 0.82 (gl); the issue's bar, 0.70, holds for ca, gl and eo
-        if precision < 0.65 {
-            failures.push(format!("{label}: precision {precision:.2} below 0.65"));
+        // measured 0.75 (es) to 0.90 (gl): the issue's bar
+        if precision < 0.70 {
+            failures.push(format!("{label}: precision {precision:.2} below 0.70"));
         }
     }
     println!("{}", table.join("\n"));

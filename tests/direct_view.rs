@@ -175,3 +175,55 @@ fn planted_changes_a_reader_can_see_are_flagged_and_faithful_translations_stay_q
     // found since the vectors split it off the bead the aligner joined it to.
     assert!(found_all >= 18, "{found_all}/{total}: missed {missed:?}");
 }
+
+/// A quotation whose "very" (or "absolutely") is gone, read in the translation itself with
+/// `direct/degree.toml`: "sehr angespannt" → "etwas unruhig" (de), "очень агрессивной" →
+/// "откровенно враждебной и воинственной" (ru), "非常咄咄逼人" → "赤裸裸的战争叫嚣" (zh),
+/// "no, absolutely not" → "glatter Selbstmord" (de). Every pair it names is a planted
+/// quotation change and flagged; no faithful translation gets it.
+#[test]
+fn a_quotation_whose_degree_is_gone_is_flagged_and_faithful_ones_are_left_alone() {
+    let report = report();
+    let mut named = Vec::new();
+    for t in &report.translations {
+        let labels: Option<Labels> = t.label.ends_with(".drift").then(|| {
+            toml::from_str(
+                &std::fs::read_to_string(corpus().join(format!("{}.labels.toml", t.label)))
+                    .unwrap(),
+            )
+            .unwrap()
+        });
+        for p in &t.pairs {
+            let Some(r) = p.reasons.iter().find(|r| r.kind == "quote_intensity") else {
+                continue;
+            };
+            println!(
+                "{} {:?} {:?}: {}",
+                t.label, p.translation, p.level, r.message
+            );
+            let planted = labels.as_ref().is_some_and(|l| {
+                l.change
+                    .iter()
+                    .any(|c| c.kind.starts_with("quote_") && p.translation.contains(&c.variant_id))
+            });
+            assert!(
+                planted,
+                "{}: {:?} is no planted quotation change",
+                t.label, p.translation
+            );
+            assert!(
+                p.level >= driftlens::drift::DriftLevel::Major,
+                "{}: {:?}",
+                t.label,
+                p.level
+            );
+            assert_eq!(r.view, View::Direct);
+            named.push(t.label.clone());
+        }
+    }
+    // measured: de.drift twice, ru.drift and zh.drift once each
+    assert!(named.len() >= 4, "{named:?}");
+    for label in ["de.drift", "ru.drift", "zh.drift"] {
+        assert!(named.iter().any(|n| n == label), "{label}: {named:?}");
+    }
+}

@@ -7,8 +7,8 @@
 
 use super::{
     bead_cosine, join, quote_spans_in, Aligned, DriftLevel, Original, PairReport, Prepared,
-    Progress, QuoteFidelity, ReasonReport, Settings, TranslationReport, TranslationStatus, View,
-    ViewNotRun,
+    Progress, QuoteCell, QuoteFidelity, ReasonReport, Settings, TranslationReport,
+    TranslationStatus, View, ViewNotRun,
 };
 use crate::align::{self, strays::Sentences, Side};
 use crate::direct::{self, Context, Finding, FindingKind, Judged};
@@ -142,12 +142,12 @@ pub(super) fn finding_report(f: &Finding) -> ReasonReport {
 }
 
 /// Adds the direct view to pairs the back-translation judged: its findings join the reasons,
-/// and where it sees in the translation itself a number that reads another number, or
-/// English left in place, the pair rises to that level whatever the engine made of it. Names
-/// stay the back-translation's to judge there (it reads them in every script the engine
-/// reads; the direct view's table does not know every spelling), and so does what the
-/// direct view cannot see (negation, certainty, a quotation reworded): it never lowers a
-/// pair.
+/// and where it sees in the translation itself a number that reads another number, English
+/// left in place, or a quotation's "very" with no word of that degree, the pair rises to
+/// that level whatever the engine made of it. Names stay the back-translation's to judge
+/// there (it reads them in every script the engine reads; the direct view's table does not
+/// know every spelling), and so does what the direct view cannot see (negation, certainty,
+/// a quotation otherwise reworded): it never lowers a pair.
 pub(super) fn merge(pairs: &mut [PairReport], view: DirectView) {
     for ((pair, judged), cosine) in pairs.iter_mut().zip(view.judged).zip(view.cosines) {
         pair.cosine = cosine;
@@ -157,7 +157,9 @@ pub(super) fn merge(pairs: &mut [PairReport], view: DirectView) {
             pair.reasons.push(finding_report(f));
             let level = match f.kind {
                 // a fact the translation itself shows broken, whatever the engine made of it
-                FindingKind::NumberChanged | FindingKind::LeftInEnglish => direct::level_of(f.kind),
+                FindingKind::NumberChanged
+                | FindingKind::LeftInEnglish
+                | FindingKind::QuoteIntensity => direct::level_of(f.kind),
                 _ => DriftLevel::None,
             };
             if level > pair.level {
@@ -166,6 +168,34 @@ pub(super) fn merge(pairs: &mut [PairReport], view: DirectView) {
             }
         }
     }
+}
+
+/// How each quotation came through each pair, with what the direct view read in the
+/// translation itself: a quotation whose "very" has no word of that degree there reads at its
+/// pair's level, half kept, with that reason, whatever its back-translated words say.
+pub(super) fn toned_quotes(pairs: &[PairReport], cells: Vec<QuoteCell>) -> Vec<QuoteFidelity> {
+    cells
+        .into_iter()
+        .map(|c| {
+            let mut cell = c.fidelity;
+            let Some(pair) = pairs.get(c.pair) else {
+                return cell;
+            };
+            let toned = pair.reasons.iter().find(|r| {
+                r.kind == FindingKind::QuoteIntensity.name()
+                    && r.original_span
+                        .is_some_and(|[s, e]| c.span.start <= s && e <= c.span.end)
+            });
+            if let Some(r) = toned {
+                cell.fidelity = cell.fidelity.min(0.5);
+                if pair.level > cell.level {
+                    cell.level = pair.level;
+                    cell.message = r.message.clone();
+                }
+            }
+            cell
+        })
+        .collect()
 }
 
 /// A translation no engine back-translates here, judged by the direct view alone: aligned
@@ -266,9 +296,18 @@ pub(super) fn direct_only(
             let lost = reasons
                 .iter()
                 .find(|r| dropped || r.kind == FindingKind::QuoteUnmarked.name());
+            // its marks came through, its degree did not: half kept
+            let toned = reasons
+                .iter()
+                .find(|r| r.kind == FindingKind::QuoteIntensity.name());
+            let (fidelity, lost) = match (lost, toned) {
+                (Some(r), _) => (0.0, Some(r)),
+                (None, Some(r)) => (0.5, Some(r)),
+                (None, None) => (1.0, None),
+            };
             quotes.push(QuoteFidelity {
                 quote,
-                fidelity: if lost.is_some() { 0.0 } else { 1.0 },
+                fidelity,
                 level: if lost.is_some() { level } else { DriftLevel::None },
                 message: lost.map_or_else(
                     || "its marks and the facts the direct view reads came through (a back-translation would check its wording)".to_string(),

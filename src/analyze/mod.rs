@@ -938,7 +938,6 @@ fn analyze_loaded(
     let scorer = prepared.scorer.get_or_init(crate::resources::scorer);
     let (drifts, baseline) = scorer.score_document(&scored);
     let (mut pairs, quote_cells) = pair_reports(&alignment.beads, beads, drifts);
-    let quotes = quote_fidelity(original, quote_cells);
     progress(Progress::Stage {
         label: label.clone(),
         stage: "comparing directly",
@@ -948,6 +947,7 @@ fn analyze_loaded(
     // back-translated language would add minutes to a cold run for a cosine nobody reads.
     let direct = direct_view::judge_beads(prepared, &alignment, &sources, &input.lang, None);
     direct_view::merge(&mut pairs, direct);
+    let quotes = quote_fidelity(original, direct_view::toned_quotes(&pairs, quote_cells));
     TranslationReport {
         lang: input.lang.clone(),
         label: input.label.clone(),
@@ -964,6 +964,14 @@ fn analyze_loaded(
     }
 }
 
+/// How one quotation came through one pair: the pair's index and the quotation's span in
+/// the pair's original text.
+pub(super) struct QuoteCell {
+    pub pair: usize,
+    pub span: Span,
+    pub fidelity: QuoteFidelity,
+}
+
 /// The report of every bead, in order: the scored pairs' verdicts (`drifts`, one per bead with
 /// sentences on both sides) and the beads with no counterpart; and how each quotation came
 /// through each pair holding it.
@@ -971,29 +979,34 @@ fn pair_reports(
     aligned: &[align::Bead],
     beads: Vec<BeadTexts>,
     drifts: Vec<crate::drift::Drift>,
-) -> (Vec<PairReport>, Vec<QuoteFidelity>) {
+) -> (Vec<PairReport>, Vec<QuoteCell>) {
     let mut drifts = drifts.into_iter();
     let mut pairs = Vec::with_capacity(beads.len());
     // how each quotation came through each pair holding it
-    let mut quote_cells: Vec<QuoteFidelity> = Vec::new();
+    let mut quote_cells: Vec<QuoteCell> = Vec::new();
     for (bead, b) in aligned.iter().zip(beads) {
+        let pair = pairs.len();
         let (drift, level, reasons) = match &b.null_reason {
             Some(reason) => {
-                quote_cells.extend(b.quotes_here.iter().map(|&(quote, _)| QuoteFidelity {
-                    quote,
-                    fidelity: 0.0,
-                    level: DriftLevel::Critical,
-                    message: reason.message(),
+                quote_cells.extend(b.quotes_here.iter().map(|&(quote, span)| QuoteCell {
+                    pair,
+                    span,
+                    fidelity: QuoteFidelity {
+                        quote,
+                        fidelity: 0.0,
+                        level: DriftLevel::Critical,
+                        message: reason.message(),
+                    },
                 }));
                 (1.0, DriftLevel::Critical, vec![reason_report(reason)])
             }
             None => {
                 let Some(drift) = drifts.next() else { break };
-                quote_cells.extend(
-                    b.quotes_here
-                        .iter()
-                        .map(|&(quote, span)| quote_cell(quote, span, &drift)),
-                );
+                quote_cells.extend(b.quotes_here.iter().map(|&(quote, span)| QuoteCell {
+                    pair,
+                    span,
+                    fidelity: quote_cell(quote, span, &drift),
+                }));
                 let reasons = drift.reasons.iter().map(reason_report).collect();
                 (drift.score.0, drift.level, reasons)
             }
