@@ -20,6 +20,7 @@ pub mod files;
 pub mod generate;
 pub mod int8;
 pub mod model;
+mod panels;
 pub mod profile;
 pub mod spm;
 pub mod tokenizer;

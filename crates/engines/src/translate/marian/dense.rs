@@ -8,21 +8,8 @@
 //! (`marian_speed --kernels`), a third of the core's multiply-add rate. Sums are in f32 in
 //! the order of the inputs, so the logits stay within the reference's (tests/marian.rs).
 
+use super::panels::{self, RowLinear, SharedOut, LANES, MR, NR, VECS};
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
-use rayon::prelude::*;
-
-/// Output columns per vector.
-const LANES: usize = 8;
-/// Vectors of columns per panel.
-const VECS: usize = 2;
-/// Output columns per panel.
-const NR: usize = LANES * VECS;
-/// Input rows handled together by the micro-kernel (MR × VECS accumulators in registers).
-const MR: usize = 4;
-/// Input rows per unit of work.
-const ROW_BLOCK: usize = 64;
-/// Panels per unit of work handed to a thread.
-const PANELS_PER_UNIT: usize = 8;
 
 /// A linear layer's f32 weights packed for the kernel.
 #[derive(Clone, Debug)]
@@ -97,22 +84,13 @@ impl PackedF32 {
             x.len() >= rows * self.in_dim && out.len() >= rows * self.out_dim,
             "f32 matmul: buffers too small"
         );
-        let panels = self.out_dim.div_ceil(NR);
-        let chunks = panels.div_ceil(PANELS_PER_UNIT);
-        let units = rows.div_ceil(ROW_BLOCK) * chunks;
-        let dst = SharedOut(out.as_mut_ptr());
-        let work = |unit: usize| {
-            let (block, chunk) = (unit / chunks, unit % chunks);
-            let first = chunk * PANELS_PER_UNIT;
-            let rows = block * ROW_BLOCK..((block + 1) * ROW_BLOCK).min(rows);
-            // SAFETY: units cover disjoint (row block, panels) rectangles of the output, and
-            // `out` holds rows × out_dim values (checked above).
-            unsafe { self.panels(x, rows, first..(first + PANELS_PER_UNIT).min(panels), &dst) };
-        };
-        if rows * self.in_dim * self.out_dim >= 1 << 16 {
-            (0..units).into_par_iter().for_each(work);
-        } else {
-            (0..units).for_each(work);
+        let parallel = rows * self.in_dim * self.out_dim >= 1 << 16;
+        // SAFETY: `out` holds rows × out_dim values (checked above), and each unit writes
+        // only its rows in its panels' columns.
+        unsafe {
+            panels::for_each_unit(rows, self.out_dim, out, parallel, |rows, panels, dst| {
+                self.panels(x, rows, panels, dst)
+            })
         }
     }
 
@@ -152,11 +130,6 @@ impl PackedF32 {
         }
     }
 }
-
-/// The output buffer, written by several threads at disjoint places.
-struct SharedOut(*mut f32);
-// SAFETY: the threads write disjoint places (see `PackedF32::panels`).
-unsafe impl Sync for SharedOut {}
 
 /// Sums of `m` (≤ MR) input rows (k values each) against one panel: `sums[row][column]`.
 fn tile(fma: bool, x: &[f32], m: usize, w: &[f32], k: usize, sums: &mut [[f32; NR]; MR]) {
@@ -213,52 +186,33 @@ unsafe fn fma_tile<const M: usize>(x: &[f32], w: &[f32], k: usize, sums: &mut [[
     }
 }
 
+impl RowLinear for PackedF32 {
+    const KIND: &'static str = "f32";
+    fn in_dim(&self) -> usize {
+        self.in_dim
+    }
+    fn out_dim(&self) -> usize {
+        self.out_dim
+    }
+    fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+        PackedF32::matmul(self, x, rows, out)
+    }
+}
+
 impl CustomOp1 for PackedF32 {
     fn name(&self) -> &'static str {
         "f32-linear"
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(data) = storage else {
-            candle_core::bail!("the f32 linear layer takes f32 inputs");
-        };
-        let dims = layout.shape().dims();
-        let in_dim = *dims.last().unwrap_or(&0);
-        if in_dim != self.in_dim {
-            candle_core::bail!(
-                "input of width {in_dim} for a layer of {} inputs",
-                self.in_dim
-            );
-        }
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("the f32 linear layer needs a contiguous input");
-        };
-        let rows = (end - start) / in_dim.max(1);
-        let mut out = vec![0f32; rows * self.out_dim];
-        self.matmul(&data[start..end], rows, &mut out);
-        let mut shape = dims.to_vec();
-        if let Some(last) = shape.last_mut() {
-            *last = self.out_dim;
-        }
-        Ok((CpuStorage::F32(out), Shape::from(shape)))
+        panels::linear_fwd(self, storage, layout)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pseudo_random(n: usize, seed: u64) -> Vec<f32> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-            })
-            .collect()
-    }
+    use crate::translate::marian::panels::pseudo_random;
 
     /// The product equals the plain one, for every row count and for widths that are not
     /// multiples of the panel; the vector kernel gives the portable loop's sums.

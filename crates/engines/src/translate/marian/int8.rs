@@ -37,22 +37,9 @@
 //! broadcasts and widenings share two of the core's four vector pipes with the additions),
 //! hence the f32 encoder (`encoder.rs`).
 
+use super::panels::{self, RowLinear, SharedOut, LANES, MR, NR, VECS};
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
-
-/// Output columns per vector: one `vpmaddwd` gives 8 columns' sums over two inputs.
-const LANES: usize = 8;
-/// Vectors of columns per panel; a panel's weights are stored pair of inputs by pair.
-const VECS: usize = 2;
-/// Output columns per panel.
-const NR: usize = LANES * VECS;
-/// Input rows handled together by the micro-kernel (MR × VECS accumulators in registers).
-const MR: usize = 4;
-/// Input rows per unit of work: their quantized values stay in the level-2 cache while the
-/// unit sweeps its panels.
-const ROW_BLOCK: usize = 64;
-/// Panels per unit of work handed to a thread.
-const PANELS_PER_UNIT: usize = 8;
 
 /// A linear layer's weights quantized to int8, packed for the kernel.
 #[derive(Clone, Debug)]
@@ -253,33 +240,12 @@ impl QuantLinear {
                 .enumerate()
                 .for_each(quantize);
         }
-        let panels = self.out_dim.div_ceil(NR);
-        let chunks = panels.div_ceil(PANELS_PER_UNIT);
-        let units = rows.div_ceil(ROW_BLOCK) * chunks;
-        let dst = SharedOut(out.as_mut_ptr());
-        let work = |unit: usize| {
-            let (block, chunk) = (unit / chunks, unit % chunks);
-            let first = chunk * PANELS_PER_UNIT;
-            let rows = block * ROW_BLOCK..((block + 1) * ROW_BLOCK).min(rows);
-            // SAFETY: units cover disjoint (row block, panels) rectangles of the output, and
-            // `out` holds rows × out_dim values (checked above).
-            unsafe {
-                self.panels(
-                    &qx,
-                    &sx,
-                    rows,
-                    first..(first + PANELS_PER_UNIT).min(panels),
-                    residual,
-                    &dst,
-                )
-            };
-        };
-        if big {
-            // rayon, not candle's barrier pool: a thread that has not started waits for no
-            // one (see `model::on_pool`).
-            (0..units).into_par_iter().for_each(work);
-        } else {
-            (0..units).for_each(work);
+        // SAFETY: `out` holds rows × out_dim values (checked above), and each unit writes
+        // only its rows in its panels' columns.
+        unsafe {
+            panels::for_each_unit(rows, self.out_dim, out, big, |rows, panels, dst| {
+                self.panels(&qx, &sx, rows, panels, residual, dst)
+            })
         }
     }
 
@@ -330,11 +296,6 @@ impl QuantLinear {
         }
     }
 }
-
-/// The output buffer, written by several threads at disjoint places.
-struct SharedOut(*mut f32);
-// SAFETY: the threads write disjoint places (see `QuantLinear::panels`).
-unsafe impl Sync for SharedOut {}
 
 fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -412,52 +373,33 @@ unsafe fn avx2_tile<const M: usize>(x: &[i16], w: &[i8], pairs: usize, sums: &mu
     }
 }
 
+impl RowLinear for QuantLinear {
+    const KIND: &'static str = "int8";
+    fn in_dim(&self) -> usize {
+        self.in_dim
+    }
+    fn out_dim(&self) -> usize {
+        self.out_dim
+    }
+    fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+        QuantLinear::matmul(self, x, rows, out)
+    }
+}
+
 impl CustomOp1 for QuantLinear {
     fn name(&self) -> &'static str {
         "int8-linear"
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(data) = storage else {
-            candle_core::bail!("the int8 linear layer takes f32 inputs");
-        };
-        let dims = layout.shape().dims();
-        let in_dim = *dims.last().unwrap_or(&0);
-        if in_dim != self.in_dim {
-            candle_core::bail!(
-                "input of width {in_dim} for a layer of {} inputs",
-                self.in_dim
-            );
-        }
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("the int8 linear layer needs a contiguous input");
-        };
-        let rows = (end - start) / in_dim.max(1);
-        let mut out = vec![0f32; rows * self.out_dim];
-        self.matmul(&data[start..end], rows, &mut out);
-        let mut shape = dims.to_vec();
-        if let Some(last) = shape.last_mut() {
-            *last = self.out_dim;
-        }
-        Ok((CpuStorage::F32(out), Shape::from(shape)))
+        panels::linear_fwd(self, storage, layout)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pseudo_random(n: usize, seed: u64) -> Vec<f32> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-            })
-            .collect()
-    }
+    use crate::translate::marian::panels::pseudo_random;
 
     /// The kernel's integer sums equal the plain ones, for every row count and for widths
     /// that are not multiples of the group or panel.
