@@ -3,10 +3,11 @@
 //! (no padding rows at all), and attention runs per sentence over its own tokens, so a batch
 //! of a 5-token and a 60-token sentence costs 65 tokens' work, not 120.
 //!
-//! The linear layers and layer norms are `crate::packed`'s, shared with Marian's encoder:
-//! `gemm` (the kernel candle's `matmul` runs) called on plain slices, bias and residual
-//! written into the destination first. Everything else between two products (GELU,
-//! attention, pooling) is a loop over plain `f32` slices, split over rayon's threads.
+//! The linear layers, layer norms and attention (per sentence and head) are
+//! `crate::packed`'s, shared with Marian's encoder: `gemm` (the kernel candle's `matmul`
+//! runs) called on plain slices, bias and residual written into the destination first.
+//! Everything else between two products (GELU, pooling) is a loop over plain `f32` slices,
+//! split over rayon's threads.
 //! candle-transformers' `BertModel`, used before, pads every sentence of a batch to the
 //! longest, runs one small thread-synchronised matrix product per sentence and head in
 //! attention, and computes GELU's `erf` and softmax's `exp` one value at a time through
@@ -18,7 +19,7 @@
 //! libm's (`fast_erf`, `fast_exp`), so the vectors agree with `BertModel`'s to cosine
 //! 0.999999 (tests below and in `tests/e5.rs`).
 
-use crate::packed::{Dense, Norm};
+use crate::packed::{self, Dense, Norm, Span};
 use candle_core::{Device, Result, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{Config, HiddenAct};
@@ -72,13 +73,6 @@ pub(crate) struct PackedBert {
     heads: usize,
     act: HiddenAct,
     max_positions: usize,
-}
-
-/// Where a sentence's tokens lie in the packed rows.
-#[derive(Clone, Copy)]
-struct Span {
-    start: usize,
-    len: usize,
 }
 
 impl PackedBert {
@@ -187,29 +181,9 @@ impl PackedBert {
         Ok(out)
     }
 
-    /// Self-attention of every sentence over its own tokens: `qkv` holds each token's
-    /// query, key and value side by side (rows × 3·hidden); returns the context
-    /// (rows × hidden).
+    /// Self-attention of every sentence over its own tokens ([`packed::attention`]).
     fn attention(&self, qkv: &[f32], spans: &[Span], rows: usize) -> Vec<f32> {
-        let h = self.hidden;
-        let mut context = vec![0f32; rows * h];
-        let mut parts: Vec<(Span, &mut [f32])> = Vec::with_capacity(spans.len());
-        let mut rest = context.as_mut_slice();
-        for s in spans {
-            let (mine, tail) = rest.split_at_mut(s.len * h);
-            parts.push((*s, mine));
-            rest = tail;
-        }
-        // Longest first, so that a long sentence does not start last.
-        parts.sort_by_key(|(s, _)| std::cmp::Reverse(s.len));
-        parts
-            .into_par_iter()
-            .for_each_init(AttentionScratch::default, |scratch, (s, out)| {
-                for head in 0..self.heads {
-                    attend_head(qkv, s, head, h / self.heads, h, out, scratch);
-                }
-            });
-        context
+        packed::attention(qkv, spans, rows, self.hidden, self.heads)
     }
 
     fn pool(&self, x: &[f32], s: Span) -> Vec<f32> {
@@ -229,91 +203,6 @@ impl PackedBert {
             *m /= norm;
         }
         mean
-    }
-}
-
-/// Buffers one thread reuses across the sentences and heads it attends.
-#[derive(Default)]
-struct AttentionScratch {
-    /// One head's scores, tokens × tokens.
-    scores: Vec<f32>,
-}
-
-/// One head of one sentence: softmax(q·kᵀ / √d)·v, written into the head's columns of `out`
-/// (the sentence's rows of the context). Both products are `gemm`'s (candle's CPU matrix
-/// product) on strided views of `qkv`, one thread each: this crate's own loops are built
-/// at opt-level 1 in the dev profile, where a hand-written product ran 40 % as long as all
-/// the linear layers together.
-fn attend_head(
-    qkv: &[f32],
-    s: Span,
-    head: usize,
-    dim: usize,
-    hidden: usize,
-    out: &mut [f32],
-    scratch: &mut AttentionScratch,
-) {
-    let stride = 3 * hidden;
-    let n = s.len;
-    let tokens = &qkv[s.start * stride..(s.start + n) * stride];
-    let (q_at, k_at, v_at) = (head * dim, hidden + head * dim, 2 * hidden + head * dim);
-    assert!(v_at + dim <= stride && out.len() == n * hidden && (head + 1) * dim <= hidden);
-    scratch.scores.resize(n * n, 0.0);
-    let scores = &mut scratch.scores[..n * n];
-    let scale = 1.0 / (dim as f32).sqrt();
-    // SAFETY: every index gemm touches lies inside the slices: queries and keys are rows
-    // 0..n of `tokens` at columns q_at..q_at + dim and k_at..k_at + dim (< stride, asserted),
-    // scores are n × n, and the output is rows 0..n of `out` (n × hidden) at columns
-    // head·dim..(head + 1)·dim (≤ hidden, asserted).
-    unsafe {
-        gemm::gemm(
-            n,
-            n,
-            dim,
-            scores.as_mut_ptr(),
-            1,
-            n as isize,
-            false,
-            tokens.as_ptr().add(q_at),
-            1,
-            stride as isize,
-            tokens.as_ptr().add(k_at),
-            stride as isize,
-            1,
-            0.0,
-            scale,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
-        );
-    }
-    for row in scores.chunks_mut(n) {
-        softmax(row);
-    }
-    // SAFETY: as above.
-    unsafe {
-        gemm::gemm(
-            n,
-            dim,
-            n,
-            out.as_mut_ptr().add(head * dim),
-            1,
-            hidden as isize,
-            false,
-            scores.as_ptr(),
-            1,
-            n as isize,
-            tokens.as_ptr().add(v_at),
-            1,
-            stride as isize,
-            0.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
-        );
     }
 }
 

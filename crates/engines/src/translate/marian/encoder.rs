@@ -17,7 +17,7 @@
 //! (512 × 512 × 2048 on one thread: 12.6 ms f32, 18.7 ms int8, `marian_speed --kernels`).
 
 use super::profile::{self, Op};
-use crate::embed::{fast_exp, softmax};
+use crate::embed::fast_exp;
 use crate::packed::{Dense, Norm};
 use candle_core::{Device, Result, Tensor};
 use candle_nn::{Activation, VarBuilder};
@@ -33,12 +33,7 @@ struct Layer {
     ffn_norm: Norm,
 }
 
-/// Where a sentence's tokens lie in the packed rows.
-#[derive(Clone, Copy, Debug)]
-pub struct Span {
-    pub start: usize,
-    pub len: usize,
-}
+pub use crate::packed::Span;
 
 /// The encoder's layers.
 #[derive(Clone, Debug)]
@@ -147,120 +142,9 @@ impl PackedEncoder {
         Ok(())
     }
 
-    /// Self-attention of every sentence over its own tokens: `qkv` holds each token's
-    /// query, key and value side by side (rows × 3·d); returns the context (rows × d).
+    /// Self-attention of every sentence over its own tokens ([`crate::packed::attention`]).
     fn attention(&self, qkv: &[f32], spans: &[Span], rows: usize) -> Vec<f32> {
         let _time = profile::scope(Op::EncoderAttention);
-        let d = self.d;
-        let mut context = vec![0f32; rows * d];
-        assert!(
-            qkv.len() == rows * 3 * d && spans.iter().all(|s| s.start + s.len <= rows),
-            "encoder attention: spans outside the packed rows"
-        );
-        // Longest sentences first, so that a long one does not start last.
-        let mut units: Vec<(Span, usize)> = spans
-            .iter()
-            .flat_map(|&s| (0..self.heads).map(move |h| (s, h)))
-            .collect();
-        units.sort_by_key(|(s, _)| std::cmp::Reverse(s.len));
-        let dst = SharedOut(context.as_mut_ptr());
-        let dim = d / self.heads;
-        units
-            .into_par_iter()
-            .for_each_init(Vec::new, |scores, (span, head)| {
-                // SAFETY: units are distinct (sentence, head) pairs, and each writes only
-                // its sentence's rows at its head's columns; spans lie inside the rows
-                // (asserted above).
-                unsafe { attend_head(qkv, span, head, dim, d, &dst, scores) };
-            });
-        context
+        crate::packed::attention(qkv, spans, rows, self.d, self.heads)
     }
-}
-
-/// The context buffer, written by several threads at disjoint places.
-struct SharedOut(*mut f32);
-// SAFETY: each (sentence, head) unit writes only its own rows' head columns.
-unsafe impl Sync for SharedOut {}
-
-impl SharedOut {
-    /// Through a method, so closures capture the whole (Sync) wrapper, not the raw pointer.
-    fn at(&self, offset: usize) -> *mut f32 {
-        self.0.wrapping_add(offset)
-    }
-}
-
-/// One head of one sentence: softmax(q·kᵀ / √d)·v into the head's columns of the
-/// sentence's context rows.
-///
-/// # Safety
-/// `out` points at the context (rows × d, rows covering the span), and no other thread
-/// writes this span's rows at this head's columns.
-unsafe fn attend_head(
-    qkv: &[f32],
-    s: Span,
-    head: usize,
-    dim: usize,
-    d: usize,
-    out: &SharedOut,
-    scores: &mut Vec<f32>,
-) {
-    let stride = 3 * d;
-    let n = s.len;
-    if n == 0 {
-        return;
-    }
-    let tokens = &qkv[s.start * stride..(s.start + n) * stride];
-    let (q_at, k_at, v_at) = (head * dim, d + head * dim, 2 * d + head * dim);
-    assert!(v_at + dim <= stride);
-    scores.resize(n * n, 0.0);
-    let scale = 1.0 / (dim as f32).sqrt();
-    // SAFETY: queries and keys are rows 0..n of `tokens` at columns q_at..q_at + dim and
-    // k_at..k_at + dim (< stride, asserted), scores are n × n.
-    gemm::gemm(
-        n,
-        n,
-        dim,
-        scores.as_mut_ptr(),
-        1,
-        n as isize,
-        false,
-        tokens.as_ptr().add(q_at),
-        1,
-        stride as isize,
-        tokens.as_ptr().add(k_at),
-        stride as isize,
-        1,
-        0.0,
-        scale,
-        false,
-        false,
-        false,
-        gemm::Parallelism::None,
-    );
-    for row in scores.chunks_mut(n) {
-        softmax(row);
-    }
-    // SAFETY: the output is rows s.start..s.start + n of the context (the caller's
-    // contract) at columns head·dim..(head + 1)·dim ≤ d; values are rows of `tokens`.
-    gemm::gemm(
-        n,
-        dim,
-        n,
-        out.at(s.start * d + head * dim),
-        1,
-        d as isize,
-        false,
-        scores.as_ptr(),
-        1,
-        n as isize,
-        tokens.as_ptr().add(v_at),
-        1,
-        stride as isize,
-        0.0,
-        1.0,
-        false,
-        false,
-        false,
-        gemm::Parallelism::None,
-    );
 }
