@@ -8,8 +8,8 @@
 //! (`marian_speed --kernels`), a third of the core's multiply-add rate. Sums are in f32 in
 //! the order of the inputs, so the logits stay within the reference's (tests/marian.rs).
 
-use super::panels::{self, RowLinear, SharedOut, LANES, MR, NR, VECS};
-use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use super::panels::{self, SharedOut, LANES, MR, NR, VECS};
+use candle_core::{Result, Tensor};
 
 /// A linear layer's f32 weights packed for the kernel.
 #[derive(Clone, Debug)]
@@ -186,28 +186,7 @@ unsafe fn fma_tile<const M: usize>(x: &[f32], w: &[f32], k: usize, sums: &mut [[
     }
 }
 
-impl RowLinear for PackedF32 {
-    const KIND: &'static str = "f32";
-    fn in_dim(&self) -> usize {
-        self.in_dim
-    }
-    fn out_dim(&self) -> usize {
-        self.out_dim
-    }
-    fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
-        PackedF32::matmul(self, x, rows, out)
-    }
-}
-
-impl CustomOp1 for PackedF32 {
-    fn name(&self) -> &'static str {
-        "f32-linear"
-    }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        panels::linear_fwd(self, storage, layout)
-    }
-}
+panels::row_linear_op!(PackedF32, "f32", "f32-linear");
 
 #[cfg(test)]
 mod tests {

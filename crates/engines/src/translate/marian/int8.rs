@@ -37,8 +37,8 @@
 //! broadcasts and widenings share two of the core's four vector pipes with the additions),
 //! hence the f32 encoder (`encoder.rs`).
 
-use super::panels::{self, RowLinear, SharedOut, LANES, MR, NR, VECS};
-use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use super::panels::{self, SharedOut, LANES, MR, NR, VECS};
+use candle_core::{Result, Tensor};
 use rayon::prelude::*;
 
 /// A linear layer's weights quantized to int8, packed for the kernel.
@@ -373,28 +373,7 @@ unsafe fn avx2_tile<const M: usize>(x: &[i16], w: &[i8], pairs: usize, sums: &mu
     }
 }
 
-impl RowLinear for QuantLinear {
-    const KIND: &'static str = "int8";
-    fn in_dim(&self) -> usize {
-        self.in_dim
-    }
-    fn out_dim(&self) -> usize {
-        self.out_dim
-    }
-    fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
-        QuantLinear::matmul(self, x, rows, out)
-    }
-}
-
-impl CustomOp1 for QuantLinear {
-    fn name(&self) -> &'static str {
-        "int8-linear"
-    }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        panels::linear_fwd(self, storage, layout)
-    }
-}
+panels::row_linear_op!(QuantLinear, "int8", "int8-linear");
 
 #[cfg(test)]
 mod tests {

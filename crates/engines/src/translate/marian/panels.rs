@@ -73,6 +73,43 @@ pub(super) trait RowLinear {
     fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]);
 }
 
+/// Makes a packed layer type a [`RowLinear`] (its fields `in_dim`, `out_dim` and its
+/// inherent `matmul`) and a candle `CustomOp1` named `$op` that runs it ([`linear_fwd`]).
+/// A macro because candle's trait cannot be implemented for every `RowLinear` at once
+/// (both are outside this module's type, and the orphan rule forbids it for a foreign
+/// trait).
+macro_rules! row_linear_op {
+    ($layer:ty, $kind:literal, $op:literal) => {
+        impl $crate::translate::marian::panels::RowLinear for $layer {
+            const KIND: &'static str = $kind;
+            fn in_dim(&self) -> usize {
+                self.in_dim
+            }
+            fn out_dim(&self) -> usize {
+                self.out_dim
+            }
+            fn matmul(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+                <$layer>::matmul(self, x, rows, out)
+            }
+        }
+
+        impl candle_core::CustomOp1 for $layer {
+            fn name(&self) -> &'static str {
+                $op
+            }
+
+            fn cpu_fwd(
+                &self,
+                storage: &candle_core::CpuStorage,
+                layout: &candle_core::Layout,
+            ) -> candle_core::Result<(candle_core::CpuStorage, candle_core::Shape)> {
+                $crate::translate::marian::panels::linear_fwd(self, storage, layout)
+            }
+        }
+    };
+}
+pub(super) use row_linear_op;
+
 /// The candle op's forward pass for a [`RowLinear`] layer: `x` (…, in) → (…, out).
 pub(super) fn linear_fwd<L: RowLinear>(
     layer: &L,
