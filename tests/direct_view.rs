@@ -7,8 +7,7 @@
 mod common;
 
 use common::corpus;
-use driftlens::analyze::{self, EngineChoice, Report, Request, View};
-use driftlens::translate::{CancelFlag, TranslationCache};
+use driftlens::analyze::{self, Report, View};
 use std::sync::OnceLock;
 
 const FAITHFUL: [&str; 9] = ["ar", "de", "fr", "hi", "ja", "ko", "ru", "th", "zh"];
@@ -25,26 +24,8 @@ const MODEL_FREE: [&str; 5] = [
 fn report() -> &'static Report {
     static R: OnceLock<Report> = OnceLock::new();
     R.get_or_init(|| {
-        let labels: Vec<String> = FAITHFUL
-            .iter()
-            .chain(&DRIFTED)
-            .map(|l| l.to_string())
-            .collect();
-        let (original, translations) = analyze::corpus_inputs(&corpus(), Some(&labels)).unwrap();
-        let cache = tempfile::Builder::new()
-            .prefix("driftlens-direct-view-test-cache-")
-            .tempdir()
-            .unwrap();
-        let req = Request {
-            original,
-            original_lang: Some("en".into()),
-            translations,
-            engine: EngineChoice::Apertium,
-            models_dir: None,
-            cache: Some(TranslationCache::new(cache.path())),
-            cancel: CancelFlag::new(),
-        };
-        analyze::analyze(&req, &|_| {}).unwrap()
+        let labels: Vec<&str> = FAITHFUL.iter().chain(&DRIFTED).copied().collect();
+        common::apertium_report(&labels, "direct-view")
     })
 }
 
