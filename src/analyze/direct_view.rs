@@ -49,21 +49,19 @@ pub(super) fn cross_vectors<'a>(
 /// The quotation marks of the original inside the joined text of sentences `ids` (joined
 /// with one space, as [`join`] joins them).
 fn bead_context(original: &Original, ids: &[usize]) -> Context {
-    let mut quotes = Vec::new();
+    let mut context = Context::default();
     let mut offset = 0;
     for &id in ids {
         let Some(s) = original.seg.sentences.get(id) else {
             break;
         };
         let c = Context::for_sentence(s.start..s.end, &original.seg.quotes);
-        quotes.extend(
-            c.quotes
-                .into_iter()
-                .map(|r| r.start + offset..r.end + offset),
-        );
+        let shift = |r: std::ops::Range<usize>| r.start + offset..r.end + offset;
+        context.quotes.extend(c.quotes.into_iter().map(shift));
+        context.quoted.extend(c.quoted.into_iter().map(shift));
         offset += s.end - s.start + 1;
     }
-    Context { quotes }
+    context
 }
 
 /// Judges the beads of `alignment` directly. `translation` holds the translated sentences.

@@ -113,6 +113,10 @@ pub struct Context {
     /// Quotations of the original whose opening or closing mark lies in the sentence,
     /// as byte ranges into the sentence (marks included).
     pub quotes: Vec<Range<usize>>,
+    /// Every part of the sentence inside a quotation, wherever its marks are: those above,
+    /// and the whole sentence where it lies in the middle of a quotation of several
+    /// sentences (it has no marks of its own, its words are still the speaker's).
+    pub quoted: Vec<Range<usize>>,
 }
 
 impl Context {
@@ -120,15 +124,20 @@ impl Context {
     /// from the document's quotations (`text::segment(…).quotes`).
     pub fn for_sentence(sentence: Range<usize>, quotes: &[Quote]) -> Context {
         let inside = |at: usize| sentence.contains(&at);
-        let quotes = quotes
-            .iter()
-            .filter(|q| inside(q.outer.0) || (q.outer.1 > 0 && inside(q.outer.1 - 1)))
-            .map(|q| {
-                q.outer.0.max(sentence.start) - sentence.start
-                    ..q.outer.1.min(sentence.end) - sentence.start
-            })
-            .collect();
-        Context { quotes }
+        let clip = |q: &Quote| {
+            q.outer.0.max(sentence.start) - sentence.start
+                ..q.outer.1.min(sentence.end) - sentence.start
+        };
+        let marked = |q: &&Quote| inside(q.outer.0) || (q.outer.1 > 0 && inside(q.outer.1 - 1));
+        let around = |q: &&Quote| q.outer.0 < sentence.start && q.outer.1 >= sentence.end;
+        Context {
+            quotes: quotes.iter().filter(marked).map(clip).collect(),
+            quoted: quotes
+                .iter()
+                .filter(|q| marked(q) || around(q))
+                .map(clip)
+                .collect(),
+        }
     }
 }
 
@@ -215,7 +224,7 @@ fn quote_intensity(
     }
     let quoted = |r: &Range<usize>| {
         context
-            .quotes
+            .quoted
             .iter()
             .any(|q| q.start <= r.start && r.end <= q.end)
     };
@@ -288,6 +297,7 @@ mod tests {
         let original = "He said, “We will go.”";
         let ctx = Context {
             quotes: std::iter::once(9..original.len()).collect(),
+            ..Context::default()
         };
         let found = compare(original, "Er sagte, wir würden gehen.", "de", &ctx);
         assert_eq!(found.count(FindingKind::QuoteUnmarked), 1, "{found:?}");
@@ -308,8 +318,10 @@ mod tests {
     fn a_quotation_whose_very_is_gone_is_found_in_the_translation_itself() {
         let original = "Peskov said Russia faces “a very aggressive rhetoric” from NATO.";
         let at = original.find('“').unwrap();
+        let span = at..original.find('”').unwrap() + '”'.len_utf8();
         let ctx = Context {
-            quotes: std::iter::once(at..original.find('”').unwrap() + '”'.len_utf8()).collect(),
+            quotes: vec![span.clone()],
+            quoted: vec![span],
         };
         let softened = "Peskov dijo que Rusia afronta «una retórica algo dura» de la OTAN.";
         let found = compare(original, softened, "es", &ctx);
@@ -350,6 +362,29 @@ mod tests {
             compare(original, left, "es", &ctx).count(FindingKind::QuoteIntensity),
             0
         );
+        // a sentence in the middle of a quotation of three: no marks of its own, the
+        // speaker's words all the same
+        let doc = "He said: “We met. Relations are very tense. We will talk.” Then he left.";
+        let quotes = [Quote {
+            id: 0,
+            start: doc.find('“').unwrap() + '“'.len_utf8(),
+            end: doc.find('”').unwrap(),
+            marks: ('“', '”'),
+            sentences: vec![0, 1, 2],
+            speaker: None,
+            inside: None,
+            outer: (
+                doc.find('“').unwrap(),
+                doc.find('”').unwrap() + '”'.len_utf8(),
+            ),
+        }];
+        let middle = doc.find("Relations").unwrap()..doc.find(" We will").unwrap();
+        let ctx = Context::for_sentence(middle.clone(), &quotes);
+        assert!(ctx.quotes.is_empty(), "{ctx:?}");
+        let found = compare(&doc[middle], "Las relaciones son tensas.", "es", &ctx);
+        assert_eq!(found.count(FindingKind::QuoteIntensity), 1, "{found:?}");
+        // … and no quotation marks are asked of it
+        assert_eq!(found.count(FindingKind::QuoteUnmarked), 0, "{found:?}");
     }
 
     #[test]
@@ -372,9 +407,11 @@ mod tests {
         let ctx = Context {
             // out of bounds, and reversed (built from numbers, as bad input arrives)
             quotes: vec![5..500, std::ops::Range { start: 3, end: 1 }],
+            quoted: vec![0..500, std::ops::Range { start: 3, end: 1 }],
         };
         for (o, t) in [
             ("", ""),
+            ("very “very”", "muy"),
             ("“", "»"),
             ("Ωμέγα 1", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠"),
             ("A B C D", "\u{200f}"),
