@@ -4,6 +4,7 @@
 //! engine in between ("una retórica muy agresiva" keeps it, "una retórica algo dura" does
 //! not).
 
+use crate::drift::words::{tokenize, Kind, Token};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -76,24 +77,11 @@ fn contains_word(text: &str, word: &str, free_start: bool, free_end: bool) -> bo
 /// least") nor the "very" of "very much".
 pub fn english_high_degree(original: &str) -> Vec<Range<usize>> {
     let english = &table().english;
-    let mut words = Vec::new();
-    let mut start = None;
-    // words of ASCII letters and apostrophes, as English is written
-    for (i, c) in original
-        .char_indices()
-        .chain(std::iter::once((original.len(), ' ')))
-    {
-        let letter = c.is_ascii_alphabetic() || (start.is_some() && matches!(c, '\'' | '’'));
-        match (letter, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push((s..i, original[s..i].to_ascii_lowercase()));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let word = |k: Option<usize>| k.and_then(|k| words.get(k)).map_or("", |w| w.1.as_str());
+    let words: Vec<Token> = tokenize(original)
+        .into_iter()
+        .filter(|t| t.kind == Kind::Word)
+        .collect();
+    let word = |k: Option<usize>| k.and_then(|k| words.get(k)).map_or("", |w| w.norm.as_str());
     (0..words.len())
         .filter(|&k| {
             let w = word(Some(k));
@@ -105,7 +93,7 @@ pub fn english_high_degree(original: &str) -> Vec<Range<usize>> {
             let very_much = w == "very" && word(Some(k + 1)) == "much";
             english.contains(w) && !very_adjective && !very_much
         })
-        .map(|k| words[k].0.clone())
+        .map(|k| words[k].start..words[k].end)
         .collect()
 }
 
