@@ -170,7 +170,8 @@ pub(super) fn merge(pairs: &mut [PairReport], view: DirectView) {
 
 /// How each quotation came through each pair, with what the direct view read in the
 /// translation itself: a quotation whose "very" has no word of that degree there reads at its
-/// pair's level, half kept, with that reason, whatever its back-translated words say.
+/// pair's level, half kept, with that reason, whatever its back-translated words say (and,
+/// in a direct-only language, though its marks came through).
 pub(super) fn toned_quotes(pairs: &[PairReport], cells: Vec<QuoteCell>) -> Vec<QuoteFidelity> {
     cells
         .into_iter()
@@ -288,29 +289,25 @@ pub(super) fn direct_only(
             ),
             (None, None) => (0.0, DriftLevel::None, Vec::new()),
         };
-        // a quotation is lost with its sentence (a bead with no translation), or its marks
+        // a quotation is lost with its sentence (a bead with no translation), or its marks;
+        // one whose degree is gone is read by `toned_quotes` below
         let dropped = bead.translation.is_empty();
-        for (quote, _) in quote_spans_in(original, &bead.original) {
+        for (quote, span) in quote_spans_in(original, &bead.original) {
             let lost = reasons
                 .iter()
                 .find(|r| dropped || r.kind == FindingKind::QuoteUnmarked.name());
-            // its marks came through, its degree did not: half kept
-            let toned = reasons
-                .iter()
-                .find(|r| r.kind == FindingKind::QuoteIntensity.name());
-            let (fidelity, lost) = match (lost, toned) {
-                (Some(r), _) => (0.0, Some(r)),
-                (None, Some(r)) => (0.5, Some(r)),
-                (None, None) => (1.0, None),
-            };
-            quotes.push(QuoteFidelity {
-                quote,
-                fidelity,
-                level: if lost.is_some() { level } else { DriftLevel::None },
-                message: lost.map_or_else(
-                    || "its marks and the facts the direct view reads came through (a back-translation would check its wording)".to_string(),
-                    |r| r.message.clone(),
-                ),
+            quotes.push(QuoteCell {
+                pair: pairs.len(),
+                span,
+                fidelity: QuoteFidelity {
+                    quote,
+                    fidelity: if lost.is_some() { 0.0 } else { 1.0 },
+                    level: if lost.is_some() { level } else { DriftLevel::None },
+                    message: lost.map_or_else(
+                        || "its marks and the facts the direct view reads came through (a back-translation would check its wording)".to_string(),
+                        |r| r.message.clone(),
+                    ),
+                },
             });
         }
         pairs.push(PairReport {
@@ -328,6 +325,7 @@ pub(super) fn direct_only(
             cosine,
         });
     }
+    let quotes = super::quote_fidelity(original, toned_quotes(&pairs, quotes));
     TranslationReport {
         lang: input.lang.clone(),
         label: input.label.clone(),
@@ -335,7 +333,7 @@ pub(super) fn direct_only(
         engine: None,
         status: TranslationStatus::Analysed,
         pairs,
-        quotes: super::quote_fidelity(original, quotes),
+        quotes,
         alignment: Some(alignment.signals()),
         round_trip: None,
         baseline: None,
