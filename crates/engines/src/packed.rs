@@ -190,7 +190,7 @@ pub(crate) fn attention(
         .flat_map(|&s| (0..heads).map(move |h| (s, h)))
         .collect();
     units.sort_by_key(|(s, _)| std::cmp::Reverse(s.len));
-    let dst = SharedOut(context.as_mut_ptr());
+    let dst = SharedOut::new(&mut context);
     let dim = d / heads;
     units
         .into_par_iter()
@@ -204,14 +204,21 @@ pub(crate) fn attention(
     context
 }
 
-/// The context buffer, written by several threads at disjoint places.
-struct SharedOut(*mut f32);
-// SAFETY: each (sentence, head) unit writes only its own rows' head columns.
+/// An output buffer written by several threads at disjoint places: the attention's context
+/// here, Marian's decoder attention and its packed linear layers' products. Built only
+/// from a `&mut` buffer that outlives the threads; every user writes through [`Self::at`]
+/// only places no other thread writes (each says which in its SAFETY comment).
+pub(crate) struct SharedOut(*mut f32);
+// SAFETY: the threads write disjoint places (see above).
 unsafe impl Sync for SharedOut {}
 
 impl SharedOut {
+    pub(crate) fn new(out: &mut [f32]) -> Self {
+        SharedOut(out.as_mut_ptr())
+    }
+
     /// Through a method, so closures capture the whole (Sync) wrapper, not the raw pointer.
-    fn at(&self, offset: usize) -> *mut f32 {
+    pub(crate) fn at(&self, offset: usize) -> *mut f32 {
         self.0.wrapping_add(offset)
     }
 }

@@ -9,6 +9,7 @@
 //! additive mask (the same result: the mask's f32::MIN makes those weights exactly zero).
 
 use crate::embed::fast_exp;
+use crate::packed::SharedOut;
 use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 
 /// Attention of queries over keys and values, all (batch, positions, heads × head_dim).
@@ -40,18 +41,6 @@ fn contiguous<'a>(storage: &'a CpuStorage, layout: &Layout, what: &str) -> Resul
     match layout.contiguous_offsets() {
         Some((start, end)) => Ok(&data[start..end]),
         None => candle_core::bail!("attention {what}: contiguous layout expected"),
-    }
-}
-
-/// The output buffer, written by several threads at disjoint places.
-struct SharedOut(*mut f32);
-// SAFETY: each (row, head) unit writes only its own query rows' head slice.
-unsafe impl Sync for SharedOut {}
-
-impl SharedOut {
-    /// Through a method, so closures capture the whole (Sync) wrapper, not the raw pointer.
-    fn at(&self, offset: usize) -> *mut f32 {
-        self.0.wrapping_add(offset)
     }
 }
 
@@ -93,7 +82,7 @@ impl CustomOp3 for Attend {
         );
         let hd = d / self.heads;
         let mut out = vec![0f32; b * tq * d];
-        let dst = SharedOut(out.as_mut_ptr());
+        let dst = SharedOut::new(&mut out);
         let unit = |u: usize, scores: &mut Vec<f32>| {
             let (row, head) = (u / self.heads, u % self.heads);
             let keys = self

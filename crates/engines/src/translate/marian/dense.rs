@@ -119,7 +119,7 @@ impl PackedF32 {
                 tile(fma, &x[r * k..(r + m) * k], m, w, k, &mut sums);
                 for (i, sums) in sums.iter().enumerate().take(m) {
                     let y = std::slice::from_raw_parts_mut(
-                        dst.0.add((r + i) * self.out_dim + first),
+                        dst.at((r + i) * self.out_dim + first),
                         cols,
                     );
                     for c in 0..cols {

@@ -282,7 +282,7 @@ impl QuantLinear {
                 for (i, sums) in sums.iter().enumerate().take(m) {
                     let at = (r + i) * self.out_dim + first;
                     let s = sx[r + i];
-                    let y = std::slice::from_raw_parts_mut(dst.0.add(at), cols);
+                    let y = std::slice::from_raw_parts_mut(dst.at(at), cols);
                     for c in 0..cols {
                         y[c] = sums[c] as f32 * s * scales[c] + bias[c];
                     }

@@ -22,10 +22,9 @@ pub(super) const ROW_BLOCK: usize = 64;
 /// Panels per unit of work handed to a thread.
 pub(super) const PANELS_PER_UNIT: usize = 8;
 
-/// A product's output, written by several threads at disjoint places.
-pub(super) struct SharedOut(pub *mut f32);
-// SAFETY: the units of `for_each_unit` cover disjoint rectangles of the output.
-unsafe impl Sync for SharedOut {}
+/// A product's output, written by several threads at disjoint places: the units of
+/// [`for_each_unit`] cover disjoint rectangles of it.
+pub(super) use crate::packed::SharedOut;
 
 /// Runs `work(rows, panels, out)` over the units of a `rows` × `out_dim` product: every
 /// block of [`ROW_BLOCK`] rows against every run of [`PANELS_PER_UNIT`] panels, on rayon's
@@ -46,7 +45,7 @@ pub(super) unsafe fn for_each_unit(
     let panels = out_dim.div_ceil(NR);
     let chunks = panels.div_ceil(PANELS_PER_UNIT);
     let units = rows.div_ceil(ROW_BLOCK) * chunks;
-    let dst = SharedOut(out.as_mut_ptr());
+    let dst = SharedOut::new(out);
     let unit = |unit: usize| {
         let (block, chunk) = (unit / chunks, unit % chunks);
         let first = chunk * PANELS_PER_UNIT;
