@@ -40,6 +40,36 @@ pub struct SentenceFeatures {
     pub chars: u32,
     /// Sorted keys of the marks it carries; equal marks repeat.
     pub keys: Vec<u32>,
+    /// Brackets it does not close itself (see [`inside_brackets`]).
+    pub brackets: OpenBrackets,
+}
+
+/// The brackets of a sentence that reach beyond it: closing ones before any opening one
+/// of its own ("Collins 1956 ) , flott …"), and opening ones it leaves open ("… ( London :").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenBrackets {
+    pub closes: u16,
+    pub opens: u16,
+}
+
+impl OpenBrackets {
+    fn of(text: &str) -> OpenBrackets {
+        let mut b = OpenBrackets::default();
+        for c in text.chars() {
+            match c {
+                '(' | '[' | '（' | '［' => b.opens = b.opens.saturating_add(1),
+                ')' | ']' | '）' | '］' => {
+                    if b.opens > 0 {
+                        b.opens -= 1;
+                    } else {
+                        b.closes = b.closes.saturating_add(1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        b
+    }
 }
 
 impl SentenceFeatures {
@@ -58,7 +88,11 @@ impl SentenceFeatures {
             }
         }
         keys.sort_unstable();
-        SentenceFeatures { chars, keys }
+        SentenceFeatures {
+            chars,
+            keys,
+            brackets: OpenBrackets::of(text),
+        }
     }
 }
 
@@ -116,6 +150,32 @@ pub fn marks_with_chances(side: &[SentenceFeatures], other: &[SentenceFeatures])
                 .collect()
         })
         .collect()
+}
+
+/// How many sentences on a bracket may stay open and still count as one parenthesis
+/// split by the segmenter; past that it is a stray bracket (OCR, a list's "a )").
+const BRACKET_SPAN: usize = 3;
+
+/// Per sentence of a side: whether a bracket is open after it that one of the next
+/// [`BRACKET_SPAN`] sentences closes. A bead boundary there would cut a parenthesis in
+/// two, which translations almost never do: where a segmenter split "… ( London :" from
+/// "Collins 1956 ) , …", the two pieces belong to one bead.
+pub fn inside_brackets(side: &[SentenceFeatures]) -> Vec<bool> {
+    let mut out = vec![false; side.len()];
+    // The sentence of every bracket still open, innermost last.
+    let mut open: Vec<usize> = Vec::new();
+    for (k, f) in side.iter().enumerate() {
+        for _ in 0..f.brackets.closes {
+            // A closing bracket with nothing open is a stray: it marks nothing.
+            if let Some(o) = open.pop() {
+                if k - o <= BRACKET_SPAN {
+                    out[o..k].iter_mut().for_each(|b| *b = true);
+                }
+            }
+        }
+        open.extend(std::iter::repeat_n(k, f.brackets.opens as usize));
+    }
+    out
 }
 
 /// Counts equal keys of two sorted lists (multiset intersection), per kind.
@@ -263,5 +323,34 @@ mod tests {
         assert_eq!(s[Kind::Number as usize], 2);
         assert!(s[Kind::Word as usize] >= 2, "{s:?}"); // bomb, puti
         assert_eq!(s[Kind::Punctuation as usize], 1);
+    }
+
+    #[test]
+    fn a_parenthesis_split_by_the_segmenter_holds_its_sentence_ends() {
+        let side: Vec<SentenceFeatures> = [
+            "Das Buch ist erschienen :",
+            "Monica Jackson , « Tents in the Clouds » ( London :",
+            "Collins 1956 ) , flott geschrieben .",
+            "a ) die Lichtbrechung ;",
+            "b ) die Schwere ( siehe unten .",
+            "Eins .",
+            "Zwei .",
+            "Drei .",
+            "Vier ) .",
+        ]
+        .iter()
+        .map(|s| SentenceFeatures::of(s))
+        .collect();
+        // Only the end of "( London :" lies inside a parenthesis that is closed soon after;
+        // a list's "a )" closes nothing, and "( siehe unten" is closed too far away.
+        assert_eq!(
+            inside_brackets(&side),
+            vec![false, true, false, false, false, false, false, false, false]
+        );
+        let fullwidth: Vec<SentenceFeatures> = ["普京（俄罗斯总统。", "他说）。"]
+            .iter()
+            .map(|s| SentenceFeatures::of(s))
+            .collect();
+        assert_eq!(inside_brackets(&fullwidth), vec![true, false]);
     }
 }

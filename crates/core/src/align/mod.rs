@@ -5,9 +5,10 @@
 //! up to seven sentences a bead (see [`model::SHAPES`]), each scored from whatever signals
 //! there are: always the length ratio in characters (Gale & Church), shared numbers, names,
 //! acronyms and cognates, telling punctuation, and paragraphs as anchors where both
-//! documents have the same number of paragraphs; and, where the caller has one, a
-//! similarity of the two sides ([`PairSimilarity`]: cross-lingual sentence vectors
-//! ([`VectorSimilarity`]), chrF of the original against the back-translation …). The
+//! documents have the same number of paragraphs, and brackets a segmenter cut in two (a
+//! bead boundary inside them has a price, [`model::BracketCounts`]); and, where the caller
+//! has one, a similarity of the two sides ([`PairSimilarity`]: cross-lingual sentence
+//! vectors ([`VectorSimilarity`]), chrF of the original against the back-translation …). The
 //! score of a bead is a log-likelihood ratio of "translation" against "unrelated sentences"
 //! ([`model`]); the prior of its shape depends on the bead before it, so that a run of
 //! added captions is cheap and a lone added sentence in running text is not. Every
@@ -385,6 +386,9 @@ struct Passes<'a> {
     tgt_chars: Vec<u32>,
     similarity: Option<Standardised<'a>>,
     full_search_cells: usize,
+    /// Per sentence: whether a bracket stays open after it ([`features::inside_brackets`]).
+    src_inside: Vec<bool>,
+    tgt_inside: Vec<bool>,
 }
 
 impl<'a> Passes<'a> {
@@ -409,6 +413,8 @@ impl<'a> Passes<'a> {
             tgt_chars: tgt.iter().map(|f| f.chars).collect(),
             similarity: similarity.and_then(|sim| Standardised::new(sim, src.len(), tgt.len())),
             full_search_cells: options.full_search_cells,
+            src_inside: features::inside_brackets(src),
+            tgt_inside: features::inside_brackets(tgt),
         }
     }
 
@@ -433,6 +439,8 @@ impl<'a> Passes<'a> {
             similarity: self.similarity.as_ref(),
             src_at,
             tgt_at,
+            src_inside: &self.src_inside,
+            tgt_inside: &self.tgt_inside,
         }
     }
 
@@ -504,12 +512,35 @@ impl<'a> Passes<'a> {
             .iter()
             .map(|s| grid.evidence_for(s.i, s.m, s.j, s.n, true))
             .collect();
-        model.reestimate(
+        let mut m = model.reestimate(
             &evidence,
             &self.src_chars,
             &self.tgt_chars,
             &self.near_misses(steps),
-        )
+        );
+        m.open_bracket_cost = self.bracket_counts(steps).cost();
+        m
+    }
+
+    /// How a pass's beads sit with the brackets of both sides.
+    fn bracket_counts(&self, steps: &[search::Step]) -> model::BracketCounts {
+        let mut counts = model::BracketCounts::default();
+        for (start, len, inside) in steps
+            .iter()
+            .flat_map(|s| [(s.i, s.m, &self.src_inside), (s.j, s.n, &self.tgt_inside)])
+        {
+            if len == 0 {
+                continue;
+            }
+            let last = start + len - 1;
+            for &within_bead in &inside[start..last] {
+                counts.within += 1.0;
+                counts.within_inside += within_bead as u8 as f64;
+            }
+            counts.boundaries += 1.0;
+            counts.boundaries_inside += inside[last] as u8 as f64;
+        }
+        counts
     }
 
     /// The caller's similarity (z) of the original sentence of every one-to-one bead with
@@ -781,6 +812,8 @@ struct SentenceGrid<'a> {
     similarity: Option<&'a Standardised<'a>>,
     src_at: usize,
     tgt_at: usize,
+    src_inside: &'a [bool],
+    tgt_inside: &'a [bool],
 }
 
 impl SentenceGrid<'_> {
@@ -822,14 +855,22 @@ impl SentenceGrid<'_> {
         self.evidence_for(i, m, j, n, false)
     }
 
-    /// What the bead costs: minus its evidence (segment-relative ids).
+    /// What the bead costs: minus its evidence, plus the price of ending inside brackets
+    /// on either side (segment-relative ids).
     #[inline(always)]
     fn cost(&self, i: usize, m: usize, j: usize, n: usize) -> f32 {
+        let (i, j) = (i + self.src_at, j + self.tgt_at);
+        let ends_inside = |inside: &[bool], start: usize, len: usize| {
+            len > 0 && inside.get(start + len - 1).copied().unwrap_or(false)
+        };
+        let cut =
+            ends_inside(self.src_inside, i, m) as u8 + ends_inside(self.tgt_inside, j, n) as u8;
+        let brackets = cut as f64 * self.model.open_bracket_cost;
         if m == 0 || n == 0 {
-            return 0.0;
+            return brackets as f32;
         }
-        let e = self.evidence(i + self.src_at, m, j + self.tgt_at, n);
-        -(self.model.evidence_llr(&e) as f32)
+        let e = self.evidence(i, m, j, n);
+        (brackets - self.model.evidence_llr(&e)) as f32
     }
 }
 
@@ -1076,6 +1117,8 @@ pub fn explain(
         similarity: standard.as_ref(),
         src_at: 0,
         tgt_at: 0,
+        src_inside: &features::inside_brackets(&src),
+        tgt_inside: &features::inside_brackets(&tgt),
     };
     let mut out = format!("{model:?}\n");
     for (a, b) in beads {
@@ -1120,6 +1163,26 @@ mod tests {
         let shapes: Vec<_> = a.beads.iter().map(|b| b.shape()).collect();
         assert_eq!(shapes, vec![(1, 1); 3]);
         assert!(a.signals().ends_with("(no model)"), "{}", a.signals());
+    }
+
+    #[test]
+    fn a_parenthesis_the_segmenter_split_stays_in_one_bead() {
+        // The German segmenter split a reference at its colon; the French kept it whole.
+        let de = [
+            "Die Kommission tagte am Montag in Bern .",
+            "Ihr Bericht ( erschienen in London :",
+            "Collins 1956 ) umfasst dreihundert Seiten und jede Expedition des Jahres .",
+            "Die nächste Sitzung ist im Juni .",
+        ];
+        let fr = [
+            "La commission s' est réunie lundi à Berne .",
+            "Son rapport ( paru à Londres chez Collins 1956 ) compte trois cents pages .",
+            "Il couvre toutes les expéditions de l' année .",
+            "La prochaine séance aura lieu en juin .",
+        ];
+        let a = align(&de, &fr);
+        let shapes: Vec<_> = a.beads.iter().map(|b| b.shape()).collect();
+        assert_eq!(shapes, vec![(1, 1), (2, 2), (1, 1)], "{:?}", a.beads);
     }
 
     #[test]

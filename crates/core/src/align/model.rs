@@ -227,6 +227,8 @@ pub struct Model {
     /// Log prior per kind of the bead before and entry of [`SHAPES`], from `shapes`.
     pub log_prior: [[f64; SHAPES.len()]; BEAD_KINDS],
     pub similarity: Option<SimilarityModel>,
+    /// What a bead boundary inside brackets costs, in nats (see [`BracketCounts`]).
+    pub open_bracket_cost: f64,
 }
 
 impl Model {
@@ -259,6 +261,7 @@ impl Model {
             shapes: ShapePrior::GALE_CHURCH,
             log_prior: ShapePrior::GALE_CHURCH.log_priors(),
             similarity: None,
+            open_bracket_cost: BracketCounts::default().cost(),
         };
         model.original_length = gamma_fit(&chars_of(original_chars, 1.0), None);
         model.translated_length = gamma_fit(&chars_of(translated_chars, ratio), None);
@@ -606,6 +609,38 @@ impl Model {
             }
         }
         m
+    }
+}
+
+/// Where a pass put its bead boundaries, for the price of a boundary inside brackets
+/// ([`super::features::inside_brackets`]): the log-likelihood ratio of "this sentence end
+/// lies inside brackets" under "a bead ends here" against "the bead goes on".
+///
+/// The prior is Text+Berg dev's gold: of its 803 bead boundaries (both sides) 1 lies
+/// inside brackets, of its 219 sentence ends within beads 19 do: 4.2 nats. It counts as
+/// 200 boundaries and 20 sentence ends, so a document whose translator keeps a long
+/// parenthesis's sentences one by one lowers the price for itself. (A sentence end
+/// outside brackets is as likely either way, 0.999 against 0.91: its ratio, 0.09 nats,
+/// is left to the shape priors.)
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BracketCounts {
+    /// Bead boundaries, and those of them inside brackets.
+    pub boundaries: f64,
+    pub boundaries_inside: f64,
+    /// Sentence ends within beads, and those of them inside brackets.
+    pub within: f64,
+    pub within_inside: f64,
+}
+
+impl BracketCounts {
+    /// The cost of a bead boundary inside brackets, in nats.
+    pub fn cost(&self) -> f64 {
+        const BOUNDARIES: f64 = 200.0;
+        const WITHIN: f64 = 20.0;
+        let at_boundary =
+            (self.boundaries_inside + BOUNDARIES / 803.0) / (self.boundaries + BOUNDARIES);
+        let within = (self.within_inside + WITHIN * 19.0 / 219.0) / (self.within + WITHIN);
+        (within / at_boundary).ln().max(0.0)
     }
 }
 
