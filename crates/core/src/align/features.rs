@@ -57,8 +57,8 @@ impl OpenBrackets {
         let mut b = OpenBrackets::default();
         for c in text.chars() {
             match c {
-                '(' | '[' | '（' | '［' => b.opens = b.opens.saturating_add(1),
-                ')' | ']' | '）' | '］' => {
+                '(' | '[' | '（' | '［' | '【' | '〔' => b.opens = b.opens.saturating_add(1),
+                ')' | ']' | '）' | '］' | '】' | '〕' => {
                     if b.opens > 0 {
                         b.opens -= 1;
                     } else {
@@ -347,10 +347,11 @@ mod tests {
             inside_brackets(&side),
             vec![false, true, false, false, false, false, false, false, false]
         );
-        let fullwidth: Vec<SentenceFeatures> = ["普京（俄罗斯总统。", "他说）。"]
-            .iter()
-            .map(|s| SentenceFeatures::of(s))
-            .collect();
-        assert_eq!(inside_brackets(&fullwidth), vec![true, false]);
+        let fullwidth: Vec<SentenceFeatures> =
+            ["普京（俄罗斯总统。", "他说）。", "【北京。", "报道】。"]
+                .iter()
+                .map(|s| SentenceFeatures::of(s))
+                .collect();
+        assert_eq!(inside_brackets(&fullwidth), vec![true, false, true, false]);
     }
 }
