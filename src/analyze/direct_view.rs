@@ -10,7 +10,7 @@ use super::{
     Progress, QuoteCell, QuoteFidelity, ReasonReport, Settings, TranslationReport,
     TranslationStatus, View, ViewNotRun,
 };
-use crate::align::{self, strays::Sentences, Side};
+use crate::align::{self, Side};
 use crate::direct::{self, Context, Finding, FindingKind, Judged};
 use crate::drift::DriftReason;
 
@@ -221,37 +221,25 @@ pub(super) fn direct_only(
         .map(|s| s.text(&doc.text).to_string())
         .collect();
     let vectors = cross_vectors(prepared, settings, &sources);
-    // Aligned without the vectors: with them, an added sentence on the passage's topic is
-    // joined to its neighbour instead of standing alone as added (measured on the drift
-    // variants of fr, ru and zh); length and anchors leave it alone. Where length and
-    // anchors joined one all the same (the one at the end of zh.drift), the vectors split
-    // it off afterwards: a bead that reads better without a sentence that reads less like
-    // its counterpart than like most of the document (`align::strays`).
+    // Aligned with the vectors inside the aligner where the model is here, as `bench align`
+    // and the hand-checked beads measure it; an added sentence the search joined to its
+    // neighbour is split off afterwards (`align::strays`). On the bundled corpus the
+    // report's beads hold 802 of the 807 hand-checked ones so (800 with length and anchors
+    // alone and the vectors used only to split strays off), and the drift variants'
+    // findings are the same but for one false alarm fewer in fr.drift.
     let alignment = match translation.alignment {
         Some(given) => given.clone(),
         None => {
-            let found = align::align_sides(
-                &Side::segmented(&original.doc, &original.seg),
-                &Side::segmented(doc, seg),
-                None,
-            );
+            let original_side = Side::segmented(&original.doc, &original.seg);
+            let translation_side = Side::segmented(doc, seg);
             match &vectors {
-                Some(v) => {
-                    let orig_texts = prepared.original_texts();
-                    let texts: Vec<&str> = sources.iter().map(String::as_str).collect();
-                    align::strays::split_strays(
-                        &found,
-                        Sentences {
-                            texts: &orig_texts,
-                            vectors: v.original,
-                        },
-                        Sentences {
-                            texts: &texts,
-                            vectors: &v.translation,
-                        },
-                    )
-                }
-                None => found,
+                Some(v) => crate::embed::align_with_given_vectors(
+                    &original_side,
+                    &translation_side,
+                    v.original,
+                    &v.translation,
+                ),
+                None => align::align_sides(&original_side, &translation_side, None),
             }
         }
     };
