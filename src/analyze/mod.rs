@@ -900,11 +900,14 @@ fn analyze_loaded(
     let similarity = align::ChrfSimilarity::new(original_runs, &back);
     let alignment = match translation.alignment {
         Some(given) => given.clone(),
-        None => align::align_sides(
-            &Side::segmented(&original.doc, &original.seg),
-            &Side::segmented(doc, seg),
-            Some(&similarity),
-        ),
+        None => {
+            let (original_side, translation_side) = (
+                Side::segmented(&original.doc, &original.seg),
+                Side::segmented(doc, seg),
+            );
+            let found = align::align_sides(&original_side, &translation_side, Some(&similarity));
+            direct_view::join_guessed_cuts(prepared, req, found, &original_side, &translation_side)
+        }
     };
 
     progress(Progress::Stage {

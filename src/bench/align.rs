@@ -198,7 +198,17 @@ pub fn evaluate_with(
         };
         let t = std::time::Instant::now();
         let alignment = match &vectors {
-            Some((va, vb)) => align_with_given_vectors(&Side::lines(&a), &Side::lines(&b), va, vb),
+            Some((va, vb)) => {
+                let e = embedder.map(|(_, e)| e);
+                let mut embed = |texts: &[&str]| embed_cached(e?, &mut cache, texts).ok();
+                align_with_given_vectors(
+                    &Side::lines(&a),
+                    &Side::lines(&b),
+                    va,
+                    vb,
+                    Some(&mut embed),
+                )
+            }
             None => align(&a, &b),
         };
         seconds += t.elapsed().as_secs_f64();

@@ -28,6 +28,7 @@ pub mod eval;
 pub mod features;
 pub mod gale_church;
 pub mod model;
+pub mod recut;
 pub mod search;
 pub mod standard;
 pub mod strays;

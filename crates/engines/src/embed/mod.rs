@@ -76,19 +76,31 @@ pub fn align_with_vectors(
 ) -> Result<driftlens_core::align::Alignment, EmbedError> {
     let a = embedder.embed(&original.sentences)?;
     let b = embedder.embed(&translation.sentences)?;
-    Ok(align_with_given_vectors(original, translation, &a, &b))
+    let mut embed = |texts: &[&str]| embedder.embed(texts).ok();
+    Ok(align_with_given_vectors(
+        original,
+        translation,
+        &a,
+        &b,
+        Some(&mut embed),
+    ))
 }
 
 /// [`align_with_vectors`] with vectors computed beforehand (from a cache, say); vectors
 /// that do not fit the sentences are left out and the alignment is model-free. Sentences
 /// the aligner joined to a bead that reads better without them are split off as added or
-/// dropped ([`split_strays`](driftlens_core::align::strays::split_strays)).
+/// dropped ([`split_strays`](driftlens_core::align::strays::split_strays)). With `embed`
+/// (the same model's vectors of any text), two beads whose sentences a guessed cut
+/// (Thai's spaces) parts in the wrong place are joined
+/// ([`join_crossed_cuts`](driftlens_core::align::recut::join_crossed_cuts)).
 pub fn align_with_given_vectors(
     original: &driftlens_core::align::Side,
     translation: &driftlens_core::align::Side,
     original_vectors: &[Vec<f32>],
     translation_vectors: &[Vec<f32>],
+    embed: Option<&mut driftlens_core::align::recut::Embed>,
 ) -> driftlens_core::align::Alignment {
+    use driftlens_core::align::recut::{join_crossed_cuts, Cuttable};
     use driftlens_core::align::strays::{split_strays, Sentences};
     use driftlens_core::align::{align_sides, PairSimilarity, VectorSimilarity};
     let fits = original_vectors.len() == original.sentences.len()
@@ -123,7 +135,7 @@ pub fn align_with_given_vectors(
     // The aligner weighs a bead's vectors summed; each sentence on its own tells an added
     // sentence joined to its neighbour from a split (Text+Berg dev strict F1 0.916 → 0.919,
     // the bundled corpus's hand-checked beads 794 → 802 of 807).
-    split_strays(
+    let split = split_strays(
         &found,
         Sentences {
             texts: &original.sentences,
@@ -133,7 +145,22 @@ pub fn align_with_given_vectors(
             texts: &translation.sentences,
             vectors: translation_vectors,
         },
-    )
+    );
+    match embed {
+        Some(embed) => join_crossed_cuts(
+            &split,
+            Cuttable {
+                side: original,
+                vectors: original_vectors,
+            },
+            Cuttable {
+                side: translation,
+                vectors: translation_vectors,
+            },
+            embed,
+        ),
+        None => split,
+    }
 }
 
 /// Tokens run through the model at once: large enough that the matrix products run at
