@@ -117,9 +117,9 @@ pub fn join_crossed_cuts(
     if candidates.is_empty() {
         return alignment.clone();
     }
-    // The yardstick: what the writer's own cuts (after a full stop, between paragraphs) on
-    // the same sides gain at the places beside them. They are right by construction, so
-    // whatever they gain is the model's noise in this document.
+    // The yardstick: what the writer's own cuts that look like guessed ones (paragraph ends
+    // with no sentence punctuation) on the same sides gain at the places beside them. They
+    // are right by construction, so whatever they gain is the model's noise here.
     let sides: Vec<Which> = [Which::Original, Which::Translation]
         .into_iter()
         .filter(|w| candidates.iter().any(|(q, _)| q.which == *w))
@@ -189,8 +189,8 @@ enum Cut {
     /// Cuts the segmenter guessed: after a sentence that does not end as a sentence
     /// ends, within a paragraph.
     Guessed,
-    /// The writer's own: after a sentence that ends as a sentence ends, or between
-    /// paragraphs.
+    /// The writer's own that look like guessed ones: between paragraphs, after a sentence
+    /// that does not end as a sentence ends.
     Right,
 }
 
@@ -396,17 +396,21 @@ fn question(
     let (left, right) = (sentences[i].trim_end(), sentences[j].trim_start());
     let joined = format!("{left} {right}");
     let now = left.len();
-    // The places: the first space of every run of spaces, with words on both sides.
-    let spaces: Vec<usize> = joined
+    // The places: the first space of every run of spaces, with words on both sides (in
+    // one pass: a sentence with no punctuation can be long).
+    let last_word = joined
         .char_indices()
-        .filter(|&(p, c)| {
-            c.is_whitespace()
-                && !joined[..p].ends_with(char::is_whitespace)
-                && joined[..p].chars().any(char::is_alphanumeric)
-                && joined[p..].chars().any(char::is_alphanumeric)
-        })
-        .map(|(p, _)| p)
-        .collect();
+        .rfind(|(_, c)| c.is_alphanumeric())
+        .map_or(0, |(p, _)| p);
+    let mut spaces: Vec<usize> = Vec::new();
+    let (mut word_before, mut space_before) = (false, false);
+    for (p, c) in joined.char_indices() {
+        if c.is_whitespace() && !space_before && word_before && p < last_word {
+            spaces.push(p);
+        }
+        word_before |= c.is_alphanumeric();
+        space_before = c.is_whitespace();
+    }
     let at = spaces.iter().position(|&p| p == now)?;
     let before: String = this_all_a[..this_all_a.len() - 1]
         .iter()
@@ -430,7 +434,9 @@ fn question(
             .any(char::is_alphanumeric)
     };
     let mut last = now;
-    for &p in spaces[..at].iter().rev() {
+    // (at most a few dozen spaces each way: a run of marks with no word between them ends
+    // the search rather than making it quadratic)
+    for &p in spaces[..at].iter().rev().take(64) {
         if chosen.len() == REACH {
             break;
         }
@@ -440,7 +446,7 @@ fn question(
         }
     }
     let (mut last, before_count) = (now, chosen.len());
-    for &p in &spaces[at + 1..] {
+    for &p in spaces[at + 1..].iter().take(64) {
         if chosen.len() == before_count + REACH {
             break;
         }
