@@ -90,8 +90,9 @@ pub type Embed<'e> = dyn FnMut(&[&str]) -> Option<Vec<Vec<f32>>> + 'e;
 
 /// `alignment` with every two neighbouring beads joined into one where a cut the
 /// segmenter guessed between them crosses a true sentence boundary (see the module's
-/// documentation). Left as it is where a vector is missing, `embed` gives none, or the
-/// side has too few cuts of the writer's own to measure against ([`MIN_RIGHT_CUTS`]).
+/// documentation). Left as it is where the vectors or the beads do not fit the sentences,
+/// a vector is missing, `embed` gives none, or the side has too few cuts of the writer's
+/// own to measure against ([`MIN_RIGHT_CUTS`]).
 pub fn join_crossed_cuts(
     alignment: &Alignment,
     original: Cuttable,
@@ -99,6 +100,19 @@ pub fn join_crossed_cuts(
     embed: &mut Embed,
 ) -> Alignment {
     let beads = &alignment.beads;
+    let fits = |c: Cuttable| c.vectors.len() == c.side.sentences.len();
+    let covered = |ids: fn(&Bead) -> &Vec<usize>, c: Cuttable| {
+        beads
+            .iter()
+            .all(|b| ids(b).iter().all(|&i| i < c.side.sentences.len()))
+    };
+    if !fits(original)
+        || !fits(translation)
+        || !covered(|b| &b.original, original)
+        || !covered(|b| &b.translation, translation)
+    {
+        return alignment.clone();
+    }
     let guessed = questions(beads, original, translation, Cut::Guessed);
     if guessed.is_empty() {
         return alignment.clone();
@@ -733,6 +747,45 @@ mod tests {
                 vectors: &vt,
             },
             &mut |_: &[&str]| None,
+        );
+        assert_eq!(out, a);
+    }
+
+    #[test]
+    fn beads_or_vectors_that_do_not_fit_the_sentences_change_nothing() {
+        let (original, translation) = document();
+        let (o, t) = (side(&original, true), side(&translation, true));
+        let vo: Vec<Vec<f32>> = original.iter().map(|s| bag(s)).collect();
+        let vt: Vec<Vec<f32>> = translation.iter().map(|s| bag(s)).collect();
+        let mut embed = |texts: &[&str]| Some(texts.iter().map(|s| bag(s)).collect());
+        // beads of a longer document
+        let a = one_to_one(original.len() + 3);
+        let out = join_crossed_cuts(
+            &a,
+            Cuttable {
+                side: &o,
+                vectors: &vo,
+            },
+            Cuttable {
+                side: &t,
+                vectors: &vt,
+            },
+            &mut embed,
+        );
+        assert_eq!(out, a);
+        // vectors of fewer sentences
+        let a = one_to_one(original.len());
+        let out = join_crossed_cuts(
+            &a,
+            Cuttable {
+                side: &o,
+                vectors: &vo[..3],
+            },
+            Cuttable {
+                side: &t,
+                vectors: &vt,
+            },
+            &mut embed,
         );
         assert_eq!(out, a);
     }
