@@ -191,10 +191,26 @@ pub fn join_crossed_cuts(
 /// Only such a side can gain from [`join_crossed_cuts`], which a caller can skip (and its
 /// vectors) for every other.
 pub fn has_guessed_cuts(side: &Side) -> bool {
-    let s = &side.sentences;
-    let same_paragraph =
-        |i: usize| side.paragraphs.len() != s.len() || side.paragraphs[i] == side.paragraphs[i + 1];
-    (0..s.len().saturating_sub(1)).any(|i| same_paragraph(i) && !is_whole_sentence(s[i]))
+    (0..side.sentences.len().saturating_sub(1)).any(|i| cut_after(side, i) == Some(Cut::Guessed))
+}
+
+/// The kind of the cut between sentence `i` of `side` and the next, if it is one of the
+/// two this module reads: only cuts after a sentence that does not end as a sentence ends
+/// (a vector reads a sentence with its full stop otherwise than one without, so punctuated
+/// cuts are no yardstick for guessed ones).
+fn cut_after(side: &Side, i: usize) -> Option<Cut> {
+    let sentences = &side.sentences;
+    if i + 1 >= sentences.len() || is_whole_sentence(sentences[i]) {
+        return None;
+    }
+    let paragraphs = &side.paragraphs;
+    let between_paragraphs =
+        paragraphs.len() == sentences.len() && paragraphs[i] != paragraphs[i + 1];
+    Some(if between_paragraphs {
+        Cut::Right
+    } else {
+        Cut::Guessed
+    })
 }
 
 /// Which cuts [`questions`] asks about.
@@ -226,11 +242,7 @@ fn questions(
             continue;
         }
         for which in [Which::Original, Which::Translation] {
-            let (this, other) = match which {
-                Which::Original => (original, translation),
-                Which::Translation => (translation, original),
-            };
-            if let Some(q) = question(k, which, a, b, this, other, kind) {
+            if let Some(q) = question(k, which, which.parts(a, b, original, translation), kind) {
                 out.push(q);
             }
         }
@@ -292,15 +304,16 @@ fn answer(
             .unwrap_or(&[])
     };
     let answer_one = |q: &Question| -> Option<Answer> {
-        let (a, b) = (&beads[q.bead], &beads[q.bead + 1]);
-        let (this, other) = match q.which {
-            Which::Original => (original, translation),
-            Which::Translation => (translation, original),
-        };
-        let (this_a, this_b, other_a, other_b) = match q.which {
-            Which::Original => (&a.original, &b.original, &a.translation, &b.translation),
-            Which::Translation => (&a.translation, &b.translation, &a.original, &b.original),
-        };
+        let Parts {
+            this,
+            other,
+            this_a,
+            this_b,
+            other_a,
+            other_b,
+        } = q
+            .which
+            .parts(&beads[q.bead], &beads[q.bead + 1], original, translation);
         let (oa, ob) = (
             weighted(other, other_a, None)?,
             weighted(other, other_b, None)?,
@@ -341,7 +354,47 @@ enum Which {
     Translation,
 }
 
-/// A guessed cut between bead `bead` and the next on one side, and the places it could
+/// Two neighbouring beads seen from one side: that side's sentences and ids, and the
+/// other side's.
+struct Parts<'a> {
+    this: Cuttable<'a>,
+    other: Cuttable<'a>,
+    this_a: &'a [usize],
+    this_b: &'a [usize],
+    other_a: &'a [usize],
+    other_b: &'a [usize],
+}
+
+impl Which {
+    fn parts<'a>(
+        self,
+        a: &'a Bead,
+        b: &'a Bead,
+        original: Cuttable<'a>,
+        translation: Cuttable<'a>,
+    ) -> Parts<'a> {
+        match self {
+            Which::Original => Parts {
+                this: original,
+                other: translation,
+                this_a: &a.original,
+                this_b: &b.original,
+                other_a: &a.translation,
+                other_b: &b.translation,
+            },
+            Which::Translation => Parts {
+                this: translation,
+                other: original,
+                this_a: &a.translation,
+                this_b: &b.translation,
+                other_a: &a.original,
+                other_b: &b.original,
+            },
+        }
+    }
+}
+
+/// A cut between bead `bead` and the next on one side, and the places it could
 /// have been instead.
 struct Question {
     bead: usize,
@@ -361,52 +414,33 @@ struct Place {
     open: bool,
 }
 
-/// The question for the cut between beads `a` and `b` on side `which`, if the segmenter
-/// guessed it and every sentence of both beads has a vector.
-fn question(
-    bead: usize,
-    which: Which,
-    a: &Bead,
-    b: &Bead,
-    this: Cuttable,
-    other: Cuttable,
-    kind: Cut,
-) -> Option<Question> {
-    let (this_a, this_b, other_a) = match which {
-        Which::Original => (&a.original, &b.original, &a.translation),
-        Which::Translation => (&a.translation, &b.translation, &a.original),
-    };
+/// The question for the cut between bead `bead` and the next on side `which` (seen as
+/// `parts`), if the cut is of `kind` and every sentence of both beads has a vector.
+fn question(bead: usize, which: Which, parts: Parts, kind: Cut) -> Option<Question> {
+    let Parts {
+        this,
+        other,
+        this_a,
+        this_b,
+        other_a,
+        other_b,
+    } = parts;
     let (i, j) = (*this_a.last()?, *this_b.first()?);
-    let sentences = &this.side.sentences;
-    if j != i + 1 || j >= sentences.len() {
-        return None;
-    }
-    let paragraphs = &this.side.paragraphs;
-    // Only cuts after a sentence that does not end as a sentence ends: the guessed ones
-    // within a paragraph, the writer's own between paragraphs (a vector reads a sentence
-    // with its full stop otherwise than one without, so punctuated cuts are no yardstick).
-    if is_whole_sentence(sentences[i]) {
-        return None;
-    }
-    let between_paragraphs = paragraphs.len() == sentences.len() && paragraphs[i] != paragraphs[j];
-    if between_paragraphs != (kind == Cut::Right) {
+    if j != i + 1 || cut_after(this.side, i) != Some(kind) {
         return None;
     }
     let has_vectors = |ids: &[usize], side: Cuttable| {
         ids.iter()
             .all(|&s| side.vectors.get(s).is_some_and(|v| !v.is_empty()))
     };
-    let (other_b, this_all_a) = match which {
-        Which::Original => (&b.translation, &a.original),
-        Which::Translation => (&b.original, &a.translation),
-    };
-    if !has_vectors(this_all_a, this)
+    if !has_vectors(this_a, this)
         || !has_vectors(this_b, this)
         || !has_vectors(other_a, other)
         || !has_vectors(other_b, other)
     {
         return None;
     }
+    let sentences = &this.side.sentences;
     let (left, right) = (sentences[i].trim_end(), sentences[j].trim_start());
     let joined = format!("{left} {right}");
     let now = left.len();
@@ -426,7 +460,7 @@ fn question(
         space_before = c.is_whitespace();
     }
     let at = spaces.iter().position(|&p| p == now)?;
-    let before: String = this_all_a[..this_all_a.len() - 1]
+    let before: String = this_a[..this_a.len() - 1]
         .iter()
         .map(|&s| sentences[s])
         .collect::<Vec<_>>()
@@ -606,16 +640,41 @@ mod tests {
         }
     }
 
-    fn recut(original: &[String], translation: &[String], with_paragraphs: bool) -> Alignment {
+    /// The document with the first paragraph's cut one word late, as a Thai segmenter
+    /// cuts at a space.
+    fn late_cut() -> (Vec<String>, Vec<String>) {
+        let (original, mut translation) = document();
+        translation[0] = "w0 w1 w2 w3".into();
+        translation[1] = "w4 w5".into();
+        (original, translation)
+    }
+
+    /// The cut parts' bag-of-words vectors, as a model gives them.
+    fn bags(texts: &[&str]) -> Option<Vec<Vec<f32>>> {
+        Some(texts.iter().map(|s| bag(s)).collect())
+    }
+
+    /// The cut test on `alignment` of the two texts, with the sentences' bag-of-words
+    /// vectors (the original's first `original_vectors` only) and `embed` for the cut parts.
+    fn run(
+        alignment: &Alignment,
+        (original, translation): (&[String], &[String]),
+        with_paragraphs: bool,
+        original_vectors: usize,
+        embed: &mut Embed,
+    ) -> Alignment {
         let (o, t) = (
             side(original, with_paragraphs),
             side(translation, with_paragraphs),
         );
-        let vo: Vec<Vec<f32>> = original.iter().map(|s| bag(s)).collect();
+        let vo: Vec<Vec<f32>> = original
+            .iter()
+            .take(original_vectors)
+            .map(|s| bag(s))
+            .collect();
         let vt: Vec<Vec<f32>> = translation.iter().map(|s| bag(s)).collect();
-        let mut embed = |texts: &[&str]| Some(texts.iter().map(|s| bag(s)).collect());
         join_crossed_cuts(
-            &one_to_one(original.len()),
+            alignment,
             Cuttable {
                 side: &o,
                 vectors: &vo,
@@ -624,7 +683,18 @@ mod tests {
                 side: &t,
                 vectors: &vt,
             },
-            &mut embed,
+            embed,
+        )
+    }
+
+    fn recut(original: &[String], translation: &[String], with_paragraphs: bool) -> Alignment {
+        let a = one_to_one(original.len());
+        run(
+            &a,
+            (original, translation),
+            with_paragraphs,
+            original.len(),
+            &mut bags,
         )
     }
 
@@ -637,10 +707,7 @@ mod tests {
 
     #[test]
     fn a_cut_one_word_late_joins_the_two_beads() {
-        let (original, mut translation) = document();
-        // as a Thai segmenter cuts: at a space, one word late
-        translation[0] = "w0 w1 w2 w3".into();
-        translation[1] = "w4 w5".into();
+        let (original, translation) = late_cut();
         let out = recut(&original, &translation, true);
         let mut want = ids(&one_to_one(2 * PARAGRAPHS));
         want.splice(0..2, [(vec![0, 1], vec![0, 1])]);
@@ -676,9 +743,7 @@ mod tests {
     fn without_the_writers_own_cuts_to_measure_against_nothing_moves() {
         // No paragraphs and no punctuation: no cut is known to be right, so there is no
         // telling a moved word's gain from the model's noise.
-        let (original, mut translation) = document();
-        translation[0] = "w0 w1 w2 w3".into();
-        translation[1] = "w4 w5".into();
+        let (original, translation) = late_cut();
         let out = recut(&original, &translation, false);
         assert_eq!(ids(&out), ids(&one_to_one(2 * PARAGRAPHS)));
     }
@@ -688,9 +753,7 @@ mod tests {
         // Every paragraph of this translation ends with the first two words of the next
         // one's (a document in which the vectors read the writer's cuts as misplaced):
         // the late cut inside the first paragraph gains no more than they do, and stays.
-        let (original, mut translation) = document();
-        translation[0] = "w0 w1 w2 w3".into();
-        translation[1] = "w4 w5".into();
+        let (original, mut translation) = late_cut();
         for p in 0..PARAGRAPHS - 1 {
             let (end, next) = (2 * p + 1, 2 * p + 2);
             let k = 6 * (p + 1);
@@ -729,23 +792,13 @@ mod tests {
 
     #[test]
     fn without_vectors_for_the_cut_parts_nothing_changes() {
-        let (original, mut translation) = document();
-        translation[0] = "w0 w1 w2 w3".into();
-        translation[1] = "w4 w5".into();
-        let (o, t) = (side(&original, true), side(&translation, true));
-        let vo: Vec<Vec<f32>> = original.iter().map(|s| bag(s)).collect();
-        let vt: Vec<Vec<f32>> = translation.iter().map(|s| bag(s)).collect();
+        let (original, translation) = late_cut();
         let a = one_to_one(original.len());
-        let out = join_crossed_cuts(
+        let out = run(
             &a,
-            Cuttable {
-                side: &o,
-                vectors: &vo,
-            },
-            Cuttable {
-                side: &t,
-                vectors: &vt,
-            },
+            (&original, &translation),
+            true,
+            original.len(),
             &mut |_: &[&str]| None,
         );
         assert_eq!(out, a);
@@ -753,41 +806,14 @@ mod tests {
 
     #[test]
     fn beads_or_vectors_that_do_not_fit_the_sentences_change_nothing() {
-        let (original, translation) = document();
-        let (o, t) = (side(&original, true), side(&translation, true));
-        let vo: Vec<Vec<f32>> = original.iter().map(|s| bag(s)).collect();
-        let vt: Vec<Vec<f32>> = translation.iter().map(|s| bag(s)).collect();
-        let mut embed = |texts: &[&str]| Some(texts.iter().map(|s| bag(s)).collect());
+        let (original, translation) = late_cut();
+        let texts = (&original[..], &translation[..]);
         // beads of a longer document
         let a = one_to_one(original.len() + 3);
-        let out = join_crossed_cuts(
-            &a,
-            Cuttable {
-                side: &o,
-                vectors: &vo,
-            },
-            Cuttable {
-                side: &t,
-                vectors: &vt,
-            },
-            &mut embed,
-        );
-        assert_eq!(out, a);
+        assert_eq!(run(&a, texts, true, original.len(), &mut bags), a);
         // vectors of fewer sentences
         let a = one_to_one(original.len());
-        let out = join_crossed_cuts(
-            &a,
-            Cuttable {
-                side: &o,
-                vectors: &vo[..3],
-            },
-            Cuttable {
-                side: &t,
-                vectors: &vt,
-            },
-            &mut embed,
-        );
-        assert_eq!(out, a);
+        assert_eq!(run(&a, texts, true, 3, &mut bags), a);
     }
 
     #[test]
